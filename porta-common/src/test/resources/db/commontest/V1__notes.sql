@@ -1,0 +1,5 @@
+CREATE TABLE common_test_note (
+    id BIGINT PRIMARY KEY,
+    body VARCHAR(200) NOT NULL,
+    created_at TIMESTAMP WITH TIME ZONE NOT NULL
+);

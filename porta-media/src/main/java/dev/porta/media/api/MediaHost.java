@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.api;
+
+/**
+ * The media plane as the calling service sees it: the only way anything outside porta-media drives the
+ * SFU. A participant gets a {@link MediaSession} when calling lets them into a meeting's media (never
+ * while they wait in the lobby) and closes it when they leave.
+ *
+ * <p>Each participant uses two WebRTC peer connections over the one shared UDP port: a publish
+ * connection (the browser offers what it sends, the SFU answers) and a subscribe connection (the SFU
+ * offers what the participant receives, the browser answers). Renegotiation is therefore always started
+ * by the side that adds tracks, which keeps offer/answer free of glare.
+ */
+public interface MediaHost {
+
+    /**
+     * Opens a media session for {@code participant} in {@code room}. Events for this participant reach
+     * {@code listener}; the listener must not block (it is called on media threads).
+     */
+    MediaSession open(MediaRoomId room, MediaParticipantId participant, MediaListener listener);
+
+    /** Participants with an open session on this node, across all rooms; for metrics and capacity. */
+    int sessionCount();
+}
