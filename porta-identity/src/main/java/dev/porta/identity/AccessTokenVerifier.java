@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.identity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.io.IOException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place that decides whether a communication access token is good: signature by one of
+ * Porta's signing keys, expiry, the identity still existing, and no revocation since issue. Every
+ * component that accepts these tokens (the calling service's connect and reconnect) asks this.
+ */
+public final class AccessTokenVerifier {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_TOKEN_CHARS = 8192;
+
+    private final SigningKeys keys;
+    private final IdentityStore store;
+    private final Clock clock;
+
+    public AccessTokenVerifier(SigningKeys keys, IdentityStore store, Clock clock) {
+        this.keys = keys;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public TokenCheck check(String token) {
+        if (token == null || token.length() > MAX_TOKEN_CHARS) {
+            return refused(TokenCheck.Reason.MALFORMED);
+        }
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(token.trim());
+        } catch (ParseException e) {
+            return refused(TokenCheck.Reason.MALFORMED);
+        }
+        if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
+            return refused(TokenCheck.Reason.BAD_SIGNATURE);
+        }
+        Optional<RSAKey> key = keys.find(jws.getHeader().getKeyID());
+        if (key.isEmpty()) {
+            keys.reload(); // another node may have rotated
+            key = keys.find(jws.getHeader().getKeyID());
+        }
+        try {
+            if (key.isEmpty() || !jws.verify(new RSASSAVerifier(key.get()))) {
+                return refused(TokenCheck.Reason.BAD_SIGNATURE);
+            }
+        } catch (JOSEException e) {
+            return refused(TokenCheck.Reason.BAD_SIGNATURE);
+        }
+        JsonNode claims;
+        try {
+            claims = JSON.readTree(jws.getPayload().toBytes());
+        } catch (IOException e) {
+            return refused(TokenCheck.Reason.MALFORMED);
+        }
+        CommunicationUserId id = CommunicationUserId.parseOrNull("8:" + claims.path("skypeid").asText(""));
+        if (id == null || !claims.path("exp").canConvertToLong() || !claims.path("iat").canConvertToLong()) {
+            return refused(TokenCheck.Reason.MALFORMED);
+        }
+        Instant expiresAt = Instant.ofEpochSecond(claims.get("exp").asLong());
+        Instant issuedAt = claims.path("iatms").canConvertToLong()
+                ? Instant.ofEpochMilli(claims.get("iatms").asLong())
+                : Instant.ofEpochSecond(claims.get("iat").asLong());
+        if (!clock.instant().isBefore(expiresAt)) {
+            return refused(TokenCheck.Reason.EXPIRED);
+        }
+        Optional<IdentityStore.StoredIdentity> stored = store.findIdentity(id);
+        if (stored.isEmpty()) {
+            return refused(TokenCheck.Reason.IDENTITY_DELETED);
+        }
+        if (stored.get().revokedBefore().filter(r -> !issuedAt.isAfter(r)).isPresent()) {
+            return refused(TokenCheck.Reason.REVOKED);
+        }
+        return new TokenCheck.Valid(id, scopes(claims.path("acsScope").asText("")), issuedAt, expiresAt);
+    }
+
+    private static Set<TokenScope> scopes(String list) {
+        Set<TokenScope> out = EnumSet.noneOf(TokenScope.class);
+        for (String s : list.split(",")) {
+            TokenScope.fromWire(s.trim()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static TokenCheck refused(TokenCheck.Reason reason) {
+        return new TokenCheck.Refused(reason);
+    }
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.identity;
+
+import java.time.Instant;
+import java.util.Set;
+
+/** The outcome of checking a communication access token: valid, or refused with a reason. */
+public sealed interface TokenCheck {
+
+    record Valid(CommunicationUserId identity, Set<TokenScope> scopes, Instant issuedAt, Instant expiresAt) implements TokenCheck { }
+
+    record Refused(Reason reason) implements TokenCheck { }
+
+    /** Why a token was refused; each maps to a documented end reason of the calling protocol. */
+    enum Reason {
+        MALFORMED("The access token is not a Porta communication access token."),
+        BAD_SIGNATURE("The access token's signature is not valid."),
+        EXPIRED("The access token has expired."),
+        REVOKED("The access token was revoked."),
+        IDENTITY_DELETED("The identity of the access token was deleted.");
+
+        private final String message;
+
+        Reason(String message) {
+            this.message = message;
+        }
+
+        public String message() {
+            return message;
+        }
+    }
+}
