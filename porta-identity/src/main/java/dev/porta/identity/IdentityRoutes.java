@@ -50,7 +50,7 @@ public final class IdentityRoutes {
         r.addHttpHandler(HandlerType.POST, "/identities/<rest>", ctx -> authenticated(ctx, this::action));
         r.addHttpHandler(HandlerType.DELETE, "/identities/<rest>", ctx -> authenticated(ctx, this::delete));
         r.addHttpHandler(HandlerType.GET, "/identities/<rest>", ctx -> authenticated(ctx, this::get));
-        r.post("/teamsUser/:exchangeAccessToken", ctx -> authenticated(ctx, (c, res, body) ->
+        r.addHttpHandler(HandlerType.POST, "/teamsUser/<action>", ctx -> authenticated(ctx, (c, res, body) ->
                 AcsError.send(c, 403, "Forbidden", "Porta members join meetings with their own sign-in; Teams token exchange is not offered.")));
     }
 

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.Config;
+import dev.porta.common.Database;
+import dev.porta.common.DatabaseConfig;
+import dev.porta.identity.AccessTokenIssuer;
+import dev.porta.identity.CommunicationResource;
+import dev.porta.identity.IdentityService;
+import dev.porta.identity.JdbcIdentityStore;
+import dev.porta.identity.SigningKeys;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code porta admin ...}: manages what is stored, straight on the database. With the embedded H2
+ * database Porta must be stopped first (H2 allows one process); PostgreSQL has no such limit.
+ */
+final class AdminCommand {
+    private final Config config;
+    private final List<String> words;
+    private final Map<String, String> options;
+    private final PrintStream out;
+
+    AdminCommand(Config config, List<String> words, Map<String, String> options, PrintStream out) {
+        this.config = config;
+        this.words = words;
+        this.options = options;
+        this.out = out;
+    }
+
+    int run() {
+        if (words.isEmpty()) {
+            throw new Main.UsageException("admin needs a subcommand: keys, rotate-key, connection-string (see porta help)");
+        }
+        Path dataDir = Path.of(config.string("data.dir"));
+        Database db;
+        try {
+            db = Database.open(DatabaseConfig.from(config, dataDir));
+        } catch (RuntimeException e) {
+            throw new Main.UsageException("cannot open the database (" + rootMessage(e) + "). With the embedded database, "
+                    + "stop Porta before running admin commands on the same data directory.");
+        }
+        try (db) {
+            Clock clock = Clock.systemUTC();
+            var store = new JdbcIdentityStore(db, clock);
+            var identities = new IdentityService(store, new AccessTokenIssuer(new SigningKeys(store, clock)), clock);
+            CommunicationResource resource = resource(identities);
+            String endpoint = endpoint();
+            return switch (words.getFirst()) {
+                case "keys" -> print(resource, endpoint);
+                case "connection-string" -> {
+                    out.println(resource.connectionString(endpoint));
+                    yield 0;
+                }
+                case "rotate-key" -> {
+                    String which = words.size() > 1 ? words.get(1) : "";
+                    int index = switch (which) {
+                        case "primary" -> 0;
+                        case "secondary" -> 1;
+                        default -> throw new Main.UsageException("rotate-key needs 'primary' or 'secondary'");
+                    };
+                    yield print(identities.rotateKey(resource.id(), index), endpoint);
+                }
+                default -> throw new Main.UsageException("unknown admin subcommand '" + words.getFirst() + "' (see porta help)");
+            };
+        }
+    }
+
+    private CommunicationResource resource(IdentityService identities) {
+        List<CommunicationResource> all = identities.resources();
+        String tenant = options.get("tenant");
+        if (tenant != null) {
+            return all.stream().filter(r -> r.tenantId().equals(tenant)).findFirst()
+                    .orElseThrow(() -> new Main.UsageException("no communication resource for tenant " + tenant));
+        }
+        if (all.isEmpty()) {
+            throw new Main.UsageException("there is no communication resource yet; run 'porta demo' first");
+        }
+        if (all.size() > 1) {
+            throw new Main.UsageException("several tenants have resources; choose one with --tenant");
+        }
+        return all.getFirst();
+    }
+
+    private String endpoint() {
+        String publicHost = config.string("http.public-host");
+        int port = config.integer("http.port");
+        return "https://" + (publicHost.isBlank() ? (port == 443 ? "localhost" : "localhost:" + port) : publicHost) + "/";
+    }
+
+    private int print(CommunicationResource r, String endpoint) {
+        if (options.containsKey("json")) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("resourceId", r.id().toString());
+            o.put("tenantId", r.tenantId());
+            o.put("primaryKey", r.primaryKey());
+            o.put("secondaryKey", r.secondaryKey());
+            o.put("connectionString", r.connectionString(endpoint));
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            out.println("resource:          " + r.id());
+            out.println("tenant:            " + r.tenantId());
+            out.println("primary key:       " + r.primaryKey());
+            out.println("secondary key:     " + r.secondaryKey());
+            out.println("connection string: " + r.connectionString(endpoint));
+        }
+        return 0;
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.server;
+
+import dev.porta.common.Config;
+import dev.porta.common.ConfigException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code porta} command: {@code serve}, {@code demo} and {@code admin ...}. Options common to all:
+ * {@code --config FILE}, {@code --data-dir DIR}, {@code --port N}.
+ */
+public final class Main {
+    static final String USAGE = """
+            Usage: porta <command> [options]
+
+            Commands:
+              serve                 Run Porta with the configuration (HTTPS, embedded H2 by default).
+              demo                  Run Porta with a demo tenant; prints URLs and credentials and writes
+                                    them to <data-dir>/demo.json. Safe to run again on the same data.
+              admin keys [--json]   Show the communication resource's access keys and connection string.
+              admin rotate-key primary|secondary [--json]
+                                    Replace one access key (clients using the other keep working).
+              admin connection-string
+                                    Print the connection string for the Identity API.
+              help                  This text.
+
+            Options:
+              --config FILE         A configuration file (key = value lines; see porta.conf for every key).
+              --data-dir DIR        Overrides data.dir (default: data).
+              --port N              Overrides http.port (default: 8443; 0 picks a free port).
+              --tenant ID           admin: the tenant whose resource to use (default: the only one).
+
+            Environment: PORTA_<KEY> overrides any key (http.port -> PORTA_HTTP_PORT).
+            """;
+
+    private Main() { }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command; returns the exit code, or -1 when a server keeps running. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            Cli cli = Cli.parse(args);
+            Config config = cli.config();
+            return switch (cli.command()) {
+                case "serve" -> serve(config, false, out);
+                case "demo" -> serve(config, true, out);
+                case "admin" -> new AdminCommand(config, cli.rest(), cli.options(), out).run();
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                default -> {
+                    err.println("porta: unknown command '" + cli.command() + "'\n");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (ConfigException | UsageException e) {
+            err.println("porta: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int serve(Config config, boolean demo, PrintStream out) {
+        PortaServer server = PortaServer.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "porta-shutdown"));
+        out.println("Porta is running at " + server.baseUrl());
+        out.println("  health:            " + server.baseUrl() + "health");
+        out.println("  metrics:           " + server.baseUrl() + "metrics");
+        out.println("  TLS certificate:   " + server.certificatePem().toAbsolutePath() + " (trust it in clients)");
+        if (demo) {
+            DemoTenant.Result result = DemoTenant.seed(server);
+            out.println();
+            out.println("Demo tenant " + result.tenantId() + ":");
+            out.println("  connection string: " + result.connectionString());
+            out.println("  written to:        " + result.file().toAbsolutePath());
+        }
+        out.println("Stop with Ctrl+C.");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
+    /** A command line: the command, its positional words and its options. */
+    record Cli(String command, List<String> rest, Map<String, String> options, Config config) {
+        static Cli parse(String[] args) {
+            List<String> words = new ArrayList<>();
+            Map<String, String> options = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--json")) {
+                    options.put("json", "true");
+                } else if (a.startsWith("--") && !a.equals("--help")) {
+                    String name = a.substring(2);
+                    String value;
+                    int eq = name.indexOf('=');
+                    if (eq >= 0) {
+                        value = name.substring(eq + 1);
+                        name = name.substring(0, eq);
+                    } else if (i + 1 < args.length) {
+                        value = args[++i];
+                    } else {
+                        throw new UsageException("option --" + name + " needs a value");
+                    }
+                    if (!List.of("config", "data-dir", "port", "tenant").contains(name)) {
+                        throw new UsageException("unknown option --" + name + " (see porta help)");
+                    }
+                    options.put(name, value);
+                } else {
+                    words.add(a);
+                }
+            }
+            String command = words.isEmpty() ? "help" : words.removeFirst();
+            Map<String, String> overrides = new HashMap<>();
+            if (options.containsKey("data-dir")) {
+                overrides.put("data.dir", options.get("data-dir"));
+            }
+            if (options.containsKey("port")) {
+                overrides.put("http.port", options.get("port"));
+            }
+            Path file = options.containsKey("config") ? Path.of(options.get("config")) : null;
+            Config config = Config.load("porta.conf", file, System.getenv()).with(overrides);
+            return new Cli(command, words, options, config);
+        }
+    }
+
+    /** A mistake on the command line; the message says what to type instead. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

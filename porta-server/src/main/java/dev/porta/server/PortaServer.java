@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.server;
+
+import dev.porta.common.Config;
+import dev.porta.common.Database;
+import dev.porta.common.DatabaseConfig;
+import dev.porta.common.RateLimiter;
+import dev.porta.identity.AccessTokenIssuer;
+import dev.porta.identity.AccessTokenVerifier;
+import dev.porta.identity.HmacAuthenticator;
+import dev.porta.identity.IdentityRoutes;
+import dev.porta.identity.IdentityService;
+import dev.porta.identity.JdbcIdentityStore;
+import dev.porta.identity.SigningKeys;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Porta in one process: the one place where the modules' objects are created and wired together,
+ * and the HTTPS server that carries every API. Nothing else constructs services.
+ */
+public final class PortaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PortaServer.class);
+
+    private final ServerConfig serverConfig;
+    private final Database database;
+    private final ServerCertificate certificate;
+    private final PrometheusMeterRegistry metrics;
+    private final IdentityService identities;
+    private final AccessTokenVerifier accessTokens;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Javalin app;
+    private String publicHost;
+
+    private PortaServer(Config config, Clock clock) {
+        this.serverConfig = ServerConfig.from(config);
+        Path dataDir = serverConfig.dataDir();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data.dir " + dataDir.toAbsolutePath(), e);
+        }
+        TlsConfig tls = TlsConfig.from(config);
+        this.database = Database.open(DatabaseConfig.from(config, dataDir));
+        closeables.add(database);
+        this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+
+        // identity
+        var identityStore = new JdbcIdentityStore(database, clock);
+        var signingKeys = new SigningKeys(identityStore, clock);
+        this.identities = new IdentityService(identityStore, new AccessTokenIssuer(signingKeys), clock);
+        this.accessTokens = new AccessTokenVerifier(signingKeys, identityStore, clock);
+        var hmac = new HmacAuthenticator(clock, config.duration("identity.max-clock-skew"), config.list("identity.signed-hosts"));
+        var failedAuth = new RateLimiter(config.integer("identity.failed-auth-burst", 1, 1_000_000),
+                config.duration("identity.failed-auth-window"), 100_000, clock);
+        var identityRoutes = new IdentityRoutes(identities, hmac, failedAuth);
+
+        this.app = Javalin.create(cfg -> {
+            configureServer(cfg);
+            new HttpBasics(metrics).register(cfg);
+            new HealthRoutes(database, metrics).register(cfg.routes);
+            identityRoutes.register(cfg.routes);
+            cfg.routes.get("/communication/jwks", ctx -> ctx.contentType("application/json")
+                    .result(signingKeys.publicJwks().toString()));
+        });
+    }
+
+    /** Creates and starts Porta; the returned server is listening. */
+    public static PortaServer start(Config config, Clock clock) {
+        PortaServer server = new PortaServer(config, clock);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        server.publicHost = server.serverConfig.effectivePublicHost(server.port());
+        LOG.info("Porta is listening on https://{}:{}/ (public URL {})", server.serverConfig.host(), server.port(), server.baseUrl());
+        return server;
+    }
+
+    private void configureServer(JavalinConfig cfg) {
+        cfg.concurrency.useVirtualThreads = true;
+        cfg.http.maxRequestSize = serverConfig.maxRequestBytes();
+        cfg.startup.showJavalinBanner = false;
+        cfg.jetty.modifyServer(server -> server.setStopTimeout(serverConfig.shutdownGrace().toMillis()));
+        cfg.jetty.addConnector((Server server, HttpConfiguration http) -> {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(certificate.keyStore());
+            ssl.setKeyStorePassword(new String(certificate.password()));
+            ssl.setKeyManagerPassword(new String(certificate.password()));
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients reach us as 127.0.0.1 as often as by name
+            https.addCustomizer(secure);
+            https.setSendServerVersion(false);
+            ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(https));
+            connector.setHost(serverConfig.host());
+            connector.setPort(serverConfig.port());
+            return connector;
+        });
+    }
+
+    /** The port actually bound (useful when http.port is 0). */
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** The URL clients use, ending in {@code /}. */
+    public String baseUrl() {
+        return "https://" + publicHost + "/";
+    }
+
+    public Path certificatePem() {
+        return certificate.certificatePem();
+    }
+
+    public Path dataDir() {
+        return serverConfig.dataDir();
+    }
+
+    public IdentityService identities() {
+        return identities;
+    }
+
+    public AccessTokenVerifier accessTokens() {
+        return accessTokens;
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+        for (AutoCloseable c : closeables.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}", c, e);
+            }
+        }
+        metrics.close();
+    }
+}
