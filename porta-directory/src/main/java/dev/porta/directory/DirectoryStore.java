@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.directory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Persistence of the directory. Writes are single statements or one transaction each. */
+public interface DirectoryStore {
+
+    /** A token-signing key: a private RSA JWK, active until retired. */
+    record SigningKey(String keyId, String privateJwk, Instant createdAt, Optional<Instant> retiredAt) { }
+
+    /** Marks the tenant-wide row in grant and meeting-policy tables. */
+    String WHOLE_TENANT = "*";
+
+    void createTenant(Tenant tenant);
+
+    Optional<Tenant> findTenant(TenantId id);
+
+    List<Tenant> tenants();
+
+    void createMember(Member member);
+
+    Optional<Member> findMember(TenantId tenant, MemberId id);
+
+    Optional<Member> findMemberByUpn(TenantId tenant, String userPrincipalName);
+
+    List<Member> members(TenantId tenant);
+
+    boolean updateMember(Member member);
+
+    boolean deleteMember(TenantId tenant, MemberId id);
+
+    void createApp(AppRegistration app);
+
+    Optional<AppRegistration> findApp(TenantId tenant, ClientId id);
+
+    List<AppRegistration> apps(TenantId tenant);
+
+    boolean updateApp(AppRegistration app);
+
+    boolean deleteApp(TenantId tenant, ClientId id);
+
+    void addSecret(ClientSecret secret);
+
+    List<ClientSecret> secrets(ClientId app);
+
+    boolean deleteSecret(ClientId app, String secretId);
+
+    /** Replaces the app list of a named access policy; an empty set removes the policy's apps. */
+    void setAccessPolicy(TenantId tenant, String name, Set<ClientId> apps);
+
+    /** Every policy name with its apps. */
+    java.util.Map<String, Set<ClientId>> accessPolicies(TenantId tenant);
+
+    /** Grants a policy to a member id or {@link #WHOLE_TENANT}; replaces an earlier grant. Empty name revokes. */
+    void grantAccessPolicy(TenantId tenant, String memberIdOrWholeTenant, Optional<String> policyName);
+
+    /** The policy granted to a member id or {@link #WHOLE_TENANT}. */
+    Optional<String> grantedAccessPolicy(TenantId tenant, String memberIdOrWholeTenant);
+
+    /** Every grant: member id or {@link #WHOLE_TENANT} to policy name. */
+    java.util.Map<String, String> accessPolicyGrants(TenantId tenant);
+
+    /** Sets (or with empty, clears) the meeting policy of a member id or {@link #WHOLE_TENANT}. */
+    void setMeetingPolicy(TenantId tenant, String memberIdOrWholeTenant, Optional<MeetingPolicy> policy);
+
+    Optional<MeetingPolicy> meetingPolicy(TenantId tenant, String memberIdOrWholeTenant);
+
+    List<SigningKey> signingKeys();
+
+    void saveSigningKey(SigningKey key);
+}

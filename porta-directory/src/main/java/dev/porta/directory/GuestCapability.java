@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.directory;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * In-meeting features a guest (an external, anonymous user) may be allowed to use. The calling service
+ * refuses a guest any feature not in the effective policy's set, whatever the client shows.
+ */
+public enum GuestCapability {
+    AUDIO("audio"),
+    VIDEO("video"),
+    SCREEN_SHARING("screenSharing"),
+    CHAT("chat"),
+    RAISE_HAND("raiseHand"),
+    REACTIONS("reactions"),
+    SPOTLIGHT("spotlight"),
+    TOGETHER_MODE("togetherMode"),
+    BREAKOUT_ROOMS("breakoutRooms"),
+    ADMIT_FROM_LOBBY("admitFromLobby"),
+    MANAGE_RECORDING("manageRecording"),
+    CAPTIONS("captions"),
+    WHITEBOARD("whiteboard");
+
+    private final String wire;
+
+    GuestCapability(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<GuestCapability> fromWire(String text) {
+        return Arrays.stream(values()).filter(c -> c.wire.equals(text)).findFirst();
+    }
+
+    /**
+     * The seed scenario's defaults: audio, video, screen sharing and chat; admitting others from the
+     * lobby where the guest's meeting role allows it. Raise hand, Together mode, breakout rooms and the
+     * rest are for members only until an admin turns them on.
+     */
+    public static Set<GuestCapability> defaults() {
+        return EnumSet.of(AUDIO, VIDEO, SCREEN_SHARING, CHAT, ADMIT_FROM_LOBBY);
+    }
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.directory.oauth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.RateLimiter;
+import dev.porta.directory.AppRegistration;
+import dev.porta.directory.ClientId;
+import dev.porta.directory.Directory;
+import dev.porta.directory.Member;
+import dev.porta.directory.Tenant;
+import dev.porta.directory.TenantId;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Porta's OAuth 2.0 / OpenID issuer per tenant: the token endpoint (client credentials for apps,
+ * authorization code + PKCE for members), the members' sign-in page, OpenID configuration, JWKS and the
+ * instance discovery answer MSAL asks for. Shapes follow reference §5.
+ */
+public final class TokenRoutes {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access", "email");
+    /** Delegated permissions a member can give an app. */
+    public static final Set<String> DELEGATED_SCOPES = Set.of("OnlineMeetings.ReadWrite", "OnlineMeetings.Read");
+    private static final Pattern AUTHORIZE_URL = Pattern.compile("https://[^/]+/([^/]+)/oauth2/v2\\.0/authorize/?");
+    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+    private static final int MAX_PARAM = 2048;
+
+    private final Directory directory;
+    private final TokenIssuer issuer;
+    private final IssuerKeys keys;
+    private final Audiences audiences;
+    private final RateLimiter failures;
+    private final Supplier<String> baseUrl;
+    private final Clock clock;
+    private final AuthorizationCodes codes;
+
+    /**
+     * @param failures limits failed client secrets (per client id and address) and failed member
+     *                 sign-ins (per user name and address)
+     * @param baseUrl  Porta's public base URL ending in {@code /}
+     */
+    public TokenRoutes(Directory directory, TokenIssuer issuer, IssuerKeys keys, Audiences audiences, RateLimiter failures,
+                       Supplier<String> baseUrl, Clock clock) {
+        this.directory = directory;
+        this.issuer = issuer;
+        this.keys = keys;
+        this.audiences = audiences;
+        this.failures = failures;
+        this.baseUrl = baseUrl;
+        this.clock = clock;
+        this.codes = new AuthorizationCodes(clock);
+    }
+
+    public void register(JavalinDefaultRoutingApi r) {
+        r.post("/{tenant}/oauth2/v2.0/token", this::token);
+        r.get("/{tenant}/oauth2/v2.0/authorize", this::signInPage);
+        r.post("/{tenant}/oauth2/v2.0/authorize", this::signIn);
+        r.get("/{tenant}/v2.0/.well-known/openid-configuration", this::openIdConfiguration);
+        r.get("/{tenant}/discovery/v2.0/keys", this::jwks);
+        r.get("/common/discovery/instance", this::instanceDiscovery);
+    }
+
+    // ---- token endpoint
+
+    private void token(Context ctx) {
+        echoCorrelation(ctx);
+        Optional<Tenant> tenant = tenant(ctx);
+        if (tenant.isEmpty()) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 90002, "Tenant '" + clip(ctx.pathParam("tenant")) + "' not found.");
+            return;
+        }
+        String grantType = ctx.formParam("grant_type");
+        if (grantType == null || grantType.isBlank()) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+        } else if (grantType.equals("client_credentials")) {
+            clientCredentials(ctx, tenant.get().id());
+        } else if (grantType.equals("authorization_code")) {
+            authorizationCode(ctx, tenant.get().id());
+        } else {
+            OAuthError.send(ctx, clock, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + clip(grantType) + "'.");
+        }
+    }
+
+    private void clientCredentials(Context ctx, TenantId tenant) {
+        Credentials creds = credentials(ctx);
+        if (creds == null) {
+            return;
+        }
+        Optional<String> audience = appAudience(ctx);
+        if (audience == null) {
+            return;
+        }
+        if (throttled(ctx, "client:" + creds.clientId() + "@" + ctx.ip(), "ip:" + ctx.ip())) {
+            return;
+        }
+        Optional<AppRegistration> app = ClientId.parse(creds.clientId())
+                .flatMap(id -> directory.authenticateClient(tenant, id, creds.secret()));
+        if (app.isEmpty()) {
+            failures.tryAcquire("client:" + creds.clientId() + "@" + ctx.ip());
+            failures.tryAcquire("ip:" + ctx.ip());
+            if (creds.basic()) {
+                ctx.header("WWW-Authenticate", "Basic realm=\"porta\"");
+            }
+            OAuthError.send(ctx, clock, 401, "invalid_client", 7000215,
+                    "Invalid client credentials: the client id, the secret or its expiry did not match.");
+            return;
+        }
+        TokenIssuer.IssuedToken token = issuer.issueAppToken(app.get(), audience.get());
+        sendToken(ctx, token, null);
+    }
+
+    private void authorizationCode(Context ctx, TenantId tenant) {
+        String clientId = param(ctx, "client_id");
+        String verifier = param(ctx, "code_verifier");
+        String redirectUri = param(ctx, "redirect_uri");
+        if (clientId == null || redirectUri == null || param(ctx, "code") == null) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain 'client_id', 'code' and 'redirect_uri'.");
+            return;
+        }
+        if (verifier == null || !VERIFIER.matcher(verifier).matches()) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 501481, "The 'code_verifier' is missing or malformed (PKCE is required).");
+            return;
+        }
+        Optional<AuthorizationCodes.Grant> grant = codes.redeem(param(ctx, "code"));
+        boolean ok = grant.isPresent()
+                && grant.get().tenant().equals(tenant)
+                && grant.get().client().value().equalsIgnoreCase(clientId)
+                && grant.get().redirectUri().equals(redirectUri)
+                && MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII),
+                        grant.get().codeChallenge().getBytes(StandardCharsets.US_ASCII));
+        Optional<Member> member = ok ? directory.member(tenant, grant.get().member()).filter(Member::enabled) : Optional.empty();
+        if (member.isEmpty()) {
+            OAuthError.send(ctx, clock, 400, "invalid_grant", 70008,
+                    "The authorization code is invalid, expired, already used, or does not match the client, redirect URI or code verifier.");
+            return;
+        }
+        TokenIssuer.IssuedToken token = issuer.issueMemberToken(member.get(), grant.get().client(), grant.get().audience(), grant.get().scopes());
+        sendToken(ctx, token, String.join(" ", grant.get().scopes()));
+    }
+
+    private record Credentials(String clientId, String secret, boolean basic) { }
+
+    /** client_secret_basic or client_secret_post, not both; answers the error itself. */
+    private Credentials credentials(Context ctx) {
+        String header = ctx.header("Authorization");
+        String bodyId = param(ctx, "client_id");
+        String bodySecret = ctx.formParam("client_secret");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (bodySecret != null) {
+                OAuthError.send(ctx, clock, 400, "invalid_request", 90014, "Use one client authentication method, not both.");
+                return null;
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                decoded = "";
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                OAuthError.send(ctx, clock, 401, "invalid_client", 7000215, "The Authorization header is not valid Basic client authentication.");
+                return null;
+            }
+            String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            if (bodyId != null && !bodyId.equalsIgnoreCase(id)) {
+                OAuthError.send(ctx, clock, 400, "invalid_request", 90014, "'client_id' differs from the client in the Authorization header.");
+                return null;
+            }
+            return new Credentials(id, secret, true);
+        }
+        if (bodyId == null) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+            return null;
+        }
+        if (bodySecret == null || bodySecret.isEmpty()) {
+            OAuthError.send(ctx, clock, 401, "invalid_client", 7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+            return null;
+        }
+        return new Credentials(bodyId, bodySecret, false);
+    }
+
+    /** The audience for an app-only token from {@code scope}; null after answering an error. */
+    private Optional<String> appAudience(Context ctx) {
+        String scope = ctx.formParam("scope");
+        if (scope == null || scope.isBlank()) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
+            return null;
+        }
+        List<String> defaults = List.of(scope.trim().split("\\s+")).stream()
+                .filter(s -> !OIDC_SCOPES.contains(s)).toList();
+        if (defaults.size() != 1 || !defaults.getFirst().endsWith("/.default")) {
+            OAuthError.send(ctx, clock, 400, "invalid_scope", 1002012, "The provided value for scope '" + clip(scope)
+                    + "' is not valid. Client credential flows must have one scope value with /.default suffixed to the resource identifier.");
+            return null;
+        }
+        String resource = defaults.getFirst().substring(0, defaults.getFirst().length() - "/.default".length());
+        Optional<String> audience = audiences.forResource(resource);
+        if (audience.isEmpty()) {
+            OAuthError.send(ctx, clock, 400, "invalid_scope", 500011, "The resource '" + clip(resource)
+                    + "' was not found in this tenant; use " + Audiences.GRAPH + "/.default.");
+            return null;
+        }
+        return audience;
+    }
+
+    private void sendToken(Context ctx, TokenIssuer.IssuedToken token, String scope) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("token_type", "Bearer");
+        if (scope != null) {
+            body.put("scope", scope);
+        }
+        body.put("expires_in", token.expiresInSeconds());
+        body.put("ext_expires_in", token.expiresInSeconds());
+        body.put("access_token", token.accessToken());
+        ctx.status(200).header("Cache-Control", "no-store").header("Pragma", "no-cache")
+                .contentType("application/json; charset=utf-8").result(body.toString());
+    }
+
+    private boolean throttled(Context ctx, String... keys) {
+        Duration wait = Duration.ZERO;
+        for (String key : keys) {
+            Duration w = failures.retryAfter(key);
+            wait = w.compareTo(wait) > 0 ? w : wait;
+        }
+        if (wait.isZero()) {
+            return false;
+        }
+        ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+        OAuthError.send(ctx, clock, 429, "temporarily_unavailable", 50196, "Too many failed attempts; try again later.");
+        return true;
+    }
+
+    // ---- members' sign-in (authorization code + PKCE)
+
+    /** A validated authorization request; the sign-in page and its POST both rebuild it from parameters. */
+    private record AuthRequest(Tenant tenant, AppRegistration app, String redirectUri, String state, String challenge,
+                               Set<String> scopes, String audience, Map<String, String> echo) { }
+
+    private void signInPage(Context ctx) {
+        AuthRequest req = authRequest(ctx, ctx::queryParam);
+        if (req != null) {
+            html(ctx, 200, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), ctx.queryParam("login_hint"), null));
+        }
+    }
+
+    private void signIn(Context ctx) {
+        AuthRequest req = authRequest(ctx, ctx::formParam);
+        if (req == null) {
+            return;
+        }
+        String user = Optional.ofNullable(ctx.formParam("username")).orElse("");
+        String ipKey = "signin-ip:" + ctx.ip();
+        String userKey = "signin:" + req.tenant().id() + ":" + user.toLowerCase(java.util.Locale.ROOT);
+        if (!failures.retryAfter(ipKey).isZero() || !failures.retryAfter(userKey).isZero()) {
+            html(ctx, 429, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
+                    "Too many failed sign-ins. Wait a minute and try again."));
+            return;
+        }
+        Optional<Member> member = directory.authenticateMember(req.tenant().id(), user, ctx.formParam("password"));
+        if (member.isEmpty()) {
+            failures.tryAcquire(ipKey);
+            failures.tryAcquire(userKey);
+            html(ctx, 401, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
+                    "Wrong user name or password."));
+            return;
+        }
+        String code = codes.issue(req.tenant().id(), req.app().clientId(), member.get().id(), req.redirectUri(), req.challenge(),
+                req.scopes(), req.audience());
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("code", code);
+        if (req.state() != null) {
+            result.put("state", req.state());
+        }
+        ctx.header("Cache-Control", "no-store").redirect(withQuery(req.redirectUri(), result), io.javalin.http.HttpStatus.FOUND);
+    }
+
+    /**
+     * Validates an authorization request. Errors about the client or redirect URI are shown on the page
+     * (never redirected to an unregistered URI); the others go back to the app as {@code error=}.
+     */
+    private AuthRequest authRequest(Context ctx, java.util.function.Function<String, String> params) {
+        Optional<Tenant> tenant = tenant(ctx);
+        Optional<AppRegistration> app = tenant.flatMap(t -> ClientId.parse(params.apply("client_id")).flatMap(id -> directory.app(t.id(), id)));
+        String redirectUri = params.apply("redirect_uri");
+        if (tenant.isEmpty() || app.isEmpty()) {
+            html(ctx, 400, SignInPage.errorPage("Unknown tenant or application (client_id)."));
+            return null;
+        }
+        if (redirectUri == null || !app.get().redirectUris().contains(redirectUri)) {
+            html(ctx, 400, SignInPage.errorPage("The redirect_uri is not registered for this application."));
+            return null;
+        }
+        String state = params.apply("state");
+        if (state != null && state.length() > MAX_PARAM) {
+            state = null;
+        }
+        Map<String, String> back = new LinkedHashMap<>();
+        if (state != null) {
+            back.put("state", state);
+        }
+        if (!"code".equals(params.apply("response_type"))) {
+            back.put("error", "unsupported_response_type");
+            back.put("error_description", "Only response_type=code is supported.");
+            ctx.redirect(withQuery(redirectUri, back), io.javalin.http.HttpStatus.FOUND);
+            return null;
+        }
+        String challenge = params.apply("code_challenge");
+        if (challenge == null || !CHALLENGE.matcher(challenge).matches() || !"S256".equals(params.apply("code_challenge_method"))) {
+            back.put("error", "invalid_request");
+            back.put("error_description", "PKCE is required: code_challenge with code_challenge_method=S256.");
+            ctx.redirect(withQuery(redirectUri, back), io.javalin.http.HttpStatus.FOUND);
+            return null;
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        String audience = Audiences.GRAPH;
+        String scopeParam = Optional.ofNullable(params.apply("scope")).orElse("");
+        boolean bad = scopeParam.length() > MAX_PARAM;
+        for (String s : scopeParam.trim().split("\\s+")) {
+            if (s.isEmpty() || OIDC_SCOPES.contains(s)) {
+                continue;
+            }
+            int slash = s.lastIndexOf('/');
+            if (slash > 0) {
+                Optional<String> aud = audiences.forResource(s.substring(0, slash));
+                if (aud.isEmpty()) {
+                    bad = true;
+                    continue;
+                }
+                audience = aud.get();
+                s = s.substring(slash + 1);
+            }
+            if (s.equals(".default")) {
+                scopes.add("OnlineMeetings.ReadWrite");
+            } else if (DELEGATED_SCOPES.contains(s)) {
+                scopes.add(s);
+            } else {
+                bad = true;
+            }
+        }
+        if (bad || scopes.isEmpty()) {
+            back.put("error", "invalid_scope");
+            back.put("error_description", "Ask for OnlineMeetings.ReadWrite or OnlineMeetings.Read.");
+            ctx.redirect(withQuery(redirectUri, back), io.javalin.http.HttpStatus.FOUND);
+            return null;
+        }
+        Map<String, String> echo = new LinkedHashMap<>();
+        for (String k : List.of("client_id", "redirect_uri", "response_type", "scope", "code_challenge", "code_challenge_method")) {
+            echo.put(k, params.apply(k));
+        }
+        echo.put("state", state);
+        return new AuthRequest(tenant.get(), app.get(), redirectUri, state, challenge, scopes, audience, echo);
+    }
+
+    // ---- discovery
+
+    private void openIdConfiguration(Context ctx) {
+        Optional<Tenant> tenant = tenant(ctx);
+        if (tenant.isEmpty()) {
+            OAuthError.send(ctx, clock, 400, "invalid_tenant", 90002, "Tenant '" + clip(ctx.pathParam("tenant")) + "' not found.");
+            return;
+        }
+        String base = baseUrl.get() + tenant.get().id().value();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("issuer", issuer.issuer(tenant.get().id()));
+        doc.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
+        doc.put("token_endpoint", base + "/oauth2/v2.0/token");
+        doc.put("jwks_uri", base + "/discovery/v2.0/keys");
+        array(doc, "token_endpoint_auth_methods_supported", "client_secret_post", "client_secret_basic", "none");
+        array(doc, "grant_types_supported", "client_credentials", "authorization_code");
+        array(doc, "response_types_supported", "code");
+        array(doc, "response_modes_supported", "query");
+        array(doc, "code_challenge_methods_supported", "S256");
+        array(doc, "id_token_signing_alg_values_supported", "RS256");
+        array(doc, "subject_types_supported", "pairwise");
+        array(doc, "scopes_supported", "openid", "profile", "offline_access", "OnlineMeetings.ReadWrite", "OnlineMeetings.Read");
+        array(doc, "claims_supported", "sub", "iss", "aud", "exp", "iat", "nbf", "tid", "oid", "appid", "azp", "roles", "scp",
+                "idtyp", "name", "preferred_username", "upn", "uti", "ver");
+        doc.put("tenant_region_scope", "porta");
+        ctx.contentType("application/json; charset=utf-8").result(doc.toString());
+    }
+
+    private void jwks(Context ctx) {
+        ctx.header("Cache-Control", "max-age=3600").contentType("application/json; charset=utf-8")
+                .result(keys.publicJwks().toString());
+    }
+
+    /** MSAL's instance discovery: only {@code tenant_discovery_endpoint} is needed (reference §5.4). */
+    private void instanceDiscovery(Context ctx) {
+        String endpoint = Optional.ofNullable(ctx.queryParam("authorization_endpoint")).orElse("");
+        Matcher m = AUTHORIZE_URL.matcher(endpoint);
+        String tenant = m.matches() ? m.group(1) : "common";
+        if (TenantId.parse(tenant).flatMap(directory::tenant).isEmpty()) {
+            OAuthError.send(ctx, clock, 400, "invalid_instance", 50049, "Unknown or invalid instance.");
+            return;
+        }
+        String host = URI.create(baseUrl.get()).getAuthority();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("tenant_discovery_endpoint", baseUrl.get() + tenant + "/v2.0/.well-known/openid-configuration");
+        doc.put("api-version", "1.1");
+        ObjectNode meta = doc.putArray("metadata").addObject();
+        meta.put("preferred_network", host);
+        meta.put("preferred_cache", host);
+        meta.putArray("aliases").add(host);
+        ctx.contentType("application/json; charset=utf-8").result(doc.toString());
+    }
+
+    // ---- helpers
+
+    private Optional<Tenant> tenant(Context ctx) {
+        return TenantId.parse(ctx.pathParam("tenant")).flatMap(directory::tenant);
+    }
+
+    private static String param(Context ctx, String name) {
+        String v = ctx.formParam(name);
+        return v == null || v.isBlank() || v.length() > MAX_PARAM ? null : v;
+    }
+
+    private static void echoCorrelation(Context ctx) {
+        String id = ctx.header("client-request-id");
+        if (id != null && id.matches("[A-Za-z0-9-]{1,64}")) {
+            ctx.header("client-request-id", id);
+        }
+    }
+
+    private static void html(Context ctx, int status, String page) {
+        ctx.status(status)
+                .header("Cache-Control", "no-store")
+                .header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+                .header("Referrer-Policy", "no-referrer")
+                .html(page);
+    }
+
+    static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String withQuery(String uri, Map<String, String> params) {
+        StringBuilder b = new StringBuilder(uri).append(uri.contains("?") ? '&' : '?');
+        params.forEach((k, v) -> b.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+        b.setLength(b.length() - 1);
+        return b.toString();
+    }
+
+    private static void array(ObjectNode doc, String name, String... values) {
+        ArrayNode a = doc.putArray(name);
+        for (String v : values) {
+            a.add(v);
+        }
+    }
+
+    private static String clip(String s) {
+        String t = s == null ? "" : s.replaceAll("[\\p{Cntrl}]", "");
+        return t.length() <= 100 ? t : t.substring(0, 100) + "...";
+    }
+}

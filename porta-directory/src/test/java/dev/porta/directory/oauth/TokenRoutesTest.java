@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.directory.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import dev.porta.common.MutableClock;
+import dev.porta.common.RateLimiter;
+import dev.porta.common.testing.TestDatabases;
+import dev.porta.directory.AppPermission;
+import dev.porta.directory.AppRegistration;
+import dev.porta.directory.Directory;
+import dev.porta.directory.DirectoryConfig;
+import dev.porta.directory.JdbcDirectoryStore;
+import dev.porta.directory.Member;
+import dev.porta.directory.PasswordHasher;
+import dev.porta.directory.TenantId;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The issuer's HTTP surface in process, over plain HTTP on loopback. */
+class TokenRoutesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TenantId TENANT = new TenantId("22222222-2222-4222-8222-222222222222");
+    private static final String REDIRECT = "https://app.example/callback";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private TestDatabases.TestDatabase db;
+    private Javalin app;
+    private String base;
+    private Directory directory;
+    private TokenVerifier verifier;
+    private AppRegistration reader;
+    private String secret;
+    private Member megan;
+
+    @BeforeEach
+    void start() {
+        db = TestDatabases.h2();
+        var store = new JdbcDirectoryStore(db.database());
+        directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
+        var keys = new IssuerKeys(store, clock);
+        var audiences = new Audiences(() -> base);
+        var issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
+        verifier = new TokenVerifier(keys, issuer, audiences, store, clock);
+        var routes = new TokenRoutes(directory, issuer, keys, audiences, new RateLimiter(3, Duration.ofMinutes(1), 1000, clock),
+                () -> base, clock);
+        app = Javalin.create(cfg -> {
+            cfg.jetty.host = "127.0.0.1";
+            cfg.jetty.port = 0;
+            cfg.startup.showJavalinBanner = false;
+            routes.register(cfg.routes);
+        }).start();
+        base = "http://127.0.0.1:" + app.port() + "/";
+        directory.createTenant(TENANT, "Contoso");
+        reader = directory.registerApp(TENANT, "Reader", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of(REDIRECT));
+        secret = directory.addClientSecret(TENANT, reader.clientId(), null).value();
+        megan = directory.addMember(TENANT, "megan@contoso.example", "Megan Bowen", "correct horse");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        app.stop();
+        db.close();
+    }
+
+    @Test
+    void clientCredentialsWithTheMsalExtrasGiveAnRs256TokenWithGraphClaims() throws Exception {
+        var res = post("/" + TENANT + "/oauth2/v2.0/token", Map.of("grant_type", "client_credentials", "client_id", reader.clientId().value(),
+                "client_secret", secret, "scope", "https://graph.microsoft.com/.default openid profile offline_access",
+                "client_info", "1", "claims", "{\"access_token\":{\"xms_cc\":{\"values\":[\"CP1\"]}}}"), Map.of("client-request-id", "abc-123"));
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("client-request-id")).contains("abc-123");
+        JsonNode body = JSON.readTree(res.body());
+        assertThat(body.get("expires_in").asLong()).isEqualTo(3599);
+        SignedJWT jwt = SignedJWT.parse(body.get("access_token").asText());
+        assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(jwt.getHeader().getKeyID()).isNotBlank();
+        var claims = jwt.getJWTClaimsSet();
+        assertThat(claims.getAudience()).containsExactly("https://graph.microsoft.com");
+        assertThat(claims.getIssuer()).isEqualTo(base + TENANT + "/v2.0");
+        assertThat(claims.getStringClaim("tid")).isEqualTo(TENANT.value());
+        assertThat(claims.getStringClaim("appid")).isEqualTo(reader.clientId().value());
+        assertThat(claims.getStringClaim("azp")).isEqualTo(reader.clientId().value());
+        assertThat(claims.getStringClaim("idtyp")).isEqualTo("app");
+        assertThat(claims.getStringClaim("oid")).isEqualTo(reader.objectId());
+        assertThat(claims.getStringListClaim("roles")).containsExactly("OnlineMeetings.Read.All");
+        assertThat(claims.getClaim("scp")).isNull();
+
+        assertThat(verifier.verify(body.get("access_token").asText())).isEqualTo(new TokenVerifier.Result.Valid(
+                new Principal.App(TENANT, reader.clientId(), EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL))));
+    }
+
+    @Test
+    void clientSecretBasicIsAcceptedToo() throws Exception {
+        String basic = Base64.getEncoder().encodeToString((reader.clientId() + ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+        var res = post("/" + TENANT + "/oauth2/v2.0/token", Map.of("grant_type", "client_credentials",
+                "scope", base + ".default"), Map.of("Authorization", "Basic " + basic));
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(SignedJWT.parse(JSON.readTree(res.body()).get("access_token").asText()).getJWTClaimsSet().getAudience())
+                .containsExactly(base.substring(0, base.length() - 1));
+    }
+
+    @Test
+    void aWrongSecretAndAnUnknownClientGetTheSame401AndRepeatedFailuresAreThrottled() throws Exception {
+        var wrong = clientCredentials(reader.clientId().value(), secret + "x");
+        var unknown = clientCredentials("33333333-3333-4333-8333-333333333333", secret);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrong.body()).get("error").asText()).isEqualTo("invalid_client");
+        assertThat(JSON.readTree(wrong.body()).get("error_description")).isEqualTo(JSON.readTree(unknown.body()).get("error_description"));
+
+        clientCredentials(reader.clientId().value(), "x");
+        clientCredentials(reader.clientId().value(), "y");
+        var throttled = clientCredentials(reader.clientId().value(), secret);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(clientCredentials(reader.clientId().value(), secret).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void badRequestsGetTheirOAuthErrorCodes() throws Exception {
+        var foreignResource = post("/" + TENANT + "/oauth2/v2.0/token", Map.of("grant_type", "client_credentials",
+                "client_id", reader.clientId().value(), "client_secret", secret, "scope", "https://vault.azure.net/.default"), Map.of());
+        assertThat(foreignResource.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(foreignResource.body()).get("error").asText()).isEqualTo("invalid_scope");
+
+        var password = post("/" + TENANT + "/oauth2/v2.0/token", Map.of("grant_type", "password"), Map.of());
+        assertThat(JSON.readTree(password.body()).get("error").asText()).isEqualTo("unsupported_grant_type");
+
+        var unknownTenant = post("/33333333-3333-4333-8333-333333333333/oauth2/v2.0/token", Map.of("grant_type", "client_credentials"), Map.of());
+        assertThat(unknownTenant.statusCode()).isEqualTo(400);
+        assertThat(unknownTenant.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    }
+
+    @Test
+    void tamperedExpiredAndForeignTokensAreRefused() throws Exception {
+        String token = JSON.readTree(clientCredentials(reader.clientId().value(), secret).body()).get("access_token").asText();
+        String[] parts = token.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("OnlineMeetings.Read.All", "OnlineMeetings.ReadWrite.All");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        assertThat(verifier.verify(tampered)).isInstanceOf(TokenVerifier.Result.Refused.class);
+        assertThat(verifier.verify("")).isEqualTo(new TokenVerifier.Result.Refused("Access token is empty."));
+
+        // Another Porta (its own keys) issuing for the same tenant id is not trusted.
+        try (var other = TestDatabases.h2()) {
+            var otherStore = new JdbcDirectoryStore(other.database());
+            var otherIssuer = new TokenIssuer(new IssuerKeys(otherStore, clock), () -> base, Duration.ofHours(1), clock);
+            String foreign = otherIssuer.issueAppToken(reader, "https://graph.microsoft.com").accessToken();
+            assertThat(verifier.verify(foreign)).isInstanceOf(TokenVerifier.Result.Refused.class);
+        }
+
+        clock.advance(Duration.ofMinutes(63));
+        assertThat(verifier.verify(token)).isInstanceOf(TokenVerifier.Result.Refused.class);
+    }
+
+    @Test
+    void aMemberSignsInWithPkceAndGetsADelegatedToken() throws Exception {
+        String verifierText = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-long-enough";
+        String challenge = TokenRoutes.s256(verifierText);
+        Map<String, String> authorize = new LinkedHashMap<>();
+        authorize.put("client_id", reader.clientId().value());
+        authorize.put("redirect_uri", REDIRECT);
+        authorize.put("response_type", "code");
+        authorize.put("scope", "https://graph.microsoft.com/OnlineMeetings.ReadWrite openid");
+        authorize.put("state", "s<1>");
+        authorize.put("code_challenge", challenge);
+        authorize.put("code_challenge_method", "S256");
+
+        var page = http.send(HttpRequest.newBuilder(URI.create(base + TENANT + "/oauth2/v2.0/authorize?" + form(authorize))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<form method=\"post\"").contains("s&lt;1&gt;").doesNotContain("s<1>");
+
+        Map<String, String> wrong = new LinkedHashMap<>(authorize);
+        wrong.put("username", "megan@contoso.example");
+        wrong.put("password", "wrong horse");
+        assertThat(post("/" + TENANT + "/oauth2/v2.0/authorize", wrong, Map.of()).statusCode()).isEqualTo(401);
+
+        Map<String, String> signIn = new LinkedHashMap<>(authorize);
+        signIn.put("username", "megan@contoso.example");
+        signIn.put("password", "correct horse");
+        var redirect = post("/" + TENANT + "/oauth2/v2.0/authorize", signIn, Map.of());
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        String location = redirect.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith(REDIRECT + "?code=").contains("state=s%3C1%3E");
+        String code = java.net.URLDecoder.decode(location.replaceAll(".*code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+
+        Map<String, String> exchange = Map.of("grant_type", "authorization_code", "client_id", reader.clientId().value(),
+                "code", code, "redirect_uri", REDIRECT, "code_verifier", verifierText);
+        var token = post("/" + TENANT + "/oauth2/v2.0/token", exchange, Map.of());
+        assertThat(token.statusCode()).isEqualTo(200);
+        var result = verifier.verify(JSON.readTree(token.body()).get("access_token").asText());
+        assertThat(result).isInstanceOfSatisfying(TokenVerifier.Result.Valid.class, v -> assertThat(v.principal())
+                .isEqualTo(new Principal.Member(TENANT, megan.id(), "Megan Bowen", "megan@contoso.example", reader.clientId(),
+                        java.util.Set.of("OnlineMeetings.ReadWrite"))));
+
+        var replay = post("/" + TENANT + "/oauth2/v2.0/token", exchange, Map.of());
+        assertThat(JSON.readTree(replay.body()).get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void anUnregisteredRedirectUriIsNeverRedirectedTo() throws Exception {
+        var page = http.send(HttpRequest.newBuilder(URI.create(base + TENANT + "/oauth2/v2.0/authorize?client_id=" + reader.clientId()
+                + "&redirect_uri=https%3A%2F%2Fevil.example%2F&response_type=code")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void discoveryDocumentsPointAtThisIssuer() throws Exception {
+        JsonNode oidc = JSON.readTree(get("/" + TENANT + "/v2.0/.well-known/openid-configuration").body());
+        assertThat(oidc.get("issuer").asText()).isEqualTo(base + TENANT + "/v2.0");
+        assertThat(oidc.get("token_endpoint").asText()).isEqualTo(base + TENANT + "/oauth2/v2.0/token");
+        JsonNode jwks = JSON.readTree(get("/" + TENANT + "/discovery/v2.0/keys").body());
+        assertThat(jwks.get("keys").get(0).get("kty").asText()).isEqualTo("RSA");
+        assertThat(jwks.get("keys").get(0).has("d")).isFalse();
+        JsonNode instance = JSON.readTree(get("/common/discovery/instance?api-version=1.1&authorization_endpoint="
+                + URLEncoder.encode("https://login.microsoftonline.com/" + TENANT + "/oauth2/v2.0/authorize", StandardCharsets.UTF_8)).body());
+        assertThat(instance.get("tenant_discovery_endpoint").asText()).isEqualTo(base + TENANT + "/v2.0/.well-known/openid-configuration");
+    }
+
+    private HttpResponse<String> clientCredentials(String clientId, String clientSecret) throws Exception {
+        return post("/" + TENANT + "/oauth2/v2.0/token", Map.of("grant_type", "client_credentials", "client_id", clientId,
+                "client_secret", clientSecret, "scope", "https://graph.microsoft.com/.default"), Map.of());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path.substring(1))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, Map<String, String> form, Map<String, String> headers) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(base + path.substring(1)))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(form(form)));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String form(Map<String, String> form) {
+        return form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
