@@ -138,6 +138,14 @@ public final class TokenVerifier {
         return refused();
     }
 
+    /**
+     * For the calling service and the web app: the signed-in member of a delegated token (tenant,
+     * member id, display name), or empty for an app-only, invalid or expired token.
+     */
+    public Optional<Principal.Member> verifyMember(String token) {
+        return verify(token) instanceof Result.Valid(Principal.Member member) ? Optional.of(member) : Optional.empty();
+    }
+
     private static Result refused() {
         return new Result.Refused("Access token validation failure. Invalid audience, issuer, signature or tenant.");
     }
