@@ -137,7 +137,8 @@ public final class LiveMeeting {
         if (p.state == Participant.State.IN_LOBBY) {
             p.send(this, stateChanged(p, "InLobby"));
         } else {
-            rosterDelta("updated", p);
+            seq++;
+            broadcastExcept(new RosterDelta(seq, "updated", rosterEntry(p)), p);
             sendEntryPackage(p);
         }
         return p;
@@ -295,9 +296,13 @@ public final class LiveMeeting {
     }
 
     void broadcast(ServerMessage m) {
+        broadcastExcept(m, null);
+    }
+
+    private void broadcastExcept(ServerMessage m, Participant excluded) {
         String frame = encoder.encode(m);
         for (Participant p : inMeeting.values()) {
-            if (p.link != null) {
+            if (p.link != null && p != excluded) {
                 p.link.send(frame);
             }
         }
@@ -314,7 +319,8 @@ public final class LiveMeeting {
         p.state = Participant.State.CONNECTED;
         inMeeting.put(p.id, p);
         media.open(p);
-        rosterDelta("added", p);
+        seq++;
+        broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot below
         sendEntryPackage(p);
         features.rosterChanged();
     }
