@@ -46,6 +46,10 @@ class RosterOrderTest {
             }));
         }
         sends.forEach(CompletableFuture::join);
+        for (TestClient c : members) { // a connection's frames are handled in order: the pong follows its actions
+            c.send("{\"v\":1,\"type\":\"ping\",\"id\":\"done\"}");
+            c.await("pong");
+        }
         organizer.send("{\"v\":1,\"type\":\"chat\",\"text\":\"marker\"}");
         List<TestClient> all = new ArrayList<>(members);
         all.add(organizer);

@@ -52,7 +52,25 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        try (socket) {
+        SignalingSession[] session = new SignalingSession[1];
+        try {
+            serveFrames(socket, session);
+        } catch (Exception e) {
+            // the client went away without a close handshake (a dropped network)
+        } finally {
+            if (session[0] != null) {
+                session[0].onClose();
+            }
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+
+    private void serveFrames(Socket socket, SignalingSession[] sessionOut) throws Exception {
+        {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             String key = null;
@@ -69,6 +87,7 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
             out.flush();
             Connection conn = new Connection(socket, out);
             SignalingSession session = calling.open(conn);
+            sessionOut[0] = session;
             ByteArrayOutputStream message = new ByteArrayOutputStream();
             while (true) {
                 int b0 = in.readUnsignedByte();
@@ -105,16 +124,12 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
                     }
                     case 0x8 -> {
                         conn.close(1000, "");
-                        session.onClose();
                         return;
                     }
                     case 0x9 -> conn.frame(0xA, payload);
                     default -> { }
                 }
             }
-            session.onClose();
-        } catch (Exception e) {
-            // The client went away; the session learns it below through onClose in the normal path.
         }
     }
 
