@@ -67,12 +67,18 @@ final class HttpBasics {
         if (start != null) {
             Timer.builder("http.server.requests")
                     .tag("method", ctx.method().name())
-                    .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
+                    .tag("route", routeOf(ctx))
                     .tag("status", Integer.toString(ctx.statusCode()))
                     .register(registry)
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         MDC.remove("requestId");
+    }
+
+    /** The route template (not the concrete path, which would make unbounded metric series). */
+    private static String routeOf(Context ctx) {
+        var matched = ctx.endpoints().matchedHttpEndpoint();
+        return matched == null ? "unmatched" : matched.path;
     }
 
     static void error(Context ctx, int status, String code, String message) {

@@ -54,6 +54,7 @@ public final class Main {
         try {
             Cli cli = Cli.parse(args);
             Config config = cli.config();
+            ServerConfig.from(config); // every command refuses an invalid configuration, naming the key
             return switch (cli.command()) {
                 case "serve" -> serve(config, false, out);
                 case "demo" -> serve(config, true, out);

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling;
+
+import dev.porta.calling.auth.Authentication;
+import dev.porta.calling.auth.Caller;
+import dev.porta.calling.auth.CallerAuthenticator;
+import dev.porta.calling.chat.ChatHistoryStore;
+import dev.porta.calling.live.LiveMeeting;
+import dev.porta.calling.live.Participant;
+import dev.porta.calling.meeting.MeetingDirectory;
+import dev.porta.calling.protocol.ActionError;
+import dev.porta.calling.protocol.ClientMessage.Join;
+import dev.porta.calling.protocol.ClientMessage.Resume;
+import dev.porta.calling.protocol.ClientMessage.UpdateToken;
+import dev.porta.calling.protocol.ClientMessageDecoder;
+import dev.porta.calling.protocol.EndReason;
+import dev.porta.calling.protocol.ServerMessage;
+import dev.porta.calling.protocol.ServerMessageEncoder;
+import dev.porta.calling.stats.CallingCounters;
+import dev.porta.calling.stats.CallingStats;
+import dev.porta.common.RateLimiter;
+import dev.porta.media.api.MediaHost;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The calling service: entry point for signaling connections, the live meetings of this node, and the
+ * server's hooks (revocation, shutdown, stats). A transport adapter calls {@link #open} for each new
+ * WebSocket and then the returned session's {@code onText}/{@code onClose}.
+ */
+public final class CallingService implements CallingStats, AutoCloseable {
+    private final CallingConfig config;
+    private final CallerAuthenticator authenticator;
+    private final MeetingDirectory directory;
+    private final ChatHistoryStore chat;
+    private final MediaHost media;
+    private final Clock clock;
+    private final ClientMessageDecoder decoder;
+    private final ServerMessageEncoder encoder = new ServerMessageEncoder();
+    private final CallingCounters counters = new CallingCounters();
+    private final JoinGate gate;
+    private final Map<String, LiveMeeting> meetings = new ConcurrentHashMap<>();
+    private final Map<String, LiveMeeting> resumeIndex = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> sweeper;
+    private volatile boolean shuttingDown;
+
+    /**
+     * @param scheduler runs the once-a-second sweep (resume grace, token expiry); not shut down by this service
+     */
+    public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
+                          ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.authenticator = authenticator;
+        this.directory = directory;
+        this.chat = chat;
+        this.media = media;
+        this.clock = clock;
+        this.decoder = new ClientMessageDecoder(config.maxFrameChars());
+        this.gate = new JoinGate(config, directory, clock);
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A new WebSocket: returns the session the adapter feeds frames to. */
+    public SignalingSession open(SignalingConnection connection) {
+        Duration refill = Duration.ofMillis(Math.max(1, 1000L * config.messageBurst() / config.messagesPerSecond()));
+        RateLimiter rate = new RateLimiter(config.messageBurst(), refill, 1, clock);
+        return new SignalingSession(connection, this, rate);
+    }
+
+    /** The identity's tokens were revoked or the identity deleted: end its participants everywhere. */
+    public void identityRevoked(String identityId) {
+        meetings.values().forEach(m -> m.identityRevoked(identityId));
+    }
+
+    /** Ends participants whose resume grace or token ran out; runs every second, callable by tests. */
+    public void sweep() {
+        var now = clock.instant();
+        meetings.values().forEach(m -> m.sweep(now));
+    }
+
+    /** Ends every live meeting with {@link EndReason#SERVER_SHUTDOWN} (clients may rejoin) and stops the sweep. */
+    public void shutdown() {
+        shuttingDown = true;
+        sweeper.cancel(false);
+        new ArrayList<>(meetings.values()).forEach(m -> m.endForEveryone(EndReason.SERVER_SHUTDOWN));
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    // ---- stats ----
+
+    @Override
+    public NodeStats node() {
+        int participants = 0;
+        int lobby = 0;
+        List<MeetingStats> all = meetings();
+        for (MeetingStats s : all) {
+            participants += s.participants();
+            lobby += s.lobby();
+        }
+        return new NodeStats(all.size(), participants, lobby, counters.joins(), counters.endsByReason());
+    }
+
+    @Override
+    public List<MeetingStats> meetings() {
+        List<MeetingStats> out = new ArrayList<>();
+        meetings.values().forEach(m -> out.add(m.stats()));
+        return out;
+    }
+
+    // ---- called by sessions ----
+
+    void join(SignalingSession session, Join join) {
+        if (shuttingDown) {
+            session.refuse(EndReason.SERVER_SHUTDOWN);
+            return;
+        }
+        Authentication auth = authenticator.authenticate(join.token());
+        if (auth instanceof Authentication.Refused refused) {
+            session.refuse(JoinGate.endReasonOf(refused.reason()));
+            return;
+        }
+        Caller caller = ((Authentication.Authenticated) auth).caller();
+        JoinGate.Decision d = gate.admit(caller, join, session.remoteAddress(), authRefusalOrNull(caller));
+        if (d instanceof JoinGate.Decision.Refused r) {
+            session.refuse(r.reason());
+            return;
+        }
+        JoinGate.Decision.Admitted a = (JoinGate.Decision.Admitted) d;
+        while (true) {
+            LiveMeeting m = meetings.computeIfAbsent(a.meeting().meetingId(), id -> newLiveMeeting(a));
+            LiveMeeting.JoinResult result = m.join(session, caller, a.displayName(), join.muted());
+            if (result == null) {
+                meetings.remove(m.meetingId(), m);
+                continue;
+            }
+            switch (result) {
+                case LiveMeeting.JoinResult.Refused r -> session.refuse(r.reason());
+                case LiveMeeting.JoinResult.Joined j -> session.attach(m, j.participant());
+            }
+            return;
+        }
+    }
+
+    void resume(SignalingSession session, Resume resume) {
+        Authentication auth = authenticator.authenticate(resume.token());
+        if (auth instanceof Authentication.Refused refused) {
+            session.refuse(JoinGate.endReasonOf(refused.reason()));
+            return;
+        }
+        Caller caller = ((Authentication.Authenticated) auth).caller();
+        LiveMeeting m = resumeIndex.get(resume.resumeToken());
+        Participant p = m == null ? null : m.resume(session, resume.resumeToken(), caller);
+        if (p == null) {
+            session.refuse(EndReason.RESUME_FAILED);
+            return;
+        }
+        session.attach(m, p);
+    }
+
+    ServerMessage updateToken(SignalingSession session, LiveMeeting m, Participant p, UpdateToken u) {
+        Authentication auth = authenticator.authenticate(u.token());
+        if (auth instanceof Authentication.Refused r) {
+            m.cutOff(p, JoinGate.endReasonOf(r.reason()));
+            return null;
+        }
+        Caller caller = ((Authentication.Authenticated) auth).caller();
+        if (!m.identityOf(p).equals(caller.identityId())) {
+            return new ServerMessage.Error(u.id(), ActionError.INVALID_MESSAGE.wire(),
+                    "updateToken.token belongs to another identity");
+        }
+        m.tokenRefreshed(p, caller);
+        return new ServerMessage.Ack(u.id(), null);
+    }
+
+    CallingConfig config() {
+        return config;
+    }
+
+    ClientMessageDecoder decoder() {
+        return decoder;
+    }
+
+    ServerMessageEncoder encoder() {
+        return encoder;
+    }
+
+    CallingCounters counters() {
+        return counters;
+    }
+
+    // ---- internals ----
+
+    private EndReason authRefusalOrNull(Caller caller) {
+        if (caller instanceof Caller.Guest g && !g.mayJoinMeetings()) {
+            return EndReason.TOKEN_SCOPE;
+        }
+        return !caller.expiresAt().isAfter(clock.instant()) ? EndReason.TOKEN_EXPIRED : null;
+    }
+
+    private LiveMeeting newLiveMeeting(JoinGate.Decision.Admitted a) {
+        return new LiveMeeting(a.meeting(), config, clock, media, chat, counters, encoder, new LiveMeeting.Registry() {
+            @Override
+            public void resumeTokenIssued(String token, LiveMeeting meeting) {
+                resumeIndex.put(token, meeting);
+            }
+
+            @Override
+            public void resumeTokenRetired(String token) {
+                resumeIndex.remove(token);
+            }
+
+            @Override
+            public void meetingClosed(LiveMeeting meeting) {
+                meetings.remove(meeting.meetingId(), meeting);
+            }
+        });
+    }
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling;
+
+import dev.porta.calling.live.LiveMeeting;
+import dev.porta.calling.live.Participant;
+import dev.porta.calling.live.ParticipantLink;
+import dev.porta.calling.protocol.ActionError;
+import dev.porta.calling.protocol.ClientMessage;
+import dev.porta.calling.protocol.ClientMessage.*;
+import dev.porta.calling.protocol.EndReason;
+import dev.porta.calling.protocol.ProtocolViolation;
+import dev.porta.calling.protocol.ServerMessage;
+import dev.porta.calling.protocol.ServerMessage.CallEndReason;
+import dev.porta.calling.protocol.ServerMessage.StateChanged;
+import dev.porta.common.RateLimiter;
+import dev.porta.media.api.TrackSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One signaling connection: bounds size and rate, decodes, and forwards each message to the meeting.
+ * The transport adapter calls {@link #onText} (one frame at a time, in order) and {@link #onClose}.
+ */
+public final class SignalingSession implements ParticipantLink {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingSession.class);
+
+    private final SignalingConnection connection;
+    private final CallingService service;
+    private final RateLimiter rate;
+    private volatile LiveMeeting meeting;
+    private volatile Participant participant;
+    private volatile boolean ended;
+
+    SignalingSession(SignalingConnection connection, CallingService service, RateLimiter rate) {
+        this.connection = connection;
+        this.service = service;
+        this.rate = rate;
+    }
+
+    /** One text frame from the client. */
+    public void onText(String frame) {
+        if (ended) {
+            return;
+        }
+        try {
+            if (frame.length() > service.config().maxFrameChars()) {
+                cutOff(EndReason.MESSAGE_TOO_LARGE);
+                return;
+            }
+            if (!rate.tryAcquire("frames")) {
+                cutOff(EndReason.FLOODING);
+                return;
+            }
+            ClientMessage m;
+            try {
+                m = service.decoder().decode(frame);
+            } catch (ProtocolViolation v) {
+                if (v.endReason() != null) {
+                    cutOff(v.endReason());
+                } else {
+                    reply(LiveMeetingErrors.invalid(v.requestId(), v.getMessage()));
+                }
+                return;
+            }
+            dispatch(m);
+        } catch (RuntimeException e) {
+            LOG.warn("calling: unexpected failure handling a frame", e);
+            cutOff(EndReason.INTERNAL_ERROR);
+        }
+    }
+
+    /** A binary frame from the client: not part of the protocol. */
+    public void onBinary() {
+        if (!ended) {
+            cutOff(EndReason.PROTOCOL_ERROR);
+        }
+    }
+
+    /** The socket closed (by the client, the network, or after {@link #terminate}). */
+    public void onClose() {
+        Participant p = participant;
+        LiveMeeting m = meeting;
+        if (!ended && p != null && m != null) {
+            m.connectionLost(p, this);
+        }
+        ended = true;
+    }
+
+    private void dispatch(ClientMessage message) {
+        Participant p = participant;
+        LiveMeeting m = meeting;
+        if (p == null && !(message instanceof Join) && !(message instanceof Resume) && !(message instanceof Ping)) {
+            cutOff(EndReason.PROTOCOL_ERROR);
+            return;
+        }
+        switch (message) {
+            case Join j -> {
+                if (p != null) {
+                    reply(LiveMeetingErrors.of(j.id(), ActionError.ALREADY_JOINED, "this connection already joined"));
+                } else {
+                    service.join(this, j);
+                }
+            }
+            case Resume r -> {
+                if (p != null) {
+                    reply(LiveMeetingErrors.of(r.id(), ActionError.ALREADY_JOINED, "this connection already joined"));
+                } else {
+                    service.resume(this, r);
+                }
+            }
+            case Ping ping -> reply(new ServerMessage.Pong(ping.id()));
+            case Leave l -> m.leave(p);
+            case UpdateToken u -> reply(service.updateToken(this, m, p, u));
+            case Mute mu -> reply(m.media().mute(p, mu.muted(), mu.id()));
+            case Publish pub -> reply(m.media().publish(p, pub.source(), true, pub.id()));
+            case Unpublish un -> reply(m.media().publish(p, un.source(), false, un.id()));
+            case PublishOffer o -> reply(m.media().publishOffer(p, o.sdp(), o.sources(), o.id()));
+            case SubscribeAnswer a -> reply(m.media().subscribeAnswer(p, a.sdp(), a.id()));
+            case VideoPreference vp -> reply(m.media().videoPreference(p, vp.participantId(),
+                    vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
+            case Admit a -> reply(m.admit(p, a.participantId(), a.id()));
+            case AdmitAll a -> reply(m.admitAll(p, a.id()));
+            case Deny d -> reply(m.deny(p, d.participantId(), d.id()));
+            case MuteParticipant mp -> reply(m.media().muteOther(p, mp.participantId(), mp.id()));
+            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.id()));
+            case EndMeeting e -> reply(m.endMeeting(p, e.id()));
+            case Chat c -> reply(m.features().chat(p, c.text(), c.id()));
+            case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));
+            case RaiseHand h -> reply(m.features().raiseHand(p, h.id()));
+            case LowerHand h -> reply(m.features().lowerHand(p, h.participantId(), h.id()));
+            case BreakoutCreate b -> reply(m.features().breakoutCreate(p, b.rooms(), b.id()));
+            case BreakoutAssign b -> reply(m.features().breakoutAssign(p, b.roomId(), b.participantIds(), b.id()));
+            case BreakoutOpen b -> reply(m.features().breakoutOpen(p, b.id()));
+            case BreakoutClose b -> reply(m.features().breakoutClose(p, b.id()));
+            case TogetherMode t -> reply(m.features().togetherMode(p, t.active(), t.id()));
+            case Recording r -> reply(m.features().recording(p, r.transcription(), r.active(), r.id()));
+        }
+    }
+
+    /** Called by the service once the join or resume succeeded. */
+    void attach(LiveMeeting meeting, Participant participant) {
+        this.meeting = meeting;
+        this.participant = participant;
+    }
+
+    /** Refuses a join or resume before the participant exists: final state, then close. */
+    void refuse(EndReason reason) {
+        send(service.encoder().encode(new StateChanged("Disconnected", null, null, null, null, null, null, null,
+                CallEndReason.of(reason))));
+        service.counters().ended(reason);
+        terminate(reason);
+    }
+
+    String remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    private void cutOff(EndReason reason) {
+        Participant p = participant;
+        LiveMeeting m = meeting;
+        if (p != null && m != null) {
+            m.cutOff(p, reason);
+        }
+        if (!ended) {
+            refuse(reason);
+        }
+    }
+
+    private void reply(ServerMessage m) {
+        if (m != null && !ended) {
+            send(service.encoder().encode(m));
+        }
+    }
+
+    @Override
+    public void send(String frame) {
+        if (!ended) {
+            connection.send(frame);
+        }
+    }
+
+    @Override
+    public void terminate(EndReason reason) {
+        if (!ended) {
+            ended = true;
+            connection.close(reason.closeCode(), reason.code() + "/" + reason.subCode());
+        }
+    }
+
+    /** Small factory for the error frames the session itself sends. */
+    private static final class LiveMeetingErrors {
+        static ServerMessage invalid(String requestId, String message) {
+            return of(requestId, ActionError.INVALID_MESSAGE, message);
+        }
+
+        static ServerMessage of(String requestId, ActionError code, String message) {
+            return new ServerMessage.Error(requestId, code.wire(), message);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.live;
+
+import dev.porta.calling.chat.ChatEntry;
+import dev.porta.calling.meeting.Capability;
+import dev.porta.calling.protocol.ActionError;
+import dev.porta.calling.protocol.ServerMessage;
+import dev.porta.calling.protocol.ServerMessage.*;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Meeting features beyond membership: chat, reactions, hands, breakout rooms, Together mode and the
+ * recording notice. Every method locks the meeting; each checks role and capabilities first and changes
+ * nothing when it refuses.
+ */
+public final class MeetingFeatures {
+    private final LiveMeeting meeting;
+    private final BreakoutRooms breakouts = new BreakoutRooms();
+    private boolean together;
+    private boolean recording;
+    private boolean transcription;
+    private long chatCounter;
+
+    MeetingFeatures(LiveMeeting meeting) {
+        this.meeting = meeting;
+    }
+
+    public ServerMessage chat(Participant p, String text, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.CHAT, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            String t = text.strip();
+            if (t.isEmpty() || t.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+                return LiveMeeting.error(requestId, ActionError.INVALID_MESSAGE,
+                        "chat.text must not be blank or contain control characters");
+            }
+            ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id,
+                    p.displayName, p.kind(), t, meeting.clock.instant());
+            meeting.chat.append(meeting.meetingId(), e);
+            meeting.broadcast(wire(e));
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage reaction(Participant p, String reaction, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.REACTIONS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            meeting.broadcast(new Reaction(p.id, reaction, meeting.clock.instant().toString()));
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage raiseHand(Participant p, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.RAISE_HAND, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (!p.handRaised) {
+                p.handRaised = true;
+                meeting.rosterDelta("updated", p);
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage lowerHand(Participant p, String targetId, String requestId) {
+        synchronized (meeting) {
+            boolean own = targetId == null || targetId.equals(p.id);
+            ServerMessage refusal = meeting.refuseUnless(p, own ? null : Capability.MANAGE_PARTICIPANTS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            Participant target = own ? p : meeting.connected(targetId);
+            if (target == null) {
+                return LiveMeeting.error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + targetId);
+            }
+            if (target.handRaised) {
+                target.handRaised = false;
+                meeting.rosterDelta("updated", target);
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage breakoutCreate(Participant p, List<String> names, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (breakouts.isOpen()) {
+                return LiveMeeting.error(requestId, ActionError.BREAKOUT_STATE, "close the breakout rooms first");
+            }
+            breakouts.create(names);
+            p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage breakoutAssign(Participant p, String roomId, List<String> ids, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (breakouts.room(roomId).isEmpty() || breakouts.isOpen()) {
+                return LiveMeeting.error(requestId, ActionError.BREAKOUT_STATE,
+                        breakouts.isOpen() ? "assign before opening the rooms" : "no breakout room " + roomId);
+            }
+            for (String id : ids) {
+                Participant target = meeting.connected(id);
+                if (target == null) {
+                    return LiveMeeting.error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id);
+                }
+                if (!Permissions.matrixAllows(meeting.details, target, Capability.BREAKOUT_ROOMS)) {
+                    return LiveMeeting.error(requestId, ActionError.PARTICIPANT_NOT_ELIGIBLE, "participant " + id
+                            + " is a guest and the meeting policy reserves breakout rooms for members");
+                }
+            }
+            breakouts.assign(roomId, ids);
+            p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage breakoutOpen(Participant p, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (breakouts.isEmpty() || breakouts.isOpen()) {
+                return LiveMeeting.error(requestId, ActionError.BREAKOUT_STATE,
+                        breakouts.isOpen() ? "the rooms are already open" : "create rooms first");
+            }
+            breakouts.setOpen(true);
+            for (Participant q : meeting.connectedInJoinOrder()) {
+                breakouts.roomOf(q.id).ifPresent(room -> {
+                    q.breakoutRoomId = room.id();
+                    meeting.media().moveTo(q);
+                    q.send(meeting, new BreakoutJoined(room.id(), room.name()));
+                    meeting.rosterDelta("updated", q);
+                });
+            }
+            p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage breakoutClose(Participant p, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (!breakouts.isOpen()) {
+                return LiveMeeting.error(requestId, ActionError.BREAKOUT_STATE, "the rooms are not open");
+            }
+            breakouts.setOpen(false);
+            for (Participant q : meeting.connectedInJoinOrder()) {
+                if (q.breakoutRoomId != null) {
+                    q.breakoutRoomId = null;
+                    meeting.media().moveTo(q);
+                    q.send(meeting, new BreakoutLeft());
+                    meeting.rosterDelta("updated", q);
+                }
+            }
+            p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage togetherMode(Participant p, boolean active, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.TOGETHER_MODE, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (together != active) {
+                together = active;
+                meeting.broadcast(togetherState());
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage recording(Participant p, boolean isTranscription, boolean active, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, Capability.MANAGE_RECORDING, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            boolean changed = isTranscription ? transcription != active : recording != active;
+            if (isTranscription) {
+                transcription = active;
+            } else {
+                recording = active;
+            }
+            if (changed) {
+                meeting.broadcast(new RecordingState(recording, transcription));
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    // ---- called by LiveMeeting with the lock held ----
+
+    boolean recording() {
+        return recording;
+    }
+
+    boolean transcription() {
+        return transcription;
+    }
+
+    void sendEntryState(Participant p) {
+        List<ChatMessage> history = new ArrayList<>();
+        meeting.chat.recent(meeting.meetingId(), meeting.config.chatHistorySize()).forEach(e -> history.add(wire(e)));
+        p.send(meeting, new ChatHistory(history));
+        if (together) {
+            p.send(meeting, togetherState());
+        }
+    }
+
+    void rosterChanged() {
+        if (together) {
+            meeting.broadcast(togetherState());
+        }
+    }
+
+    void participantLeft(Participant p) {
+        breakouts.forget(p.id);
+    }
+
+    private TogetherMode togetherState() {
+        if (!together) {
+            return new TogetherMode(false, List.of());
+        }
+        List<String> eligible = new ArrayList<>();
+        for (Participant q : meeting.connectedInJoinOrder()) {
+            if (Permissions.matrixAllows(meeting.details, q, Capability.TOGETHER_MODE)) {
+                eligible.add(q.id);
+            }
+        }
+        return new TogetherMode(true, TogetherSeating.seat(eligible, meeting.config.togetherSeats()));
+    }
+
+    private static ChatMessage wire(ChatEntry e) {
+        return new ChatMessage(e.messageId(), e.senderId(), e.senderName(), e.senderKind(), e.text(), e.sentAt().toString());
+    }
+}

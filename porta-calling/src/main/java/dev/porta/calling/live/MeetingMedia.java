@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.live;
+
+import dev.porta.calling.meeting.Capability;
+import dev.porta.calling.protocol.ActionError;
+import dev.porta.calling.protocol.ServerMessage;
+import dev.porta.calling.protocol.ServerMessage.*;
+import dev.porta.media.api.MediaHost;
+import dev.porta.media.api.MediaListener;
+import dev.porta.media.api.MediaParticipantId;
+import dev.porta.media.api.MediaRoomId;
+import dev.porta.media.api.SdpException;
+import dev.porta.media.api.TrackSource;
+import dev.porta.media.api.TransportState;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Media of a meeting's participants through the {@link MediaHost} port: sessions on entry, mute and
+ * publish rights (what the SFU forwards), SDP relay, and the SFU's events. Locks the meeting.
+ */
+public final class MeetingMedia {
+    private final LiveMeeting meeting;
+    private final MediaHost host;
+    private final Set<String> screenSharers = new HashSet<>();
+
+    MeetingMedia(LiveMeeting meeting, MediaHost host) {
+        this.meeting = meeting;
+        this.host = host;
+    }
+
+    public ServerMessage mute(Participant p, boolean muted, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, muted ? null : Capability.AUDIO, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (p.muted != muted) {
+                p.muted = muted;
+                applyGates(p);
+                meeting.rosterDelta("updated", p);
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage muteOther(Participant by, String targetId, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            Participant target = meeting.connected(targetId);
+            if (target == null) {
+                return LiveMeeting.error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + targetId);
+            }
+            if (target.role == Role.ORGANIZER && by != target) {
+                return LiveMeeting.error(requestId, ActionError.CANNOT_TARGET_ORGANIZER, "the organizer cannot be muted by others");
+            }
+            if (!target.muted) {
+                target.muted = true;
+                applyGates(target);
+                target.send(meeting, new MutedByOthers(by.id));
+                meeting.rosterDelta("updated", target);
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage publish(Participant p, TrackSource source, boolean on, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, on ? capabilityOf(source) : null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (on && source == TrackSource.SCREEN && meeting.details.policy().exclusiveScreenShare()
+                    && !screenSharers.isEmpty() && !screenSharers.contains(p.id)) {
+                return LiveMeeting.error(requestId, ActionError.SCREEN_SHARE_BUSY, "someone else is sharing a screen");
+            }
+            boolean changed = on ? p.published.add(source) : p.published.remove(source);
+            if (source == TrackSource.SCREEN) {
+                if (on) {
+                    screenSharers.add(p.id);
+                } else {
+                    screenSharers.remove(p.id);
+                }
+            }
+            if (changed) {
+                applyGates(p);
+                meeting.rosterDelta("updated", p);
+            }
+            return new Ack(requestId, null);
+        }
+    }
+
+    public ServerMessage publishOffer(Participant p, String sdp, Map<String, TrackSource> sources, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            try {
+                return new PublishAnswer(requestId, p.media.answerPublishOffer(sdp, sources));
+            } catch (SdpException e) {
+                return LiveMeeting.error(requestId, ActionError.SDP_REJECTED, e.getMessage());
+            }
+        }
+    }
+
+    public ServerMessage subscribeAnswer(Participant p, String sdp, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            try {
+                p.media.acceptSubscribeAnswer(sdp);
+                return new Ack(requestId, null);
+            } catch (SdpException e) {
+                return LiveMeeting.error(requestId, ActionError.SDP_REJECTED, e.getMessage());
+            }
+        }
+    }
+
+    public ServerMessage videoPreference(Participant p, String publisherId, TrackSource source, int maxHeight,
+                                         String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (meeting.connected(publisherId) == null || source == TrackSource.MICROPHONE) {
+                return LiveMeeting.error(requestId, meeting.connected(publisherId) == null
+                        ? ActionError.PARTICIPANT_NOT_FOUND : ActionError.INVALID_MESSAGE, "no such video to prefer");
+            }
+            p.media.setVideoPreference(new MediaParticipantId(publisherId), source, maxHeight);
+            return new Ack(requestId, null);
+        }
+    }
+
+    // ---- called by LiveMeeting / MeetingFeatures with the lock held ----
+
+    void open(Participant p) {
+        p.media = host.open(room(p), new MediaParticipantId(p.id), new Listener(p));
+        applyGates(p);
+    }
+
+    void close(Participant p) {
+        screenSharers.remove(p.id);
+        if (p.media != null) {
+            p.media.close();
+            p.media = null;
+        }
+    }
+
+    /** Re-opens the participant's session in the room it now belongs to (breakout or main). */
+    void moveTo(Participant p) {
+        if (p.media != null) {
+            p.media.close();
+        }
+        open(p);
+    }
+
+    private MediaRoomId room(Participant p) {
+        String id = meeting.meetingId();
+        return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId);
+    }
+
+    private void applyGates(Participant p) {
+        if (p.media == null) {
+            return;
+        }
+        for (TrackSource s : TrackSource.values()) {
+            p.media.setSourceEnabled(s, p.published.contains(s) && !(s == TrackSource.MICROPHONE && p.muted));
+        }
+    }
+
+    private static Capability capabilityOf(TrackSource s) {
+        return switch (s) {
+            case MICROPHONE -> Capability.AUDIO;
+            case CAMERA -> Capability.VIDEO;
+            case SCREEN -> Capability.SCREEN_SHARE;
+        };
+    }
+
+    /** The SFU's events for one participant; forwarded to its client under the meeting lock. */
+    private final class Listener implements MediaListener {
+        private final Participant p;
+
+        Listener(Participant p) {
+            this.p = p;
+        }
+
+        @Override
+        public void subscribeOffer(String sdpOffer) {
+            synchronized (meeting) {
+                p.send(meeting, new SubscribeOffer(sdpOffer));
+            }
+        }
+
+        @Override
+        public void publishedSources(Set<TrackSource> sources) {
+            // The roster shows what the participant published through calling; the SFU's view is informational.
+        }
+
+        @Override
+        public void speaking(boolean speaking) {
+            synchronized (meeting) {
+                if (p.speaking != speaking && meeting.connected(p.id) == p) {
+                    p.speaking = speaking;
+                    meeting.rosterDelta("updated", p);
+                }
+            }
+        }
+
+        @Override
+        public void activeSpeaker(MediaParticipantId speaker) {
+            synchronized (meeting) {
+                p.send(meeting, new ActiveSpeaker(speaker.value()));
+            }
+        }
+
+        @Override
+        public void transportState(TransportState state) {
+            // Media transport state is the client's to show; signaling does not end participants for it.
+        }
+    }
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.meeting;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What calling needs to know about an online meeting, as the meetings module stores it.
+ *
+ * @param startDateTime        null when the meeting has no scheduled times
+ * @param endDateTime          null when the meeting has no scheduled times
+ * @param joinPasscode         the passcode for join by meeting ID; null when none is required
+ * @param isDialInBypassEnabled carried for completeness; no effect (no dial-in)
+ */
+public record MeetingDetails(String meetingId, String tenantId, String organizerMemberId, String subject,
+                             Instant startDateTime, Instant endDateTime,
+                             LobbyBypassScope lobbyBypassScope, boolean isDialInBypassEnabled,
+                             AllowedPresenters allowedPresenters, LobbyAdmitters lobbyAdmitters,
+                             List<Invitee> invitees, ChatMode allowMeetingChat,
+                             boolean allowAttendeeToEnableMic, boolean allowAttendeeToEnableCamera,
+                             boolean allowTeamworkReactions, String joinPasscode, MeetingPolicy policy) {
+    public MeetingDetails {
+        Objects.requireNonNull(meetingId, "meetingId");
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(organizerMemberId, "organizerMemberId");
+        Objects.requireNonNull(lobbyBypassScope, "lobbyBypassScope");
+        Objects.requireNonNull(allowedPresenters, "allowedPresenters");
+        Objects.requireNonNull(lobbyAdmitters, "lobbyAdmitters");
+        Objects.requireNonNull(allowMeetingChat, "allowMeetingChat");
+        Objects.requireNonNull(policy, "policy");
+        invitees = List.copyOf(invitees);
+        subject = subject == null ? "" : subject;
+    }
+
+    public Optional<Invitee> invitee(String identityId) {
+        return invitees.stream().filter(i -> i.identityId().equals(identityId)).findFirst();
+    }
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.protocol;
+
+import dev.porta.media.api.TrackSource;
+import java.util.List;
+import java.util.Map;
+
+/** Every frame a client may send, as validated records (docs/calling-protocol.md §3). */
+public sealed interface ClientMessage {
+
+    /** The client's request id, echoed in the answer; null when the client sent none. */
+    String id();
+
+    /** How the client names the meeting it joins. */
+    sealed interface Locator {
+        record MeetingLink(String joinWebUrl) implements Locator { }
+
+        record MeetingIdAndPasscode(String meetingId, String passcode) implements Locator { }
+    }
+
+    record Join(String id, String token, Locator locator, String displayName, boolean muted) implements ClientMessage { }
+
+    record Resume(String id, String token, String resumeToken) implements ClientMessage { }
+
+    record Leave(String id) implements ClientMessage { }
+
+    record UpdateToken(String id, String token) implements ClientMessage { }
+
+    record Ping(String id) implements ClientMessage { }
+
+    record Mute(String id, boolean muted) implements ClientMessage { }
+
+    record Publish(String id, TrackSource source) implements ClientMessage { }
+
+    record Unpublish(String id, TrackSource source) implements ClientMessage { }
+
+    record PublishOffer(String id, String sdp, Map<String, TrackSource> sources) implements ClientMessage { }
+
+    record SubscribeAnswer(String id, String sdp) implements ClientMessage { }
+
+    record VideoPreference(String id, String participantId, TrackSource source, int maxHeight) implements ClientMessage { }
+
+    record Admit(String id, String participantId) implements ClientMessage { }
+
+    record AdmitAll(String id) implements ClientMessage { }
+
+    record Deny(String id, String participantId) implements ClientMessage { }
+
+    record MuteParticipant(String id, String participantId) implements ClientMessage { }
+
+    record RemoveParticipant(String id, String participantId) implements ClientMessage { }
+
+    record EndMeeting(String id) implements ClientMessage { }
+
+    record Chat(String id, String text) implements ClientMessage { }
+
+    record Reaction(String id, String reaction) implements ClientMessage { }
+
+    record RaiseHand(String id) implements ClientMessage { }
+
+    /** @param participantId whose hand; null for one's own */
+    record LowerHand(String id, String participantId) implements ClientMessage { }
+
+    record BreakoutCreate(String id, List<String> rooms) implements ClientMessage { }
+
+    record BreakoutAssign(String id, String roomId, List<String> participantIds) implements ClientMessage { }
+
+    record BreakoutOpen(String id) implements ClientMessage { }
+
+    record BreakoutClose(String id) implements ClientMessage { }
+
+    record TogetherMode(String id, boolean active) implements ClientMessage { }
+
+    /** @param transcription true for the transcription notice, false for recording */
+    record Recording(String id, boolean transcription, boolean active) implements ClientMessage { }
+}

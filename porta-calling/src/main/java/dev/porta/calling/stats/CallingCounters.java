@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.stats;
+
+import dev.porta.calling.protocol.EndReason;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Node-wide event counters: joins and ends by reason. Thread-safe. */
+public final class CallingCounters {
+    private final LongAdder joins = new LongAdder();
+    private final Map<EndReason, LongAdder> ends = new EnumMap<>(EndReason.class);
+
+    public CallingCounters() {
+        for (EndReason r : EndReason.values()) {
+            ends.put(r, new LongAdder());
+        }
+    }
+
+    public void joined() {
+        joins.increment();
+    }
+
+    public void ended(EndReason reason) {
+        ends.get(reason).increment();
+    }
+
+    public long joins() {
+        return joins.sum();
+    }
+
+    /** Counts by end reason, keyed by camelCase reason name ({@code passcodeWrong}). */
+    public Map<String, Long> endsByReason() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        ends.forEach((r, n) -> out.put(wireName(r), n.sum()));
+        return out;
+    }
+
+    public static String wireName(EndReason r) {
+        StringBuilder b = new StringBuilder();
+        boolean upper = false;
+        for (char c : r.name().toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                b.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return b.toString();
+    }
+}

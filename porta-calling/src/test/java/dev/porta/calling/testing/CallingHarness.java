@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.porta.calling.CallingConfig;
+import dev.porta.calling.CallingService;
+import dev.porta.calling.chat.InMemoryChatHistoryStore;
+import dev.porta.calling.meeting.AllowedPresenters;
+import dev.porta.calling.meeting.Invitee;
+import dev.porta.calling.meeting.LobbyBypassScope;
+import dev.porta.calling.meeting.MeetingPolicy;
+import dev.porta.common.MutableClock;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** The calling service behind a loopback WebSocket server, with fakes for every port, and client helpers. */
+public final class CallingHarness implements AutoCloseable {
+    public static final Instant NOW = Instant.parse("2030-01-15T09:00:00Z");
+
+    public final MutableClock clock = new MutableClock(NOW);
+    public final FakeAuthenticator auth = new FakeAuthenticator(NOW.plus(Duration.ofHours(24)));
+    public final InMemoryMeetingDirectory meetings = new InMemoryMeetingDirectory();
+    public final FakeMediaHost media = new FakeMediaHost();
+    public final CallingService calling;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final LoopbackWebSocketServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<TestClient> clients = new ArrayList<>();
+
+    public CallingHarness() {
+        this(CallingConfig.defaults());
+    }
+
+    public CallingHarness(CallingConfig config) {
+        calling = new CallingService(config, auth, meetings, new InMemoryChatHistoryStore(100, 100), media, clock, scheduler);
+        try {
+            server = new LoopbackWebSocketServer(calling);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A meeting running now with the given lobby scope and default policy. */
+    public String meeting(LobbyBypassScope scope) {
+        return meeting(scope, AllowedPresenters.ORGANIZATION, List.of(), MeetingPolicy.defaults());
+    }
+
+    public String meeting(LobbyBypassScope scope, AllowedPresenters presenters, List<Invitee> invitees, MeetingPolicy policy) {
+        return meetings.add(NOW.minus(Duration.ofMinutes(5)), NOW.plus(Duration.ofMinutes(55)), scope, presenters, invitees, policy);
+    }
+
+    public TestClient connect() {
+        TestClient c = new TestClient(http, server.url());
+        clients.add(c);
+        return c;
+    }
+
+    /** Connects and sends a join by link; returns the client (the caller awaits the state it expects). */
+    public TestClient join(String token, String link, String displayName) {
+        TestClient c = connect();
+        c.send("{\"v\":1,\"type\":\"join\",\"id\":\"j\",\"token\":\"" + token + "\",\"displayName\":\""
+                + displayName + "\",\"locator\":{\"meetingLink\":\"" + link + "\"}}");
+        return c;
+    }
+
+    public TestClient organizer(String link) {
+        TestClient c = join(auth.member(InMemoryMeetingDirectory.TENANT, InMemoryMeetingDirectory.ORGANIZER, "Olivia Organizer"),
+                link, "ignored");
+        c.await("stateChanged", n -> n.path("state").asText().equals("Connected"));
+        return c;
+    }
+
+    public static String state(JsonNode stateChanged) {
+        return stateChanged.path("state").asText();
+    }
+
+    public static JsonNode awaitState(TestClient c, String state) {
+        return c.await("stateChanged", n -> n.path("state").asText().equals(state));
+    }
+
+    @Override
+    public void close() throws Exception {
+        clients.forEach(TestClient::close);
+        server.close();
+        calling.close();
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.testing;
+
+import dev.porta.media.api.MediaHost;
+import dev.porta.media.api.MediaListener;
+import dev.porta.media.api.MediaParticipantId;
+import dev.porta.media.api.MediaRoomId;
+import dev.porta.media.api.MediaSession;
+import dev.porta.media.api.SdpException;
+import dev.porta.media.api.TrackSource;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A media plane that only remembers what calling asked of it. */
+public final class FakeMediaHost implements MediaHost {
+    public final Map<String, FakeSession> open = new ConcurrentHashMap<>();
+
+    @Override
+    public MediaSession open(MediaRoomId room, MediaParticipantId participant, MediaListener listener) {
+        FakeSession s = new FakeSession(room.value(), participant.value(), listener);
+        open.put(participant.value(), s);
+        return s;
+    }
+
+    @Override
+    public int sessionCount() {
+        return open.size();
+    }
+
+    /** One participant's fake session. */
+    public final class FakeSession implements MediaSession {
+        public final String room;
+        public final String participant;
+        public final MediaListener listener;
+        public final Set<TrackSource> enabled = EnumSet.noneOf(TrackSource.class);
+
+        FakeSession(String room, String participant, MediaListener listener) {
+            this.room = room;
+            this.participant = participant;
+            this.listener = listener;
+        }
+
+        @Override
+        public String answerPublishOffer(String sdpOffer, Map<String, TrackSource> sourcesByMid) throws SdpException {
+            if (!sdpOffer.startsWith("v=0")) {
+                throw new SdpException("not an SDP offer");
+            }
+            return "v=0 answer";
+        }
+
+        @Override
+        public void acceptSubscribeAnswer(String sdpAnswer) {
+        }
+
+        @Override
+        public synchronized void setSourceEnabled(TrackSource source, boolean on) {
+            if (on) {
+                enabled.add(source);
+            } else {
+                enabled.remove(source);
+            }
+        }
+
+        @Override
+        public void setVideoPreference(MediaParticipantId publisher, TrackSource source, int maxHeight) {
+        }
+
+        @Override
+        public void setLastN(int n) {
+        }
+
+        @Override
+        public void setPinned(Set<MediaParticipantId> pinned) {
+        }
+
+        @Override
+        public void close() {
+            open.remove(participant, this);
+        }
+    }
+}

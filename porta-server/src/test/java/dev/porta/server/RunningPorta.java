@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porta.common.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A real Porta for end-to-end tests: HTTPS with its generated certificate on 127.0.0.1 and a free
+ * port, an embedded database in a fresh temporary data directory, and the demo tenant seeded.
+ */
+public final class RunningPorta implements AutoCloseable {
+    private final PortaServer server;
+    private final JsonNode demo;
+    private final Path dataDir;
+
+    private RunningPorta(PortaServer server, JsonNode demo, Path dataDir) {
+        this.server = server;
+        this.demo = demo;
+        this.dataDir = dataDir;
+    }
+
+    public static RunningPorta start() {
+        return start(Map.of(), Clock.systemUTC());
+    }
+
+    /** Starts Porta with some config keys overridden (every key must exist in porta.conf). */
+    public static RunningPorta start(Map<String, String> overrides, Clock clock) {
+        try {
+            Path dataDir = Files.createTempDirectory("porta-test-");
+            Map<String, String> keys = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0",
+                    "http.host", "127.0.0.1"));
+            keys.putAll(overrides);
+            Config config = Config.load("porta.conf", null, Map.of()).with(keys);
+            PortaServer server = PortaServer.start(config, clock);
+            DemoTenant.seed(server);
+            JsonNode demo = new ObjectMapper().readTree(dataDir.resolve("demo.json").toFile());
+            return new RunningPorta(server, demo, dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public PortaServer server() {
+        return server;
+    }
+
+    /** The demo tenant's details, as {@code porta demo} writes them to demo.json. */
+    public JsonNode demo() {
+        return demo;
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    public String connectionString() {
+        return demo.get("connectionString").asText();
+    }
+
+    public Path certificatePem() {
+        return server.certificatePem();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** An SSL context that trusts exactly this server's certificate. */
+    public SSLContext sslContext() {
+        try (InputStream in = Files.newInputStream(certificatePem())) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("porta", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A JDK HTTP client that trusts this server. */
+    public HttpClient httpClient() {
+        return HttpClient.newBuilder().sslContext(sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
