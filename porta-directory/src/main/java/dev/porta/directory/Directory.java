@@ -76,6 +76,11 @@ public final class Directory {
         return store.findMember(tenant, id).map(Member::withoutSecrets);
     }
 
+    /** The tenant a member id belongs to; lets a resource server tell a foreign-tenant token from an unknown user. */
+    public Optional<TenantId> tenantOfMember(MemberId id) {
+        return store.findMemberInAnyTenant(id).map(Member::tenantId);
+    }
+
     public Optional<Member> memberByUpn(TenantId tenant, String upn) {
         return store.findMemberByUpn(tenant, upn.toLowerCase(Locale.ROOT)).map(Member::withoutSecrets);
     }

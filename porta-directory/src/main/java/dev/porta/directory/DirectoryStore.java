@@ -25,6 +25,9 @@ public interface DirectoryStore {
 
     Optional<Member> findMember(TenantId tenant, MemberId id);
 
+    /** The member with this id in whichever tenant holds it. */
+    Optional<Member> findMemberInAnyTenant(MemberId id);
+
     Optional<Member> findMemberByUpn(TenantId tenant, String userPrincipalName);
 
     List<Member> members(TenantId tenant);

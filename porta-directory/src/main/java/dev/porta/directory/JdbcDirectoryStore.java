@@ -56,6 +56,11 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     @Override
+    public Optional<Member> findMemberInAnyTenant(MemberId id) {
+        return sql.one("SELECT * FROM directory_member WHERE id = ?", JdbcDirectoryStore::member, id.value());
+    }
+
+    @Override
     public Optional<Member> findMemberByUpn(TenantId tenant, String upn) {
         return sql.one("SELECT * FROM directory_member WHERE tenant_id = ? AND upn = ?", JdbcDirectoryStore::member,
                 tenant.value(), upn);

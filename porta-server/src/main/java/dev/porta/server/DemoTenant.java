@@ -29,6 +29,15 @@ final class DemoTenant {
         demo.put("tenantId", TENANT_ID);
         demo.put("connectionString", connectionString);
         demo.put("certificatePem", server.certificatePem().toAbsolutePath().toString());
+        // directory: the app and members; secrets are rotated on every run (only hashes are stored)
+        var seed = server.meetings().seedDemo();
+        demo.put("clientId", seed.clientId().value());
+        demo.put("clientSecret", seed.clientSecret());
+        var members = demo.putArray("members");
+        for (var m : seed.members()) {
+            members.addObject().put("id", m.id().value()).put("userPrincipalName", m.userPrincipalName())
+                    .put("displayName", m.displayName()).put("password", m.password());
+        }
         Path file = server.dataDir().resolve("demo.json");
         try {
             Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(demo));

@@ -51,6 +51,7 @@ public final class PortaServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final IdentityService identities;
     private final AccessTokenVerifier accessTokens;
+    private final MeetingsWiring meetings;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Javalin app;
     private String publicHost;
@@ -84,11 +85,15 @@ public final class PortaServer implements AutoCloseable {
                 config.duration("identity.failed-auth-window"), 100_000, clock);
         var identityRoutes = new IdentityRoutes(identities, hmac, failedAuth);
 
+        // directory, token issuer, meetings API (porta-directory, porta-meetings)
+        this.meetings = new MeetingsWiring(config, database, clock, this::baseUrl);
+
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);
             new HttpBasics(metrics).register(cfg);
             new HealthRoutes(database, metrics).register(cfg.routes);
             identityRoutes.register(cfg.routes);
+            meetings.register(cfg.routes);
             cfg.routes.get("/communication/jwks", ctx -> ctx.contentType("application/json")
                     .result(signingKeys.publicJwks().toString()));
         });
@@ -151,6 +156,11 @@ public final class PortaServer implements AutoCloseable {
 
     public IdentityService identities() {
         return identities;
+    }
+
+    /** Directory, token verification for members, and the calling service's meeting lookup. */
+    public MeetingsWiring meetings() {
+        return meetings;
     }
 
     public AccessTokenVerifier accessTokens() {

@@ -235,8 +235,13 @@ public final class OnlineMeetingRoutes {
                     + (write ? "OnlineMeetings.ReadWrite.All" : "OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All") + ".");
             return Optional.empty();
         }
-        // The policy is checked before the user's existence, so an app outside it learns nothing about users.
         Optional<MemberId> byId = MemberId.parse(userId);
+        if (byId.isPresent() && directory.tenantOfMember(byId.get()).filter(t -> !t.equals(app.tenant())).isPresent()) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            GraphError.send(ctx, clock, 401, "InvalidAuthenticationToken", "The token's tenant (tid) is not the tenant of user '" + byId.get() + "'.");
+            return Optional.empty();
+        }
+        // The policy is checked before the user's existence, so an app outside it learns nothing about users.
         if (byId.isPresent() && !directory.mayActFor(app.tenant(), app.clientId(), byId.get())) {
             GraphError.send(ctx, clock, 403, "Forbidden", "No Application Access Policy found for this app");
             return Optional.empty();

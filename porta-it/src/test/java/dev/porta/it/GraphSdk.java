@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.ClientSecretCredential;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import dev.porta.server.RunningPorta;
+import java.net.URI;
+import java.security.KeyStore;
+import java.time.OffsetDateTime;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.OkHttpClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * The official Graph SDK and azure-identity credential as a custom application configures them for
+ * Porta (reference §6.2): authority host, no instance discovery, Porta's host allowed for the bearer
+ * token, Porta's base URL — plus HTTP clients that trust Porta's self-signed certificate.
+ */
+final class GraphSdk {
+    static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+
+    private GraphSdk() { }
+
+    static ClientSecretCredential credential(RunningPorta porta, String tenantId, String clientId, String secret) {
+        return new ClientSecretCredentialBuilder()
+                .tenantId(tenantId).clientId(clientId).clientSecret(secret)
+                .authorityHost(porta.baseUrl())
+                .disableInstanceDiscovery()
+                .httpClient(Sdk.trustingHttpClient(porta))
+                .build();
+    }
+
+    static GraphServiceClient graph(RunningPorta porta, TokenCredential credential) {
+        String host = URI.create(porta.baseUrl()).getHost();
+        var auth = new AzureIdentityAuthenticationProvider(credential, new String[] {host}, GRAPH_SCOPE);
+        GraphServiceClient graph = new GraphServiceClient(auth, okHttp(porta));
+        graph.getRequestAdapter().setBaseUrl(porta.baseUrl() + "v1.0");
+        return graph;
+    }
+
+    /** A credential that always hands out this token (for delegated tokens and forged ones). */
+    static TokenCredential fixed(String token) {
+        return request -> Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
+    }
+
+    private static OkHttpClient okHttp(RunningPorta porta) {
+        try {
+            SSLContext ssl = porta.sslContext();
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = java.nio.file.Files.newInputStream(porta.certificatePem())) {
+                trust.setCertificateEntry("porta", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            return GraphClientFactory.create().sslSocketFactory(ssl.getSocketFactory(), (X509TrustManager) tmf.getTrustManagers()[0]).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.server;
+
+import dev.porta.common.Config;
+import dev.porta.common.Database;
+import dev.porta.common.RateLimiter;
+import dev.porta.directory.DemoSeeder;
+import dev.porta.directory.Directory;
+import dev.porta.directory.DirectoryConfig;
+import dev.porta.directory.JdbcDirectoryStore;
+import dev.porta.directory.PasswordHasher;
+import dev.porta.directory.admin.AdminRoutes;
+import dev.porta.directory.oauth.Audiences;
+import dev.porta.directory.oauth.IssuerKeys;
+import dev.porta.directory.oauth.TokenIssuer;
+import dev.porta.directory.oauth.TokenRoutes;
+import dev.porta.directory.oauth.TokenVerifier;
+import dev.porta.meetings.JdbcMeetingStore;
+import dev.porta.meetings.JoinLinks;
+import dev.porta.meetings.MeetingLookup;
+import dev.porta.meetings.MeetingService;
+import dev.porta.meetings.graph.OnlineMeetingRoutes;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The directory, token issuer and meetings API wired together (porta-directory, porta-meetings):
+ * what PortaServer registers, and the services other modules call.
+ */
+public final class MeetingsWiring {
+    private final Directory directory;
+    private final TokenVerifier tokens;
+    private final MeetingLookup lookup;
+    private final TokenRoutes tokenRoutes;
+    private final OnlineMeetingRoutes meetingRoutes;
+    private final AdminRoutes adminRoutes;
+
+    /** @param baseUrl Porta's public base URL ending in {@code /}; read per request, so it may be known only after start */
+    MeetingsWiring(Config config, Database database, Clock clock, Supplier<String> baseUrl) {
+        DirectoryConfig dc = DirectoryConfig.from(config);
+        var store = new JdbcDirectoryStore(database);
+        this.directory = new Directory(store, new PasswordHasher(dc.argon2MemoryKib(), dc.argon2Iterations()), dc, clock);
+        var keys = new IssuerKeys(store, clock);
+        var audiences = new Audiences(baseUrl);
+        var issuer = new TokenIssuer(keys, baseUrl, dc.accessTokenLifetime(), clock);
+        this.tokens = new TokenVerifier(keys, issuer, audiences, store, clock);
+        var failures = new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000, clock);
+        this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock);
+
+        var meetingStore = new JdbcMeetingStore(database);
+        var links = new JoinLinks(baseUrl);
+        this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock);
+        this.lookup = new MeetingLookup(meetingStore, directory, links,
+                new RateLimiter(config.integer("meetings.passcode-failure-burst", 1, 1_000_000),
+                        config.duration("meetings.passcode-failure-window"), 100_000, clock), clock);
+        this.adminRoutes = new AdminRoutes(directory, dc.adminKey(), new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000, clock));
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        tokenRoutes.register(routes);
+        meetingRoutes.register(routes);
+        adminRoutes.register(routes);
+    }
+
+    /** Tenants, members, apps, access and meeting policies (admin CLI and API). */
+    public Directory directory() {
+        return directory;
+    }
+
+    /** Verifies members' delegated tokens ({@link TokenVerifier#verifyMember}) for calling and the web app. */
+    public TokenVerifier tokens() {
+        return tokens;
+    }
+
+    /** The calling service's meeting lookup. */
+    public MeetingLookup lookup() {
+        return lookup;
+    }
+
+    public DemoSeeder.DemoSeed seedDemo() {
+        return new DemoSeeder(directory).seed();
+    }
+}
