@@ -244,6 +244,16 @@ public final class DtlsTransport {
                 throw new TlsFatalAlert(AlertDescription.handshake_failure, "client sent no certificate");
             }
             String expected = expectedFingerprint;
+            // the subscribe answer (with the fingerprint) may still be on its way through signaling
+            for (int i = 0; expected == null && i < 150 && !closed; i++) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                expected = expectedFingerprint;
+            }
             String actual = DtlsCertificate.fingerprintOf(clientCertificate.getCertificateAt(0).getEncoded());
             if (expected == null || !expected.equalsIgnoreCase(actual)) {
                 throw new TlsFatalAlert(AlertDescription.bad_certificate, "fingerprint does not match the SDP");

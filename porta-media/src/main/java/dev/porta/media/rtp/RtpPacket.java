@@ -21,6 +21,24 @@ public final class RtpPacket {
     private int extProfile;
     private int paddingLen;
 
+    /**
+     * Header length (fixed part, CSRCs and extension block) of a possibly encrypted packet, whose last
+     * byte is an auth tag rather than a padding count; -1 when the header does not fit.
+     */
+    public static int headerLength(byte[] b, int o, int l) {
+        if (l < FIXED_HEADER || (b[o] & 0xC0) != 0x80) {
+            return -1;
+        }
+        int h = FIXED_HEADER + 4 * (b[o] & 0x0F);
+        if ((b[o] & 0x10) != 0) {
+            if (h + 4 > l) {
+                return -1;
+            }
+            h += 4 + 4 * Bytes.u16(b, o + h + 2);
+        }
+        return h > l ? -1 : h;
+    }
+
     /** Points this view at {@code len} bytes; false (and the view unusable) if they are not valid RTP. */
     public boolean wrap(byte[] b, int o, int l) {
         buf = null;
