@@ -51,6 +51,8 @@ public final class Participant implements MediaSession {
     private int nextMid;
     private long offerVersion = 1;
     private boolean awaitingAnswer;
+    /** The down-tracks in the outstanding subscribe offer, in m-section order. */
+    private List<DownTrack> offered = List.of();
     private boolean offerDirty;
     private boolean closed;
     private TransportState state = TransportState.CONNECTING;
@@ -276,6 +278,7 @@ public final class Participant implements MediaSession {
             specs.add(d.spec());
         }
         String offer = SubscribeOfferWriter.offer(offerVersion++, specs, local(subscribe));
+        offered = List.copyOf(downTracks);
         awaitingAnswer = true;
         offerDirty = false;
         safe(() -> listener.subscribeOffer(offer));
@@ -285,13 +288,13 @@ public final class Participant implements MediaSession {
         if (!awaitingAnswer) {
             return "no subscribe offer is outstanding";
         }
-        if (sections != downTracks.size()) {
-            return "answer has " + sections + " media sections, offer had " + downTracks.size();
+        if (sections != offered.size()) {
+            return "answer has " + sections + " media sections, offer had " + offered.size();
         }
         subscribe.expectFingerprint(fingerprint);
         awaitingAnswer = false;
         long now = ctx.millis.getAsLong();
-        for (DownTrack d : downTracks) {
+        for (DownTrack d : offered) {
             boolean was = d.negotiated;
             d.negotiated = d.active && acceptedMids.contains(d.mid);
             if (d.negotiated && !was && !d.up.audio) {
@@ -299,7 +302,7 @@ public final class Participant implements MediaSession {
             }
         }
         // retired tracks are gone from both sides now; drop them from the forwarding lists
-        for (DownTrack d : downTracks) {
+        for (DownTrack d : offered) {
             if (!d.active) {
                 d.up.downs.remove(d);
             }

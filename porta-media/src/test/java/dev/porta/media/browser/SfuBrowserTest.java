@@ -72,7 +72,7 @@ class SfuBrowserTest {
             Page page = e.getValue().newPage();
             page.onConsoleMessage(m -> {
                 if (m.type().equals("error")) {
-                    System.err.println("[" + e.getKey() + "] " + m.text());
+                    System.err.println("[" + e.getKey() + "] " + m.text() + " at " + m.location());
                 }
             });
             page.navigate(signaling.baseUrl() + "/page.html?id=" + e.getKey());

@@ -51,6 +51,12 @@ final class TestSignaling implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            route(ex);
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        try {
             String path = ex.getRequestURI().getPath();
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             String id = q.get("id");
@@ -87,17 +93,17 @@ final class TestSignaling implements AutoCloseable {
                         reply(ex, 410, "text/plain", "gone");
                         return;
                     }
-                    List<String> taken = new ArrayList<>();
-                    while (!box.isEmpty()) {
-                        taken.add(box.remove(0));
-                    }
+                    // the page says how many messages it has handled, so a lost response is simply asked again
+                    int since = Integer.parseInt(q.getOrDefault("since", "0"));
+                    List<String> taken = new ArrayList<>(box.subList(Math.min(since, box.size()), box.size()));
                     reply(ex, 200, "application/json", "[" + String.join(",", taken) + "]");
                 }
                 default -> reply(ex, 404, "text/plain", "no such path");
             }
         } catch (SdpException e) {
             reply(ex, 400, "text/plain", e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            System.err.println("signaling " + ex.getRequestURI() + " failed: " + e);
             e.printStackTrace();
             reply(ex, 500, "text/plain", String.valueOf(e));
         }
@@ -162,6 +168,8 @@ final class TestSignaling implements AutoCloseable {
     private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
+        // no keep-alive: a reused connection the server already dropped shows up as ERR_EMPTY_RESPONSE
+        ex.getResponseHeaders().set("Connection", "close");
         ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
         if (b.length > 0) {
             ex.getResponseBody().write(b);
