@@ -192,6 +192,7 @@ public final class Participant implements MediaSession {
         for (UpTrack t : upList) {
             room.trackRemoved(t);
         }
+        room.renegotiateAllBut(this);
         upTracks.clear();
         upList.clear();
         for (DownTrack d : downTracks) {
@@ -233,6 +234,7 @@ public final class Participant implements MediaSession {
                 removeUpTrack(t);
             }
         }
+        room.renegotiateAllBut(this);
         notifyPublished();
     }
 

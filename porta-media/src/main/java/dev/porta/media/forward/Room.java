@@ -56,11 +56,11 @@ public final class Room {
         speakers.remove(p);
     }
 
+    /** Adds a down-track for {@code t} to every other participant; call {@link #renegotiateAllBut} after a batch. */
     void trackAdded(UpTrack t) {
         for (Participant p : participants) {
             if (p != t.owner) {
                 p.addDownTrack(t);
-                p.renegotiate();
             }
         }
     }
@@ -68,9 +68,17 @@ public final class Room {
     void trackRemoved(UpTrack t) {
         for (DownTrack d : List.copyOf(t.downs)) {
             d.subscriber.retireDownTrack(d);
-            d.subscriber.renegotiate();
         }
         t.downs.clear();
+    }
+
+    /** One subscribe offer per other participant for a whole batch of track changes. */
+    void renegotiateAllBut(Participant changed) {
+        for (Participant p : participants) {
+            if (p != changed) {
+                p.renegotiate();
+            }
+        }
     }
 
     /** Participants by relevance for last-N: recent speakers first, then by join order. */
