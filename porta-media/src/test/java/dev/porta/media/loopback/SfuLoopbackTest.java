@@ -209,13 +209,13 @@ class SfuLoopbackTest {
             assertThat(Bytes.u16(rtx, p.payloadOffset())).isEqualTo(lost);
 
             // PLI from the subscriber reaches the publisher for its camera stream
-            Thread.sleep(350); // past the keyframe request rate limit
-            n = RtcpWriter.pli(r, 0, 77, camSsrc);
-            n = bobSub.out.protectRtcp(r, 0, n);
-            bobSub.send(r, 0, n);
             boolean sawPli = false;
             RtcpCompound c = new RtcpCompound();
             for (int tries = 0; tries < 20 && !sawPli; tries++) {
+                // repeated, because the SFU rate-limits keyframe requests per publisher stream
+                n = RtcpWriter.pli(r, 0, 77, camSsrc);
+                n = bobSub.out.protectRtcp(r, 0, n);
+                bobSub.send(r, 0, n);
                 byte[] fb = alicePub.nextRtcp(500);
                 if (fb != null && c.wrap(fb, 0, fb.length)) {
                     for (int i = 0; i < c.count(); i++) {
