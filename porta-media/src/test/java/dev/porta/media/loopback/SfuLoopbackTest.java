@@ -93,6 +93,14 @@ class SfuLoopbackTest {
         return a.toString();
     }
 
+    static void awaitConnected(Recorder r) throws InterruptedException {
+        long end = System.currentTimeMillis() + 5000;
+        while (!r.states.contains(TransportState.CONNECTED) && System.currentTimeMillis() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(r.states).contains(TransportState.CONNECTED);
+    }
+
     static String find(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         return m.find() ? m.group(1) : null;
@@ -174,6 +182,7 @@ class SfuLoopbackTest {
             connect(alicePub, answer, "pubU");
             bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
             connect(bobSub, offer, "subU");
+            awaitConnected(bobEvents); // the SFU installs its keys on the media thread, just after the handshake
 
             // video: a keyframe then interframes arrive rewritten, consecutive, payload intact
             for (int i = 0; i < 5; i++) {
@@ -269,6 +278,101 @@ class SfuLoopbackTest {
             assertThat(sfu.sessionCount()).isEqualTo(1);
             bob.close();
             assertThat(aliceEvents.states).contains(TransportState.CONNECTED, TransportState.CLOSED);
+        }
+    }
+
+    static String simulcastOffer(String fingerprint) {
+        return String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+                "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:pubU",
+                "a=ice-pwd:pubpwdpubpwdpubpwdpubpw", "a=fingerprint:sha-256 " + fingerprint, "a=setup:actpass",
+                "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", "a=sendonly", "a=rtcp-mux",
+                "a=rtpmap:96 VP8/90000", "a=rid:q send", "a=rid:h send", "a=rid:f send", "a=simulcast:send q;h;f", "");
+    }
+
+    /** A VP8 keyframe or interframe whose first payload byte after the frame header names the layer. */
+    static byte[] layerFrame(boolean keyframe, int height, int layerTag) {
+        byte[] p = vp8(keyframe);
+        p[9] = (byte) height;
+        p[10] = (byte) (height >> 8);
+        p[20] = (byte) layerTag;
+        return p;
+    }
+
+    static void sendSimulcast(FakePeer peer, int seq, long ts, long ssrc, String rid, byte[] payload) throws Exception {
+        byte[] b = new byte[200];
+        b[0] = (byte) 0x90;
+        b[1] = 96;
+        Bytes.put16(b, 2, seq);
+        Bytes.put32(b, 4, ts);
+        Bytes.put32(b, 8, ssrc);
+        Bytes.put16(b, 12, 0xBEDE);
+        Bytes.put16(b, 14, 2);
+        b[16] = (byte) (4 << 4);
+        b[17] = '0';
+        b[18] = (byte) ((10 << 4) | 0);
+        b[19] = (byte) rid.charAt(0);
+        int h = 24;
+        System.arraycopy(payload, 0, b, h, payload.length);
+        int n = peer.out.protectRtp(b, 0, h + payload.length, h);
+        peer.send(b, 0, n);
+    }
+
+    @Test
+    void simulcastLayersSwitchOnKeyframesWithoutASequenceGapWhenTheSubscriberLowersItsMaxHeight() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+            Recorder subEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            String answer = alice.answerPublishOffer(simulcastOffer(pub.fingerprint()), Map.of("0", TrackSource.CAMERA));
+            assertThat(answer).contains("a=simulcast:recv q;h;f");
+            connect(pub, answer, "pubU");
+            String offer = subEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+
+            String[] rids = {"q", "h", "f"};
+            int[] heights = {180, 360, 720};
+            int seq = 1000;
+            long ts = 0;
+            RtpPacket p = new RtpPacket();
+            // 1.2 s of all three layers, a keyframe on each every 5th frame: the SFU learns the layers
+            for (int frame = 0; frame < 36; frame++, seq++, ts += 3000) {
+                for (int l = 0; l < 3; l++) {
+                    sendSimulcast(pub, seq, ts, 100 + l, rids[l], layerFrame(frame % 5 == 0, heights[l], l));
+                }
+                Thread.sleep(33);
+            }
+            sub.media.clear();
+            bob.setVideoPreference(new MediaParticipantId("alice"), TrackSource.CAMERA, 360);
+            int lastSeq = -1;
+            int lastLayer = -1;
+            boolean switched = false;
+            for (int frame = 0; frame < 30 && !switched; frame++, seq++, ts += 3000) {
+                for (int l = 0; l < 3; l++) {
+                    sendSimulcast(pub, seq, ts, 100 + l, rids[l], layerFrame(frame % 5 == 0, heights[l], l));
+                }
+                byte[] got;
+                while ((got = sub.nextRtp(100)) != null) {
+                    assertThat(p.wrap(got, 0, got.length)).isTrue();
+                    int layer = got[p.payloadOffset() + 20];
+                    if (lastSeq >= 0) {
+                        assertThat(p.sequenceNumber()).as("no gap across the switch").isEqualTo((lastSeq + 1) & 0xFFFF);
+                    }
+                    if (lastLayer == 2 && layer == 1) {
+                        switched = true;
+                        assertThat(dev.porta.media.forward.Vp8.isKeyframeStart(got, p.payloadOffset(), p.payloadLength()))
+                                .as("switch happens on a keyframe").isTrue();
+                    }
+                    lastSeq = p.sequenceNumber();
+                    lastLayer = layer;
+                }
+            }
+            assertThat(switched).as("switched from f (720) to h (360)").isTrue();
+            assertThat(sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst().orElseThrow()
+                    .layers()).containsEntry("alice/camera", 360);
         }
     }
 
