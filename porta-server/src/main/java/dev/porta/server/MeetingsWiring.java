@@ -35,6 +35,7 @@ public final class MeetingsWiring {
     private final TokenRoutes tokenRoutes;
     private final OnlineMeetingRoutes meetingRoutes;
     private final AdminRoutes adminRoutes;
+    private final JdbcMeetingStore meetingStore;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}; read per request, so it may be known only after start */
     MeetingsWiring(Config config, Database database, Clock clock, Supplier<String> baseUrl) {
@@ -48,7 +49,7 @@ public final class MeetingsWiring {
         var failures = new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000, clock);
         this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock);
 
-        var meetingStore = new JdbcMeetingStore(database);
+        this.meetingStore = new JdbcMeetingStore(database);
         var links = new JoinLinks(baseUrl);
         this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock);
         this.lookup = new MeetingLookup(meetingStore, directory, links,
@@ -71,6 +72,11 @@ public final class MeetingsWiring {
     /** Verifies members' delegated tokens ({@link TokenVerifier#verifyMember}) for calling and the web app. */
     public TokenVerifier tokens() {
         return tokens;
+    }
+
+    /** Stored meetings, for the calling service's lookup by meeting ID. */
+    public JdbcMeetingStore meetingStore() {
+        return meetingStore;
     }
 
     /** The calling service's meeting lookup. */

@@ -52,6 +52,7 @@ public final class PortaServer implements AutoCloseable {
     private final IdentityService identities;
     private final AccessTokenVerifier accessTokens;
     private final MeetingsWiring meetings;
+    private final CallingWiring live;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Javalin app;
     private String publicHost;
@@ -88,12 +89,17 @@ public final class PortaServer implements AutoCloseable {
         // directory, token issuer, meetings API (porta-directory, porta-meetings)
         this.meetings = new MeetingsWiring(config, database, clock, this::baseUrl);
 
+        // live meetings: SFU and calling service (porta-media, porta-calling)
+        this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics);
+        closeables.add(live);
+
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);
             new HttpBasics(metrics).register(cfg);
             new HealthRoutes(database, metrics).register(cfg.routes);
             identityRoutes.register(cfg.routes);
             meetings.register(cfg.routes);
+            live.register(cfg.routes);
             cfg.routes.get("/communication/jwks", ctx -> ctx.contentType("application/json")
                     .result(signingKeys.publicJwks().toString()));
         });
@@ -167,8 +173,21 @@ public final class PortaServer implements AutoCloseable {
         return accessTokens;
     }
 
+    /** The live-meeting service (for tests and tools). */
+    public dev.porta.calling.CallingService calling() {
+        return live.calling();
+    }
+
+    /** The UDP port of the SFU. */
+    public int mediaPort() {
+        return live.sfu().port();
+    }
+
     @Override
     public void close() {
+        if (live != null) {
+            live.shutdown();
+        }
         if (app != null) {
             app.stop();
         }

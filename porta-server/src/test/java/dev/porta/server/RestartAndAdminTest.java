@@ -23,7 +23,7 @@ class RestartAndAdminTest {
 
     private static PortaServer start(Path dir) {
         return PortaServer.start(Config.load("porta.conf", null, Map.of())
-                .with(Map.of("data.dir", dir.toString(), "http.port", "0")), Clock.systemUTC());
+                .with(Map.of("data.dir", dir.toString(), "http.port", "0", "media.port", "0")), Clock.systemUTC());
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class RunningPorta implements AutoCloseable {
     public static RunningPorta start(Map<String, String> overrides, Clock clock) {
         try {
             Path dataDir = Files.createTempDirectory("porta-test-");
-            Map<String, String> keys = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0",
+            Map<String, String> keys = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0", "media.port", "0",
                     "http.host", "127.0.0.1"));
             keys.putAll(overrides);
             Config config = Config.load("porta.conf", null, Map.of()).with(keys);

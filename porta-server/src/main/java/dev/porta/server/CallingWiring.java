@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.server;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.porta.calling.CallingConfig;
+import dev.porta.calling.CallingService;
+import dev.porta.calling.auth.Caller;
+import dev.porta.calling.chat.InMemoryChatHistoryStore;
+import dev.porta.common.Config;
+import dev.porta.identity.AccessTokenVerifier;
+import dev.porta.identity.IdentityService;
+import dev.porta.media.MediaConfig;
+import dev.porta.media.Sfu;
+import dev.porta.server.calling.CallingWebSocket;
+import dev.porta.server.calling.MeetingDirectoryAdapter;
+import dev.porta.server.calling.PortaCallerAuthenticator;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The live-meeting side wired together: the SFU (porta-media), the calling service (porta-calling)
+ * with its adapters onto identity, directory and meetings, its WebSocket endpoint and its metrics.
+ */
+final class CallingWiring implements AutoCloseable {
+    private final Sfu sfu;
+    private final CallingService calling;
+    private final ScheduledExecutorService scheduler;
+    private final CallingWebSocket socket;
+
+    CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
+                  MeetingsWiring meetings, MeterRegistry metrics) {
+        this.sfu = new Sfu(mediaConfig(config), clock);
+        CallingConfig cc = CallingConfig.from(config);
+        var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyMember(token)
+                .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
+        var directory = new MeetingDirectoryAdapter(meetings.lookup(), meetings.meetingStore(), meetings.directory());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());
+        this.calling = new CallingService(cc, authenticator, directory,
+                new InMemoryChatHistoryStore(cc.chatHistorySize(), 10_000), sfu, clock, scheduler);
+        identities.onRevocation(id -> calling.identityRevoked(id.value()));
+        this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), config.integer("calling.max-queued-bytes", 65_536, 1 << 30),
+                config.duration("calling.idle-timeout"));
+        bindMetrics(metrics);
+    }
+
+    void register(JavalinDefaultRoutingApi routes) {
+        socket.register(routes);
+    }
+
+    CallingService calling() {
+        return calling;
+    }
+
+    Sfu sfu() {
+        return sfu;
+    }
+
+    /** Ends live meetings with a reason clients act on (rejoin), before the sockets go away. */
+    void shutdown() {
+        calling.shutdown();
+    }
+
+    @Override
+    public void close() {
+        calling.close();
+        scheduler.shutdownNow();
+        sfu.close();
+    }
+
+    static MediaConfig mediaConfig(Config c) {
+        return new MediaConfig(c.string("media.bind-address"), c.integer("media.port", 0, 65535),
+                c.string("media.advertised-address"), c.integer("media.last-n", 0, 1000), c.duration("media.consent-timeout"),
+                c.duration("media.connect-timeout"), c.integer("media.start-bitrate", 10_000, 100_000_000),
+                c.integer("media.max-bitrate", 10_000, 1_000_000_000), c.duration("media.keyframe-interval"),
+                c.integer("media.nack-cache-size", 16, 65_536));
+    }
+
+    private void bindMetrics(MeterRegistry r) {
+        Gauge.builder("porta.calling.meetings", calling, c -> c.node().liveMeetings()).register(r);
+        Gauge.builder("porta.calling.participants", calling, c -> c.node().participants()).register(r);
+        Gauge.builder("porta.calling.lobby", calling, c -> c.node().lobby()).register(r);
+        FunctionCounter.builder("porta.calling.joins", calling, c -> c.node().joins()).register(r);
+        Gauge.builder("porta.media.sessions", sfu, s -> s.sessionCount()).register(r);
+        FunctionCounter.builder("porta.media.packets.in", sfu, s -> s.stats().packetsIn()).register(r);
+        FunctionCounter.builder("porta.media.packets.out", sfu, s -> s.stats().packetsOut()).register(r);
+        FunctionCounter.builder("porta.media.bytes.in", sfu, s -> s.stats().bytesIn()).register(r);
+        FunctionCounter.builder("porta.media.bytes.out", sfu, s -> s.stats().bytesOut()).register(r);
+    }
+
+    /** The expiry of a member token that the directory has already verified. */
+    private static Instant expiryOf(String token, Clock clock) {
+        try {
+            return Optional.ofNullable(SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime())
+                    .map(java.util.Date::toInstant).orElse(clock.instant().plus(Duration.ofHours(1)));
+        } catch (ParseException e) {
+            return clock.instant();
+        }
+    }
+}
