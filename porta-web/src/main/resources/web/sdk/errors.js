@@ -36,7 +36,7 @@ const END_ADVICE = new Map([
   [7500, 'Join again; if it keeps happening, tell the meeting organizer.'],
   [301005, 'Check your network connection and join again.'],
   [46100, 'Check your network connection and the server address, then join again.'],
-  [46101, 'Check your network connection and join again.'],
+  [5271, 'Check your network connection and join again.'],
   [46102, 'Join again; if it keeps happening, tell the meeting organizer.'],
 ]);
 
@@ -61,7 +61,7 @@ const END_DEFAULT_MESSAGE = new Map([
   [5270, 'The connection to the meeting could not be resumed.'],
   [301005, 'The media connection to the meeting was lost.'],
   [46100, 'The meeting server could not be reached.'],
-  [46101, 'The connection to the meeting server was lost and could not be restored in time.'],
+  [5271, 'The connection to the meeting server was lost and could not be restored in time.'],
   [46102, 'The meeting server did not answer in time.'],
 ]);
 
@@ -125,7 +125,7 @@ export function toCallEndReason(raw) {
 export const LocalEndReason = Object.freeze({
   left: () => toCallEndReason({ code: 0, subCode: 0, resultCategories: ['Success'] }),
   connectionFailed: (detail) => toCallEndReason({ code: 503, subCode: 46100, message: detail, resultCategories: ['ExpectedError'], canRejoin: true }),
-  connectionLost: () => toCallEndReason({ code: 410, subCode: 46101, resultCategories: ['ExpectedError'], canRejoin: true }),
+  connectionLost: () => toCallEndReason({ code: 410, subCode: 5271, resultCategories: ['ExpectedError'], canRejoin: true }),
   serverTimeout: () => toCallEndReason({ code: 408, subCode: 46102, resultCategories: ['UnexpectedServerError'], canRejoin: true }),
   mediaLost: () => toCallEndReason({ code: 410, subCode: 301005, resultCategories: ['ExpectedError'], canRejoin: true }),
   tokenExpired: (detail) => toCallEndReason({ code: 495, subCode: 4508, message: detail, resultCategories: ['ExpectedError'] }),
