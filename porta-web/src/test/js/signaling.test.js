@@ -61,6 +61,7 @@ describe('Signaling', () => {
     const { factory, signaling, clock, events } = setup({ pingIntervalMs: 1000 });
     signaling.open({ v: 1, type: 'join' });
     const socket = factory.sockets[0];
+    socket.autoPong = false;
     socket.open();
     socket.receive(connected());
     await clock.advance(1000);

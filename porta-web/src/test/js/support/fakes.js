@@ -52,6 +52,8 @@ export class FakeWebSocket {
   /** @type {any[]} parsed frames the client sent */
   sent = [];
   closedByClient = null;
+  /** Answer ping with pong, like the server. */
+  autoPong = true;
   onopen = null;
   onmessage = null;
   onclose = null;
@@ -59,7 +61,9 @@ export class FakeWebSocket {
   constructor(url) { this.url = url; }
   send(text) {
     if (this.readyState !== 1) throw new Error('not open');
-    this.sent.push(JSON.parse(text));
+    const frame = JSON.parse(text);
+    this.sent.push(frame);
+    if (frame.type === 'ping' && this.autoPong) queueMicrotask(() => this.receive({ type: 'pong' }));
   }
   close(code) {
     if (this.readyState === 3) return;

@@ -69,6 +69,7 @@ export class Call extends Emitter {
   #nextStreamId = 1;
   #joinTimer = null;
   #everConnected = false;
+  #ending = false;
   #leaveWaiter = null;
   #audio = new AudioOutput();
   #features = new Map();
@@ -273,7 +274,7 @@ export class Call extends Emitter {
       return;
     }
     this.#machine.transition(CallState.Disconnecting);
-    if (!this.#signaling || this.#signaling.phase === 'closed') {
+    if (!this.#signaling || !this.#signaling.isOpen) {
       this.#end(LocalEndReason.left());
       return;
     }
@@ -356,7 +357,7 @@ export class Call extends Emitter {
   }
 
   #onSignalingClosed(reason) {
-    if (this.#machine.isTerminal) return;
+    if (this.#ending) return;
     if (reason === 'connectionFailed') this.#end(LocalEndReason.connectionFailed());
     else if (reason === 'connectionLost') this.#end(LocalEndReason.connectionLost());
     else if (this.state === CallState.Disconnecting) this.#end(LocalEndReason.left());
@@ -457,7 +458,6 @@ export class Call extends Emitter {
     const removed = [];
     const hands = this.feature(Features.RaiseHand);
     for (const entry of change.added) {
-      hands._set(entry.id, entry.handRaised);
       if (entry.id === this.#selfId) { this.#applySelf(entry); continue; }
       const p = new RemoteParticipant(entry, entry.state, (participantId) => this.#request('muteParticipant', { participantId }).then(() => {}));
       p._apply(entry, () => this.#nextStreamId++);
@@ -466,7 +466,6 @@ export class Call extends Emitter {
       added.push(p);
     }
     for (const { after } of change.updated) {
-      hands._set(after.id, after.handRaised);
       if (after.id === this.#selfId) { this.#applySelf(after); continue; }
       const p = this.#remote.get(after.id);
       if (!p) continue;
@@ -474,7 +473,6 @@ export class Call extends Emitter {
       this.#attachTracks(p);
     }
     for (const entry of change.removed) {
-      hands._set(entry.id, false);
       const p = this.#remote.get(entry.id);
       if (!p) continue;
       this.#remote.delete(entry.id);
@@ -485,6 +483,9 @@ export class Call extends Emitter {
     if (added.length || removed.length) {
       this._emit('remoteParticipantsUpdated', { added, removed });
     }
+    for (const entry of change.removed) hands._set(entry.id, false);
+    for (const entry of change.added) hands._set(entry.id, entry.handRaised);
+    for (const { after } of change.updated) hands._set(after.id, after.handRaised);
     if (added.length || removed.length || change.added.length || change.removed.length) this._emit('totalParticipantCountChanged', {});
   }
 
@@ -651,7 +652,8 @@ export class Call extends Emitter {
   }
 
   #end(reason) {
-    if (this.#machine.isTerminal) return;
+    if (this.#ending) return;
+    this.#ending = true;
     if (this.#joinTimer !== null) this.#ctx.scheduler.clearTimeout(this.#joinTimer);
     this.#joinTimer = null;
     this.#callEndReason = reason;

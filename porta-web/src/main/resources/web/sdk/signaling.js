@@ -71,6 +71,8 @@ export class Signaling extends Emitter {
 
   /** 'idle' | 'open' | 'resuming' | 'closed' */
   get phase() { return this.#phase; }
+  /** Whether frames sent now go straight out on an open socket. */
+  get isOpen() { return this.#phase === 'open' && this.#socket !== null && this.#socket.readyState === OPEN; }
   /** The resume token from the last InLobby/Connected stateChanged, or null. */
   get resumeToken() { return this.#resumeToken; }
 
