@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The participant's two peer connections to Porta's SFU (protocol §9):
+ * - publish: the browser offers what it sends (`publishOffer` with a mid → source map), the server
+ *   answers; one sendonly transceiver per source, kept for the whole call (stopping a camera replaces
+ *   its track with null, so only a new source needs renegotiation);
+ * - subscribe: the server offers (`subscribeOffer`), the browser answers (`subscribeAnswer`); each
+ *   remote track is identified by `a=msid:<participantId> <source>` of its m-section.
+ * The SFU is ICE-lite and puts its candidate in the SDP: no STUN/TURN servers, no trickle ICE; the
+ * library sends its SDP once gathering completes (or after a short wait), so nothing can overtake it.
+ * Each connection negotiates strictly one step at a time.
+ *
+ * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `failed`
+ * ({ which: 'publish' | 'subscribe' }), `error` (a CallingError for a refused negotiation).
+ * @module media
+ */
+import { Emitter } from './emitter.js';
+import { LocalError } from './errors.js';
+import { publishSourcesByMid, remoteTracksByMid } from './sdp.js';
+
+const GATHER_TIMEOUT_MS = 1500;
+
+function waitForGathering(pc, timeoutMs) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener?.('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => { if (pc.iceGatheringState === 'complete') done(); };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener?.('icegatheringstatechange', check);
+  });
+}
+
+/**
+ * @typedef {object} MediaSessionOptions
+ * @property {{request: (type: string, fields?: object) => Promise<any>}} signaling
+ * @property {typeof RTCPeerConnection} [RTCPeerConnection]
+ * @property {number} [gatherTimeoutMs]
+ */
+
+export class MediaSession extends Emitter {
+  #signaling;
+  #gatherTimeoutMs;
+  /** @type {RTCPeerConnection} */
+  #publishPc;
+  /** @type {RTCPeerConnection} */
+  #subscribePc;
+  /** @type {Map<string, RTCRtpTransceiver>} source → sending transceiver */
+  #senders = new Map();
+  #publishChain = Promise.resolve();
+  #subscribeChain = Promise.resolve();
+  #publishNegotiated = false;
+  /** @type {Map<string, {participantId: string, source: string, kind: string}>} */
+  #remoteByMid = new Map();
+  /** @type {Map<string, {participantId: string, source: string, track: MediaStreamTrack}>} key participantId/source */
+  #remoteTracks = new Map();
+  #closed = false;
+
+  /** @param {MediaSessionOptions} options */
+  constructor(options) {
+    super();
+    const Pc = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    if (typeof Pc !== 'function') throw LocalError.unsupported('WebRTC');
+    this.#signaling = options.signaling;
+    this.#gatherTimeoutMs = options.gatherTimeoutMs ?? GATHER_TIMEOUT_MS;
+    // No iceServers: the SFU is ICE-lite and reachable directly; bundle everything on one transport.
+    const config = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    this.#publishPc = new Pc(config);
+    this.#subscribePc = new Pc(config);
+    this.#watch(this.#publishPc, 'publish');
+    this.#watch(this.#subscribePc, 'subscribe');
+  }
+
+  #watch(pc, which) {
+    const onState = () => {
+      const state = pc.connectionState ?? pc.iceConnectionState;
+      if (state === 'failed' && !this.#closed) this._emit('failed', { which });
+    };
+    pc.addEventListener?.('connectionstatechange', onState);
+    if (!('connectionState' in pc)) pc.addEventListener?.('iceconnectionstatechange', onState);
+  }
+
+  /** Sources with a sending transceiver. */
+  get publishedSources() { return [...this.#senders.keys()]; }
+
+  /**
+   * Sends `track` as `source` (or stops sending it with `null`). A source sent for the first time
+   * adds a transceiver and renegotiates the publish connection; later changes only swap the track.
+   * @param {'microphone'|'camera'|'screen'} source
+   * @param {MediaStreamTrack | null} track
+   */
+  setSource(source, track) {
+    return this.#enqueuePublish(async () => {
+      if (this.#closed) throw LocalError.callEnded();
+      const existing = this.#senders.get(source);
+      if (existing) {
+        await existing.sender.replaceTrack(track);
+        return;
+      }
+      if (!track) return;
+      const transceiver = this.#publishPc.addTransceiver(track, { direction: 'sendonly' });
+      this.#senders.set(source, transceiver);
+      if (source === 'screen' && 'contentHint' in track) track.contentHint = 'detail';
+      await this.#negotiatePublish(false);
+    });
+  }
+
+  /**
+   * Negotiates the publish connection again (after a resume or a move to/from a breakout room).
+   * @param {{iceRestart?: boolean}} [options]
+   */
+  renegotiate(options = {}) {
+    return this.#enqueuePublish(async () => {
+      if (this.#closed || this.#senders.size === 0) return;
+      await this.#negotiatePublish(options.iceRestart === true);
+    });
+  }
+
+  #enqueuePublish(step) {
+    const run = this.#publishChain.then(step);
+    this.#publishChain = run.catch(() => {});
+    return run;
+  }
+
+  async #negotiatePublish(iceRestart) {
+    const pc = this.#publishPc;
+    const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
+    await pc.setLocalDescription(offer);
+    await waitForGathering(pc, this.#gatherTimeoutMs);
+    const sources = publishSourcesByMid([...this.#senders].map(([source, t]) => ({ mid: t.mid, source })));
+    let answer;
+    try {
+      answer = await this.#signaling.request('publishOffer', { sdp: pc.localDescription.sdp, sources });
+    } catch (error) {
+      // Go back to stable so the next negotiation can start cleanly.
+      try { await pc.setLocalDescription({ type: 'rollback' }); } catch { /* not supported or already stable */ }
+      throw error;
+    }
+    if (this.#closed) return;
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    this.#publishNegotiated = true;
+  }
+
+  /**
+   * Answers the server's offer for the subscribe connection and reports remote tracks that appeared
+   * or disappeared.
+   * @param {string} sdp
+   */
+  acceptSubscribeOffer(sdp) {
+    const run = this.#subscribeChain.then(async () => {
+      if (this.#closed) return;
+      const pc = this.#subscribePc;
+      const byMid = remoteTracksByMid(sdp);
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      await waitForGathering(pc, this.#gatherTimeoutMs);
+      if (this.#closed) return;
+      this.#remoteByMid = byMid;
+      this.#syncRemoteTracks();
+      await this.#signaling.request('subscribeAnswer', { sdp: pc.localDescription.sdp });
+    });
+    this.#subscribeChain = run.catch((error) => this._emit('error', error));
+    return run;
+  }
+
+  #syncRemoteTracks() {
+    const now = new Map();
+    for (const transceiver of this.#subscribePc.getTransceivers()) {
+      const info = transceiver.mid !== null ? this.#remoteByMid.get(transceiver.mid) : undefined;
+      const track = transceiver.receiver?.track;
+      if (!info || !track) continue;
+      now.set(`${info.participantId}/${info.source}`, { participantId: info.participantId, source: info.source, track });
+    }
+    for (const [key, before] of this.#remoteTracks) {
+      const after = now.get(key);
+      if (!after || after.track !== before.track) this._emit('remoteTrackRemoved', before);
+    }
+    const previous = this.#remoteTracks;
+    this.#remoteTracks = now;
+    for (const [key, after] of now) {
+      const before = previous.get(key);
+      if (!before || before.track !== after.track) this._emit('remoteTrackAdded', after);
+    }
+  }
+
+  /** The remote track of a participant's source, if the SFU sends it. */
+  remoteTrack(participantId, source) {
+    return this.#remoteTracks.get(`${participantId}/${source}`)?.track ?? null;
+  }
+
+  /** Closes both connections. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const entry of this.#remoteTracks.values()) this._emit('remoteTrackRemoved', entry);
+    this.#remoteTracks.clear();
+    try { this.#publishPc.close(); } catch { /* ignore */ }
+    try { this.#subscribePc.close(); } catch { /* ignore */ }
+  }
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: Apache-2.0
+// Type declarations for Porta's calling client library (porta-calling.js), shaped like
+// @azure/communication-calling and AzureCommunicationTokenCredential from @azure/communication-common.
+
+export type CallState = 'None' | 'Connecting' | 'InLobby' | 'Connected' | 'Disconnecting' | 'Disconnected';
+export declare const CallState: { readonly [K in CallState]: K };
+export type ParticipantRole = 'Unknown' | 'Attendee' | 'Presenter' | 'Organizer';
+export type RemoteParticipantState = 'Connected' | 'Reconnecting' | 'InLobby' | 'Disconnected';
+export type MediaStreamType = 'Video' | 'ScreenSharing';
+export declare const MediaStreamType: { readonly Video: 'Video'; readonly ScreenSharing: 'ScreenSharing' };
+export type ScalingMode = 'Crop' | 'Fit';
+export type ReactionType = 'like' | 'heart' | 'applause' | 'laugh' | 'surprised';
+export type PortaCapability = 'audio' | 'video' | 'screenShare' | 'chat' | 'reactions' | 'raiseHand' | 'togetherMode'
+  | 'breakoutRooms' | 'admitFromLobby' | 'manageParticipants' | 'endMeeting' | 'manageRecording';
+
+export interface CollectionUpdatedEvent<T> { added: T[]; removed: T[] }
+type Listener<E> = (event: E) => void;
+
+/** Participant identifiers; rawId is the meeting-scoped participant id (see migrating-from-acs.md). */
+export type CommunicationIdentifier =
+  | { kind: 'communicationUser'; communicationUserId: string; rawId: string }
+  | { kind: 'microsoftTeamsUser'; microsoftTeamsUserId: string; rawId: string; isAnonymous?: boolean };
+
+export interface CallEndReason {
+  code: number;
+  subCode: number;
+  /** What happened and what to do, as sentences. */
+  message: string;
+  resultCategories: ReadonlyArray<'Success' | 'ExpectedError' | 'UnexpectedServerError' | string>;
+  /** Porta: true when joining again right away can work (server restart, lost connection). */
+  canRejoin: boolean;
+}
+
+export declare class CallingError extends Error {
+  readonly name: 'CallingError';
+  readonly code: number;
+  readonly subCode: number;
+  /** The protocol's name for the refusal, e.g. 'capabilityDisabled', 'roleRequired', 'notConnected'. */
+  readonly reason: string;
+  readonly serverMessage: string;
+}
+
+export interface AccessToken { token: string; expiresOnTimestamp: number }
+export interface CommunicationTokenRefreshOptions {
+  tokenRefresher: (abortSignal?: AbortSignal) => Promise<string>;
+  token?: string;
+  refreshProactively?: boolean;
+}
+export interface Scheduler {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+export declare class AzureCommunicationTokenCredential {
+  constructor(tokenOrOptions: string | CommunicationTokenRefreshOptions, portaOptions?: { scheduler?: Scheduler });
+  getToken(options?: { abortSignal?: AbortSignal }): Promise<AccessToken>;
+  dispose(): void;
+  /** Porta extension. Returns an unsubscribe function. */
+  onTokenRefreshed(listener: (token: AccessToken) => void): () => void;
+  /** Porta extension: when the next refresh is due (ms since epoch), or null. */
+  readonly refreshDueAt: number | null;
+}
+
+export interface CallClientOptions {
+  /** Porta: the calling WebSocket (https:, wss:…); default: the meeting link's origin, else the library's origin, + /calling/v1. */
+  signalingUrl?: string;
+  joinTimeoutMs?: number;
+  resumeGraceMs?: number;
+  /** For tests. */
+  scheduler?: Scheduler;
+  createWebSocket?: (url: string) => WebSocket;
+  mediaDevices?: MediaDevices;
+}
+export declare class CallClient {
+  constructor(options?: CallClientOptions);
+  createCallAgent(credential: AzureCommunicationTokenCredential, options?: { displayName?: string }): Promise<CallAgent>;
+  getDeviceManager(): Promise<DeviceManager>;
+}
+
+export type TeamsMeetingLinkLocator = { meetingLink: string };
+export type TeamsMeetingIdLocator = { meetingId: string; passcode: string };
+export interface JoinCallOptions {
+  audioOptions?: { muted?: boolean };
+  videoOptions?: { localVideoStreams?: LocalVideoStream[] };
+}
+
+export declare class CallAgent {
+  readonly calls: ReadonlyArray<Call>;
+  readonly connectionState: 'Connected' | 'Disconnected';
+  readonly displayName: string | undefined;
+  join(locator: TeamsMeetingLinkLocator | TeamsMeetingIdLocator, options?: JoinCallOptions): Call;
+  dispose(): Promise<void>;
+  on(event: 'callsUpdated', listener: Listener<CollectionUpdatedEvent<Call>>): void;
+  on(event: 'connectionStateChanged', listener: Listener<{ oldState: string; newState: string; reason?: 'invalidToken' }>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export interface VideoDeviceInfo { id: string; name: string; deviceType: 'UsbCamera' | 'Unknown'; cameraFacing?: 'Front' | 'Back' | 'Unknown' }
+export interface AudioDeviceInfo { id: string; name: string; deviceType: 'Microphone' | 'Speaker'; isSystemDefault: boolean }
+export declare class DeviceManager {
+  readonly isSpeakerSelectionAvailable: boolean;
+  readonly selectedMicrophone?: AudioDeviceInfo;
+  readonly selectedSpeaker?: AudioDeviceInfo;
+  getCameras(): Promise<VideoDeviceInfo[]>;
+  getMicrophones(): Promise<AudioDeviceInfo[]>;
+  getSpeakers(): Promise<AudioDeviceInfo[]>;
+  askDevicePermission(constraints: { audio?: boolean; video?: boolean }): Promise<{ audio: boolean; video: boolean }>;
+  selectMicrophone(microphone: AudioDeviceInfo): Promise<void>;
+  selectSpeaker(speaker: AudioDeviceInfo): Promise<void>;
+  on(event: 'videoDevicesUpdated', listener: Listener<CollectionUpdatedEvent<VideoDeviceInfo>>): void;
+  on(event: 'audioDevicesUpdated', listener: Listener<CollectionUpdatedEvent<AudioDeviceInfo>>): void;
+  on(event: 'selectedMicrophoneChanged' | 'selectedSpeakerChanged', listener: Listener<{}>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export interface CallInfo {
+  meetingId: string; subject: string; startDateTime: string | null; endDateTime: string | null; participantId: string;
+  getServerCallId(): Promise<string>;
+}
+
+export declare class Call {
+  readonly id: string;
+  readonly state: CallState;
+  readonly callEndReason?: CallEndReason;
+  readonly direction: 'Outgoing';
+  readonly kind: 'TeamsCall';
+  readonly info: CallInfo;
+  readonly role: ParticipantRole;
+  readonly isMuted: boolean;
+  readonly isIncomingAudioMuted: boolean;
+  readonly isLocalVideoStarted: boolean;
+  readonly isScreenSharingOn: boolean;
+  readonly localVideoStreams: ReadonlyArray<LocalVideoStream>;
+  readonly remoteParticipants: ReadonlyArray<RemoteParticipant>;
+  readonly totalParticipantCount: number;
+  readonly lobby: Lobby;
+  /** Porta */ readonly isReconnecting: boolean;
+  /** Porta */ readonly participantId?: string;
+  feature(name: 'Capabilities'): CapabilitiesFeature;
+  feature(name: 'RaiseHand'): RaiseHandFeature;
+  feature(name: 'Reaction'): ReactionFeature;
+  feature(name: 'Recording'): RecordingFeature;
+  feature(name: 'Transcription'): TranscriptionFeature;
+  feature(name: 'DominantSpeakers'): DominantSpeakersFeature;
+  feature(name: 'TogetherMode'): TogetherModeFeature;
+  feature(name: 'BreakoutRooms'): BreakoutRoomsFeature;
+  feature(name: 'Chat'): ChatFeature;
+  mute(): Promise<void>;
+  unmute(): Promise<void>;
+  muteIncomingAudio(): Promise<void>;
+  unmuteIncomingAudio(): Promise<void>;
+  startVideo(localVideoStream: LocalVideoStream): Promise<void>;
+  stopVideo(localVideoStream?: LocalVideoStream): Promise<void>;
+  startScreenSharing(): Promise<void>;
+  stopScreenSharing(): Promise<void>;
+  hangUp(options?: { forEveryone?: boolean }): Promise<void>;
+  muteAllRemoteParticipants(): Promise<void>;
+  removeParticipant(identifier: CommunicationIdentifier | string): Promise<void>;
+  /** Porta */ setVideoPreference(stream: RemoteVideoStream, maxHeight: number): Promise<void>;
+  on(event: 'remoteParticipantsUpdated', listener: Listener<CollectionUpdatedEvent<RemoteParticipant>>): void;
+  on(event: 'localVideoStreamsUpdated', listener: Listener<CollectionUpdatedEvent<LocalVideoStream>>): void;
+  on(event: 'mutedByOthers', listener: Listener<{ by?: CommunicationIdentifier }>): void;
+  on(event: 'error', listener: Listener<CallingError>): void;
+  on(event: 'stateChanged' | 'idChanged' | 'isMutedChanged' | 'isLocalVideoStartedChanged' | 'isScreenSharingOnChanged'
+    | 'isIncomingAudioMutedChanged' | 'roleChanged' | 'totalParticipantCountChanged' | 'isReconnectingChanged', listener: Listener<{}>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export declare class RemoteParticipant {
+  readonly identifier: CommunicationIdentifier;
+  readonly displayName: string;
+  readonly state: RemoteParticipantState;
+  readonly role: ParticipantRole;
+  readonly isMuted: boolean;
+  readonly isSpeaking: boolean;
+  readonly videoStreams: ReadonlyArray<RemoteVideoStream>;
+  readonly callEndReason?: CallEndReason;
+  /** Porta */ readonly isGuest: boolean;
+  /** Porta */ readonly participantId: string;
+  /** Porta */ readonly isHandRaised: boolean;
+  /** Porta */ readonly breakoutRoomId?: string;
+  mute(): Promise<void>;
+  on(event: 'videoStreamsUpdated', listener: Listener<CollectionUpdatedEvent<RemoteVideoStream>>): void;
+  on(event: 'stateChanged' | 'isMutedChanged' | 'isSpeakingChanged' | 'displayNameChanged' | 'roleChanged' | 'isHandRaisedChanged', listener: Listener<{}>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export declare class Lobby {
+  readonly participants: ReadonlyArray<RemoteParticipant>;
+  admit(identifier: CommunicationIdentifier | string): Promise<void>;
+  admitAll(): Promise<{ successfulCount: number; failedCount: number }>;
+  reject(identifier: CommunicationIdentifier | string): Promise<void>;
+  on(event: 'lobbyParticipantsUpdated', listener: Listener<CollectionUpdatedEvent<RemoteParticipant>>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export declare class LocalVideoStream {
+  constructor(source: VideoDeviceInfo | MediaStream);
+  readonly source: VideoDeviceInfo;
+  readonly mediaStreamType: MediaStreamType;
+  getMediaStream(): Promise<MediaStream>;
+  switchSource(source: VideoDeviceInfo | MediaStream): Promise<void>;
+  on(event: 'sourceChanged', listener: Listener<{}>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export declare class RemoteVideoStream {
+  readonly id: number;
+  readonly mediaStreamType: MediaStreamType;
+  readonly isAvailable: boolean;
+  readonly isReceiving: boolean;
+  readonly size: { width: number; height: number };
+  /** Porta */ readonly participantId: string;
+  /** Porta */ readonly source: 'camera' | 'screen';
+  getMediaStream(): Promise<MediaStream>;
+  on(event: 'isAvailableChanged' | 'isReceivingChanged' | 'sizeChanged', listener: Listener<{}>): void;
+  off(event: string, listener: (...args: any[]) => void): void;
+}
+
+export declare class VideoStreamRendererView {
+  readonly target: HTMLElement;
+  readonly scalingMode: ScalingMode;
+  readonly isMirrored: boolean;
+  updateScalingMode(scalingMode: ScalingMode): Promise<void>;
+  dispose(): void;
+}
+export declare class VideoStreamRenderer {
+  constructor(stream: LocalVideoStream | RemoteVideoStream);
+  createView(options?: { scalingMode?: ScalingMode; isMirrored?: boolean }): Promise<VideoStreamRendererView>;
+  dispose(): void;
+}
+
+export declare const Features: {
+  readonly Capabilities: 'Capabilities'; readonly RaiseHand: 'RaiseHand'; readonly Reaction: 'Reaction';
+  readonly Reactions: 'Reaction'; readonly Recording: 'Recording'; readonly Transcription: 'Transcription';
+  readonly DominantSpeakers: 'DominantSpeakers'; readonly TogetherMode: 'TogetherMode';
+  readonly BreakoutRooms: 'BreakoutRooms'; readonly Chat: 'Chat';
+};
+
+interface FeatureEvents { off(event: string, listener: (...args: any[]) => void): void }
+export interface CapabilityValue { isPresent: boolean; reason: 'Capable' | 'NotCapable' }
+export interface CapabilitiesFeature extends FeatureEvents {
+  readonly capabilities: Readonly<Record<'unmuteMic' | 'turnVideoOn' | 'shareScreen' | 'chat' | 'useReactions' | 'raiseHand'
+    | 'startTogetherMode' | 'manageBreakoutRooms' | 'manageLobby' | 'removeParticipant' | 'muteOthers' | 'lowerHandsOfOthers'
+    | 'hangUpForEveryOne' | 'manageRecording', CapabilityValue>>;
+  readonly portaCapabilities: PortaCapability[];
+  isAllowed(name: PortaCapability): boolean;
+  on(event: 'capabilitiesChanged', listener: Listener<{ oldValue: Record<string, CapabilityValue>; newValue: Record<string, CapabilityValue>; reason: string }>): void;
+}
+export interface RaiseHandFeature extends FeatureEvents {
+  raiseHand(): Promise<void>;
+  lowerHand(): Promise<void>;
+  lowerHands(identifiers: (CommunicationIdentifier | string)[]): Promise<void>;
+  lowerAllHands(): Promise<void>;
+  getRaisedHands(): { identifier: CommunicationIdentifier; order: number }[];
+  on(event: 'raisedHandEvent' | 'loweredHandEvent', listener: Listener<{ identifier: CommunicationIdentifier }>): void;
+}
+export interface ReactionFeature extends FeatureEvents {
+  sendReaction(reactionMessage: { reactionType: ReactionType }): Promise<void>;
+  on(event: 'reaction', listener: Listener<{ identifier: CommunicationIdentifier; reactionMessage: { reactionType: ReactionType }; receivedOn: Date }>): void;
+}
+export interface RecordingFeature extends FeatureEvents {
+  readonly isRecordingActive: boolean;
+  /** Porta */ start(): Promise<void>;
+  /** Porta */ stop(): Promise<void>;
+  on(event: 'isRecordingActiveChanged', listener: Listener<{}>): void;
+}
+export interface TranscriptionFeature extends FeatureEvents {
+  readonly isTranscriptionActive: boolean;
+  /** Porta */ start(): Promise<void>;
+  /** Porta */ stop(): Promise<void>;
+  on(event: 'isTranscriptionActiveChanged', listener: Listener<{}>): void;
+}
+export interface DominantSpeakersFeature extends FeatureEvents {
+  readonly dominantSpeakers: { speakersList: CommunicationIdentifier[]; timestamp: Date };
+  on(event: 'dominantSpeakersChanged', listener: Listener<{}>): void;
+}
+export interface TogetherModeFeature extends FeatureEvents {
+  readonly isActive: boolean;
+  readonly seatingMap: { identifier: CommunicationIdentifier; row: number; column: number }[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  on(event: 'isActiveChanged', listener: Listener<{}>): void;
+  on(event: 'togetherModeSeatingUpdated', listener: Listener<{ seats: { identifier: CommunicationIdentifier; row: number; column: number }[] }>): void;
+}
+export interface BreakoutRoom { roomId: string; name: string; open: boolean; participantIds: string[] }
+export interface BreakoutRoomsFeature extends FeatureEvents {
+  readonly breakoutRooms: BreakoutRoom[];
+  readonly assignedBreakoutRoom?: { roomId: string; name: string };
+  createRooms(names: string[]): Promise<void>;
+  assign(roomId: string, identifiers: (CommunicationIdentifier | string)[]): Promise<void>;
+  open(): Promise<void>;
+  close(): Promise<void>;
+  on(event: 'breakoutRoomsUpdated', listener: Listener<{ type: 'breakoutRooms' | 'join' | 'leave'; data: unknown }>): void;
+}
+export interface ChatMessage {
+  messageId: string; sender: CommunicationIdentifier; senderDisplayName: string; isSenderGuest: boolean; content: string; createdOn: Date;
+}
+export interface ChatFeature extends FeatureEvents {
+  readonly messages: ChatMessage[];
+  sendMessage(text: string): Promise<void>;
+  on(event: 'chatMessageReceived', listener: Listener<{ message: ChatMessage }>): void;
+}
+
+export declare const SIGNALING_PATH: '/calling/v1';
+export declare const VERSION: string;

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: Apache-2.0
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AzureCommunicationTokenCredential, CallClient, Features } from '../../main/resources/web/sdk/porta-calling.js';
+import { FakeMediaSession, FakeScheduler, fakeMediaDevices, jwt, settle, socketFactory } from './support/fakes.js';
+
+const entry = (id, extra = {}) => ({
+  id, kind: 'guest', displayName: id, role: 'attendee', state: 'Connected',
+  muted: true, speaking: false, handRaised: false, streams: [], ...extra,
+});
+const connected = { type: 'stateChanged', state: 'Connected', participantId: 'p-me', resumeToken: 'r1', role: 'attendee',
+  capabilities: ['audio', 'video', 'chat', 'reactions'], recording: false, transcription: false,
+  meeting: { meetingId: '8787280426', subject: 'Support', startDateTime: null, endDateTime: null } };
+
+async function joined(options = {}) {
+  const clock = new FakeScheduler();
+  const factory = socketFactory();
+  const medias = [];
+  const client = new CallClient({
+    scheduler: clock, createWebSocket: factory.create, mediaDevices: fakeMediaDevices(),
+    createMediaSession: (o) => { const m = new FakeMediaSession(o); medias.push(m); return m; },
+    signalingUrl: 'https://porta.test',
+  });
+  const token = jwt({ skypeid: 'acs:guest1', exp: Math.floor(clock.now() / 1000) + 3600 });
+  const credential = new AzureCommunicationTokenCredential(token, { scheduler: clock });
+  const agent = await client.createCallAgent(credential, { displayName: options.displayName ?? 'Ada (Contoso)' });
+  const call = agent.join(options.locator ?? { meetingId: '878 728 042 6', passcode: 'Xy7Qp2' }, { audioOptions: { muted: true } });
+  const states = [];
+  call.on('stateChanged', () => states.push(call.state));
+  await settle();
+  return { clock, factory, medias, client, agent, call, states, credential, socket: factory.sockets[0] };
+}
+
+describe('Call', () => {
+  test('a guest joins by meeting ID, waits in the lobby, is admitted and sees the roster', async () => {
+    const { call, socket, states } = await joined();
+    assert.equal(socket.url, 'wss://porta.test/');
+    socket.open();
+    await settle();
+    const join = socket.sent[0];
+    assert.deepEqual([join.type, join.displayName, join.muted, join.locator.meetingId], ['join', 'Ada (Contoso)', true, '8787280426']);
+    socket.receive({ type: 'stateChanged', state: 'InLobby', participantId: 'p-me', resumeToken: 'r0', meeting: connected.meeting });
+    assert.equal(call.state, 'InLobby');
+    const updates = [];
+    call.on('remoteParticipantsUpdated', (e) => updates.push(e));
+    socket.receive(connected);
+    socket.receive({ type: 'roster', seq: 4, participants: [entry('p-org', { kind: 'member', role: 'organizer', muted: false }), entry('p-me')] });
+    await settle();
+    assert.deepEqual(states, ['Connecting', 'InLobby', 'Connected']);
+    assert.equal(call.remoteParticipants.length, 1, 'you are not your own remote participant');
+    const organizer = call.remoteParticipants[0];
+    assert.equal(organizer.identifier.kind, 'microsoftTeamsUser');
+    assert.equal(organizer.role, 'Organizer');
+    assert.equal(organizer.isMuted, false);
+    assert.equal(call.totalParticipantCount, 2);
+    assert.equal(updates[0].added[0], organizer);
+    assert.equal(call.info.meetingId, '8787280426');
+    assert.equal(call.role, 'Attendee');
+  });
+
+  test('roster deltas update participants, raise hands and publish video streams', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    socket.receive({ type: 'roster', seq: 1, participants: [entry('p-me'), entry('p-bob')] });
+    const bob = call.remoteParticipants[0];
+    const events = [];
+    bob.on('isMutedChanged', () => events.push('muted'));
+    bob.on('videoStreamsUpdated', (e) => events.push(`video+${e.added.map((s) => s.mediaStreamType)}`));
+    const hands = call.feature(Features.RaiseHand);
+    hands.on('raisedHandEvent', (e) => events.push(`hand:${e.identifier.rawId}`));
+    socket.receive({ type: 'rosterDelta', seq: 2, op: 'updated', participant: entry('p-bob', { muted: false, handRaised: true, streams: ['audio', 'video', 'screenShare'] }) });
+    assert.deepEqual(events, ['muted', 'video+Video,ScreenSharing', 'hand:p-bob']);
+    assert.equal(bob.videoStreams[0].isAvailable, true);
+    assert.deepEqual(hands.getRaisedHands().map((h) => h.identifier.rawId), ['p-bob']);
+    const removed = [];
+    call.on('remoteParticipantsUpdated', (e) => removed.push(...e.removed));
+    socket.receive({ type: 'rosterDelta', seq: 3, op: 'removed', participant: { id: 'p-bob' } });
+    assert.equal(removed[0], bob);
+    assert.equal(bob.state, 'Disconnected');
+    assert.equal(call.remoteParticipants.length, 0);
+  });
+
+  test('a gap in roster seq makes the call resume and apply the fresh snapshot', async () => {
+    const { call, socket, factory, clock } = await joined();
+    socket.open();
+    socket.receive(connected);
+    socket.receive({ type: 'roster', seq: 1, participants: [entry('p-me')] });
+    socket.receive({ type: 'rosterDelta', seq: 3, op: 'added', participant: entry('p-late') });
+    assert.equal(call.remoteParticipants.length, 0, 'the out-of-order delta is not applied');
+    await clock.advance(0);
+    const second = factory.sockets[1];
+    assert.ok(second, 'a new socket resumes');
+    second.open();
+    await settle();
+    assert.equal(second.sent[0].type, 'resume');
+    second.receive({ ...connected, resumeToken: 'r2' });
+    second.receive({ type: 'roster', seq: 3, participants: [entry('p-me'), entry('p-mid'), entry('p-late')] });
+    assert.deepEqual(call.remoteParticipants.map((p) => p.participantId), ['p-mid', 'p-late']);
+    assert.equal(call.state, 'Connected');
+  });
+
+  test('a refused join ends Disconnected with the server code and a sentence saying what to do', async () => {
+    const { call, socket, states, agent } = await joined();
+    socket.open();
+    socket.receive({ type: 'stateChanged', state: 'Disconnected', callEndReason: { code: 403, subCode: 5251, message: 'the passcode does not match', resultCategories: ['ExpectedError'], canRejoin: false } });
+    assert.deepEqual(states, ['Connecting', 'Disconnected']);
+    assert.deepEqual([call.callEndReason.code, call.callEndReason.subCode], [403, 5251]);
+    assert.equal(call.callEndReason.message, 'The passcode does not match. Check the passcode you were given and try again.');
+    assert.equal(agent.calls.length, 0);
+  });
+
+  test('a malformed meeting ID ends the call before contacting the server', async () => {
+    const { call, factory } = await joined({ locator: { meetingId: 'abc', passcode: 'x' } });
+    assert.equal(call.state, 'Disconnected');
+    assert.equal(call.callEndReason.subCode, 6011);
+    assert.match(call.callEndReason.message, /6 to 20 digits/);
+    assert.equal(factory.sockets.length, 0);
+  });
+
+  test('a server that never answers the join ends the call with a timeout', async () => {
+    const { call, socket, clock } = await joined();
+    socket.open();
+    await clock.advance(30_001);
+    assert.equal(call.state, 'Disconnected');
+    assert.equal(call.callEndReason.code, 408);
+  });
+
+  test('hangUp sends leave and ends with 0/0 once the server confirms', async () => {
+    const { call, socket, states } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const hangingUp = call.hangUp();
+    assert.equal(call.state, 'Disconnecting');
+    await settle();
+    assert.equal(socket.last('leave').type, 'leave');
+    socket.receive({ type: 'stateChanged', state: 'Disconnected', callEndReason: { code: 0, subCode: 0, message: '' } });
+    await hangingUp;
+    assert.deepEqual(states.slice(-2), ['Disconnecting', 'Disconnected']);
+    assert.equal(call.callEndReason.message, 'You left the meeting.');
+  });
+
+  test('hangUp for everyone that the role does not allow rejects and leaves the call running', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const attempt = call.hangUp({ forEveryone: true });
+    await settle();
+    socket.receive({ type: 'error', id: socket.last('endMeeting').id, code: 'roleRequired', message: 'only the organizer can end the meeting' });
+    await assert.rejects(attempt, (e) => e.reason === 'roleRequired' && /Only the organizer can end the meeting\. Ask/.test(e.message));
+    assert.equal(call.state, 'Connected');
+  });
+
+  test('the capabilities feature reflects what the server allows and screen sharing is refused up front', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const caps = call.feature(Features.Capabilities).capabilities;
+    assert.equal(caps.turnVideoOn.isPresent, true);
+    assert.equal(caps.shareScreen.isPresent, false);
+    assert.equal(caps.raiseHand.isPresent, false);
+    await assert.rejects(call.startScreenSharing(), (e) => e.reason === 'capabilityDisabled' && e.code === 403);
+  });
+
+  test('joining publishes the microphone muted and unmute asks the server first', async () => {
+    const { call, socket, medias } = await joined();
+    socket.open();
+    socket.receive(connected);
+    await settle();
+    socket.receive({ type: 'ack', id: socket.last('publish').id });
+    await settle();
+    assert.deepEqual(medias[0].calls[0], ['setSource', 'microphone', 'audio']);
+    assert.equal(call.isMuted, true);
+    const unmuting = call.unmute();
+    await settle();
+    assert.equal(socket.last('mute').muted, false);
+    assert.equal(call.isMuted, true, 'still muted until the server agrees');
+    socket.receive({ type: 'ack', id: socket.last('mute').id });
+    await unmuting;
+    assert.equal(call.isMuted, false);
+  });
+
+  test('lobby participants can be admitted by identifier and admitAll reports the count', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive({ ...connected, role: 'organizer' });
+    socket.receive({ type: 'lobby', participants: [{ id: 'p-wait', kind: 'guest', displayName: 'Zoe' }] });
+    const lobby = call.lobby;
+    assert.equal(lobby.participants[0].state, 'InLobby');
+    const admitting = lobby.admit(lobby.participants[0].identifier);
+    await settle();
+    assert.equal(socket.last('admit').participantId, 'p-wait');
+    socket.receive({ type: 'ack', id: socket.last('admit').id });
+    await admitting;
+    const updates = [];
+    lobby.on('lobbyParticipantsUpdated', (e) => updates.push(e));
+    socket.receive({ type: 'lobbyDelta', op: 'removed', participant: { id: 'p-wait' } });
+    assert.equal(updates[0].removed[0].displayName, 'Zoe');
+    const all = lobby.admitAll();
+    await settle();
+    socket.receive({ type: 'ack', id: socket.last('admitAll').id, count: 3 });
+    assert.deepEqual(await all, { successfulCount: 3, failedCount: 0 });
+  });
+
+  test('chat history, messages, reactions and the recording notice reach their features', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    socket.receive({ type: 'roster', seq: 1, participants: [entry('p-me'), entry('p-org', { kind: 'member' })] });
+    socket.receive({ type: 'chatHistory', messages: [{ messageId: 'm1', senderId: 'p-org', senderName: 'Org', senderKind: 'member', text: 'hi', sentAt: '2026-01-01T00:00:00Z' }] });
+    const chat = call.feature(Features.Chat);
+    assert.equal(chat.messages[0].content, 'hi');
+    const got = [];
+    chat.on('chatMessageReceived', (e) => got.push(e.message.content));
+    call.feature(Features.Reaction).on('reaction', (e) => got.push(e.reactionMessage.reactionType));
+    call.feature(Features.Recording).on('isRecordingActiveChanged', () => got.push('recording'));
+    socket.receive({ type: 'chatMessage', messageId: 'm2', senderId: 'p-org', senderName: 'Org', senderKind: 'member', text: 'welcome', sentAt: '2026-01-01T00:00:01Z' });
+    socket.receive({ type: 'reaction', participantId: 'p-org', reaction: 'heart', at: '2026-01-01T00:00:02Z' });
+    socket.receive({ type: 'recordingState', recording: true, transcription: false });
+    assert.deepEqual(got, ['welcome', 'heart', 'recording']);
+    assert.equal(call.feature(Features.Recording).isRecordingActive, true);
+  });
+
+  test('a second CallAgent for the same identity is refused with 409/40228', async () => {
+    const { client, credential, agent } = await joined();
+    await assert.rejects(client.createCallAgent(credential, { displayName: 'Again' }), (e) => e.code === 409 && e.subCode === 40228);
+    await agent.dispose();
+    const again = await client.createCallAgent(credential, { displayName: 'Again' });
+    assert.ok(again);
+  });
+
+  test('a refreshed token is sent to the server with updateToken', async () => {
+    const clock = new FakeScheduler();
+    const factory = socketFactory();
+    const client = new CallClient({ scheduler: clock, createWebSocket: factory.create, mediaDevices: fakeMediaDevices(), createMediaSession: (o) => new FakeMediaSession(o), signalingUrl: 'wss://porta.test/calling/v1' });
+    const make = () => jwt({ skypeid: 'acs:g', iat: Math.floor(clock.now() / 1000), exp: Math.floor(clock.now() / 1000) + 3600 });
+    const credential = new AzureCommunicationTokenCredential({ token: make(), tokenRefresher: async () => make() }, { scheduler: clock });
+    const agent = await client.createCallAgent(credential, { displayName: 'Ada' });
+    const call = agent.join({ meetingLink: 'https://porta.test/meet/x' });
+    await settle();
+    factory.sockets[0].open();
+    factory.sockets[0].receive(connected);
+    await clock.advance(51 * 60_000);
+    const update = factory.sockets[0].last('updateToken');
+    assert.ok(update, 'updateToken was sent');
+    assert.notEqual(update.token, factory.sockets[0].sent[0].token);
+    assert.equal(call.state, 'Connected');
+  });
+});
