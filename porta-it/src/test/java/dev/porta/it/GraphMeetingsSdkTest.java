@@ -58,7 +58,7 @@ class GraphMeetingsSdkTest {
         organizerId = demo.at("/members/0/id").asText();
         attendeeId = demo.at("/members/1/id").asText();
         directory = porta.server().meetings().directory();
-        graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, demo.get("clientId").asText(), demo.get("clientSecret").asText()));
+        graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText()));
     }
 
     @AfterAll
@@ -160,7 +160,7 @@ class GraphMeetingsSdkTest {
 
     @Test
     void aWrongClientSecretIsRefusedWithoutSayingWhichPartWasWrong() {
-        ClientSecretCredential wrong = GraphSdk.credential(porta, tenant, porta.demo().get("clientId").asText(), "not-the-secret");
+        ClientSecretCredential wrong = GraphSdk.credential(porta, tenant, porta.demo().at("/app/clientId").asText(), "not-the-secret");
         assertThatThrownBy(() -> wrong.getTokenSync(new TokenRequestContext().addScopes(GraphSdk.GRAPH_SCOPE)))
                 .hasStackTraceContaining("AADSTS7000215: Invalid client credentials: the client id, the secret or its expiry did not match.");
     }
@@ -187,7 +187,7 @@ class GraphMeetingsSdkTest {
 
     @Test
     void tamperedForeignTenantAndExpiredTokensGet401() {
-        String token = GraphSdk.credential(porta, tenant, porta.demo().get("clientId").asText(), porta.demo().get("clientSecret").asText())
+        String token = GraphSdk.credential(porta, tenant, porta.demo().at("/app/clientId").asText(), porta.demo().at("/app/clientSecret").asText())
                 .getTokenSync(new TokenRequestContext().addScopes(GraphSdk.GRAPH_SCOPE)).getToken();
         var meetings = (java.util.function.Function<String, GraphServiceClient>) t -> GraphSdk.graph(porta, GraphSdk.fixed(t));
 

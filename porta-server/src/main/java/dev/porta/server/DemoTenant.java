@@ -31,8 +31,7 @@ final class DemoTenant {
         demo.put("certificatePem", server.certificatePem().toAbsolutePath().toString());
         // directory: the app and members; secrets are rotated on every run (only hashes are stored)
         var seed = server.meetings().seedDemo();
-        demo.put("clientId", seed.clientId().value());
-        demo.put("clientSecret", seed.clientSecret());
+        demo.putObject("app").put("clientId", seed.clientId().value()).put("clientSecret", seed.clientSecret());
         var members = demo.putArray("members");
         for (var m : seed.members()) {
             members.addObject().put("id", m.id().value()).put("userPrincipalName", m.userPrincipalName())

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porta.server.RunningPorta;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A member signs in on Porta's own sign-in page (authorization code + PKCE), as a browser app would. */
+final class MemberSignIn {
+    private MemberSignIn() { }
+
+    /** Returns the member's delegated access token. */
+    static String signIn(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password) throws Exception {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("client_id", clientId);
+        form.put("redirect_uri", redirect);
+        form.put("response_type", "code");
+        form.put("scope", "https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile");
+        form.put("state", "xyz");
+        form.put("code_challenge", challenge);
+        form.put("code_challenge_method", "S256");
+        var http = porta.httpClient();
+        String authorize = porta.baseUrl() + tenant + "/oauth2/v2.0/authorize";
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(authorize + "?" + encode(form))).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("<form method=\"post\"");
+        form.put("username", user);
+        form.put("password", password);
+        var answer = http.send(HttpRequest.newBuilder(URI.create(authorize)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(302);
+        String location = answer.headers().firstValue("Location").orElseThrow();
+        String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+        var token = http.send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("grant_type", "authorization_code", "client_id", clientId,
+                        "code", code, "redirect_uri", redirect, "code_verifier", verifier)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(token.body()).get("access_token").asText();
+    }
+
+    private static String encode(Map<String, String> form) {
+        return form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
