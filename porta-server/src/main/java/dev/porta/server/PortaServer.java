@@ -123,6 +123,13 @@ public final class PortaServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         cfg.http.maxRequestSize = serverConfig.maxRequestBytes();
         cfg.startup.showJavalinBanner = false;
+        // porta-web's browser library and apps (classpath web/), e.g. /sdk/porta-calling.js
+        cfg.staticFiles.add(files -> {
+            files.hostedPath = "/";
+            files.directory = "/web";
+            files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            files.headers = java.util.Map.of("X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+        });
         cfg.jetty.modifyServer(server -> server.setStopTimeout(serverConfig.shutdownGrace().toMillis()));
         cfg.jetty.addConnector((Server server, HttpConfiguration http) -> {
             SslContextFactory.Server ssl = new SslContextFactory.Server();

@@ -59,4 +59,14 @@ class ServerSmokeTest {
         assertThat(porta.connectionString()).startsWith("endpoint=" + porta.baseUrl() + ";accesskey=");
         assertThat(porta.demo().get("certificatePem").asText()).isEqualTo(porta.certificatePem().toAbsolutePath().toString());
     }
+
+    @Test
+    void servesTheBrowserCallingLibraryAsJavaScript() throws Exception {
+        var response = porta.httpClient().send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + "sdk/porta-calling.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+        assertThat(response.body()).contains("CallClient");
+    }
 }
