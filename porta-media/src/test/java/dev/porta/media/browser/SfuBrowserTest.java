@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The SFU alone with real browsers: three headless Chromiums, each with its own colour and tone,
  * publish through the SFU and receive the other two. Run inside a loopback-only network namespace:
- * {@code unshare -n sh -c 'ip link set lo up; exec ./mvnw -B -ntp -o -pl porta-media -am test -Dgroups=browser -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false'}.
+ * {@code unshare -n sh -c 'ip link set lo up; exec ./mvnw -B -ntp -o -Pbrowser -pl porta-media -am test'} (./run-tests does this).
  */
 @Tag("browser")
 class SfuBrowserTest {
