@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media;
+
+import java.time.Duration;
+
+/**
+ * The media plane's settings (keys under {@code media.} in the reference config).
+ *
+ * @param bindAddress        address the UDP socket binds
+ * @param port               the one UDP port for all participants (0 picks a free one, for tests)
+ * @param advertisedAddress  the address put in ICE candidates (what browsers send to)
+ * @param lastN              default number of participants whose camera video each subscriber receives
+ * @param consentTimeout     a transport without a valid STUN check for this long has failed
+ * @param connectTimeout     ICE + DTLS must complete within this after the first offer
+ * @param startBitrate       initial send-side estimate per subscriber, bits/s
+ * @param maxBitrate         cap of the per-subscriber estimate, bits/s
+ * @param keyframeInterval   minimum time between keyframe requests to one publisher stream
+ * @param nackCacheSize      packets kept per video down track for retransmission
+ */
+public record MediaConfig(String bindAddress, int port, String advertisedAddress, int lastN, Duration consentTimeout,
+                          Duration connectTimeout, long startBitrate, long maxBitrate, Duration keyframeInterval,
+                          int nackCacheSize) {
+
+    public static MediaConfig defaults() {
+        return new MediaConfig("127.0.0.1", 10000, "127.0.0.1", 9, Duration.ofSeconds(30), Duration.ofSeconds(20),
+                1_000_000, 5_000_000, Duration.ofMillis(300), 512);
+    }
+
+    public MediaConfig withPort(int p) {
+        return new MediaConfig(bindAddress, p, advertisedAddress, lastN, consentTimeout, connectTimeout, startBitrate,
+                maxBitrate, keyframeInterval, nackCacheSize);
+    }
+
+    public MediaConfig withLastN(int n) {
+        return new MediaConfig(bindAddress, port, advertisedAddress, n, consentTimeout, connectTimeout, startBitrate,
+                maxBitrate, keyframeInterval, nackCacheSize);
+    }
+}

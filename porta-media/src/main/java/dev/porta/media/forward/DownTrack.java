@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.forward;
+
+import dev.porta.media.rtcp.RtcpWriter;
+import dev.porta.media.rtp.RtpHeaderWriter;
+import dev.porta.media.rtp.RtpPacket;
+import dev.porta.media.sdp.DownTrackSpec;
+import dev.porta.media.sdp.Extensions;
+import dev.porta.media.sdp.SubscribeOfferWriter;
+import dev.porta.media.util.Bytes;
+import java.security.SecureRandom;
+
+/**
+ * One published track as one subscriber receives it. Rewrites SSRC, sequence number and timestamp so
+ * that the subscriber sees one continuous stream across simulcast layer switches; switches only on a
+ * keyframe of the target layer; keeps the packets it sent for NACK (answered with RTX, RFC 4588).
+ */
+final class DownTrack {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final Participant subscriber;
+    final UpTrack up;
+    final String mid;
+    final long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
+    final long rtxSsrc = RANDOM.nextInt() & 0xFFFFFFFFL;
+    private final RetransmissionCache cache;
+    private final RtpPacket cached = new RtpPacket();
+    /** Still in the subscribe SDP (false once retired: the m-section is then inactive). */
+    boolean active = true;
+    /** The subscriber answered an offer that contains this track. */
+    boolean negotiated;
+    /** The allocator wants this track forwarded. */
+    boolean forwarding;
+    UpStream current;
+    UpStream target;
+    private boolean started;
+    private int seqOffset;
+    private long tsOffset;
+    private int lastOutSeq = RANDOM.nextInt(0x8000);
+    private long lastOutTs = RANDOM.nextInt() & 0x7FFFFFFFL;
+    private int rtxSeq = RANDOM.nextInt(0x8000);
+    long packets;
+    long bytes;
+    long nacks;
+    long retransmissions;
+
+    DownTrack(Participant subscriber, UpTrack up, String mid, int cacheSize) {
+        this.subscriber = subscriber;
+        this.up = up;
+        this.mid = mid;
+        this.cache = new RetransmissionCache(up.audio ? 64 : cacheSize, 1300);
+        this.forwarding = up.audio;
+    }
+
+    DownTrackSpec spec() {
+        return new DownTrackSpec(mid, up.audio, ssrc, rtxSsrc, up.owner.id.value(), up.source.wireName(), active);
+    }
+
+    /** Sets the layer to converge to (null pauses); asks for a keyframe when a switch is needed. */
+    void setTarget(UpStream layer, long nowMillis) {
+        target = layer;
+        if (layer != null && layer != current) {
+            layer.requestKeyframe(nowMillis);
+        }
+    }
+
+    void forward(UpStream from, RtpPacket p, long nowMillis) {
+        if (!active || !negotiated || !forwarding) {
+            return;
+        }
+        PeerTransport t = subscriber.subscribe;
+        if (t.out == null) {
+            return;
+        }
+        if (from != current) {
+            if (!up.audio) {
+                if (from != target) {
+                    return;
+                }
+                if (!Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+                    from.requestKeyframe(nowMillis);
+                    return;
+                }
+            }
+            switchTo(from, p);
+        }
+        int outSeq = (p.sequenceNumber() + seqOffset) & 0xFFFF;
+        long outTs = (p.timestamp() + tsOffset) & 0xFFFFFFFFL;
+        if (Bytes.seqNewer(outSeq, lastOutSeq)) {
+            lastOutSeq = outSeq;
+            lastOutTs = outTs;
+        }
+        byte[] b = subscriber.ctx.scratch;
+        int tccSeq = t.nextTccSeq;
+        t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
+        int pt = up.audio ? SubscribeOfferWriter.OPUS_PT : SubscribeOfferWriter.VP8_PT;
+        int h = RtpHeaderWriter.write(b, 0, p.marker(), pt, outSeq, outTs, ssrc, Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
+        int payload = p.payloadLength();
+        if (h + payload + 16 > b.length) {
+            subscriber.ctx.drop("too-large");
+            return;
+        }
+        System.arraycopy(p.buffer(), p.payloadOffset(), b, h, payload);
+        int len = h + payload;
+        cache.put(outSeq, b, 0, len, nowMillis);
+        t.bwe.sent(tccSeq, len);
+        packets++;
+        bytes += len;
+        t.sendRtp(b, 0, len, h);
+    }
+
+    private void switchTo(UpStream from, RtpPacket p) {
+        int nextSeq = (lastOutSeq + 1) & 0xFFFF;
+        seqOffset = (nextSeq - p.sequenceNumber()) & 0xFFFF;
+        // a small step forward in time so the receiver's jitter buffer sees a plausible next frame
+        long step = started ? (up.audio ? 960 : 3000) : 0;
+        tsOffset = (lastOutTs + step - p.timestamp()) & 0xFFFFFFFFL;
+        current = from;
+        started = true;
+    }
+
+    /** Answers a NACK for {@code seq} with an RTX packet (video) or a plain resend (audio). */
+    void retransmit(int seq, long nowMillis) {
+        nacks++;
+        int slot = cache.find(seq);
+        if (slot < 0 || nowMillis - cache.sentAt(slot) > 1000) {
+            return;
+        }
+        byte[] src = cache.bytes(slot);
+        int srcLen = cache.length(slot);
+        if (!cached.wrap(src, 0, srcLen)) {
+            return;
+        }
+        PeerTransport t = subscriber.subscribe;
+        byte[] b = subscriber.ctx.scratch;
+        int tccSeq = t.nextTccSeq;
+        t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
+        int h;
+        int len;
+        if (up.audio) {
+            h = RtpHeaderWriter.write(b, 0, cached.marker(), cached.payloadType(), seq, cached.timestamp(), ssrc,
+                    Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
+            System.arraycopy(src, cached.payloadOffset(), b, h, cached.payloadLength());
+            len = h + cached.payloadLength();
+        } else {
+            rtxSeq = (rtxSeq + 1) & 0xFFFF;
+            h = RtpHeaderWriter.write(b, 0, cached.marker(), SubscribeOfferWriter.RTX_PT, rtxSeq, cached.timestamp(),
+                    rtxSsrc, Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
+            Bytes.put16(b, h, seq);
+            System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());
+            len = h + 2 + cached.payloadLength();
+        }
+        t.bwe.sent(tccSeq, len);
+        retransmissions++;
+        t.sendRtp(b, 0, len, h);
+    }
+
+    /** Relays the publisher's sender report for the current stream, in this track's SSRC and timeline. */
+    void senderReport(UpStream from) {
+        if (from != current || !negotiated || subscriber.subscribe.out == null) {
+            return;
+        }
+        byte[] b = subscriber.ctx.rtcpScratch;
+        int n = RtcpWriter.sr(b, 0, ssrc, from.srNtp, (from.srRtp + tsOffset) & 0xFFFFFFFFL, packets, bytes);
+        subscriber.subscribe.sendRtcp(b, 0, n);
+    }
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.forward;
+
+import dev.porta.media.dtls.DtlsTransport;
+import dev.porta.media.dtls.SrtpKeyMaterial;
+import dev.porta.media.ice.IceLiteResponder;
+import dev.porta.media.rtcp.RtcpCompound;
+import dev.porta.media.rtp.RtpPacket;
+import dev.porta.media.srtp.SrtpContext;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+
+/**
+ * One of a participant's two peer connections as the SFU sees it: ICE-lite credentials and the
+ * selected address, the DTLS server, and the SRTP contexts once keys exist. Demultiplexes what arrives
+ * on its address (RFC 7983) and protects what leaves.
+ */
+public final class PeerTransport implements IceLiteResponder.Endpoint {
+    enum Role { PUBLISH, SUBSCRIBE }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+
+    final MediaContext ctx;
+    final Participant owner;
+    final Role role;
+    final String ufrag = random(8);
+    final String pwd = random(24);
+    private final byte[] pwdBytes = pwd.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final RtpPacket rtp = new RtpPacket();
+    private final RtcpCompound rtcp = new RtcpCompound();
+    volatile InetSocketAddress address;
+    volatile String remoteFingerprint;
+    DtlsTransport dtls;
+    SrtpContext in;
+    SrtpContext out;
+    long createdMillis;
+    long lastCheckMillis;
+    boolean connected;
+    boolean failed;
+    boolean closed;
+    final TccRecorder tcc = new TccRecorder();
+    int nextTccSeq = 1;
+    final BandwidthEstimator bwe;
+
+    PeerTransport(MediaContext ctx, Participant owner, Role role) {
+        this.ctx = ctx;
+        this.owner = owner;
+        this.role = role;
+        this.createdMillis = ctx.millis.getAsLong();
+        this.bwe = new BandwidthEstimator(ctx.config.startBitrate(), 100_000, ctx.config.maxBitrate());
+        ctx.ice.register(ufrag, this);
+    }
+
+    static String random(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    void expectFingerprint(String fp) {
+        remoteFingerprint = fp;
+        if (dtls != null) {
+            dtls.expectFingerprint(fp);
+        }
+    }
+
+    @Override
+    public byte[] localPassword() {
+        return pwdBytes;
+    }
+
+    @Override
+    public void checked(InetSocketAddress from, boolean nominated) {
+        if (closed) {
+            return;
+        }
+        lastCheckMillis = ctx.millis.getAsLong();
+        if (address == null || (nominated && !from.equals(address))) {
+            if (address != null) {
+                ctx.byAddress.remove(address);
+            }
+            address = from;
+            ctx.byAddress.put(from, this);
+            startDtls();
+        }
+    }
+
+    private void startDtls() {
+        if (dtls != null) {
+            return;
+        }
+        dtls = new DtlsTransport(ctx.certificate, (b, o, l) -> {
+            InetSocketAddress a = address;
+            if (a != null) {
+                ctx.loop.send(b, o, l, a);
+            }
+        });
+        dtls.expectFingerprint(remoteFingerprint);
+        dtls.start(keys -> ctx.loop.execute(() -> keysReady(keys)),
+                error -> ctx.loop.execute(() -> fail("dtls: " + error)),
+                (int) ctx.config.connectTimeout().toMillis());
+    }
+
+    private void keysReady(SrtpKeyMaterial keys) {
+        if (closed) {
+            return;
+        }
+        in = keys.inbound();
+        out = keys.outbound();
+        connected = true;
+        owner.transportConnected(this);
+    }
+
+    void fail(String why) {
+        if (!failed && !closed) {
+            failed = true;
+            owner.transportFailed(this, why);
+        }
+    }
+
+    /** Entry point for the host's demux; see {@link #receive}. */
+    public void receiveFromLoop(byte[] b, int off, int len, long nowMillis) {
+        receive(b, off, len, nowMillis);
+    }
+
+    /** A datagram from the selected address: DTLS, SRTP or SRTCP. */
+    void receive(byte[] b, int off, int len, long nowMillis) {
+        int first = b[off] & 0xFF;
+        if (first >= 20 && first <= 63) {
+            if (dtls != null) {
+                dtls.receive(b, off, len);
+            }
+            return;
+        }
+        if (first < 128 || first > 191) {
+            ctx.drop("unknown-first-byte");
+            return;
+        }
+        if (in == null) {
+            ctx.drop("srtp-before-keys");
+            return;
+        }
+        int pt = b[off + 1] & 0xFF;
+        if (pt >= 192 && pt <= 223) {
+            int n = in.unprotectRtcp(b, off, len);
+            if (n < 0) {
+                ctx.drop(n == SrtpContext.REPLAYED ? "srtcp-replay" : "srtcp-auth");
+                return;
+            }
+            if (!rtcp.wrap(b, off, n)) {
+                ctx.drop("rtcp-malformed");
+                return;
+            }
+            owner.onRtcp(this, rtcp, nowMillis);
+            return;
+        }
+        int h = RtpPacket.headerLength(b, off, len);
+        if (h < 0) {
+            ctx.drop("rtp-malformed");
+            return;
+        }
+        int n = in.unprotectRtp(b, off, len, h);
+        if (n < 0) {
+            ctx.drop(n == SrtpContext.REPLAYED ? "srtp-replay" : "srtp-auth");
+            return;
+        }
+        if (!rtp.wrap(b, off, n)) {
+            ctx.drop("rtp-malformed");
+            return;
+        }
+        owner.onRtp(this, rtp, nowMillis);
+    }
+
+    /** Protects and sends an RTP packet built in {@code b} (which needs 16 spare bytes). */
+    void sendRtp(byte[] b, int off, int len, int headerLen) {
+        InetSocketAddress a = address;
+        if (out == null || a == null) {
+            return;
+        }
+        int n = out.protectRtp(b, off, len, headerLen);
+        ctx.loop.send(b, off, n, a);
+        ctx.sent(n);
+    }
+
+    void sendRtcp(byte[] b, int off, int len) {
+        InetSocketAddress a = address;
+        if (out == null || a == null) {
+            return;
+        }
+        int n = out.protectRtcp(b, off, len);
+        ctx.loop.send(b, off, n, a);
+        ctx.sent(n);
+    }
+
+    void close() {
+        closed = true;
+        ctx.ice.unregister(ufrag);
+        if (address != null) {
+            ctx.byAddress.remove(address, this);
+        }
+        if (dtls != null) {
+            dtls.close();
+        }
+    }
+}

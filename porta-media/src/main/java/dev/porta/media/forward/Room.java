@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.forward;
+
+import dev.porta.media.api.MediaParticipantId;
+import dev.porta.media.api.MediaRoomId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The participants that forward to each other, and the room's speaker detector. Media thread only. */
+public final class Room {
+    final MediaRoomId id;
+    final List<Participant> participants = new ArrayList<>();
+    final SpeakerDetector<Participant> speakers;
+    private int joins;
+
+    public Room(MediaRoomId id) {
+        this.id = id;
+        this.speakers = new SpeakerDetector<>(1500, new SpeakerDetector.Events<>() {
+            @Override
+            public void speaking(Participant p, boolean speaking) {
+                p.notifySpeaking(speaking);
+            }
+
+            @Override
+            public void dominant(Participant p) {
+                for (Participant other : List.copyOf(participants)) {
+                    other.notifyActiveSpeaker(p.id);
+                }
+            }
+        });
+    }
+
+    public MediaRoomId id() {
+        return id;
+    }
+
+    public boolean isEmpty() {
+        return participants.isEmpty();
+    }
+
+    void join(Participant p) {
+        p.joinOrder = joins++;
+        // the newcomer receives everyone's current tracks
+        for (Participant other : participants) {
+            for (UpTrack t : other.upTracks.values()) {
+                p.addDownTrack(t);
+            }
+        }
+        participants.add(p);
+        p.renegotiate();
+    }
+
+    void leave(Participant p) {
+        participants.remove(p);
+        speakers.remove(p);
+    }
+
+    /** Adds a down-track for {@code t} to every other participant; call {@link #renegotiateAllBut} after a batch. */
+    void trackAdded(UpTrack t) {
+        for (Participant p : participants) {
+            if (p != t.owner) {
+                p.addDownTrack(t);
+            }
+        }
+    }
+
+    void trackRemoved(UpTrack t) {
+        for (DownTrack d : List.copyOf(t.downs)) {
+            d.subscriber.retireDownTrack(d);
+        }
+        t.downs.clear();
+    }
+
+    /** One subscribe offer per other participant for a whole batch of track changes. */
+    void renegotiateAllBut(Participant changed) {
+        for (Participant p : participants) {
+            if (p != changed) {
+                p.renegotiate();
+            }
+        }
+    }
+
+    /** Participants by relevance for last-N: recent speakers first, then by join order. */
+    List<Participant> byRelevance() {
+        List<Participant> out = new ArrayList<>(participants);
+        out.sort(Comparator.<Participant>comparingLong(p -> -speakers.lastSpoke(p)).thenComparingInt(p -> p.joinOrder));
+        return out;
+    }
+
+    /** Periodic work for the room and its participants; media thread only. */
+    public void tickFromLoop(long nowMillis) {
+        speakers.tick(nowMillis);
+        for (int i = 0; i < participants.size(); i++) {
+            participants.get(i).tick(nowMillis);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.forward;
+
+import dev.porta.media.rtcp.RtcpWriter;
+import dev.porta.media.rtp.RtpPacket;
+import dev.porta.media.util.Bytes;
+
+/**
+ * One RTP stream a publisher sends: the single stream of an audio or plain video track, or one
+ * simulcast layer (one rid). Keeps receive statistics, the latest sender report, its measured bitrate
+ * and height, and rate-limits keyframe requests toward the publisher.
+ */
+final class UpStream {
+    final UpTrack track;
+    final long ssrc;
+    final String rid;
+    int height;
+    long packets;
+    long bytes;
+    long lastPacketMillis;
+    long bitrate;
+    private long bytesAtLastRate;
+    private long lastRateMillis;
+    // loss statistics (RFC 3550 A.3)
+    private int baseSeq = -1;
+    private int maxSeq;
+    private long cycles;
+    private long received;
+    private long expectedPrior;
+    private long receivedPrior;
+    long lost;
+    // last sender report
+    long srNtp;
+    long srRtp;
+    long srArrivalMillis;
+    private long lastKeyframeRequestMillis = Long.MIN_VALUE / 2;
+    long keyframeRequests;
+
+    UpStream(UpTrack track, long ssrc, String rid) {
+        this.track = track;
+        this.ssrc = ssrc;
+        this.rid = rid;
+    }
+
+    void received(RtpPacket p, long nowMillis) {
+        packets++;
+        bytes += p.length();
+        lastPacketMillis = nowMillis;
+        int seq = p.sequenceNumber();
+        if (baseSeq < 0) {
+            baseSeq = seq;
+            maxSeq = seq;
+        } else if (Bytes.seqNewer(seq, maxSeq)) {
+            if (seq < maxSeq) {
+                cycles += 1 << 16;
+            }
+            maxSeq = seq;
+        }
+        received++;
+        if (!track.audio && Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+            int h = keyframeHeight(p.buffer(), p.payloadOffset(), p.payloadLength());
+            if (h > 0) {
+                height = h;
+            }
+        }
+    }
+
+    /** Height from a VP8 keyframe header (RFC 6386 §9.1), after the payload descriptor; 0 if unreadable. */
+    static int keyframeHeight(byte[] b, int off, int len) {
+        int d = b[off] & 0xFF;
+        int p = off + 1;
+        if ((d & 0x80) != 0) {
+            int x = b[p++] & 0xFF;
+            if ((x & 0x80) != 0) {
+                p += (b[p] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((x & 0x40) != 0) {
+                p++;
+            }
+            if ((x & 0x30) != 0) {
+                p++;
+            }
+        }
+        if (p + 10 > off + len || (b[p + 3] & 0xFF) != 0x9d || (b[p + 4] & 0xFF) != 0x01 || (b[p + 5] & 0xFF) != 0x2a) {
+            return 0;
+        }
+        return ((b[p + 9] & 0x3F) << 8) | (b[p + 8] & 0xFF);
+    }
+
+    boolean activeAt(long nowMillis) {
+        return packets > 0 && nowMillis - lastPacketMillis < 1500;
+    }
+
+    void updateRate(long nowMillis) {
+        long dt = nowMillis - lastRateMillis;
+        if (dt >= 1000) {
+            bitrate = (bytes - bytesAtLastRate) * 8000 / dt;
+            bytesAtLastRate = bytes;
+            lastRateMillis = nowMillis;
+        }
+    }
+
+    /** Asks the publisher for a keyframe on this stream unless one was asked for very recently. */
+    void requestKeyframe(long nowMillis) {
+        if (nowMillis - lastKeyframeRequestMillis < track.owner.ctx.config.keyframeInterval().toMillis()) {
+            return;
+        }
+        lastKeyframeRequestMillis = nowMillis;
+        keyframeRequests++;
+        PeerTransport t = track.owner.publish;
+        byte[] b = track.owner.ctx.rtcpScratch;
+        int n = RtcpWriter.pli(b, 0, track.owner.ctx.rtcpSsrc, ssrc);
+        t.sendRtcp(b, 0, n);
+    }
+
+    /** Writes a receiver report block for this stream (loss since the previous report). */
+    int writeReceiverReport(byte[] b, int off, long nowMillis) {
+        if (baseSeq < 0) {
+            return 0;
+        }
+        long extMax = cycles + maxSeq;
+        long expected = extMax - baseSeq + 1;
+        lost = Math.max(0, expected - received);
+        long expectedInterval = expected - expectedPrior;
+        long receivedInterval = received - receivedPrior;
+        expectedPrior = expected;
+        receivedPrior = received;
+        long lostInterval = expectedInterval - receivedInterval;
+        int fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (int) ((lostInterval << 8) / expectedInterval);
+        long lsr = (srNtp >>> 16) & 0xFFFFFFFFL;
+        long dlsr = srArrivalMillis == 0 ? 0 : (nowMillis - srArrivalMillis) * 65536 / 1000;
+        return RtcpWriter.rr(b, off, track.owner.ctx.rtcpSsrc, ssrc, Math.min(255, fraction), (int) lost, extMax, 0,
+                srNtp == 0 ? 0 : lsr, srNtp == 0 ? 0 : dlsr);
+    }
+}

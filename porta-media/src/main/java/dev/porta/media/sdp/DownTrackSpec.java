@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.sdp;
+
+/** One m-section of a subscribe offer: a forwarded track, or a retired one ({@code active} false). */
+public record DownTrackSpec(String mid, boolean audio, long ssrc, long rtxSsrc, String streamId, String trackId,
+                            boolean active) { }

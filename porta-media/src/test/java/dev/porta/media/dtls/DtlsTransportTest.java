@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.dtls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porta.media.srtp.SrtpContext;
+import dev.porta.media.srtp.SrtpProfile;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DtlsTransportTest {
+    static final DtlsCertificate SERVER_CERT = DtlsCertificate.generate(Instant.now());
+
+    @Test
+    void fingerprintIsSha256HexWithColons() {
+        assertThat(SERVER_CERT.fingerprint()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
+    }
+
+    @Test
+    void handshakeWithMatchingFingerprintExportsKeysBothSidesAgreeOn() throws Exception {
+        for (SrtpProfile profile : SrtpProfile.values()) {
+            TestDtlsClient client = new TestDtlsClient();
+            DtlsTransport server = new DtlsTransport(SERVER_CERT, (b, o, l) ->
+                    client.incoming.add(java.util.Arrays.copyOfRange(b, o, o + l)));
+            server.expectFingerprint(client.certificate.fingerprint());
+            CompletableFuture<SrtpKeyMaterial> serverKeys = new CompletableFuture<>();
+            server.start(serverKeys::complete, f -> serverKeys.completeExceptionally(new AssertionError(f)), 10_000);
+
+            SrtpKeyMaterial clientKeys = client.handshake(SERVER_CERT.fingerprint(), new int[] {profile.id()},
+                    server::receive);
+            SrtpKeyMaterial sk = serverKeys.get(10, TimeUnit.SECONDS);
+            server.close();
+            assertThat(sk.profile()).isEqualTo(profile);
+            assertThat(sk.localKey()).isEqualTo(clientKeys.remoteKey());
+            assertThat(sk.remoteSalt()).isEqualTo(clientKeys.localSalt());
+
+            // SRTP from the client decrypts on the server.
+            SrtpContext tx = clientKeys.outbound();
+            SrtpContext rx = sk.inbound();
+            byte[] b = new byte[64];
+            b[0] = (byte) 0x80;
+            b[11] = 5;
+            int n = tx.protectRtp(b, 0, 30, 12);
+            assertThat(rx.unprotectRtp(b, 0, n, 12)).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void wrongFingerprintFailsTheHandshake() throws Exception {
+        TestDtlsClient client = new TestDtlsClient();
+        DtlsTransport server = new DtlsTransport(SERVER_CERT, (b, o, l) ->
+                client.incoming.add(java.util.Arrays.copyOfRange(b, o, o + l)));
+        server.expectFingerprint(SERVER_CERT.fingerprint()); // not the client's
+        CompletableFuture<String> failure = new CompletableFuture<>();
+        server.start(k -> failure.complete("unexpected success"), failure::complete, 10_000);
+        Thread.ofVirtual().start(() -> {
+            try {
+                client.handshake(SERVER_CERT.fingerprint(), new int[] {1}, server::receive);
+            } catch (Exception expected) {
+                // the server's alert ends the client's handshake
+            }
+        });
+        assertThat(failure.get(10, TimeUnit.SECONDS)).doesNotContain("unexpected");
+        server.close();
+    }
+}

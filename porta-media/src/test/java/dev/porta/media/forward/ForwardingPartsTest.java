@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porta.media.rtcp.RtcpCompound;
+import dev.porta.media.rtcp.TransportCcFeedback;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Stage tests of the forwarding helpers, each driven by explicit timestamps (the injected clock's millis). */
+class ForwardingPartsTest {
+    @Test
+    void speakerDetectorNeedsSustainedLevelsHoldsThroughPausesAndPicksTheLoudest() {
+        List<String> events = new ArrayList<>();
+        SpeakerDetector<String> d = new SpeakerDetector<>(1500, new SpeakerDetector.Events<>() {
+            @Override public void speaking(String p, boolean s) { events.add(p + (s ? " speaking" : " quiet")); }
+            @Override public void dominant(String p) { events.add("dominant " + p); }
+        });
+        long t = 0;
+        d.level("a", 10, t); // one loud packet is not speech
+        assertThat(events).isEmpty();
+        for (int i = 0; i < 50; i++) {
+            t += 20;
+            d.level("a", 10, t);
+            d.level("b", 127, t);
+        }
+        d.tick(t);
+        assertThat(events).containsExactly("a speaking", "dominant a");
+        for (int i = 0; i < 20; i++) { // 400 ms pause: still speaking
+            t += 20;
+            d.level("a", 127, t);
+        }
+        assertThat(events).hasSize(2);
+        for (int i = 0; i < 100; i++) {
+            t += 20;
+            d.level("a", 127, t);
+            d.level("b", 5, t);
+        }
+        d.tick(t);
+        assertThat(events).contains("a quiet", "b speaking", "dominant b");
+        assertThat(d.lastSpoke("b")).isGreaterThan(d.lastSpoke("a"));
+    }
+
+    @Test
+    void bandwidthEstimateFallsWithLossAndGrowsWhenClean() {
+        BandwidthEstimator e = new BandwidthEstimator(1_000_000, 100_000, 5_000_000);
+        long now = 0;
+        int seq = 0;
+        for (int round = 0; round < 5; round++) {
+            now += 250;
+            for (int i = 0; i < 100; i++, seq++) {
+                e.sent(seq, 1000);
+                e.feedback(seq, i % 3 == 0 ? -1 : now * 1000 + i * 1000L);
+            }
+            e.update(now);
+        }
+        long afterLoss = e.estimateBps();
+        assertThat(afterLoss).isLessThan(1_000_000);
+        assertThat(e.lossRatio()).isGreaterThan(0.3);
+        for (int round = 0; round < 10; round++) {
+            now += 250;
+            for (int i = 0; i < 100; i++, seq++) {
+                e.sent(seq, 1200);
+                e.feedback(seq, now * 1000 + i * 1000L);
+            }
+            e.update(now);
+        }
+        assertThat(e.estimateBps()).isGreaterThan(afterLoss);
+    }
+
+    @Test
+    void tccRecorderReportsEachArrivalOnceAcrossWrap() {
+        TccRecorder r = new TccRecorder();
+        r.record(65534, 1_000_000);
+        r.record(65535, 1_001_000);
+        r.record(1, 1_003_000); // 0 lost
+        byte[] b = new byte[1500];
+        int n = r.write(b, 0, 1, 2);
+        RtcpCompound c = new RtcpCompound();
+        assertThat(c.wrap(b, 0, n)).isTrue();
+        List<String> seen = new ArrayList<>();
+        TransportCcFeedback.read(c, 0, (seq, t) -> seen.add(seq + (t < 0 ? " lost" : " ok")));
+        assertThat(seen).containsExactly("65534 ok", "65535 ok", "0 lost", "1 ok");
+        assertThat(r.write(b, 0, 1, 2)).isZero();
+        r.record(2, 1_004_000);
+        assertThat(r.write(b, 0, 1, 2)).isPositive();
+    }
+
+    @Test
+    void retransmissionCacheKeepsTheNewestPacketPerSlot() {
+        RetransmissionCache cache = new RetransmissionCache(4, 100);
+        for (int seq = 10; seq < 20; seq++) {
+            cache.put(seq, new byte[] {(byte) seq}, 0, 1, seq);
+        }
+        assertThat(cache.find(19)).isNotNegative();
+        assertThat(cache.bytes(cache.find(19))[0]).isEqualTo((byte) 19);
+        assertThat(cache.find(12)).isNegative();
+    }
+
+    @Test
+    void vp8KeyframesAreRecognisedWithAndWithoutExtendedDescriptors() {
+        assertThat(Vp8.isKeyframeStart(new byte[] {0x10, 0x50}, 0, 2)).isTrue();
+        assertThat(Vp8.isKeyframeStart(new byte[] {0x10, 0x51}, 0, 2)).isFalse();
+        assertThat(Vp8.isKeyframeStart(new byte[] {0x00, 0x50}, 0, 2)).isFalse();     // not a partition start
+        assertThat(Vp8.isKeyframeStart(new byte[] {(byte) 0x90, (byte) 0x80, (byte) 0x81, 0x23, 0x50}, 0, 5)).isTrue();
+        assertThat(Vp8.isKeyframeStart(new byte[] {(byte) 0x90, (byte) 0x80}, 0, 2)).isFalse(); // truncated
+        byte[] key = {0x10, 0x50, 0, 0, (byte) 0x9d, 1, 0x2a, 0x40, 0x01, (byte) 0xf0, 0x00};
+        assertThat(UpStream.keyframeHeight(key, 0, key.length)).isEqualTo(240);
+    }
+}

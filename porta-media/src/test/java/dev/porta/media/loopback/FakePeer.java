@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.loopback;
+
+import dev.porta.media.dtls.SrtpKeyMaterial;
+import dev.porta.media.dtls.TestDtlsClient;
+import dev.porta.media.srtp.SrtpContext;
+import dev.porta.media.stun.StunMessage;
+import dev.porta.media.stun.StunWriter;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One peer connection played by the test over a loopback UDP socket: ICE check with USE-CANDIDATE,
+ * DTLS client handshake, then SRTP in both directions. What a browser does, minus the codecs.
+ */
+final class FakePeer implements AutoCloseable {
+    final DatagramSocket socket;
+    final TestDtlsClient dtls = new TestDtlsClient();
+    final BlockingQueue<byte[]> media = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> stun = new LinkedBlockingQueue<>();
+    private final Thread reader;
+    InetSocketAddress sfu;
+    SrtpContext out;
+    SrtpContext in;
+    private volatile boolean closed;
+
+    FakePeer() throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        socket.setSoTimeout(200);
+        reader = Thread.ofPlatform().daemon().start(this::read);
+    }
+
+    String fingerprint() {
+        return dtls.certificate.fingerprint();
+    }
+
+    private void read() {
+        byte[] buf = new byte[2048];
+        while (!closed) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                socket.receive(p);
+                byte[] b = Arrays.copyOf(p.getData(), p.getLength());
+                int first = b[0] & 0xFF;
+                if (first <= 3) {
+                    stun.add(b);
+                } else if (first >= 20 && first <= 63) {
+                    dtls.incoming.add(b);
+                } else {
+                    media.add(b);
+                }
+            } catch (SocketTimeoutException e) {
+                // poll closed
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    void send(byte[] b, int off, int len) throws IOException {
+        socket.send(new DatagramPacket(b, off, len, sfu));
+    }
+
+    /** ICE check to the SFU's candidate; returns the binding response. */
+    StunMessage check(int port, String localUfrag, String remoteUfrag, String remotePwd, boolean nominate)
+            throws Exception {
+        sfu = new InetSocketAddress("127.0.0.1", port);
+        byte[] tx = new byte[12];
+        new java.util.Random().nextBytes(tx);
+        byte[] b = new byte[256];
+        StunWriter w = new StunWriter(b, 0, StunMessage.BINDING_REQUEST, tx)
+                .text(StunMessage.ATTR_USERNAME, remoteUfrag + ":" + localUfrag)
+                .u32(StunMessage.ATTR_PRIORITY, 1853824767L)
+                .attribute(StunMessage.ATTR_ICE_CONTROLLING, new byte[8]);
+        if (nominate) {
+            w.attribute(StunMessage.ATTR_USE_CANDIDATE, new byte[0]);
+        }
+        int n = w.messageIntegrity(remotePwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
+        send(b, 0, n);
+        byte[] r = stun.poll(2, TimeUnit.SECONDS);
+        return r == null ? null : StunMessage.parse(r, 0, r.length);
+    }
+
+    void handshake(String sfuFingerprint) throws IOException {
+        SrtpKeyMaterial keys = dtls.handshake(sfuFingerprint, new int[] {7, 1}, this::send);
+        out = keys.outbound();
+        in = keys.inbound();
+    }
+
+    /** Next SRTP (not SRTCP) packet, decrypted, or null after the timeout. */
+    byte[] nextRtp(long timeoutMillis) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            byte[] b = media.poll(50, TimeUnit.MILLISECONDS);
+            if (b == null) {
+                continue;
+            }
+            int pt = b[1] & 0xFF;
+            if (pt >= 192 && pt <= 223) {
+                rtcp.add(b);
+                continue;
+            }
+            int h = dev.porta.media.rtp.RtpPacket.headerLength(b, 0, b.length);
+            int n = in.unprotectRtp(b, 0, b.length, h);
+            if (n > 0) {
+                return Arrays.copyOf(b, n);
+            }
+        }
+        return null;
+    }
+
+    final BlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
+
+    /** Next SRTCP compound, decrypted, or null. */
+    byte[] nextRtcp(long timeoutMillis) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            byte[] b = rtcp.poll();
+            if (b == null) {
+                b = media.poll(50, TimeUnit.MILLISECONDS);
+                if (b == null) {
+                    continue;
+                }
+                int pt = b[1] & 0xFF;
+                if (pt < 192 || pt > 223) {
+                    continue; // RTP while waiting for RTCP: not needed by these tests
+                }
+            }
+            int n = in.unprotectRtcp(b, 0, b.length);
+            if (n > 0) {
+                return Arrays.copyOf(b, n);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        socket.close();
+    }
+}

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.loopback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porta.common.MutableClock;
+import dev.porta.media.MediaConfig;
+import dev.porta.media.MediaStats;
+import dev.porta.media.Sfu;
+import dev.porta.media.api.MediaListener;
+import dev.porta.media.api.MediaParticipantId;
+import dev.porta.media.api.MediaRoomId;
+import dev.porta.media.api.MediaSession;
+import dev.porta.media.api.TrackSource;
+import dev.porta.media.api.TransportState;
+import dev.porta.media.rtcp.RtcpCompound;
+import dev.porta.media.rtcp.RtcpWriter;
+import dev.porta.media.rtp.RtpHeaderWriter;
+import dev.porta.media.rtp.RtpPacket;
+import dev.porta.media.stun.StunMessage;
+import dev.porta.media.util.Bytes;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole SFU over real loopback UDP with Java peers instead of browsers: ICE-lite checks, DTLS-SRTP,
+ * forwarding with rewriting, NACK answered by RTX, PLI relayed to the publisher, server mute, hostile
+ * datagrams, leave, and consent expiry on an injected clock.
+ */
+class SfuLoopbackTest {
+    static final MediaRoomId ROOM = new MediaRoomId("r1");
+
+    /** Records what the SFU tells one participant. */
+    static final class Recorder implements MediaListener {
+        final List<String> offers = new CopyOnWriteArrayList<>();
+        final List<TransportState> states = new CopyOnWriteArrayList<>();
+
+        @Override public void subscribeOffer(String sdpOffer) { offers.add(sdpOffer); }
+        @Override public void publishedSources(Set<TrackSource> sources) { }
+        @Override public void speaking(boolean speaking) { }
+        @Override public void activeSpeaker(MediaParticipantId speaker) { }
+        @Override public void transportState(TransportState state) { states.add(state); }
+
+        String lastOffer() {
+            return offers.get(offers.size() - 1);
+        }
+    }
+
+    static String publishOffer(String fingerprint) {
+        return String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=ice-ufrag:pubU",
+                "a=ice-pwd:pubpwdpubpwdpubpwdpubpw", "a=fingerprint:sha-256 " + fingerprint, "a=setup:actpass",
+                "a=mid:0", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=sendonly", "a=rtcp-mux",
+                "a=rtpmap:111 opus/48000/2", "a=ssrc:1111 cname:x",
+                "m=video 9 UDP/TLS/RTP/SAVPF 96 97", "c=IN IP4 0.0.0.0", "a=ice-ufrag:pubU",
+                "a=ice-pwd:pubpwdpubpwdpubpwdpubpw", "a=fingerprint:sha-256 " + fingerprint, "a=setup:actpass",
+                "a=mid:1", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=sendonly", "a=rtcp-mux",
+                "a=rtpmap:96 VP8/90000", "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96",
+                "a=ssrc-group:FID 2222 2223", "a=ssrc:2222 cname:x", "a=ssrc:2223 cname:x", "") ;
+    }
+
+    /** A browser-like answer to a subscribe offer: every section accepted recvonly, DTLS active. */
+    static String subscribeAnswer(String offer, String fingerprint) {
+        StringBuilder a = new StringBuilder("v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
+        Matcher bundle = Pattern.compile("a=group:BUNDLE[^\r\n]*").matcher(offer);
+        if (bundle.find()) {
+            a.append(bundle.group()).append("\r\n");
+        }
+        for (String section : offer.split("(?=m=)")) {
+            if (!section.startsWith("m=")) {
+                continue;
+            }
+            String m = section.substring(0, section.indexOf("\r\n"));
+            String mid = find(section, "a=mid:(\\S+)");
+            a.append(m).append("\r\nc=IN IP4 0.0.0.0\r\na=mid:").append(mid).append("\r\n");
+            a.append(section.contains("a=inactive") ? "a=inactive\r\n" : "a=recvonly\r\n");
+            a.append("a=ice-ufrag:subU\r\na=ice-pwd:subpwdsubpwdsubpwdsubpw\r\n");
+            a.append("a=fingerprint:sha-256 ").append(fingerprint).append("\r\na=setup:active\r\na=rtcp-mux\r\n");
+        }
+        return a.toString();
+    }
+
+    static void awaitConnected(Recorder r) throws InterruptedException {
+        long end = System.currentTimeMillis() + 5000;
+        while (!r.states.contains(TransportState.CONNECTED) && System.currentTimeMillis() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(r.states).contains(TransportState.CONNECTED);
+    }
+
+    static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    static void connect(FakePeer peer, String sdpFromSfu, String localUfrag) throws Exception {
+        int port = Integer.parseInt(find(sdpFromSfu, "typ host|udp \\d+ 127\\.0\\.0\\.1 (\\d+) typ host") == null
+                ? find(sdpFromSfu, "127\\.0\\.0\\.1 (\\d+) typ host") : find(sdpFromSfu, "127\\.0\\.0\\.1 (\\d+) typ host"));
+        String ufrag = find(sdpFromSfu, "a=ice-ufrag:(\\S+)");
+        String pwd = find(sdpFromSfu, "a=ice-pwd:(\\S+)");
+        StunMessage r = peer.check(port, localUfrag, ufrag, pwd, true);
+        assertThat(r).as("binding response").isNotNull();
+        assertThat(r.type()).isEqualTo(StunMessage.BINDING_SUCCESS);
+        assertThat(r.verifyIntegrity(pwd.getBytes(StandardCharsets.US_ASCII))).isTrue();
+        assertThat(r.verifyFingerprint()).isTrue();
+        assertThat(r.xorMappedAddress().getPort()).isEqualTo(peer.socket.getLocalPort());
+        peer.handshake(find(sdpFromSfu, "a=fingerprint:sha-256 (\\S+)"));
+    }
+
+    /** A VP8 keyframe start (descriptor S=1, frame tag P=0, 320x240) or an interframe. */
+    static byte[] vp8(boolean keyframe) {
+        byte[] p = new byte[40];
+        p[0] = 0x10;
+        p[1] = (byte) (keyframe ? 0x50 : 0x51);
+        p[4] = (byte) 0x9d;
+        p[5] = 0x01;
+        p[6] = 0x2a;
+        p[7] = 0x40;
+        p[8] = 0x01;
+        p[9] = (byte) 0xf0;
+        p[10] = 0x00;
+        for (int i = 11; i < p.length; i++) {
+            p[i] = (byte) i;
+        }
+        return p;
+    }
+
+    static void sendRtp(FakePeer peer, int pt, int seq, long ts, long ssrc, int midExt, String mid, byte[] payload)
+            throws Exception {
+        byte[] b = new byte[200];
+        int h;
+        if (midExt > 0) {
+            b[0] = (byte) 0x90;
+            b[1] = (byte) pt;
+            Bytes.put16(b, 2, seq);
+            Bytes.put32(b, 4, ts);
+            Bytes.put32(b, 8, ssrc);
+            Bytes.put16(b, 12, 0xBEDE);
+            Bytes.put16(b, 14, 1);
+            b[16] = (byte) ((midExt << 4) | (mid.length() - 1));
+            b[17] = (byte) mid.charAt(0);
+            h = 20;
+        } else {
+            h = RtpHeaderWriter.write(b, 0, false, pt, seq, ts, ssrc, 0, 0, 0, -1);
+        }
+        System.arraycopy(payload, 0, b, h, payload.length);
+        int n = peer.out.protectRtp(b, 0, h + payload.length, h);
+        peer.send(b, 0, n);
+    }
+
+    @Test
+    void publisherReachesSubscriberThroughIceDtlsSrtpWithRewritingNackPliMuteAndLeave() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer alicePub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder aliceEvents = new Recorder();
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), aliceEvents);
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            assertThat(sfu.sessionCount()).isEqualTo(2);
+
+            String answer = alice.answerPublishOffer(publishOffer(alicePub.fingerprint()),
+                    Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA));
+            assertThat(bobEvents.offers).hasSize(1);
+            String offer = bobEvents.lastOffer();
+            assertThat(offer).contains("a=msid:alice microphone", "a=msid:alice camera");
+            long camSsrc = Long.parseLong(find(offer, "a=ssrc-group:FID (\\d+) \\d+"));
+            long rtxSsrc = Long.parseLong(find(offer, "a=ssrc-group:FID \\d+ (\\d+)"));
+
+            connect(alicePub, answer, "pubU");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(bobEvents); // the SFU installs its keys on the media thread, just after the handshake
+
+            // video: a keyframe then interframes arrive rewritten, consecutive, payload intact
+            for (int i = 0; i < 5; i++) {
+                sendRtp(alicePub, 96, 500 + i, 9000 + 3000L * i, 2222, 4, "1", vp8(i == 0));
+            }
+            RtpPacket p = new RtpPacket();
+            int firstSeq = -1;
+            for (int i = 0; i < 5; i++) {
+                byte[] got = bobSub.nextRtp(3000);
+                assertThat(got).as("video packet " + i).isNotNull();
+                assertThat(p.wrap(got, 0, got.length)).isTrue();
+                assertThat(p.ssrc()).isEqualTo(camSsrc);
+                assertThat(p.payloadType()).isEqualTo(96);
+                if (firstSeq < 0) {
+                    firstSeq = p.sequenceNumber();
+                } else {
+                    assertThat(p.sequenceNumber()).isEqualTo((firstSeq + i) & 0xFFFF);
+                }
+                assertThat(got[p.payloadOffset()]).isEqualTo((byte) 0x10);
+            }
+
+            // NACK for the third packet comes back as RTX carrying the original sequence number
+            int lost = (firstSeq + 2) & 0xFFFF;
+            byte[] r = new byte[100];
+            int n = RtcpWriter.nack(r, 0, 77, camSsrc, new int[] {lost}, 1);
+            n = bobSub.out.protectRtcp(r, 0, n);
+            bobSub.send(r, 0, n);
+            byte[] rtx = bobSub.nextRtp(3000);
+            assertThat(rtx).isNotNull();
+            assertThat(p.wrap(rtx, 0, rtx.length)).isTrue();
+            assertThat(p.ssrc()).isEqualTo(rtxSsrc);
+            assertThat(p.payloadType()).isEqualTo(97);
+            assertThat(Bytes.u16(rtx, p.payloadOffset())).isEqualTo(lost);
+
+            // PLI from the subscriber reaches the publisher for its camera stream
+            boolean sawPli = false;
+            RtcpCompound c = new RtcpCompound();
+            for (int tries = 0; tries < 20 && !sawPli; tries++) {
+                // repeated, because the SFU rate-limits keyframe requests per publisher stream
+                n = RtcpWriter.pli(r, 0, 77, camSsrc);
+                n = bobSub.out.protectRtcp(r, 0, n);
+                bobSub.send(r, 0, n);
+                byte[] fb = alicePub.nextRtcp(500);
+                if (fb != null && c.wrap(fb, 0, fb.length)) {
+                    for (int i = 0; i < c.count(); i++) {
+                        sawPli |= c.type(i) == RtcpCompound.PSFB && c.fmt(i) == 1 && c.mediaSsrc(i) == 2222;
+                    }
+                }
+            }
+            assertThat(sawPli).as("PLI relayed to the publisher").isTrue();
+
+            // audio flows, then a server mute stops it while video continues
+            sendRtp(alicePub, 111, 10, 960, 1111, 4, "0", new byte[] {1, 2, 3});
+            byte[] audio = bobSub.nextRtp(3000);
+            assertThat(audio).isNotNull();
+            alice.setSourceEnabled(TrackSource.MICROPHONE, false);
+            Thread.sleep(100);
+            bobSub.media.clear();
+            sendRtp(alicePub, 111, 11, 1920, 1111, 4, "0", new byte[] {1, 2, 3});
+            sendRtp(alicePub, 96, 505, 24000, 2222, 4, "1", vp8(false));
+            byte[] next = bobSub.nextRtp(3000);
+            assertThat(next).isNotNull();
+            assertThat(p.wrap(next, 0, next.length)).isTrue();
+            assertThat(p.ssrc()).as("only video after the mute").isEqualTo(camSsrc);
+            assertThat(bobSub.nextRtp(300)).isNull();
+
+            // hostile input: replayed SRTP, garbage from a stranger, a check with the wrong password
+            byte[] b = new byte[200];
+            int h = RtpHeaderWriter.write(b, 0, false, 96, 506, 27000, 2222, 0, 0, 0, -1);
+            System.arraycopy(vp8(false), 0, b, h, 40);
+            int len = alicePub.out.protectRtp(b, 0, h + 40, h);
+            alicePub.send(b, 0, len);
+            alicePub.send(b, 0, len);
+            try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                stranger.send(new DatagramPacket(new byte[] {(byte) 0x80, 96, 0, 1, 0, 0, 0, 0}, 8, alicePub.sfu));
+                stranger.send(new DatagramPacket(new byte[] {0, 1, 0, 0}, 4, alicePub.sfu));
+            }
+            alicePub.check(alicePub.sfu.getPort(), "pubU", find(answer, "a=ice-ufrag:(\\S+)"), "wrong-password", false);
+            Thread.sleep(200);
+            MediaStats stats = sfu.stats();
+            assertThat(stats.drops()).containsKey("srtp-replay").containsKey("unknown-address");
+            assertThat(stats.drops().get("stun-unauthorized")).isPositive();
+            assertThat(stats.drops().get("stun-malformed")).isPositive();
+            MediaStats.Participant bobStats = stats.participants().stream()
+                    .filter(s -> s.id().equals("bob")).findFirst().orElseThrow();
+            assertThat(bobStats.retransmissions()).isEqualTo(1);
+            assertThat(bobStats.packetsOut()).isGreaterThanOrEqualTo(7);
+
+            // alice leaves: bob is offered her sections as inactive
+            alice.close();
+            assertThat(bobEvents.offers).hasSize(2);
+            assertThat(bobEvents.lastOffer()).doesNotContain("a=msid:alice").contains("a=inactive");
+            assertThat(sfu.sessionCount()).isEqualTo(1);
+            bob.close();
+            assertThat(aliceEvents.states).contains(TransportState.CONNECTED, TransportState.CLOSED);
+        }
+    }
+
+    static String simulcastOffer(String fingerprint) {
+        return String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+                "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:pubU",
+                "a=ice-pwd:pubpwdpubpwdpubpwdpubpw", "a=fingerprint:sha-256 " + fingerprint, "a=setup:actpass",
+                "a=mid:0", "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", "a=sendonly", "a=rtcp-mux",
+                "a=rtpmap:96 VP8/90000", "a=rid:q send", "a=rid:h send", "a=rid:f send", "a=simulcast:send q;h;f", "");
+    }
+
+    /** A VP8 keyframe or interframe whose first payload byte after the frame header names the layer. */
+    static byte[] layerFrame(boolean keyframe, int height, int layerTag) {
+        byte[] p = vp8(keyframe);
+        p[9] = (byte) height;
+        p[10] = (byte) (height >> 8);
+        p[20] = (byte) layerTag;
+        return p;
+    }
+
+    static void sendSimulcast(FakePeer peer, int seq, long ts, long ssrc, String rid, byte[] payload) throws Exception {
+        byte[] b = new byte[200];
+        b[0] = (byte) 0x90;
+        b[1] = 96;
+        Bytes.put16(b, 2, seq);
+        Bytes.put32(b, 4, ts);
+        Bytes.put32(b, 8, ssrc);
+        Bytes.put16(b, 12, 0xBEDE);
+        Bytes.put16(b, 14, 2);
+        b[16] = (byte) (4 << 4);
+        b[17] = '0';
+        b[18] = (byte) ((10 << 4) | 0);
+        b[19] = (byte) rid.charAt(0);
+        int h = 24;
+        System.arraycopy(payload, 0, b, h, payload.length);
+        int n = peer.out.protectRtp(b, 0, h + payload.length, h);
+        peer.send(b, 0, n);
+    }
+
+    @Test
+    void simulcastLayersSwitchOnKeyframesWithoutASequenceGapWhenTheSubscriberLowersItsMaxHeight() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+            Recorder subEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            String answer = alice.answerPublishOffer(simulcastOffer(pub.fingerprint()), Map.of("0", TrackSource.CAMERA));
+            assertThat(answer).contains("a=simulcast:recv q;h;f");
+            connect(pub, answer, "pubU");
+            String offer = subEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+
+            String[] rids = {"q", "h", "f"};
+            int[] heights = {180, 360, 720};
+            int seq = 1000;
+            long ts = 0;
+            RtpPacket p = new RtpPacket();
+            // 1.2 s of all three layers, a keyframe on each every 5th frame: the SFU learns the layers
+            for (int frame = 0; frame < 36; frame++, seq++, ts += 3000) {
+                for (int l = 0; l < 3; l++) {
+                    sendSimulcast(pub, seq, ts, 100 + l, rids[l], layerFrame(frame % 5 == 0, heights[l], l));
+                }
+                Thread.sleep(33);
+            }
+            sub.media.clear();
+            bob.setVideoPreference(new MediaParticipantId("alice"), TrackSource.CAMERA, 360);
+            int lastSeq = -1;
+            int lastLayer = -1;
+            boolean switched = false;
+            for (int frame = 0; frame < 30 && !switched; frame++, seq++, ts += 3000) {
+                for (int l = 0; l < 3; l++) {
+                    sendSimulcast(pub, seq, ts, 100 + l, rids[l], layerFrame(frame % 5 == 0, heights[l], l));
+                }
+                byte[] got;
+                while ((got = sub.nextRtp(100)) != null) {
+                    assertThat(p.wrap(got, 0, got.length)).isTrue();
+                    int layer = got[p.payloadOffset() + 20];
+                    if (lastSeq >= 0) {
+                        assertThat(p.sequenceNumber()).as("no gap across the switch").isEqualTo((lastSeq + 1) & 0xFFFF);
+                    }
+                    if (lastLayer == 2 && layer == 1) {
+                        switched = true;
+                        assertThat(dev.porta.media.forward.Vp8.isKeyframeStart(got, p.payloadOffset(), p.payloadLength()))
+                                .as("switch happens on a keyframe").isTrue();
+                    }
+                    lastSeq = p.sequenceNumber();
+                    lastLayer = layer;
+                }
+            }
+            assertThat(switched).as("switched from f (720) to h (360)").isTrue();
+            assertThat(sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst().orElseThrow()
+                    .layers()).containsEntry("alice/camera", 360);
+        }
+    }
+
+    @Test
+    void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), clock); FakePeer pub = new FakePeer()) {
+            Recorder events = new Recorder();
+            MediaSession s = sfu.open(ROOM, new MediaParticipantId("carol"), events);
+            String answer = s.answerPublishOffer(publishOffer(pub.fingerprint()),
+                    Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA));
+            connect(pub, answer, "pubU");
+            long end = System.currentTimeMillis() + 3000;
+            while (!events.states.contains(TransportState.CONNECTED) && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(events.states).contains(TransportState.CONNECTED);
+            clock.advance(Duration.ofSeconds(31));
+            end = System.currentTimeMillis() + 3000;
+            while (!events.states.contains(TransportState.FAILED) && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(events.states).endsWith(TransportState.FAILED);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.media.sdp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.porta.media.api.SdpException;
+import dev.porta.media.api.TrackSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PublishNegotiatorTest {
+    static final PublishNegotiator.LocalTransport LOCAL =
+            new PublishNegotiator.LocalTransport("uf", "pw", "AA:BB", "127.0.0.1", 10000);
+    static final Map<String, TrackSource> SOURCES = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+
+    static String chromeOffer() throws IOException {
+        try (InputStream in = PublishNegotiatorTest.class.getResourceAsStream("/sdp/chrome-publish-offer.sdp")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\n", "\r\n");
+        }
+    }
+
+    @Test
+    void answersChromesSimulcastOfferWithOpusVp8RtxAndThreeRids() throws Exception {
+        PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(), SOURCES, LOCAL);
+        assertThat(r.remoteUfrag()).isEqualTo("Xk3d");
+        assertThat(r.remoteFingerprint()).startsWith("5C:1A");
+        assertThat(r.media()).hasSize(2);
+        PublishedMedia audio = r.media().get(0);
+        assertThat(audio.audio()).isTrue();
+        assertThat(audio.payloadType()).isEqualTo(111);
+        assertThat(audio.audioLevelExt()).isEqualTo(1);
+        assertThat(audio.midExt()).isEqualTo(4);
+        assertThat(audio.ssrcs()).containsExactly(1001L);
+        PublishedMedia video = r.media().get(1);
+        assertThat(video.source()).isEqualTo(TrackSource.CAMERA);
+        assertThat(video.payloadType()).isEqualTo(96);
+        assertThat(video.rtxPayloadType()).isEqualTo(97);
+        assertThat(video.rids()).containsExactly("q", "h", "f");
+        assertThat(video.ridExt()).isEqualTo(10);
+        assertThat(video.repairedRidExt()).isEqualTo(11);
+        assertThat(video.tccExt()).isEqualTo(3);
+
+        String a = r.answer();
+        assertThat(a).contains("a=group:BUNDLE 0 1", "a=ice-lite", "a=setup:passive", "a=recvonly",
+                "a=simulcast:recv q;h;f", "a=rid:q recv", "a=fmtp:97 apt=96", "a=fingerprint:sha-256 AA:BB",
+                "a=candidate:1 1 udp 2130706431 127.0.0.1 10000 typ host", "a=rtcp-mux");
+        assertThat(a).doesNotContain("H264", "AV1", "G722");
+        SessionDescription parsed = SessionDescription.parse(a);
+        assertThat(parsed.media).extracting(m -> m.mid()).containsExactly("0", "1");
+    }
+
+    @Test
+    void aSectionWithoutASourceOrWithTheWrongKindIsRejectedWithPortZero() throws Exception {
+        PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(),
+                Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.MICROPHONE), LOCAL);
+        assertThat(r.media()).hasSize(1);
+        assertThat(r.answer()).contains("m=video 0 UDP/TLS/RTP/SAVPF").contains("a=group:BUNDLE 0\r\n");
+    }
+
+    @Test
+    void offersThatLieOrLackEssentialsAreRefused() throws Exception {
+        String offer = chromeOffer();
+        for (String bad : List.of("", "hello", offer.replace("a=fingerprint:sha-256", "a=fingerprint:sha-1"),
+                offer.replace("a=ice-ufrag:Xk3d\r\n", ""), offer.replace("a=mid:0\r\n", ""),
+                offer.replace("a=rtcp-mux\r\n", ""), offer.replace("v=0\r\n", ""))) {
+            assertThatThrownBy(() -> PublishNegotiator.answer(bad, SOURCES, LOCAL)).isInstanceOf(SdpException.class);
+        }
+        assertThatThrownBy(() -> PublishNegotiator.answer(offer, Map.of(), LOCAL)).isInstanceOf(SdpException.class)
+                .hasMessageContaining("nothing the SFU can receive");
+    }
+
+    @Test
+    void subscribeOfferCarriesMsidPerTrackAndKeepsRetiredSectionsInactive() throws Exception {
+        String offer = SubscribeOfferWriter.offer(3, List.of(
+                new DownTrackSpec("0", true, 11, 0, "alice", "microphone", true),
+                new DownTrackSpec("1", false, 12, 13, "alice", "camera", true),
+                new DownTrackSpec("2", false, 14, 15, "bob", "screen", false)), LOCAL);
+        SessionDescription d = SessionDescription.parse(offer);
+        assertThat(d.media).hasSize(3);
+        assertThat(d.media.get(0).attr("msid")).isEqualTo("alice microphone");
+        assertThat(d.media.get(1).attr("msid")).isEqualTo("alice camera");
+        assertThat(d.media.get(1).attr("ssrc-group")).isEqualTo("FID 12 13");
+        assertThat(d.media.get(1).direction()).isEqualTo("sendonly");
+        assertThat(d.media.get(2).direction()).isEqualTo("inactive");
+        assertThat(d.media.get(2).attr("msid")).isNull();
+        assertThat(offer).contains("a=setup:actpass", "a=group:BUNDLE 0 1 2");
+    }
+}
