@@ -42,6 +42,25 @@ import java.util.Set;
  */
 public final class AdminCli {
     /** The subcommands this class answers; the CLI routes these words here. */
+    /** Every directory subcommand and its options, for {@code porta admin directory-help}. */
+    public static final String USAGE = """
+            porta admin tenants | tenant-create --name N [--id UUID]
+            porta admin members --tenant T | member-add --tenant T --upn U --name N --password P
+            porta admin member-update --tenant T --member M [--name N] [--password P] [--enabled true|false]
+            porta admin member-delete --tenant T --member M
+            porta admin apps --tenant T | app-register --tenant T --name N [--permissions P,...] [--redirect-uris U,...]
+            porta admin app-permissions --tenant T --app A --permissions P,... | app-delete --tenant T --app A
+            porta admin secret-add --tenant T --app A [--days D] | secrets --tenant T --app A
+            porta admin secret-delete --tenant T --app A --key K
+            porta admin access-policies --tenant T | access-policy-set --tenant T --name N --apps A,...
+            porta admin access-policy-grant --tenant T --name N (--member M | --global)
+            porta admin access-policy-revoke --tenant T (--member M | --global)
+            porta admin meeting-policy --tenant T [--member M]
+            porta admin meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,...] [--guest cap=B,...]
+            porta admin meeting-policy-clear --tenant T --member M
+            Add --json for machine-readable output.
+            """;
+
     public static final Set<String> COMMANDS = Set.of("tenants", "tenant-create", "members", "member-add", "member-update",
             "member-delete", "apps", "app-register", "app-permissions", "app-delete", "secret-add", "secrets", "secret-delete",
             "access-policies", "access-policy-set", "access-policy-grant", "access-policy-revoke", "meeting-policy",
