@@ -19,6 +19,19 @@ function setup(options = {}) {
 const connected = (token = 'r1') => ({ type: 'stateChanged', state: 'Connected', participantId: 'p-me', resumeToken: token, capabilities: [] });
 
 describe('Signaling', () => {
+  test('without a WebSocket factory (createWebSocket: undefined, as a Call passes it) it opens the browser\'s WebSocket', () => {
+    const opened = [];
+    const saved = globalThis.WebSocket;
+    globalThis.WebSocket = class { constructor(url) { opened.push(url); } };
+    try {
+      const { signaling } = setup({ createWebSocket: undefined });
+      signaling.open({ v: 1, type: 'join', token: 't' });
+      assert.deepEqual(opened, ['wss://porta.test/calling/v1']);
+    } finally {
+      globalThis.WebSocket = saved;
+    }
+  });
+
   test('the join frame goes first and frames queued before the socket opens keep their order', async () => {
     const { factory, signaling } = setup();
     signaling.open({ v: 1, type: 'join', token: 't' });

@@ -61,10 +61,12 @@ export class Signaling extends Emitter {
   /** @param {SignalingOptions} options */
   constructor(options) {
     super();
+    // Options given as undefined (a Call passes its context's optional hooks through) keep the defaults.
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     this.#options = {
       maxQueue: 256, requestTimeoutMs: 15_000, pingIntervalMs: 20_000, resumeGraceMs: 30_000,
       createWebSocket: (url) => new globalThis.WebSocket(url),
-      ...options,
+      ...given,
     };
     this.#scheduler = options.scheduler ?? systemScheduler;
   }

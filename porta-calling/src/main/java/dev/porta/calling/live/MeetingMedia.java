@@ -14,7 +14,10 @@ import dev.porta.media.api.TrackSource;
 import dev.porta.media.api.TransportState;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Media of a meeting's participants through the {@link MediaHost} port: sessions on entry, mute and
@@ -24,6 +27,13 @@ public final class MeetingMedia {
     private final LiveMeeting meeting;
     private final MediaHost host;
     private final Set<String> screenSharers = new HashSet<>();
+    /**
+     * The SFU's events, in order, waiting to take the meeting lock. They must not take it on the
+     * media thread: a join holds the lock while it waits for the media thread to open its session,
+     * and the two would wait on each other (the SFU gives up after 5 s and the join fails).
+     */
+    private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     MeetingMedia(LiveMeeting meeting, MediaHost host) {
         this.meeting = meeting;
@@ -184,7 +194,31 @@ public final class MeetingMedia {
         };
     }
 
-    /** The SFU's events for one participant; forwarded to its client under the meeting lock. */
+    /** Runs {@code event} under the meeting lock on a virtual thread, after every event queued before it. */
+    private void deliver(Runnable event) {
+        events.add(event);
+        if (draining.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("porta-calling-media-events").start(this::drain);
+        }
+    }
+
+    private void drain() {
+        do {
+            Runnable event;
+            while ((event = events.poll()) != null) {
+                synchronized (meeting) {
+                    try {
+                        event.run();
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(MeetingMedia.class).warn("calling: media event failed", e);
+                    }
+                }
+            }
+            draining.set(false);
+        } while (!events.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    /** The SFU's events for one participant; forwarded to its client under the meeting lock, off the media thread. */
     private final class Listener implements MediaListener {
         private final Participant p;
 
@@ -194,9 +228,7 @@ public final class MeetingMedia {
 
         @Override
         public void subscribeOffer(String sdpOffer) {
-            synchronized (meeting) {
-                p.send(meeting, new SubscribeOffer(sdpOffer));
-            }
+            deliver(() -> p.send(meeting, new SubscribeOffer(sdpOffer)));
         }
 
         @Override
@@ -206,19 +238,17 @@ public final class MeetingMedia {
 
         @Override
         public void speaking(boolean speaking) {
-            synchronized (meeting) {
+            deliver(() -> {
                 if (p.speaking != speaking && meeting.connected(p.id) == p) {
                     p.speaking = speaking;
                     meeting.rosterDelta("updated", p);
                 }
-            }
+            });
         }
 
         @Override
         public void activeSpeaker(MediaParticipantId speaker) {
-            synchronized (meeting) {
-                p.send(meeting, new ActiveSpeaker(speaker.value()));
-            }
+            deliver(() -> p.send(meeting, new ActiveSpeaker(speaker.value())));
         }
 
         @Override

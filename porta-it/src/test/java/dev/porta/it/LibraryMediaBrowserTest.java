@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.communication.identity.models.CommunicationTokenScope;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.LobbyBypassScope;
+import com.microsoft.graph.models.LobbyBypassSettings;
+import com.microsoft.graph.models.OnlineMeeting;
+import com.microsoft.playwright.Page;
+import dev.porta.directory.TenantId;
+import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.Participant;
+import dev.porta.server.RunningPorta;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Media through the wired server: two browsers use Porta's calling library, served by Porta, to join
+ * one meeting — the organizer signed in as a member, a guest with an Identity-SDK token — and each
+ * sees the other's camera colour and hears the other's tone through the calling service and the SFU.
+ */
+@Tag("browser")
+class LibraryMediaBrowserTest {
+    static RunningPorta porta;
+    static Browsers browsers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        browsers = Browsers.start();
+        porta = RunningPorta.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browsers != null) {
+            browsers.close();
+        }
+        if (porta != null) {
+            porta.close();
+        }
+    }
+
+    @Test
+    void aSignedInOrganizerAndAGuestSeeAndHearEachOtherThroughTheLibrary() throws Exception {
+        JsonNode demo = porta.demo();
+        String tenant = demo.get("tenantId").asText();
+        String organizerId = demo.at("/members/0/id").asText();
+        var graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, demo.at("/app/clientId").asText(),
+                demo.at("/app/clientSecret").asText()));
+        OnlineMeeting m = new OnlineMeeting();
+        m.setSubject("First media");
+        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
+        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
+        LobbyBypassSettings lobby = new LobbyBypassSettings();
+        lobby.setScope(LobbyBypassScope.Everyone);
+        m.setLobbyBypassSettings(lobby);
+        OnlineMeeting meeting = graph.users().byUserId(organizerId).onlineMeetings().post(m);
+
+        var web = porta.server().meetings().directory().registerApp(new TenantId(tenant), "Test page", Set.of(),
+                List.of("https://app.example/signed-in"));
+        String organizerToken = MemberSignIn.signIn(porta, tenant, web.clientId().value(), "https://app.example/signed-in",
+                demo.at("/members/0/userPrincipalName").asText(), demo.at("/members/0/password").asText());
+        String guestToken = Sdk.identityClient(porta, porta.connectionString())
+                .createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken();
+
+        Page organizer = open(Participant.RED, "organizer", organizerToken, null, meeting.getJoinWebUrl());
+        Page guest = open(Participant.BLUE, "guest", guestToken, "Pat Guest", meeting.getJoinWebUrl());
+        String organizerName = demo.at("/members/0/displayName").asText();
+
+        seesAndHears(organizer, "Pat Guest", Participant.BLUE);
+        seesAndHears(guest, organizerName, Participant.RED);
+    }
+
+    private Page open(Participant who, String label, String token, String name, String link) {
+        Page page = browsers.open(who, label);
+        String pageUrl = porta.baseUrl() + "examples/minimal-join.html";
+        String fragment = "token=" + enc(token) + "&link=" + enc(link) + (name == null ? "" : "&name=" + enc(name));
+        page.navigate(pageUrl + "#" + fragment);
+        return page;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void seesAndHears(Page page, String otherName, Participant other) {
+        browsers.await(otherName + "'s video plays on the page of the one who sees it (status "
+                + page.textContent("#status") + ", errors " + page.evaluate("() => window.errors") + ")", 45_000, () -> {
+                    List<Map<String, Object>> colours = (List<Map<String, Object>>) page.evaluate("() => window.__probe.videoColors()");
+                    return colours.stream().anyMatch(c -> String.valueOf(c.get("label")).startsWith(otherName + "/")
+                            && other.looksLike((List<Number>) c.get("rgb")));
+                });
+        browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
+            Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
+            return peaks.values().stream().anyMatch(other::soundsLike);
+        });
+        assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it.browser;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.porta.common.testing.RequiredService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Headless Debian Chromium for the end-to-end tests: one browser process per person (own fake camera
+ * and microphone), every page watched by {@code media-probe.js}. Close it in {@code @AfterAll}.
+ */
+public final class Browsers implements AutoCloseable {
+    public static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/lib/chromium/chromium");
+    private static final List<String> ARGS = List.of("--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
+            // the test server's certificate is made up on the spot; Playwright's own setting does not cover WebSockets
+            "--ignore-certificate-errors");
+
+    private final Playwright playwright;
+    private final Path mediaDir;
+    private final String probe;
+    private final List<Browser> browsers = new CopyOnWriteArrayList<>();
+    /** Page errors and console errors of every page, for failure messages. */
+    public final List<String> log = new CopyOnWriteArrayList<>();
+
+    private Browsers(Playwright playwright, Path mediaDir, String probe) {
+        this.playwright = playwright;
+        this.mediaDir = mediaDir;
+        this.probe = probe;
+    }
+
+    /** Skips (or, with porta.require, fails) when Chromium is missing. */
+    public static Browsers start() throws IOException {
+        RequiredService.require("chromium", Files.isExecutable(Path.of(CHROMIUM)),
+                "apt-get install -y chromium (Debian), or pass -Dchromium.binary=/path/to/chromium");
+        String probe;
+        try (InputStream in = Objects.requireNonNull(Browsers.class.getResourceAsStream("/browser/media-probe.js"))) {
+            probe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        return new Browsers(pw, Files.createTempDirectory("porta-e2e-media"), probe);
+    }
+
+    /**
+     * A new browser whose camera shows {@code who}'s colour and whose microphone plays its tone. The
+     * server's self-signed certificate is accepted (the test's Porta is made up on the spot).
+     */
+    public Page open(Participant who, String name) {
+        try {
+            List<String> args = new ArrayList<>(ARGS);
+            args.add("--use-file-for-fake-video-capture=" + who.camera(mediaDir));
+            args.add("--use-file-for-fake-audio-capture=" + who.microphone(mediaDir));
+            Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                    .setExecutablePath(Path.of(CHROMIUM)).setArgs(args));
+            browsers.add(browser);
+            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
+                    .setViewportSize(1024, 700));
+            context.addInitScript(probe);
+            Page page = context.newPage();
+            page.onPageError(e -> log.add("[" + name + "] page error: " + e));
+            page.onConsoleMessage(m -> {
+                if (m.type().equals("error") || m.type().equals("warning")) {
+                    log.add("[" + name + "] " + m.type() + ": " + m.text());
+                }
+            });
+            page.onRequestFailed(r -> log.add("[" + name + "] request failed: " + r.url() + " " + r.failure()));
+            page.onWebSocket(ws -> {
+                log.add("[" + name + "] websocket " + ws.url());
+                ws.onSocketError(e -> log.add("[" + name + "] websocket error: " + e));
+                ws.onClose(w -> log.add("[" + name + "] websocket closed"));
+            });
+            return page;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls until {@code ok}, or fails saying what was awaited and what the pages logged. */
+    public void await(String what, long timeoutMillis, BooleanSupplier ok) {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (!ok.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting until " + what + "\npage log:\n"
+                        + String.join("\n", log));
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Browser b : browsers) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                // already gone; keep closing the others
+            }
+        }
+        playwright.close();
+    }
+}

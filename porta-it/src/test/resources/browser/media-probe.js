@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// Injected by the browser tests before any page script (Playwright addInitScript). It watches the
+// page's RTCPeerConnections so a test can ask, like a person looking and listening would: whose
+// video do I see in which colour, whose voice do I hear at which pitch. It changes nothing the page does.
+(() => {
+  const Native = window.RTCPeerConnection;
+  if (!Native || window.__probe) return;
+  const pcs = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Native);
+
+  let ctx;
+  const analysers = new Map(); // track id -> {analyser, el}
+
+  // mid -> {participantId, source} from the SFU's offer (a=msid:<participantId> <source>)
+  function msidByMid(sdp) {
+    const out = {};
+    let mid = null;
+    for (const line of (sdp || '').split(/\r?\n/)) {
+      if (line.startsWith('m=')) mid = null;
+      else if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
+      else if (line.startsWith('a=msid:') && mid !== null) {
+        const [participantId, source] = line.slice(7).trim().split(/\s+/);
+        out[mid] = { participantId, source };
+      }
+    }
+    return out;
+  }
+
+  function remoteTracks() {
+    const out = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed' || !pc.remoteDescription || pc.remoteDescription.type !== 'offer') continue;
+      const map = msidByMid(pc.remoteDescription.sdp);
+      for (const t of pc.getTransceivers()) {
+        const info = t.mid !== null ? map[t.mid] : undefined;
+        if (!info || !t.receiver.track || t.receiver.track.readyState !== 'live') continue;
+        if (t.currentDirection !== 'recvonly' && t.currentDirection !== 'sendrecv') continue;
+        out.push({ ...info, mid: t.mid, kind: t.receiver.track.kind, track: t.receiver.track, receiver: t.receiver, pc });
+      }
+    }
+    return out;
+  }
+
+  window.__probe = {
+    /** Every remote track with its counters: [{participantId, source, kind, packets, frames}]. */
+    async inbound() {
+      const out = [];
+      for (const r of remoteTracks()) {
+        const stats = await r.receiver.getStats();
+        let packets = 0, frames = 0;
+        stats.forEach((s) => { if (s.type === 'inbound-rtp') { packets = s.packetsReceived || 0; frames = s.framesDecoded || 0; } });
+        out.push({ participantId: r.participantId, source: r.source, kind: r.kind, packets, frames });
+      }
+      return out;
+    },
+    /** Strongest frequency of each remote microphone: {participantId: hz}. */
+    audioPeaks() {
+      ctx = ctx || new AudioContext();
+      ctx.resume();
+      const out = {};
+      for (const r of remoteTracks()) {
+        if (r.kind !== 'audio') continue;
+        let a = analysers.get(r.track.id);
+        if (!a) {
+          const stream = new MediaStream([r.track]);
+          // Chrome feeds remote WebRTC audio to WebAudio only while a media element plays it.
+          const el = new Audio(); el.muted = true; el.srcObject = stream; el.play().catch(() => {});
+          const analyser = ctx.createAnalyser(); analyser.fftSize = 4096;
+          ctx.createMediaStreamSource(stream).connect(analyser);
+          a = { analyser, el };
+          analysers.set(r.track.id, a);
+        }
+        const bins = new Float32Array(a.analyser.frequencyBinCount);
+        a.analyser.getFloatFrequencyData(bins);
+        let best = 1;
+        for (let i = 2; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
+        out[r.participantId] = bins[best] > -100 ? Math.round(best * ctx.sampleRate / a.analyser.fftSize) : 0;
+      }
+      return out;
+    },
+    /** Average colour of every playing <video> on the page with the label of its tile. */
+    videoColors() {
+      const c = document.createElement('canvas'); c.width = 32; c.height = 24;
+      const g = c.getContext('2d', { willReadFrequently: true });
+      const out = [];
+      for (const v of document.querySelectorAll('video')) {
+        if (!v.videoWidth || !v.isConnected) continue;
+        g.drawImage(v, 0, 0, 32, 24);
+        const d = g.getImageData(0, 0, 32, 24).data;
+        let R = 0, G = 0, B = 0;
+        for (let i = 0; i < d.length; i += 4) { R += d[i]; G += d[i + 1]; B += d[i + 2]; }
+        const n = d.length / 4;
+        const tile = v.closest('[data-label]');
+        out.push({ label: tile ? tile.dataset.label : '', width: v.videoWidth, height: v.videoHeight,
+          rgb: [Math.round(R / n), Math.round(G / n), Math.round(B / n)] });
+      }
+      return out;
+    },
+  };
+})();
