@@ -26,6 +26,18 @@ public record MediaConfig(String bindAddress, int port, String advertisedAddress
                 1_000_000, 5_000_000, Duration.ofMillis(300), 512);
     }
 
+    /**
+     * Reads the {@code media.*} keys: bind-address, port, advertised-address, last-n, consent-timeout,
+     * connect-timeout, start-bitrate, max-bitrate, keyframe-min-interval, nack-cache-size.
+     */
+    public static MediaConfig from(dev.porta.common.Config c) {
+        return new MediaConfig(c.string("media.bind-address"), c.integer("media.port", 0, 65535),
+                c.string("media.advertised-address"), c.integer("media.last-n", 0, 1000),
+                c.duration("media.consent-timeout"), c.duration("media.connect-timeout"),
+                c.integer("media.start-bitrate", 50_000, 100_000_000), c.integer("media.max-bitrate", 100_000, 1_000_000_000),
+                c.duration("media.keyframe-min-interval"), c.integer("media.nack-cache-size", 16, 8192));
+    }
+
     public MediaConfig withPort(int p) {
         return new MediaConfig(bindAddress, p, advertisedAddress, lastN, consentTimeout, connectTimeout, startBitrate,
                 maxBitrate, keyframeInterval, nackCacheSize);

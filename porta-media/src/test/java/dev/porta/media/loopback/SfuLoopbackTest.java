@@ -346,11 +346,14 @@ class SfuLoopbackTest {
                 Thread.sleep(33);
             }
             sub.media.clear();
+            String before = sfu.stats().participants().toString();
             bob.setVideoPreference(new MediaParticipantId("alice"), TrackSource.CAMERA, 360);
             int lastSeq = -1;
             int lastLayer = -1;
+            StringBuilder seen = new StringBuilder();
             boolean switched = false;
-            for (int frame = 0; frame < 30 && !switched; frame++, seq++, ts += 3000) {
+            // start between keyframes, so the subscriber first sees the old layer's interframes
+            for (int frame = 1; frame < 30 && !switched; frame++, seq++, ts += 3000) {
                 for (int l = 0; l < 3; l++) {
                     sendSimulcast(pub, seq, ts, 100 + l, rids[l], layerFrame(frame % 5 == 0, heights[l], l));
                 }
@@ -358,6 +361,7 @@ class SfuLoopbackTest {
                 while ((got = sub.nextRtp(100)) != null) {
                     assertThat(p.wrap(got, 0, got.length)).isTrue();
                     int layer = got[p.payloadOffset() + 20];
+                    seen.append(layer);
                     if (lastSeq >= 0) {
                         assertThat(p.sequenceNumber()).as("no gap across the switch").isEqualTo((lastSeq + 1) & 0xFFFF);
                     }
@@ -370,7 +374,7 @@ class SfuLoopbackTest {
                     lastLayer = layer;
                 }
             }
-            assertThat(switched).as("switched from f (720) to h (360)").isTrue();
+            assertThat(switched).as("switched from f (720) to h (360); layers seen " + seen + " before " + before).isTrue();
             assertThat(sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst().orElseThrow()
                     .layers()).containsEntry("alice/camera", 360);
         }
