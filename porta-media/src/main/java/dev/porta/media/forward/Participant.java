@@ -62,6 +62,7 @@ public final class Participant implements MediaSession {
     long packetsIn;
     long bytesIn;
     long unknownStreams;
+    private final int[] nackScratch = new int[NackGenerator.CAPACITY];
 
     Participant(MediaContext ctx, Room room, MediaParticipantId id, MediaListener listener) {
         this.ctx = ctx;
@@ -223,7 +224,11 @@ public final class Participant implements MediaSession {
             }
             UpTrack t = new UpTrack(this, m);
             for (int i = 0; i < m.ssrcs().size(); i++) {
-                t.streams.add(new UpStream(t, m.ssrcs().get(i), null));
+                UpStream s = new UpStream(t, m.ssrcs().get(i), null);
+                if (i < m.rtxSsrcs().size()) {
+                    s.rtxSsrc = m.rtxSsrcs().get(i);
+                }
+                t.streams.add(s);
             }
             upTracks.put(m.mid(), t);
             upList.add(t);
@@ -366,19 +371,26 @@ public final class Participant implements MediaSession {
         bytesIn += p.length();
         UpStream s = findStream(p);
         if (s == null) {
-            unknownStreams++;
-            ctx.drop("rtp-unknown-stream");
-            return;
+            UpStream repaired = findRepaired(p);
+            if (repaired == null) {
+                unknownStreams++;
+                ctx.drop("rtp-unknown-stream");
+                return;
+            }
+            recordTcc(repaired.track, p, nowMillis);
+            if (p.payloadLength() < 2) {
+                return; // padding-only probe on the RTX stream: bandwidth probing, nothing to forward
+            }
+            if (!unwrapRtx(p, repaired)) {
+                return;
+            }
+            s = repaired;
+        } else {
+            recordTcc(s.track, p, nowMillis);
         }
         UpTrack track = s.track;
-        if (track.media.tccExt() > 0) {
-            int seq = p.transportSequence(track.media.tccExt());
-            if (seq >= 0) {
-                publish.tcc.record(seq, nowMillis * 1000);
-            }
-        }
         if (p.payloadType() != track.media.payloadType()) {
-            return; // RTX and padding from the publisher: the SFU does not NACK publishers (yet)
+            return; // another codec on this m-section: not forwarded
         }
         s.received(p, nowMillis);
         if (disabled.contains(track.source)) {
@@ -394,6 +406,60 @@ public final class Participant implements MediaSession {
         for (int i = 0; i < downs.size(); i++) {
             downs.get(i).forward(s, p, nowMillis);
         }
+    }
+
+    private void recordTcc(UpTrack track, RtpPacket p, long nowMillis) {
+        if (track.media.tccExt() > 0) {
+            int seq = p.transportSequence(track.media.tccExt());
+            if (seq >= 0) {
+                publish.tcc.record(seq, nowMillis * 1000);
+            }
+        }
+    }
+
+    /** The stream an RTX packet repairs (by SDP FID, or learned from repaired-rid), or null. */
+    private UpStream findRepaired(RtpPacket p) {
+        long ssrc = p.ssrc();
+        for (int i = 0; i < upList.size(); i++) {
+            UpStream s = upList.get(i).repairedBy(ssrc);
+            if (s != null) {
+                return s;
+            }
+        }
+        for (UpTrack t : upList) {
+            if (t.media.rtxPayloadType() < 0 || p.payloadType() != t.media.rtxPayloadType() || t.media.repairedRidExt() <= 0) {
+                continue;
+            }
+            String rrid = p.extensionString(t.media.repairedRidExt());
+            for (UpStream s : t.streams) {
+                if (rrid != null && rrid.equals(s.rid) && s.rtxSsrc < 0) {
+                    s.rtxSsrc = ssrc;
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Turns an RTX packet (RFC 4588: original sequence number, then the original payload) back into the
+     * original packet in place: the header moves two bytes forward over the OSN and takes the repaired
+     * stream's SSRC, sequence number and payload type.
+     */
+    private boolean unwrapRtx(RtpPacket p, UpStream repaired) {
+        byte[] b = p.buffer();
+        int off = p.offset();
+        int h = p.headerLength();
+        int osn = dev.porta.media.util.Bytes.u16(b, off + h);
+        System.arraycopy(b, off, b, off + 2, h);
+        if (!p.wrap(b, off + 2, p.length() - 2)) {
+            ctx.drop("rtx-malformed");
+            return false;
+        }
+        p.setSequenceNumber(osn);
+        p.setSsrc(repaired.ssrc);
+        p.setPayloadType(repaired.track.media.payloadType());
+        return true;
     }
 
     /** Finds the stream by SSRC, learning new SSRCs from the mid and rid header extensions. */
@@ -414,7 +480,7 @@ public final class Participant implements MediaSession {
                 continue;
             }
             if (p.payloadType() != t.media.payloadType()) {
-                return null; // an RTX stream (repaired-rid): not forwarded
+                return null; // an RTX stream: findRepaired handles it
             }
             String rid = t.media.ridExt() > 0 ? p.extensionString(t.media.ridExt()) : null;
             if (t.simulcast() && (rid == null || !t.media.rids().contains(rid))) {
@@ -506,6 +572,16 @@ public final class Participant implements MediaSession {
             int n;
             while ((n = publish.tcc.write(ctx.rtcpScratch, 0, ctx.rtcpSsrc, media)) > 0) {
                 publish.sendRtcp(ctx.rtcpScratch, 0, n);
+            }
+        }
+        if (publish.out != null) {
+            for (int i = 0; i < upList.size(); i++) {
+                UpTrack u = upList.get(i);
+                if (!u.audio) {
+                    for (int k = 0; k < u.streams.size(); k++) {
+                        u.streams.get(k).sendNacks(nowMillis, nackScratch);
+                    }
+                }
             }
         }
         if (nowMillis - lastReportMillis >= 1000) {

@@ -89,6 +89,24 @@ class ForwardingPartsTest {
     }
 
     @Test
+    void nackGeneratorAsksForGapsAFewTimesAcrossWrapAndStopsWhenRepaired() {
+        NackGenerator g = new NackGenerator();
+        int[] out = new int[64];
+        long t = 0;
+        g.received(65533, t);
+        g.received(1, t); // 65534, 65535, 0 missing
+        assertThat(g.due(t, out)).isEqualTo(3);
+        assertThat(java.util.Arrays.copyOf(out, 3)).containsExactly(65534, 65535, 0);
+        assertThat(g.due(t + 10, out)).as("not again within the retry interval").isZero();
+        g.received(65535, t + 20); // repaired
+        assertThat(g.due(t + 50, out)).isEqualTo(2);
+        assertThat(g.due(t + 100, out)).isEqualTo(2);
+        assertThat(g.due(t + 150, out)).as("three tries at most").isZero();
+        assertThat(g.received(2000, t + 200)).as("a gap beyond repair asks for a keyframe").isFalse();
+        assertThat(g.missing()).isZero();
+    }
+
+    @Test
     void retransmissionCacheKeepsTheNewestPacketPerSlot() {
         RetransmissionCache cache = new RetransmissionCache(4, 100);
         for (int seq = 10; seq < 20; seq++) {

@@ -204,6 +204,39 @@ class SfuLoopbackTest {
                 assertThat(got[p.payloadOffset()]).isEqualTo((byte) 0x10);
             }
 
+            // upstream loss: the SFU NACKs the publisher, and the publisher's RTX fills the gap downstream
+            alicePub.rtcp.clear();
+            sendRtp(alicePub, 96, 506, 27000, 2222, 4, "1", vp8(false));
+            sendRtp(alicePub, 96, 508, 33000, 2222, 4, "1", vp8(false)); // 507 lost on the way in
+            boolean sawNack = false;
+            RtcpCompound nackFb = new RtcpCompound();
+            for (int tries = 0; tries < 20 && !sawNack; tries++) {
+                byte[] fb = alicePub.nextRtcp(200);
+                if (fb != null && nackFb.wrap(fb, 0, fb.length)) {
+                    for (int i = 0; i < nackFb.count(); i++) {
+                        if (nackFb.type(i) == RtcpCompound.RTPFB && nackFb.fmt(i) == 1 && nackFb.mediaSsrc(i) == 2222) {
+                            List<Integer> asked = new java.util.ArrayList<>();
+                            dev.porta.media.rtcp.RtcpFeedback.forEachNacked(nackFb, i, asked::add);
+                            sawNack = asked.contains(507);
+                        }
+                    }
+                }
+            }
+            assertThat(sawNack).as("SFU NACKs the publisher for 507").isTrue();
+            byte[] osnPayload = new byte[42];
+            Bytes.put16(osnPayload, 0, 507);
+            System.arraycopy(vp8(false), 0, osnPayload, 2, 40);
+            sendRtp(alicePub, 97, 9000, 30000, 2223, 0, null, osnPayload);
+            int[] want = {(firstSeq + 6) & 0xFFFF, (firstSeq + 8) & 0xFFFF, (firstSeq + 7) & 0xFFFF};
+            for (int w : want) {
+                byte[] got = bobSub.nextRtp(3000);
+                assertThat(got).isNotNull();
+                assertThat(p.wrap(got, 0, got.length)).isTrue();
+                assertThat(p.sequenceNumber()).isEqualTo(w);
+                assertThat(p.ssrc()).isEqualTo(camSsrc);
+            }
+            bobSub.media.clear();
+
             // NACK for the third packet comes back as RTX carrying the original sequence number
             int lost = (firstSeq + 2) & 0xFFFF;
             byte[] r = new byte[100];
@@ -242,7 +275,7 @@ class SfuLoopbackTest {
             Thread.sleep(100);
             bobSub.media.clear();
             sendRtp(alicePub, 111, 11, 1920, 1111, 4, "0", new byte[] {1, 2, 3});
-            sendRtp(alicePub, 96, 505, 24000, 2222, 4, "1", vp8(false));
+            sendRtp(alicePub, 96, 505, 24000, 2222, 4, "1", vp8(false)); // a late packet is still forwarded
             byte[] next = bobSub.nextRtp(3000);
             assertThat(next).isNotNull();
             assertThat(p.wrap(next, 0, next.length)).isTrue();
@@ -251,7 +284,7 @@ class SfuLoopbackTest {
 
             // hostile input: replayed SRTP, garbage from a stranger, a check with the wrong password
             byte[] b = new byte[200];
-            int h = RtpHeaderWriter.write(b, 0, false, 96, 506, 27000, 2222, 0, 0, 0, -1);
+            int h = RtpHeaderWriter.write(b, 0, false, 96, 509, 36000, 2222, 0, 0, 0, -1);
             System.arraycopy(vp8(false), 0, b, h, 40);
             int len = alicePub.out.protectRtp(b, 0, h + 40, h);
             alicePub.send(b, 0, len);
