@@ -138,6 +138,9 @@ public final class Participant implements MediaSession {
     public void setSourceEnabled(TrackSource source, boolean enabled) {
         ctx.loop.execute(() -> {
             if (enabled ? disabled.remove(source) : disabled.add(source)) {
+                if (!enabled && source == TrackSource.MICROPHONE) {
+                    room.speakers.silence(this);
+                }
                 if (enabled && source != TrackSource.MICROPHONE) {
                     for (UpTrack t : upList) {
                         if (t.source == source) {

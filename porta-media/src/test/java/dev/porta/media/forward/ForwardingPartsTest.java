@@ -41,6 +41,15 @@ class ForwardingPartsTest {
         d.tick(t);
         assertThat(events).contains("a quiet", "b speaking", "dominant b");
         assertThat(d.lastSpoke("b")).isGreaterThan(d.lastSpoke("a"));
+        d.silence("b");
+        assertThat(events).endsWith("b quiet");
+        for (int i = 0; i < 50; i++) {
+            t += 20;
+            d.level("a", 10, t);
+        }
+        t += 2000; // a's audio stops arriving altogether
+        d.tick(t);
+        assertThat(events).endsWith("a quiet");
     }
 
     @Test
