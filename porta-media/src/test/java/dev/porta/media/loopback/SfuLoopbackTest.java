@@ -333,7 +333,7 @@ class SfuLoopbackTest {
     }
 
     static void sendSimulcast(FakePeer peer, int seq, long ts, long ssrc, String rid, byte[] payload) throws Exception {
-        byte[] b = new byte[200];
+        byte[] b = new byte[payload.length + 64];
         b[0] = (byte) 0x90;
         b[1] = 96;
         Bytes.put16(b, 2, seq);
@@ -410,6 +410,74 @@ class SfuLoopbackTest {
             assertThat(switched).as("switched from f (720) to h (360); layers seen " + seen + " before " + before).isTrue();
             assertThat(sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst().orElseThrow()
                     .layers()).containsEntry("alice/camera", 360);
+        }
+    }
+
+    @Test
+    void aSubscriberWhoseFeedbackShowsHeavyLossIsMovedToALowerLayer() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+            Recorder subEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            String answer = alice.answerPublishOffer(simulcastOffer(pub.fingerprint()), Map.of("0", TrackSource.CAMERA));
+            connect(pub, answer, "pubU");
+            String offer = subEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+
+            String[] rids = {"q", "h", "f"};
+            int[] heights = {180, 360, 720};
+            int[] sizes = {150, 500, 1100};
+            RtpPacket p = new RtpPacket();
+            long[] arrivals = new long[500];
+            int baseTcc = -1;
+            int received = 0;
+            int fbCount = 0;
+            long lastFeedback = System.currentTimeMillis();
+            boolean sawTop = false;
+            int layer = -1;
+            for (int frame = 0; frame < 240 && !(sawTop && layer >= 0 && layer < 720); frame++) {
+                for (int l = 0; l < 3; l++) {
+                    byte[] payload = java.util.Arrays.copyOf(layerFrame(frame % 5 == 0, heights[l], l), sizes[l]);
+                    sendSimulcast(pub, 2000 + frame, 3000L * frame, 100 + l, rids[l], payload);
+                }
+                byte[] got;
+                while ((got = sub.nextRtp(5)) != null) {
+                    if (p.wrap(got, 0, got.length)) {
+                        int tcc = p.transportSequence(dev.porta.media.sdp.Extensions.SUBSCRIBE_TCC_ID);
+                        if (tcc >= 0 && (baseTcc < 0 || ((tcc - baseTcc) & 0xFFFF) < arrivals.length)) {
+                            if (baseTcc < 0) {
+                                baseTcc = tcc;
+                                java.util.Arrays.fill(arrivals, -1);
+                            }
+                            int i = (tcc - baseTcc) & 0xFFFF;
+                            // a congested path: every other packet is reported lost
+                            arrivals[i] = (i % 2 == 0) ? System.nanoTime() / 1000 : -1;
+                            received = Math.max(received, i + 1);
+                        }
+                    }
+                }
+                if (System.currentTimeMillis() - lastFeedback >= 100 && received > 0) {
+                    byte[] fb = new byte[1500];
+                    int n = dev.porta.media.rtcp.TransportCcFeedback.write(fb, 0, 77, 0, baseTcc, arrivals, received, fbCount++);
+                    if (n > 0) {
+                        n = sub.out.protectRtcp(fb, 0, n);
+                        sub.send(fb, 0, n);
+                    }
+                    baseTcc = -1;
+                    received = 0;
+                    lastFeedback = System.currentTimeMillis();
+                }
+                Integer h = sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst()
+                        .orElseThrow().layers().get("alice/camera");
+                layer = h == null ? -1 : h;
+                sawTop |= layer == 720;
+                Thread.sleep(25);
+            }
+            assertThat(sawTop).as("started on the top layer").isTrue();
+            assertThat(layer).as("moved down after loss feedback").isBetween(1, 360);
         }
     }
 
