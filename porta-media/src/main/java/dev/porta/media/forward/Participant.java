@@ -261,7 +261,7 @@ public final class Participant implements MediaSession {
     }
 
     void addDownTrack(UpTrack t) {
-        DownTrack d = new DownTrack(this, t, Integer.toString(nextMid++), ctx.config.nackCacheSize());
+        DownTrack d = new DownTrack(this, t, Integer.toString(nextMid++));
         downTracks.add(d);
         t.downs.add(d);
     }

@@ -17,6 +17,11 @@ final class UpStream {
     /** The RTX stream repairing this one (RFC 4588), learned from ssrc-group FID or repaired-rid; -1 if none. */
     long rtxSsrc = -1;
     final NackGenerator nacks = new NackGenerator();
+    /**
+     * The packets received on this stream by original sequence number, shared by every subscriber: a
+     * subscriber's NACK maps back through its offset, so memory grows with publishers, not with viewers.
+     */
+    final RetransmissionCache cache;
     int height;
     long packets;
     long bytes;
@@ -43,6 +48,7 @@ final class UpStream {
         this.track = track;
         this.ssrc = ssrc;
         this.rid = rid;
+        this.cache = track.audio ? null : new RetransmissionCache(track.owner.ctx.config.nackCacheSize(), 1300);
     }
 
     void received(RtpPacket p, long nowMillis) {
@@ -60,6 +66,9 @@ final class UpStream {
             maxSeq = seq;
         }
         received++;
+        if (cache != null) {
+            cache.put(seq, p.buffer(), p.offset(), p.length(), nowMillis);
+        }
         if (!track.audio && !nacks.received(seq, nowMillis)) {
             requestKeyframe(nowMillis); // a gap too large to repair by retransmission
         }
