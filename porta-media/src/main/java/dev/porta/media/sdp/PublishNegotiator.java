@@ -32,6 +32,9 @@ public final class PublishNegotiator {
         if (fingerprint == null || !fingerprint.toLowerCase(java.util.Locale.ROOT).startsWith("sha-256 ")) {
             throw new SdpException("offer lacks a sha-256 fingerprint");
         }
+        if ("passive".equals(first.get("setup"))) {
+            throw new SdpException("offer wants the DTLS server role (a=setup:passive); the SFU is always the DTLS server");
+        }
         String ufrag = first.get("ice-ufrag");
         if (ufrag == null || offer.attr(first.m, "ice-pwd") == null) {
             throw new SdpException("offer lacks ice-ufrag/ice-pwd");

@@ -134,6 +134,11 @@ class SfuBrowserTest {
             }, 60_000);
         }
 
+        // speech detection reached the calling side: everyone hears a tone, so everyone "speaks"
+        await("speaking and active-speaker events", () -> PEOPLE.keySet().stream().allMatch(p ->
+                signaling.events.get(p).contains("speaking true")
+                        && signaling.events.get(p).stream().anyMatch(e -> e.startsWith("active "))), 15_000);
+
         // 2. by colour and tone: each receiver got the right sender's media
         Thread.sleep(700);
         for (String me : PEOPLE.keySet()) {
@@ -169,6 +174,7 @@ class SfuBrowserTest {
         Thread.sleep(1500);
         assertThat(count(tracks("green"), "red", "audio", "packets")).as("red muted").isLessThanOrEqualTo(redBefore + 2);
         assertThat(count(tracks("green"), "blue", "audio", "packets")).as("blue still heard").isGreaterThan(blueBefore + 30);
+        assertThat(signaling.events.get("red")).as("a muted participant stops speaking").endsWith("speaking false");
 
         // 5. blue leaves: its tracks disappear from the others' subscribe connections
         signaling.leave("blue");

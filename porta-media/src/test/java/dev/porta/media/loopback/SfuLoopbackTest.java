@@ -481,6 +481,75 @@ class SfuLoopbackTest {
         }
     }
 
+    static void sendAudioWithLevel(FakePeer peer, int seq, int level) throws Exception {
+        byte[] b = new byte[100];
+        b[0] = (byte) 0x90;
+        b[1] = 111;
+        Bytes.put16(b, 2, seq);
+        Bytes.put32(b, 4, seq * 960L);
+        Bytes.put32(b, 8, 1111);
+        Bytes.put16(b, 12, 0xBEDE);
+        Bytes.put16(b, 14, 1);
+        b[16] = (byte) (4 << 4);
+        b[17] = '0';
+        b[18] = (byte) (1 << 4);
+        b[19] = (byte) (0x80 | level);
+        int n = peer.out.protectRtp(b, 0, 20 + 10, 20);
+        peer.send(b, 0, n);
+    }
+
+    /** The camera SSRC a subscribe offer assigns to {@code participant}. */
+    static long cameraSsrc(String offer, String participant) {
+        for (String section : offer.split("(?=m=)")) {
+            if (section.contains("a=msid:" + participant + " camera")) {
+                return Long.parseLong(find(section, "a=ssrc-group:FID (\\d+)"));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void withLastNOfOneASubscriberReceivesOnlyTheCameraOfWhoeverSpokeLast() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer alicePub = new FakePeer(); FakePeer carolPub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession carol = sfu.open(ROOM, new MediaParticipantId("carol"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            bob.setLastN(1);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            connect(alicePub, alice.answerPublishOffer(publishOffer(alicePub.fingerprint()), sources), "pubU");
+            String firstOffer = bobEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(firstOffer, bobSub.fingerprint()));
+            connect(carolPub, carol.answerPublishOffer(publishOffer(carolPub.fingerprint()), sources), "pubU");
+            String offer = bobEvents.lastOffer();
+            assertThat(offer).isNotEqualTo(firstOffer).contains("a=msid:carol camera");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(bobEvents);
+            long aliceCam = cameraSsrc(offer, "alice");
+            long carolCam = cameraSsrc(offer, "carol");
+
+            RtpPacket p = new RtpPacket();
+            java.util.Set<Long> lateSsrcs = new java.util.HashSet<>();
+            for (int frame = 0; frame < 60; frame++) {
+                sendRtp(alicePub, 96, 100 + frame, 3000L * frame, 2222, 4, "1", vp8(frame % 5 == 0));
+                sendRtp(carolPub, 96, 100 + frame, 3000L * frame, 2222, 4, "1", vp8(frame % 5 == 0));
+                sendAudioWithLevel(carolPub, 100 + frame, 10);
+                sendAudioWithLevel(alicePub, 100 + frame, 127);
+                Thread.sleep(30);
+                byte[] got;
+                while ((got = bobSub.nextRtp(1)) != null) {
+                    if (frame >= 45 && p.wrap(got, 0, got.length) && p.payloadType() == 96) {
+                        lateSsrcs.add(p.ssrc());
+                    }
+                }
+            }
+            assertThat(lateSsrcs).as("only carol's camera once she has spoken").containsExactly(carolCam);
+            assertThat(aliceCam).isNotEqualTo(carolCam);
+        }
+    }
+
     @Test
     void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));

@@ -67,7 +67,8 @@ class PublishNegotiatorTest {
         String offer = chromeOffer();
         for (String bad : List.of("", "hello", offer.replace("a=fingerprint:sha-256", "a=fingerprint:sha-1"),
                 offer.replace("a=ice-ufrag:Xk3d\r\n", ""), offer.replace("a=mid:0\r\n", ""),
-                offer.replace("a=rtcp-mux\r\n", ""), offer.replace("v=0\r\n", ""))) {
+                offer.replace("a=rtcp-mux\r\n", ""), offer.replace("v=0\r\n", ""),
+                offer.replace("a=setup:actpass", "a=setup:passive"))) {
             assertThatThrownBy(() -> PublishNegotiator.answer(bad, SOURCES, LOCAL)).isInstanceOf(SdpException.class);
         }
         assertThatThrownBy(() -> PublishNegotiator.answer(offer, Map.of(), LOCAL)).isInstanceOf(SdpException.class)
