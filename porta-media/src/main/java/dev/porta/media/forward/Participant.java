@@ -604,74 +604,10 @@ public final class Participant implements MediaSession {
         }
     }
 
-    /**
-     * Chooses which video this participant receives and at which layer: screen shares first, then
-     * pinned and last-N cameras by speaker relevance, each at the best active layer within its max
-     * height that the bandwidth estimate still covers (the lowest layer when nothing fits).
-     */
+    /** Re-runs the layer allocation (see {@link LayerAllocator}). */
     void allocate(long nowMillis) {
         lastAllocationMillis = nowMillis;
-        Set<MediaParticipantId> lastNSet = new HashSet<>();
-        for (Participant p : room.byRelevance()) {
-            if (p != this && lastNSet.size() < lastN) {
-                lastNSet.add(p.id);
-            }
-        }
-        List<DownTrack> order = new ArrayList<>();
-        for (DownTrack d : downTracks) {
-            if (d.active && !d.up.audio && d.up.source == TrackSource.SCREEN) {
-                order.add(d);
-            }
-        }
-        for (DownTrack d : downTracks) {
-            if (d.active && !d.up.audio && d.up.source == TrackSource.CAMERA && pinned.contains(d.up.owner.id)) {
-                order.add(d);
-            }
-        }
-        for (Participant p : room.byRelevance()) {
-            for (DownTrack d : downTracks) {
-                if (d.active && d.up.owner == p && d.up.source == TrackSource.CAMERA && !order.contains(d)
-                        && lastNSet.contains(p.id)) {
-                    order.add(d);
-                }
-            }
-        }
-        long budget = subscribe.bwe.estimateBps();
-        for (DownTrack d : downTracks) {
-            if (!d.up.audio && !order.contains(d)) {
-                d.forwarding = false;
-                d.setTarget(null, nowMillis);
-            }
-        }
-        for (DownTrack d : order) {
-            int maxHeight = maxHeights.getOrDefault(d.up.owner.id.value() + "/" + d.up.source.wireName(), Integer.MAX_VALUE);
-            List<UpStream> layers = d.up.activeLayers(nowMillis);
-            if (maxHeight == 0) {
-                d.forwarding = false;
-                d.setTarget(null, nowMillis);
-                continue;
-            }
-            if (layers.isEmpty()) {
-                // nothing measured yet: take any stream the publisher has and let a keyframe arrive
-                d.forwarding = true;
-                if (d.target == null && !d.up.streams.isEmpty()) {
-                    d.setTarget(d.up.streams.get(0), nowMillis);
-                }
-                continue;
-            }
-            UpStream choice = layers.get(0);
-            for (UpStream s : layers) {
-                boolean fitsHeight = s.height == 0 || s.height <= maxHeight;
-                if (fitsHeight && s.bitrate <= budget) {
-                    choice = s;
-                }
-            }
-            budget -= choice.bitrate;
-            d.forwarding = true;
-            if (d.target != choice) {
-                d.setTarget(choice, nowMillis);
-            }
-        }
+        LayerAllocator.allocate(this, lastN, pinned, maxHeights, nowMillis);
     }
 
     /** Counters for {@link dev.porta.media.Sfu#stats()}; media thread only. */
