@@ -112,6 +112,11 @@ class SfuBrowserTest {
     }
 
     static void await(String what, java.util.function.BooleanSupplier ok, long timeoutMillis) throws InterruptedException {
+        await(what, ok, timeoutMillis, sfu, signaling);
+    }
+
+    static void await(String what, java.util.function.BooleanSupplier ok, long timeoutMillis, Sfu sfu,
+                      TestSignaling signaling) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (!ok.getAsBoolean()) {
             if (System.currentTimeMillis() > end) {
