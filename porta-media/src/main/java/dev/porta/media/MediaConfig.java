@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param bindAddress        address the UDP socket binds
  * @param port               the one UDP port for all participants (0 picks a free one, for tests)
- * @param advertisedAddress  the address put in ICE candidates (what browsers send to)
+ * @param advertisedAddress  the address(es) put in ICE candidates, comma-separated, most preferred first
  * @param lastN              default number of participants whose camera video each subscriber receives
  * @param consentTimeout     a transport without a valid STUN check for this long has failed
  * @param connectTimeout     ICE + DTLS must complete within this after the first offer

@@ -55,6 +55,15 @@ class PublishNegotiatorTest {
     }
 
     @Test
+    void answerAsksForOpusFecAndDtxAndListsEveryAdvertisedAddress() throws Exception {
+        PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(), SOURCES,
+                new PublishNegotiator.LocalTransport("uf", "pw", "AA:BB", "203.0.113.7, 127.0.0.1", 10000));
+        assertThat(r.answer()).contains("a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1",
+                "a=candidate:1 1 udp 2130706431 203.0.113.7 10000 typ host",
+                "a=candidate:2 1 udp 2130706430 127.0.0.1 10000 typ host", "c=IN IP4 203.0.113.7");
+    }
+
+    @Test
     void aSectionWithoutASourceOrWithTheWrongKindIsRejectedWithPortZero() throws Exception {
         PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(),
                 Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.MICROPHONE), LOCAL);
