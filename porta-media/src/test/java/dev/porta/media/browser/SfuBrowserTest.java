@@ -171,6 +171,16 @@ class SfuBrowserTest {
                     && "screen".equals(t.get("source")) && ((Number) t.get("frames")).longValue() >= 10), 30_000);
         }
 
+        // red stops sharing: the screen track disappears at the others, red's camera stays
+        pages.get("red").evaluate("() => window.stopScreen()");
+        for (String me : List.of("green", "blue")) {
+            await(me + " no longer receiving red's screen", () -> tracks(me).stream().noneMatch(t ->
+                    "red".equals(t.get("from")) && "screen".equals(t.get("source"))), 15_000);
+        }
+        assertThat(signaling.events.get("red")).contains("published [MICROPHONE, CAMERA, SCREEN]");
+        assertThat(signaling.events.get("red").stream().filter(e -> e.startsWith("published")).reduce((a, b) -> b))
+                .as("sources after unsharing").hasValueSatisfying(e -> assertThat(e).doesNotContain("SCREEN"));
+
         // 4. server mute: red's microphone stops at the receivers, blue's keeps flowing
         signaling.sessions.get("red").setSourceEnabled(TrackSource.MICROPHONE, false);
         Thread.sleep(800);
