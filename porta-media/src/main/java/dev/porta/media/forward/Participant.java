@@ -51,6 +51,8 @@ public final class Participant implements MediaSession {
     private int nextMid;
     private long offerVersion = 1;
     private boolean awaitingAnswer;
+    private long offerSentMillis;
+    static final long OFFER_RETRY_MILLIS = 10_000;
     /** The down-tracks in the outstanding subscribe offer, in m-section order. */
     private List<DownTrack> offered = List.of();
     private boolean offerDirty;
@@ -290,6 +292,7 @@ public final class Participant implements MediaSession {
         String offer = SubscribeOfferWriter.offer(offerVersion++, specs, local(subscribe));
         offered = List.copyOf(downTracks);
         awaitingAnswer = true;
+        offerSentMillis = ctx.millis.getAsLong();
         offerDirty = false;
         safe(() -> listener.subscribeOffer(offer));
     }
@@ -601,6 +604,11 @@ public final class Participant implements MediaSession {
         }
         if (nowMillis - lastAllocationMillis >= 500) {
             allocate(nowMillis);
+        }
+        if (awaitingAnswer && nowMillis - offerSentMillis > OFFER_RETRY_MILLIS) {
+            // the offer or its answer got lost on the way: offer the current state again
+            awaitingAnswer = false;
+            renegotiate();
         }
     }
 

@@ -551,6 +551,43 @@ class SfuLoopbackTest {
     }
 
     @Test
+    void anUnansweredSubscribeOfferIsOfferedAgainAndAPinnedCameraIsAddedToLastN() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0).withLastN(0), clock);
+             FakePeer alicePub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            connect(alicePub, alice.answerPublishOffer(publishOffer(alicePub.fingerprint()),
+                    Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA)), "pubU");
+            assertThat(bobEvents.offers).hasSize(1);
+            clock.advance(Duration.ofSeconds(11));
+            long end = System.currentTimeMillis() + 3000;
+            while (bobEvents.offers.size() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(bobEvents.offers).as("offered again").hasSize(2);
+            String offer = bobEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(bobEvents);
+            long cam = cameraSsrc(offer, "alice");
+
+            // last-N is 0: no camera at all, until bob pins alice
+            RtpPacket p = new RtpPacket();
+            sendRtp(alicePub, 96, 1, 0, 2222, 4, "1", vp8(true));
+            assertThat(bobSub.nextRtp(300)).isNull();
+            bob.setPinned(Set.of(new MediaParticipantId("alice")));
+            Thread.sleep(50);
+            sendRtp(alicePub, 96, 2, 3000, 2222, 4, "1", vp8(true));
+            byte[] got = bobSub.nextRtp(2000);
+            assertThat(got).isNotNull();
+            assertThat(p.wrap(got, 0, got.length)).isTrue();
+            assertThat(p.ssrc()).isEqualTo(cam);
+        }
+    }
+
+    @Test
     void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), clock); FakePeer pub = new FakePeer()) {
