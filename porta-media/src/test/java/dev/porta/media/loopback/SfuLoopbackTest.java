@@ -588,6 +588,40 @@ class SfuLoopbackTest {
     }
 
     @Test
+    void aPeerWhoseCertificateDoesNotMatchItsSdpFailsAloneAndGarbageDtlsIsSurvived() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer liar = new FakePeer(); FakePeer honest = new FakePeer(); FakePeer other = new FakePeer()) {
+            Recorder liarEvents = new Recorder();
+            Recorder honestEvents = new Recorder();
+            MediaSession liarSession = sfu.open(ROOM, new MediaParticipantId("liar"), liarEvents);
+            MediaSession honestSession = sfu.open(ROOM, new MediaParticipantId("honest"), honestEvents);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            // the liar's SDP carries someone else's fingerprint
+            String answer = liarSession.answerPublishOffer(publishOffer(other.fingerprint()), sources);
+            String ufrag = find(answer, "a=ice-ufrag:(\\S+)");
+            String pwd = find(answer, "a=ice-pwd:(\\S+)");
+            liar.check(Integer.parseInt(find(answer, "127\\.0\\.0\\.1 (\\d+) typ host")), "pubU", ufrag, pwd, true);
+            // garbage in the DTLS range first: Bouncy Castle must shrug it off
+            liar.send(new byte[] {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 99, 1, 2}, 0, 15);
+            try {
+                liar.handshake(find(answer, "a=fingerprint:sha-256 (\\S+)"));
+            } catch (java.io.IOException expected) {
+                // the SFU refuses the certificate
+            }
+            long end = System.currentTimeMillis() + 5000;
+            while (!liarEvents.states.contains(TransportState.FAILED) && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(liarEvents.states).contains(TransportState.FAILED).doesNotContain(TransportState.CONNECTED);
+
+            // someone honest in the same room is not disturbed
+            connect(honest, honestSession.answerPublishOffer(publishOffer(honest.fingerprint()), sources), "pubU");
+            awaitConnected(honestEvents);
+            assertThat(sfu.sessionCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), clock); FakePeer pub = new FakePeer()) {
