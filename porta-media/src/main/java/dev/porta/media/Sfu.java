@@ -85,6 +85,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
             drops.put("stun-malformed", ctx.ice.malformed());
             drops.put("stun-unauthorized", ctx.ice.unauthorized());
             drops.put("send-errors", loop.sendErrors());
+            drops.put("handler-failures", loop.handlerFailures());
             return new MediaStats(sessions.size(), ctx.packetsIn, ctx.bytesIn, ctx.packetsOut, ctx.bytesOut,
                     Map.copyOf(drops), List.copyOf(ps));
         });

@@ -402,6 +402,8 @@ public final class Participant implements MediaSession {
             } else if (type == RtcpCompound.RTPFB && fmt == RtcpCompound.FMT_TCC) {
                 TransportCcFeedback.read(c, i, subscribe.bwe::feedback);
                 subscribe.bwe.update(nowMillis);
+            } else if (type == RtcpCompound.PSFB && fmt == RtcpCompound.FMT_AFB) {
+                subscribe.bwe.remb(RtcpFeedback.rembBitrate(c, i));
             } else if (type == RtcpCompound.PSFB && (fmt == RtcpCompound.FMT_PLI || fmt == RtcpCompound.FMT_FIR)) {
                 long media = c.mediaSsrc(i);
                 if (fmt == RtcpCompound.FMT_FIR) {

@@ -77,6 +77,8 @@ class ForwardingPartsTest {
             e.update(now);
         }
         assertThat(e.estimateBps()).isGreaterThan(afterLoss);
+        e.remb(300_000);
+        assertThat(e.estimateBps()).isEqualTo(300_000);
     }
 
     @Test
