@@ -33,6 +33,10 @@ class MediaConfigTest {
         assertThat(c.consentTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.keyframeInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.lastN()).isEqualTo(9);
+        assertThat(c.loops()).isEqualTo(1);
+        Map<String, String> m = keys();
+        m.put("media.loops", "2");
+        assertThat(MediaConfig.from(Config.of(m)).loops()).isEqualTo(2);
     }
 
     @Test

@@ -622,6 +622,42 @@ class SfuLoopbackTest {
     }
 
     @Test
+    void withTwoMediaLoopsRoomsLiveOnDifferentPortsAndBothForward() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0).withLoops(2), Clock.systemUTC())) {
+            // two rooms whose ids hash to different loops
+            MediaRoomId first = new MediaRoomId("room-0");
+            MediaRoomId second = null;
+            for (int i = 1; second == null; i++) {
+                MediaRoomId r = new MediaRoomId("room-" + i);
+                if (Math.floorMod(r.value().hashCode(), 2) != Math.floorMod(first.value().hashCode(), 2)) {
+                    second = r;
+                }
+            }
+            java.util.Set<String> ports = new java.util.HashSet<>();
+            for (MediaRoomId room : List.of(first, second)) {
+                try (FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+                    Recorder subEvents = new Recorder();
+                    MediaSession alice = sfu.open(room, new MediaParticipantId("alice"), new Recorder());
+                    MediaSession bob = sfu.open(room, new MediaParticipantId("bob"), subEvents);
+                    String answer = alice.answerPublishOffer(publishOffer(pub.fingerprint()),
+                            Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA));
+                    ports.add(find(answer, "127\\.0\\.0\\.1 (\\d+) typ host"));
+                    connect(pub, answer, "pubU");
+                    String offer = subEvents.lastOffer();
+                    bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+                    connect(sub, offer, "subU");
+                    awaitConnected(subEvents);
+                    sendRtp(pub, 96, 1, 0, 2222, 4, "1", vp8(true));
+                    assertThat(sub.nextRtp(3000)).as("forwarded in " + room.value()).isNotNull();
+                }
+            }
+            assertThat(ports).hasSize(2);
+            assertThat(sfu.sessionCount()).isEqualTo(4);
+            assertThat(sfu.stats().participants()).hasSize(4);
+        }
+    }
+
+    @Test
     void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), clock); FakePeer pub = new FakePeer()) {
