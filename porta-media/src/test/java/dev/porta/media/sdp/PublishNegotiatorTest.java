@@ -55,6 +55,29 @@ class PublishNegotiatorTest {
     }
 
     @Test
+    void answersFirefoxsOfferWithSessionLevelFingerprintAndDirectionalExtmaps() throws Exception {
+        String offer;
+        try (InputStream in = getClass().getResourceAsStream("/sdp/firefox-publish-offer.sdp")) {
+            offer = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\n", "\r\n");
+        }
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        assertThat(r.remoteFingerprint()).startsWith("0B:2A");
+        assertThat(r.media()).hasSize(2);
+        PublishedMedia audio = r.media().get(0);
+        assertThat(audio.payloadType()).isEqualTo(109);
+        assertThat(audio.ssrcs()).containsExactly(3141592653L);
+        assertThat(audio.midExt()).isEqualTo(3);
+        PublishedMedia video = r.media().get(1);
+        assertThat(video.payloadType()).isEqualTo(120);
+        assertThat(video.rtxPayloadType()).isEqualTo(124);
+        assertThat(video.ssrcs()).containsExactly(2718281828L);
+        assertThat(video.rtxSsrcs()).containsExactly(1618033988L);
+        assertThat(video.tccExt()).isEqualTo(7);
+        assertThat(r.answer()).contains("a=rtpmap:120 VP8/90000", "a=fmtp:124 apt=120", "a=extmap:7 ",
+                "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1;usedtx=1").doesNotContain("VP9", "H264");
+    }
+
+    @Test
     void answerAsksForOpusFecAndDtxAndListsEveryAdvertisedAddress() throws Exception {
         PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(), SOURCES,
                 new PublishNegotiator.LocalTransport("uf", "pw", "AA:BB", "203.0.113.7, 127.0.0.1", 10000));
