@@ -38,6 +38,16 @@ final class UpTrack {
         return null;
     }
 
+    /** The stream that {@code rtxSsrc} repairs, or null. */
+    UpStream repairedBy(long rtxSsrc) {
+        for (UpStream s : streams) {
+            if (s.rtxSsrc == rtxSsrc) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** Streams that carried media recently, lowest quality first (by height, then bitrate). */
     List<UpStream> activeLayers(long nowMillis) {
         List<UpStream> out = new ArrayList<>(streams.size());

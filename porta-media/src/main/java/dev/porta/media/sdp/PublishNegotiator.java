@@ -32,6 +32,9 @@ public final class PublishNegotiator {
         if (fingerprint == null || !fingerprint.toLowerCase(java.util.Locale.ROOT).startsWith("sha-256 ")) {
             throw new SdpException("offer lacks a sha-256 fingerprint");
         }
+        if ("passive".equals(first.get("setup"))) {
+            throw new SdpException("offer wants the DTLS server role (a=setup:passive); the SFU is always the DTLS server");
+        }
         String ufrag = first.get("ice-ufrag");
         if (ufrag == null || offer.attr(first.m, "ice-pwd") == null) {
             throw new SdpException("offer lacks ice-ufrag/ice-pwd");
@@ -101,7 +104,7 @@ public final class PublishNegotiator {
 
             String fmts = rtx >= 0 ? pt + " " + rtx : Integer.toString(pt);
             body.append("m=").append(m.kind).append(" 9 UDP/TLS/RTP/SAVPF ").append(fmts).append("\r\n");
-            body.append("c=IN IP4 ").append(local.address()).append("\r\n");
+            body.append("c=IN IP4 ").append(local.address().split(",")[0].trim()).append("\r\n");
             body.append("a=mid:").append(mid).append("\r\n");
             body.append("a=recvonly\r\n");
             transport(body, local);
@@ -115,6 +118,17 @@ public final class PublishNegotiator {
             }
             body.append("a=rtpmap:").append(pt).append(' ').append(rtpmapOf(m, pt)).append("\r\n");
             String fmtp = m.fmtp(pt);
+            if (audio) {
+                // ask for in-band FEC and DTX: loss resilience, and no packets at all during silence
+                String f = fmtp == null || fmtp.isBlank() ? "minptime=10" : fmtp;
+                if (!f.contains("useinbandfec=")) {
+                    f += ";useinbandfec=1";
+                }
+                if (!f.contains("usedtx=")) {
+                    f += ";usedtx=1";
+                }
+                fmtp = f;
+            }
             if (fmtp != null) {
                 body.append("a=fmtp:").append(pt).append(' ').append(fmtp).append("\r\n");
             }
@@ -152,8 +166,12 @@ public final class PublishNegotiator {
         b.append("a=ice-ufrag:").append(local.ufrag()).append("\r\n");
         b.append("a=ice-pwd:").append(local.pwd()).append("\r\n");
         b.append("a=fingerprint:sha-256 ").append(local.fingerprint()).append("\r\n");
-        b.append("a=candidate:1 1 udp 2130706431 ").append(local.address()).append(' ').append(local.port())
-                .append(" typ host\r\n");
+        // one host candidate per advertised address, in order of preference
+        String[] addresses = local.address().split(",");
+        for (int i = 0; i < addresses.length; i++) {
+            b.append("a=candidate:").append(i + 1).append(" 1 udp ").append(2130706431L - i).append(' ')
+                    .append(addresses[i].trim()).append(' ').append(local.port()).append(" typ host\r\n");
+        }
         b.append("a=end-of-candidates\r\n");
     }
 

@@ -41,6 +41,15 @@ class ForwardingPartsTest {
         d.tick(t);
         assertThat(events).contains("a quiet", "b speaking", "dominant b");
         assertThat(d.lastSpoke("b")).isGreaterThan(d.lastSpoke("a"));
+        d.silence("b");
+        assertThat(events).endsWith("b quiet");
+        for (int i = 0; i < 50; i++) {
+            t += 20;
+            d.level("a", 10, t);
+        }
+        t += 2000; // a's audio stops arriving altogether
+        d.tick(t);
+        assertThat(events).endsWith("a quiet");
     }
 
     @Test
@@ -68,6 +77,8 @@ class ForwardingPartsTest {
             e.update(now);
         }
         assertThat(e.estimateBps()).isGreaterThan(afterLoss);
+        e.remb(300_000);
+        assertThat(e.estimateBps()).isEqualTo(300_000);
     }
 
     @Test
@@ -86,6 +97,24 @@ class ForwardingPartsTest {
         assertThat(r.write(b, 0, 1, 2)).isZero();
         r.record(2, 1_004_000);
         assertThat(r.write(b, 0, 1, 2)).isPositive();
+    }
+
+    @Test
+    void nackGeneratorAsksForGapsAFewTimesAcrossWrapAndStopsWhenRepaired() {
+        NackGenerator g = new NackGenerator();
+        int[] out = new int[64];
+        long t = 0;
+        g.received(65533, t);
+        g.received(1, t); // 65534, 65535, 0 missing
+        assertThat(g.due(t, out)).isEqualTo(3);
+        assertThat(java.util.Arrays.copyOf(out, 3)).containsExactly(65534, 65535, 0);
+        assertThat(g.due(t + 10, out)).as("not again within the retry interval").isZero();
+        g.received(65535, t + 20); // repaired
+        assertThat(g.due(t + 50, out)).isEqualTo(2);
+        assertThat(g.due(t + 100, out)).isEqualTo(2);
+        assertThat(g.due(t + 150, out)).as("three tries at most").isZero();
+        assertThat(g.received(2000, t + 200)).as("a gap beyond repair asks for a keyframe").isFalse();
+        assertThat(g.missing()).isZero();
     }
 
     @Test
