@@ -684,6 +684,30 @@ class SfuLoopbackTest {
     }
 
     @Test
+    void aPublisherThatRestartsIceGetsNewCredentialsAndTheOldOnesStopWorking() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC()); FakePeer pub = new FakePeer()) {
+            Recorder events = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), events);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            String first = alice.answerPublishOffer(publishOffer(pub.fingerprint()), sources);
+            connect(pub, first, "pubU");
+            awaitConnected(events);
+            String same = alice.answerPublishOffer(publishOffer(pub.fingerprint()), sources);
+            assertThat(find(same, "a=ice-ufrag:(\\S+)")).as("no restart without a new remote ufrag")
+                    .isEqualTo(find(first, "a=ice-ufrag:(\\S+)"));
+            String restarted = alice.answerPublishOffer(publishOffer(pub.fingerprint())
+                    .replace("a=ice-ufrag:pubU", "a=ice-ufrag:pubV"), sources);
+            String ufrag = find(restarted, "a=ice-ufrag:(\\S+)");
+            assertThat(ufrag).isNotEqualTo(find(first, "a=ice-ufrag:(\\S+)"));
+            int port = pub.sfu.getPort();
+            assertThat(pub.check(port, "pubV", ufrag, find(restarted, "a=ice-pwd:(\\S+)"), true)).isNotNull();
+            assertThat(pub.check(port, "pubU", find(first, "a=ice-ufrag:(\\S+)"), find(first, "a=ice-pwd:(\\S+)"), true))
+                    .as("old credentials are refused").isNull();
+            assertThat(events.states).doesNotContain(TransportState.FAILED);
+        }
+    }
+
+    @Test
     void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), clock); FakePeer pub = new FakePeer()) {
