@@ -53,7 +53,8 @@ final class DownTrack {
     }
 
     DownTrackSpec spec() {
-        return new DownTrackSpec(mid, up.audio, ssrc, rtxSsrc, up.owner.id.value(), up.source.wireName(), active);
+        return new DownTrackSpec(mid, up.audio, ssrc, rtxSsrc, up.owner.id.value(), up.source.wireName(), active,
+                up.media.isH264(), up.media.isH264() ? up.media.fmtp() : null);
     }
 
     /** Sets the layer to converge to (null pauses); asks for a keyframe when a switch is needed. */
@@ -77,7 +78,7 @@ final class DownTrack {
                 if (from != target) {
                     return;
                 }
-                if (!Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+                if (!up.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
                     from.requestKeyframe(nowMillis);
                     return;
                 }
@@ -93,7 +94,8 @@ final class DownTrack {
         byte[] b = subscriber.ctx.scratch;
         int tccSeq = t.nextTccSeq;
         t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
-        int pt = up.audio ? SubscribeOfferWriter.OPUS_PT : SubscribeOfferWriter.VP8_PT;
+        int pt = up.audio ? SubscribeOfferWriter.OPUS_PT
+                : up.media.isH264() ? SubscribeOfferWriter.H264_PT : SubscribeOfferWriter.VP8_PT;
         int h = RtpHeaderWriter.write(b, 0, p.marker(), pt, outSeq, outTs, ssrc, Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
         int payload = p.payloadLength();
         if (h + payload + 16 > b.length) {
@@ -143,7 +145,8 @@ final class DownTrack {
         int tccSeq = t.nextTccSeq;
         t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
         rtxSeq = (rtxSeq + 1) & 0xFFFF;
-        int h = RtpHeaderWriter.write(b, 0, cached.marker(), SubscribeOfferWriter.RTX_PT, rtxSeq, ts, rtxSsrc,
+        int rtxPt = up.media.isH264() ? SubscribeOfferWriter.H264_RTX_PT : SubscribeOfferWriter.RTX_PT;
+        int h = RtpHeaderWriter.write(b, 0, cached.marker(), rtxPt, rtxSeq, ts, rtxSsrc,
                 Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
         Bytes.put16(b, h, seq);
         System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());

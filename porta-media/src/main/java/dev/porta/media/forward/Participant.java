@@ -101,13 +101,23 @@ public final class Participant implements MediaSession {
 
     @Override
     public String answerPublishOffer(String sdpOffer, Map<String, TrackSource> sourcesByMid) throws SdpException {
-        PublishNegotiator.Result r = PublishNegotiator.answer(sdpOffer, sourcesByMid == null ? Map.of() : sourcesByMid,
-                local(publish));
-        ctx.loop.call(() -> {
+        Map<String, TrackSource> sources = sourcesByMid == null ? Map.of() : sourcesByMid;
+        // validate on the caller's thread, so a bad offer costs the media thread nothing
+        PublishNegotiator.Result probe = PublishNegotiator.answer(sdpOffer, sources, local(publish));
+        return ctx.loop.call(() -> {
+            PublishNegotiator.Result r = probe;
+            if (publish.remoteUfrag != null && !publish.remoteUfrag.equals(probe.remoteUfrag())) {
+                publish.restartIce();
+                try {
+                    r = PublishNegotiator.answer(sdpOffer, sources, local(publish));
+                } catch (SdpException e) {
+                    throw new IllegalStateException("offer validated once already", e);
+                }
+            }
+            publish.remoteUfrag = probe.remoteUfrag();
             applyPublish(r);
-            return null;
+            return r.answer();
         });
-        return r.answer();
     }
 
     @Override

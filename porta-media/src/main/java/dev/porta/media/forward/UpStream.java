@@ -72,7 +72,7 @@ final class UpStream {
         if (!track.audio && !nacks.received(seq, nowMillis)) {
             requestKeyframe(nowMillis); // a gap too large to repair by retransmission
         }
-        if (!track.audio && Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+        if (!track.audio && !track.media.isH264() && Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
             int h = keyframeHeight(p.buffer(), p.payloadOffset(), p.payloadLength());
             if (h > 0) {
                 height = h;

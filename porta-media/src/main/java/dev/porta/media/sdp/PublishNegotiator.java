@@ -60,6 +60,12 @@ public final class PublishNegotiator {
             boolean kindOk = source != null && (audio == (source == TrackSource.MICROPHONE))
                     && ("audio".equals(m.kind) || "video".equals(m.kind));
             int pt = audio ? m.payloadType("opus") : m.payloadType("VP8");
+            String codec = audio ? "opus" : "VP8";
+            if (!audio && pt < 0) {
+                // H.264 only where VP8 is not offered: packetization-mode=1, constrained baseline preferred
+                pt = h264PayloadType(m);
+                codec = "H264";
+            }
             if (!sending || !kindOk || pt < 0 || m.port == 0) {
                 reject(body, m);
                 continue;
@@ -99,7 +105,7 @@ public final class PublishNegotiator {
             int tccExt = m.extensionId(Extensions.TRANSPORT_CC);
             int absExt = m.extensionId(Extensions.ABS_SEND_TIME);
             accepted.add(new PublishedMedia(mid, audio, source, pt, rtx, List.copyOf(rids), List.copyOf(ssrcs),
-                    List.copyOf(rtxSsrcs), midExt, ridExt, rridExt, levelExt, tccExt));
+                    List.copyOf(rtxSsrcs), midExt, ridExt, rridExt, levelExt, tccExt, codec, m.fmtp(pt)));
             bundle.add(mid);
 
             String fmts = rtx >= 0 ? pt + " " + rtx : Integer.toString(pt);
@@ -183,6 +189,27 @@ public final class PublishNegotiator {
             body.append("a=mid:").append(m.mid()).append("\r\n");
         }
         body.append("a=inactive\r\n");
+    }
+
+    private static int h264PayloadType(SessionDescription.Media m) {
+        int fallback = -1;
+        for (String r : m.attrs("rtpmap")) {
+            String[] p = r.split("[ /]");
+            if (p.length >= 2 && p[1].equalsIgnoreCase("H264")) {
+                int pt = SessionDescription.parsePt(p[0]);
+                if (pt < 0 || !"1".equals(m.fmtpParam(pt, "packetization-mode"))) {
+                    continue;
+                }
+                String profile = m.fmtpParam(pt, "profile-level-id");
+                if (profile != null && profile.toLowerCase(java.util.Locale.ROOT).startsWith("42e0")) {
+                    return pt;
+                }
+                if (fallback < 0) {
+                    fallback = pt;
+                }
+            }
+        }
+        return fallback;
     }
 
     private static String uriFor(SessionDescription.Media m, int id) {

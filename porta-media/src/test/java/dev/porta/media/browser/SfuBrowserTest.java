@@ -144,6 +144,8 @@ class SfuBrowserTest {
                 signaling.events.get(p).contains("speaking true")
                         && signaling.events.get(p).stream().anyMatch(e -> e.startsWith("active "))), 15_000);
 
+        System.out.println("SFU stats with three participants: " + sfu.stats());
+
         // 2. by colour and tone: each receiver got the right sender's media
         Thread.sleep(700);
         for (String me : PEOPLE.keySet()) {

@@ -129,6 +129,17 @@ class ForwardingPartsTest {
     }
 
     @Test
+    void h264KeyframesAreRecognisedInSingleStapAAndFuAPackets() {
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x65, 1}, 0, 2)).as("IDR").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x67, 1}, 0, 2)).as("SPS").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x41, 1}, 0, 2)).as("non-IDR slice").isFalse();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x78, 0, 2, 0x67, 1, 0, 1, 0x68}, 0, 8)).as("STAP-A").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x7c, (byte) 0x85, 1}, 0, 3)).as("FU-A start of IDR").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x7c, 0x05, 1}, 0, 3)).as("FU-A middle").isFalse();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x78, 0, (byte) 0xff}, 0, 3)).as("truncated STAP-A").isFalse();
+    }
+
+    @Test
     void vp8KeyframesAreRecognisedWithAndWithoutExtendedDescriptors() {
         assertThat(Vp8.isKeyframeStart(new byte[] {0x10, 0x50}, 0, 2)).isTrue();
         assertThat(Vp8.isKeyframeStart(new byte[] {0x10, 0x51}, 0, 2)).isFalse();

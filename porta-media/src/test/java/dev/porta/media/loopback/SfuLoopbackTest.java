@@ -658,6 +658,56 @@ class SfuLoopbackTest {
     }
 
     @Test
+    void anH264OnlyPublisherIsForwardedFromItsFirstIdr() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+            Recorder subEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            String offer264 = publishOffer(pub.fingerprint()).replace("a=rtpmap:96 VP8/90000",
+                    "a=rtpmap:96 H264/90000\r\na=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
+            connect(pub, alice.answerPublishOffer(offer264, Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA)), "pubU");
+            String offer = subEvents.lastOffer();
+            assertThat(offer).contains("a=rtpmap:102 H264/90000");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+            sendRtp(pub, 96, 1, 0, 2222, 4, "1", new byte[] {0x41, 1, 2, 3}); // P-slice: waits for an IDR
+            sendRtp(pub, 96, 2, 3000, 2222, 4, "1", new byte[] {0x65, 1, 2, 3});
+            byte[] got = sub.nextRtp(3000);
+            assertThat(got).isNotNull();
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(got, 0, got.length)).isTrue();
+            assertThat(p.payloadType()).isEqualTo(102);
+            assertThat(got[p.payloadOffset()]).isEqualTo((byte) 0x65);
+        }
+    }
+
+    @Test
+    void aPublisherThatRestartsIceGetsNewCredentialsAndTheOldOnesStopWorking() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC()); FakePeer pub = new FakePeer()) {
+            Recorder events = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), events);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            String first = alice.answerPublishOffer(publishOffer(pub.fingerprint()), sources);
+            connect(pub, first, "pubU");
+            awaitConnected(events);
+            String same = alice.answerPublishOffer(publishOffer(pub.fingerprint()), sources);
+            assertThat(find(same, "a=ice-ufrag:(\\S+)")).as("no restart without a new remote ufrag")
+                    .isEqualTo(find(first, "a=ice-ufrag:(\\S+)"));
+            String restarted = alice.answerPublishOffer(publishOffer(pub.fingerprint())
+                    .replace("a=ice-ufrag:pubU", "a=ice-ufrag:pubV"), sources);
+            String ufrag = find(restarted, "a=ice-ufrag:(\\S+)");
+            assertThat(ufrag).isNotEqualTo(find(first, "a=ice-ufrag:(\\S+)"));
+            int port = pub.sfu.getPort();
+            assertThat(pub.check(port, "pubV", ufrag, find(restarted, "a=ice-pwd:(\\S+)"), true)).isNotNull();
+            assertThat(pub.check(port, "pubU", find(first, "a=ice-ufrag:(\\S+)"), find(first, "a=ice-pwd:(\\S+)"), true))
+                    .as("old credentials are refused").isNull();
+            assertThat(events.states).doesNotContain(TransportState.FAILED);
+        }
+    }
+
+    @Test
     void aTransportWithoutConsentChecksFailsOnTheInjectedClock() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), clock); FakePeer pub = new FakePeer()) {

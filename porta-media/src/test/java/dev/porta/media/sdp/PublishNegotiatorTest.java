@@ -78,6 +78,20 @@ class PublishNegotiatorTest {
     }
 
     @Test
+    void anOfferWithoutVp8IsAnsweredWithItsPacketizationModeOneH264() throws Exception {
+        String offer = chromeOffer().replace("a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP9/90000");
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        PublishedMedia video = r.media().get(1);
+        assertThat(video.isH264()).isTrue();
+        assertThat(video.payloadType()).isEqualTo(102);
+        assertThat(video.rtxPayloadType()).isEqualTo(103);
+        assertThat(r.answer()).contains("a=rtpmap:102 H264/90000", "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
+        String sub = SubscribeOfferWriter.offer(1, List.of(new DownTrackSpec("0", false, 1, 2, "a", "camera", true, true,
+                video.fmtp())), LOCAL);
+        assertThat(sub).contains("m=video 9 UDP/TLS/RTP/SAVPF 102 103", "a=fmtp:103 apt=102", "profile-level-id=42001f");
+    }
+
+    @Test
     void answerAsksForOpusFecAndDtxAndListsEveryAdvertisedAddress() throws Exception {
         PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(), SOURCES,
                 new PublishNegotiator.LocalTransport("uf", "pw", "AA:BB", "203.0.113.7, 127.0.0.1", 10000));
