@@ -32,6 +32,6 @@ class MeetingsSurviveRestartTest {
 
     private static GraphServiceClient client(RunningPorta porta) {
         return GraphSdk.graph(porta, GraphSdk.credential(porta, porta.demo().get("tenantId").asText(),
-                porta.demo().get("clientId").asText(), porta.demo().get("clientSecret").asText()));
+                porta.demo().at("/app/clientId").asText(), porta.demo().at("/app/clientSecret").asText()));
     }
 }
