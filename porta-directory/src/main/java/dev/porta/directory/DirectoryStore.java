@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory;
 
+import dev.porta.common.SigningKeyRing;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /** Persistence of the directory. Writes are single statements or one transaction each. */
-public interface DirectoryStore {
+public interface DirectoryStore extends SigningKeyRing.Store {
 
-    /** A token-signing key: a private RSA JWK, active until retired. */
-    record SigningKey(String keyId, String privateJwk, Instant createdAt, Optional<Instant> retiredAt) { }
 
     /** Marks the tenant-wide row in grant and meeting-policy tables. */
     String WHOLE_TENANT = "*";
@@ -72,7 +72,5 @@ public interface DirectoryStore {
 
     Optional<MeetingPolicy> meetingPolicy(TenantId tenant, String memberIdOrWholeTenant);
 
-    List<SigningKey> signingKeys();
 
-    void saveSigningKey(SigningKey key);
 }

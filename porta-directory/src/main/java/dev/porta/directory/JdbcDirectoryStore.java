@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory;
 
+import dev.porta.common.SigningKeyRing;
+
 import dev.porta.common.Database;
 import dev.porta.common.Sql;
 import java.sql.ResultSet;
@@ -212,14 +214,14 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     @Override
-    public List<SigningKey> signingKeys() {
-        return sql.list("SELECT * FROM directory_signing_key ORDER BY created_at, key_id", rs -> new SigningKey(
+    public List<SigningKeyRing.StoredKey> signingKeys() {
+        return sql.list("SELECT * FROM directory_signing_key ORDER BY created_at, key_id", rs -> new SigningKeyRing.StoredKey(
                 rs.getString("key_id"), rs.getString("private_jwk"),
                 Sql.instant(rs, "created_at").orElseThrow(), Sql.instant(rs, "retired_at")));
     }
 
     @Override
-    public void saveSigningKey(SigningKey key) {
+    public void saveSigningKey(SigningKeyRing.StoredKey key) {
         int updated = sql.update("UPDATE directory_signing_key SET retired_at = ? WHERE key_id = ?", key.retiredAt(), key.keyId());
         if (updated == 0) {
             sql.update("INSERT INTO directory_signing_key (key_id, private_jwk, created_at, retired_at) VALUES (?, ?, ?, ?)",

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porta.common.MutableClock;
 import dev.porta.common.testing.TestDatabases;
-import dev.porta.directory.oauth.IssuerKeys;
+import dev.porta.common.SigningKeyRing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -151,8 +151,8 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void signingKeysSurviveARestart(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            String first = new IssuerKeys(new JdbcDirectoryStore(t.database()), clock).publicJwks().toString();
-            String again = new IssuerKeys(new JdbcDirectoryStore(t.database()), clock).publicJwks().toString();
+            String first = new SigningKeyRing(new JdbcDirectoryStore(t.database()), clock).publicJwks().toString();
+            String again = new SigningKeyRing(new JdbcDirectoryStore(t.database()), clock).publicJwks().toString();
             assertThat(again).isEqualTo(first);
         }
     }

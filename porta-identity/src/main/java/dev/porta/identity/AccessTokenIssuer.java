@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.identity;
 
+import dev.porta.common.SigningKeyRing;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -27,9 +29,9 @@ public final class AccessTokenIssuer {
     /** The constant {@code scp} claim every ACS token carries. */
     static final int ACS_SCP = 1792;
 
-    private final SigningKeys keys;
+    private final SigningKeyRing keys;
 
-    public AccessTokenIssuer(SigningKeys keys) {
+    public AccessTokenIssuer(SigningKeyRing keys) {
         this.keys = keys;
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.identity;
 
+import dev.porta.common.SigningKeyRing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
@@ -25,11 +27,11 @@ public final class AccessTokenVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKEN_CHARS = 8192;
 
-    private final SigningKeys keys;
+    private final SigningKeyRing keys;
     private final IdentityStore store;
     private final Clock clock;
 
-    public AccessTokenVerifier(SigningKeys keys, IdentityStore store, Clock clock) {
+    public AccessTokenVerifier(SigningKeyRing keys, IdentityStore store, Clock clock) {
         this.keys = keys;
         this.store = store;
         this.clock = clock;

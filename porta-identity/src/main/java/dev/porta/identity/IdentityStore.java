@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.identity;
 
+import dev.porta.common.SigningKeyRing;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Persistence of communication resources, identities and signing keys. */
-public interface IdentityStore {
+/** Persistence of communication resources, identities and the access tokens' signing keys. */
+public interface IdentityStore extends SigningKeyRing.Store {
 
     /** An identity as stored: tokens issued at or before {@code revokedBefore} are no longer valid. */
     record StoredIdentity(CommunicationUserId id, Instant createdAt, Optional<Instant> revokedBefore,
                           Optional<Instant> lastTokenIssuedAt) { }
 
-    /** A token-signing key: a private RSA JWK, active until retired. */
-    record SigningKey(String keyId, String privateJwk, Instant createdAt, Optional<Instant> retiredAt) { }
 
     void saveResource(CommunicationResource resource);
 
@@ -38,7 +37,4 @@ public interface IdentityStore {
 
     boolean deleteIdentity(CommunicationUserId id);
 
-    List<SigningKey> signingKeys();
-
-    void saveSigningKey(SigningKey key);
 }

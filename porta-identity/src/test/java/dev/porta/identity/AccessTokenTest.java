@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.identity;
 
+import dev.porta.common.SigningKeyRing;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porta.common.MutableClock;
@@ -23,13 +25,13 @@ class AccessTokenTest {
     private IdentityService identities;
     private AccessTokenVerifier verifier;
     private CommunicationResource resource;
-    private SigningKeys keys;
+    private SigningKeyRing keys;
 
     @BeforeEach
     void setUp() {
         db = TestDatabases.h2();
         var store = new JdbcIdentityStore(db.database(), clock);
-        keys = new SigningKeys(store, clock);
+        keys = new SigningKeyRing(store, clock);
         identities = new IdentityService(store, new AccessTokenIssuer(keys), clock);
         verifier = new AccessTokenVerifier(keys, store, clock);
         resource = identities.resourceFor("tenant");
@@ -132,7 +134,7 @@ class AccessTokenTest {
     private String foreignToken(CommunicationUserId id) {
         try (var other = TestDatabases.h2()) {
             var store = new JdbcIdentityStore(other.database(), clock);
-            var issuer = new AccessTokenIssuer(new SigningKeys(store, clock));
+            var issuer = new AccessTokenIssuer(new SigningKeyRing(store, clock));
             return issuer.issue(id, Set.of(TokenScope.VOIP), clock.instant(), Duration.ofHours(1)).token();
         } catch (Exception e) {
             throw new IllegalStateException(e);

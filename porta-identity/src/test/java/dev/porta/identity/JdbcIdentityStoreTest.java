@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.identity;
 
+import dev.porta.common.SigningKeyRing;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porta.common.testing.TestDatabases;
@@ -24,7 +26,7 @@ class JdbcIdentityStoreTest {
             var id = CommunicationUserId.create(resource.id(), UUID.randomUUID());
             store.createIdentity(id, now);
             store.tokenIssued(id, now.plusSeconds(5));
-            store.saveSigningKey(new IdentityStore.SigningKey("k1", "{\"kty\":\"RSA\"}", now, Optional.empty()));
+            store.saveSigningKey(new SigningKeyRing.StoredKey("k1", "{\"kty\":\"RSA\"}", now, Optional.empty()));
 
             var reopened = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC()); // migrations run again: no-op
 
@@ -34,7 +36,7 @@ class JdbcIdentityStoreTest {
             assertThat(stored.createdAt()).isEqualTo(now);
             assertThat(stored.lastTokenIssuedAt()).contains(now.plusSeconds(5));
             assertThat(stored.revokedBefore()).isEmpty();
-            assertThat(reopened.signingKeys()).extracting(IdentityStore.SigningKey::keyId).containsExactly("k1");
+            assertThat(reopened.signingKeys()).extracting(SigningKeyRing.StoredKey::keyId).containsExactly("k1");
         }
     }
 

@@ -13,7 +13,7 @@ import dev.porta.identity.AccessTokenIssuer;
 import dev.porta.identity.CommunicationResource;
 import dev.porta.identity.IdentityService;
 import dev.porta.identity.JdbcIdentityStore;
-import dev.porta.identity.SigningKeys;
+import dev.porta.common.SigningKeyRing;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +64,7 @@ final class AdminCommand {
                 }
             }
             var store = new JdbcIdentityStore(db, clock);
-            var identities = new IdentityService(store, new AccessTokenIssuer(new SigningKeys(store, clock)), clock);
+            var identities = new IdentityService(store, new AccessTokenIssuer(new SigningKeyRing(store, clock)), clock);
             CommunicationResource resource = resource(identities);
             String endpoint = endpoint();
             return switch (words.getFirst()) {

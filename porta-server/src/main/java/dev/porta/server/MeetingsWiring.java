@@ -11,7 +11,7 @@ import dev.porta.directory.JdbcDirectoryStore;
 import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.admin.AdminRoutes;
 import dev.porta.directory.oauth.Audiences;
-import dev.porta.directory.oauth.IssuerKeys;
+import dev.porta.common.SigningKeyRing;
 import dev.porta.directory.oauth.TokenIssuer;
 import dev.porta.directory.oauth.TokenRoutes;
 import dev.porta.directory.oauth.TokenVerifier;
@@ -42,7 +42,7 @@ public final class MeetingsWiring {
         DirectoryConfig dc = DirectoryConfig.from(config);
         var store = new JdbcDirectoryStore(database);
         this.directory = directory(dc, store, clock);
-        var keys = new IssuerKeys(store, clock);
+        var keys = new SigningKeyRing(store, clock);
         var audiences = new Audiences(baseUrl);
         var issuer = new TokenIssuer(keys, baseUrl, dc.accessTokenLifetime(), clock);
         this.tokens = new TokenVerifier(keys, issuer, audiences, store, clock);

@@ -11,7 +11,7 @@ import dev.porta.identity.HmacAuthenticator;
 import dev.porta.identity.IdentityRoutes;
 import dev.porta.identity.IdentityService;
 import dev.porta.identity.JdbcIdentityStore;
-import dev.porta.identity.SigningKeys;
+import dev.porta.common.SigningKeyRing;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -78,7 +78,7 @@ public final class PortaServer implements AutoCloseable {
 
         // identity
         var identityStore = new JdbcIdentityStore(database, clock);
-        var signingKeys = new SigningKeys(identityStore, clock);
+        var signingKeys = new SigningKeyRing(identityStore, clock);
         this.identities = new IdentityService(identityStore, new AccessTokenIssuer(signingKeys), clock);
         this.accessTokens = new AccessTokenVerifier(signingKeys, identityStore, clock);
         var hmac = new HmacAuthenticator(clock, config.duration("identity.max-clock-skew"), config.list("identity.signed-hosts"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory.oauth;
 
+import dev.porta.common.SigningKeyRing;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -29,7 +31,7 @@ import java.util.function.Supplier;
  * ({@code scp}, {@code idtyp=user}).
  */
 public final class TokenIssuer {
-    private final IssuerKeys keys;
+    private final SigningKeyRing keys;
     private final Supplier<String> baseUrl;
     private final Duration lifetime;
     private final Clock clock;
@@ -37,7 +39,7 @@ public final class TokenIssuer {
     /** A signed token and how long it lives. */
     public record IssuedToken(String accessToken, long expiresInSeconds) { }
 
-    public TokenIssuer(IssuerKeys keys, Supplier<String> baseUrl, Duration lifetime, Clock clock) {
+    public TokenIssuer(SigningKeyRing keys, Supplier<String> baseUrl, Duration lifetime, Clock clock) {
         this.keys = keys;
         this.baseUrl = baseUrl;
         this.lifetime = lifetime;

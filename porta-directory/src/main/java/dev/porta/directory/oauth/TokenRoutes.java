@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory.oauth;
 
+import dev.porta.common.SigningKeyRing;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,7 +51,7 @@ public final class TokenRoutes {
 
     private final Directory directory;
     private final TokenIssuer issuer;
-    private final IssuerKeys keys;
+    private final SigningKeyRing keys;
     private final Audiences audiences;
     private final RateLimiter failures;
     private final Supplier<String> baseUrl;
@@ -61,7 +63,7 @@ public final class TokenRoutes {
      *                 sign-ins (per user name and address)
      * @param baseUrl  Porta's public base URL ending in {@code /}
      */
-    public TokenRoutes(Directory directory, TokenIssuer issuer, IssuerKeys keys, Audiences audiences, RateLimiter failures,
+    public TokenRoutes(Directory directory, TokenIssuer issuer, SigningKeyRing keys, Audiences audiences, RateLimiter failures,
                        Supplier<String> baseUrl, Clock clock) {
         this.directory = directory;
         this.issuer = issuer;

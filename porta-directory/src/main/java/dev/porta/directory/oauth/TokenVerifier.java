@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory.oauth;
 
+import dev.porta.common.SigningKeyRing;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -35,7 +37,7 @@ public final class TokenVerifier {
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
     private static final Duration SKEW = Duration.ofMinutes(2);
 
-    private final IssuerKeys keys;
+    private final SigningKeyRing keys;
     private final TokenIssuer issuer;
     private final Audiences audiences;
     private final DirectoryStore store;
@@ -48,7 +50,7 @@ public final class TokenVerifier {
         record Refused(String message) implements Result { }
     }
 
-    public TokenVerifier(IssuerKeys keys, TokenIssuer issuer, Audiences audiences, DirectoryStore store, Clock clock) {
+    public TokenVerifier(SigningKeyRing keys, TokenIssuer issuer, Audiences audiences, DirectoryStore store, Clock clock) {
         this.keys = keys;
         this.issuer = issuer;
         this.audiences = audiences;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory.oauth;
 
+import dev.porta.common.SigningKeyRing;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +60,7 @@ class TokenRoutesTest {
         db = TestDatabases.h2();
         var store = new JdbcDirectoryStore(db.database());
         directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
-        var keys = new IssuerKeys(store, clock);
+        var keys = new SigningKeyRing(store, clock);
         var audiences = new Audiences(() -> base);
         var issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
         verifier = new TokenVerifier(keys, issuer, audiences, store, clock);
@@ -169,7 +171,7 @@ class TokenRoutesTest {
         // Another Porta (its own keys) issuing for the same tenant id is not trusted.
         try (var other = TestDatabases.h2()) {
             var otherStore = new JdbcDirectoryStore(other.database());
-            var otherIssuer = new TokenIssuer(new IssuerKeys(otherStore, clock), () -> base, Duration.ofHours(1), clock);
+            var otherIssuer = new TokenIssuer(new SigningKeyRing(otherStore, clock), () -> base, Duration.ofHours(1), clock);
             String foreign = otherIssuer.issueAppToken(reader, "https://graph.microsoft.com").accessToken();
             assertThat(verifier.verify(foreign)).isInstanceOf(TokenVerifier.Result.Refused.class);
         }

@@ -18,7 +18,7 @@ import dev.porta.directory.Member;
 import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.TenantId;
 import dev.porta.directory.oauth.Audiences;
-import dev.porta.directory.oauth.IssuerKeys;
+import dev.porta.common.SigningKeyRing;
 import dev.porta.directory.oauth.TokenIssuer;
 import dev.porta.directory.oauth.TokenVerifier;
 import dev.porta.meetings.JdbcMeetingStore;
@@ -72,7 +72,7 @@ class OnlineMeetingRoutesTest {
         db = TestDatabases.h2();
         var store = new JdbcDirectoryStore(db.database());
         directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
-        var keys = new IssuerKeys(store, clock);
+        var keys = new SigningKeyRing(store, clock);
         issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
         var verifier = new TokenVerifier(keys, issuer, new Audiences(() -> base), store, clock);
         var links = new JoinLinks(() -> base);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.porta.directory.oauth;
+package dev.porta.common;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import dev.porta.directory.DirectoryStore;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,16 +16,30 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The token issuer's RSA signing keys. Kept in the database so tokens survive restarts and verify on
- * every node; the first start generates one. Retired keys keep verifying; the newest unretired signs.
+ * RSA keys that sign tokens (the identity module's access tokens, the directory's OAuth2 tokens).
+ * They live in the database so tokens survive restarts and verify on every node; the first start
+ * generates one. Retired keys keep verifying until what they signed has expired; the newest key not
+ * retired signs. An unknown key id triggers one reload, since another node may have rotated.
  */
-public final class IssuerKeys {
-    private final DirectoryStore store;
+public final class SigningKeyRing {
+    private static final int MAX_KEY_ID_CHARS = 64;
+
+    /** A stored key: a private RSA JWK, active until retired. */
+    public record StoredKey(String keyId, String privateJwk, Instant createdAt, Optional<Instant> retiredAt) { }
+
+    /** Where a module keeps its keys. */
+    public interface Store {
+        List<StoredKey> signingKeys();
+
+        void saveSigningKey(StoredKey key);
+    }
+
+    private final Store store;
     private final Clock clock;
     private final Map<String, RSAKey> byId = new ConcurrentHashMap<>();
     private volatile RSAKey active;
 
-    public IssuerKeys(DirectoryStore store, Clock clock) {
+    public SigningKeyRing(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
         reload();
@@ -39,7 +53,7 @@ public final class IssuerKeys {
         try {
             RSAKey key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE)
                     .keyID(UUID.randomUUID().toString().replace("-", "")).generate();
-            store.saveSigningKey(new DirectoryStore.SigningKey(key.getKeyID(), key.toJSONString(), clock.instant(), Optional.empty()));
+            store.saveSigningKey(new StoredKey(key.getKeyID(), key.toJSONString(), clock.instant(), Optional.empty()));
             reload();
             return key;
         } catch (JOSEException e) {
@@ -47,10 +61,10 @@ public final class IssuerKeys {
         }
     }
 
-    /** Reads the keys again (another node may have rotated). */
+    /** Reads the keys again from the store. */
     public synchronized void reload() {
         RSAKey newest = null;
-        for (DirectoryStore.SigningKey k : store.signingKeys()) {
+        for (StoredKey k : store.signingKeys()) {
             try {
                 RSAKey rsa = RSAKey.parse(k.privateJwk());
                 byId.put(k.keyId(), rsa);
@@ -64,20 +78,25 @@ public final class IssuerKeys {
         active = newest;
     }
 
-    RSAKey active() {
+    /** The key that signs now. */
+    public RSAKey active() {
         return active;
     }
 
-    Optional<RSAKey> find(String keyId) {
-        Optional<RSAKey> key = Optional.ofNullable(keyId).map(byId::get);
-        if (key.isEmpty() && keyId != null && keyId.length() <= 64) {
-            reload();
-            key = Optional.ofNullable(byId.get(keyId));
+    /** The key with this id, reloading once when it is unknown here. */
+    public Optional<RSAKey> find(String keyId) {
+        if (keyId == null || keyId.length() > MAX_KEY_ID_CHARS) {
+            return Optional.empty();
         }
-        return key;
+        RSAKey key = byId.get(keyId);
+        if (key == null) {
+            reload();
+            key = byId.get(keyId);
+        }
+        return Optional.ofNullable(key);
     }
 
-    /** The public keys as a JWKS document. */
+    /** The public keys, for publishing as a JWKS. */
     public JWKSet publicJwks() {
         return new JWKSet(List.copyOf(byId.values())).toPublicJWKSet();
     }
