@@ -58,12 +58,15 @@ async function join(answer) {
   const call = agent.join({ meetingLink: answer.meetingLink },
     { audioOptions: { muted: false }, videoOptions: { localVideoStreams: camera ? [camera] : [] } });
   window.portaCall = call; // for scripting and tests
+  let admitted = false;
+  call.on('stateChanged', () => { admitted ||= call.state === 'Connected'; });
   $('name-form').hidden = true;
   $('meeting').hidden = false;
   mountMeeting($('meeting'), {
     call, deviceManager: devices, camera, title: answer.subject,
     onEnded: (reason) => {
       $('meeting').hidden = true;
+      $('ended-title').textContent = admitted ? 'Your appointment has ended' : 'You could not join the appointment';
       $('ended-reason').textContent = reason?.message ?? 'You left the appointment.';
       $('ended').hidden = false;
     },
