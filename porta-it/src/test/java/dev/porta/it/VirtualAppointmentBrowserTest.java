@@ -116,8 +116,10 @@ class VirtualAppointmentBrowserTest {
         assertThat(joinLink).startsWith(porta.baseUrl() + "l/meetup-join/");
         assertThat(member.textContent(".meeting-card .ids")).containsPattern("Meeting ID \\d+ · Passcode \\S+");
 
-        member.click(".meeting-card .join");
+        // Opening the meeting's link in the browser leads to the app's join page, which joins.
+        member.navigate(joinLink);
         member.waitForSelector(".meeting[data-state=Connected]");
+        assertThat(member.url()).startsWith(porta.baseUrl() + "app/");
 
         // The organization's side sends the visitor a signed invitation; the portal mints the token.
         String invitation = portal.invitationLink(organizerId, joinLink, Duration.ofHours(1));
@@ -142,6 +144,13 @@ class VirtualAppointmentBrowserTest {
         // The member sees the guest marked as a guest in the roster.
         assertThat(member.textContent(".people li.guest .name")).isEqualTo(GUEST + " (Guest)");
         assertThat(guest.textContent(".people li.member .name")).isEqualTo(organizerName);
+
+        // Chat works both ways, and the guest's messages are marked.
+        guest.click(".controls .toggle-chat");
+        guest.fill(".chat-input", "Hello, I am here for my appointment");
+        guest.press(".chat-input", "Enter");
+        member.click(".controls .toggle-chat");
+        member.waitForSelector(".chat-log li:has-text('" + GUEST + " (Guest): Hello, I am here for my appointment')");
 
         // The guest has no raise-hand control, and a raise-hand request sent anyway is refused.
         assertThat(guest.locator(".controls .hand").count()).isZero();
