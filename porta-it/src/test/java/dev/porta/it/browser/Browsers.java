@@ -29,9 +29,7 @@ public final class Browsers implements AutoCloseable {
     private static final List<String> ARGS = List.of("--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
-            // the test server's certificate is made up on the spot; Playwright's own setting does not cover WebSockets
-            "--ignore-certificate-errors");
+            "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required");
 
     private final Playwright playwright;
     private final Path mediaDir;
