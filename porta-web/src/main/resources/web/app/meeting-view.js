@@ -12,7 +12,8 @@
  */
 import { Features, LocalVideoStream, VideoStreamRenderer } from '../sdk/porta-calling.js';
 
-const REACTIONS = { like: '👍', heart: '❤️', applause: '👏', laugh: '😆', surprised: '😮' };
+// Words, not emoji: they read out well and render on machines without a colour emoji font.
+const REACTIONS = { like: 'Like', heart: 'Love', applause: 'Applause', laugh: 'Laugh', surprised: 'Wow' };
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -63,6 +64,9 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   const chatPanel = el('section', { class: 'panel chat-panel', hidden: true }, el('h3', {}, 'Chat'), chatLog, chatForm);
   const peoplePanel = el('section', { class: 'panel people-panel' }, el('h3', {}, 'People'), people);
   const devicesPanel = el('section', { class: 'panel devices-panel', hidden: true }, el('h3', {}, 'Devices'));
+  const breakoutPanel = el('section', { class: 'panel breakout-panel', hidden: true });
+  const rooms = call.feature(Features.BreakoutRooms);
+  const together = call.feature(Features.TogetherMode);
   const waiting = el('div', { class: 'waiting', hidden: true },
     el('h2', {}, 'Waiting in the lobby'),
     el('p', {}, 'Someone in the meeting will let you in soon. Keep this page open.'));
@@ -73,7 +77,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     notice, waiting,
     el('div', { class: 'meeting-body' },
       el('div', { class: 'videos' }, stage, grid, floating),
-      el('aside', { class: 'side' }, lobbyPanel, peoplePanel, chatPanel, devicesPanel)),
+      el('aside', { class: 'side' }, lobbyPanel, peoplePanel, chatPanel, breakoutPanel, devicesPanel)),
     controls));
 
   function show(message) {
@@ -103,7 +107,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     tiles.set(p.participantId, t);
     grid.append(tile);
     const refresh = () => {
-      label.textContent = nameOf(p) + (p.isMuted ? ' 🔇' : '') + (p.isHandRaised ? ' ✋' : '');
+      label.replaceChildren(nameOf(p), ...badges(p.isMuted, p.isHandRaised));
       tile.classList.toggle('speaking', p.isSpeaking);
     };
     refresh();
@@ -142,6 +146,11 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     return t;
   }
 
+  function badges(muted, handRaised) {
+    return [muted ? el('span', { class: 'badge' }, 'Muted') : null, handRaised ? el('span', { class: 'badge hand-badge' }, 'Hand raised') : null]
+      .filter(Boolean);
+  }
+
   function updateStage() {
     stage.hidden = stage.childElementCount === 0;
     root.querySelector('.meeting')?.classList.toggle('sharing', !stage.hidden);
@@ -169,18 +178,18 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
       const view = await new VideoStreamRenderer(localCamera).createView({ isMirrored: true });
       box.append(view.target);
     }
-    selfTile.querySelector('.label').textContent = 'You' + (call.isMuted ? ' 🔇' : '');
+    selfTile.querySelector('.label').replaceChildren('You', ...badges(call.isMuted, false));
   }
 
   // ---------------------------------------------------------------- roster and lobby
   function renderPeople() {
     const raised = new Set(hands.getRaisedHands().map((h) => h.identifier.rawId));
-    const rows = [el('li', { class: 'me' }, `You (${call.role})` + (raised.has(call.participantId) ? ' ✋' : ''))];
+    const rows = [el('li', { class: 'me' }, `You (${call.role})`, ...badges(call.isMuted, raised.has(call.participantId)))];
     for (const p of call.remoteParticipants) {
       const row = el('li', { 'data-participant': p.participantId, class: p.isGuest ? 'guest' : 'member' },
         el('span', { class: 'name' }, nameOf(p)),
         el('span', { class: 'role' }, p.role),
-        p.isMuted ? ' 🔇' : '', p.isHandRaised ? ' ✋' : '');
+        ...badges(p.isMuted, p.isHandRaised));
       if (caps.isAllowed('manageParticipants') && p.role !== 'Organizer') {
         row.append(el('button', { class: 'small', onclick: () => act(() => p.mute()) }, 'Mute'),
           el('button', { class: 'small', onclick: () => act(() => call.removeParticipant(p.identifier)) }, 'Remove'));
@@ -246,20 +255,19 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
       items.push(button('hand', up ? 'Lower hand' : 'Raise hand', () => act(() => (up ? hands.lowerHand() : hands.raiseHand()))));
     }
     if (caps.isAllowed('reactions')) {
-      items.push(el('span', { class: 'reactions' }, ...Object.entries(REACTIONS).map(([type, emoji]) =>
+      items.push(el('span', { class: 'reactions' }, ...Object.entries(REACTIONS).map(([type, word]) =>
         el('button', { class: 'reaction', type: 'button', title: type, 'aria-label': type,
-          onclick: () => act(() => reactions.sendReaction({ reactionType: type })) }, emoji))));
+          onclick: () => act(() => reactions.sendReaction({ reactionType: type })) }, word))));
     }
     if (caps.isAllowed('chat')) items.push(button('toggle-chat', 'Chat', () => { chatPanel.hidden = !chatPanel.hidden; }));
     items.push(button('toggle-people', 'People', () => { peoplePanel.hidden = !peoplePanel.hidden; }));
     items.push(button('toggle-devices', 'Devices', () => { devicesPanel.hidden = !devicesPanel.hidden; if (!devicesPanel.hidden) renderDevices(); }));
     if (caps.isAllowed('togetherMode')) {
-      const together = call.feature(Features.TogetherMode);
       items.push(button('together', together.isActive ? 'End Together mode' : 'Together mode',
         () => act(() => (together.isActive ? together.stop() : together.start()))));
     }
     if (caps.isAllowed('breakoutRooms')) {
-      items.push(button('breakout', 'Breakout rooms', () => act(() => breakoutDialog())));
+      items.push(button('breakout', 'Breakout rooms', () => { breakoutPanel.hidden = !breakoutPanel.hidden; renderBreakout(); }));
     }
     items.push(button('leave danger', 'Leave', () => act(() => call.hangUp())));
     if (caps.isAllowed('endMeeting')) {
@@ -269,16 +277,33 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     chatPanel.hidden = chatPanel.hidden || !caps.isAllowed('chat');
   }
 
-  async function breakoutDialog() {
-    const rooms = call.feature(Features.BreakoutRooms);
-    if (rooms.breakoutRooms.length === 0) {
-      await rooms.createRooms(['Room 1', 'Room 2']);
-      show('Two breakout rooms were created. Choose Breakout rooms again to open them.');
-    } else if (!rooms.breakoutRooms.some((r) => r.open)) {
-      await rooms.open();
+  // Organizer: create rooms, assign people, open and close them. Media moves; roster and chat stay.
+  function renderBreakout() {
+    if (breakoutPanel.hidden) return;
+    const list = rooms.breakoutRooms;
+    const rows = [el('h3', {}, 'Breakout rooms')];
+    if (list.length === 0) {
+      rows.push(button('create-rooms', 'Create 2 rooms', () => act(() => rooms.createRooms(['Room 1', 'Room 2']))));
     } else {
-      await rooms.close();
+      for (const p of call.remoteParticipants) {
+        const current = list.find((r) => r.participantIds.includes(p.participantId));
+        rows.push(el('label', {}, nameOf(p), el('select', {
+          onchange: (e) => act(() => rooms.assign(e.target.value, [p.identifier])),
+        }, el('option', { value: '', disabled: true, selected: !current }, 'Choose a room'),
+        ...list.map((r) => el('option', { value: r.roomId, selected: current?.roomId === r.roomId }, r.name)))));
+      }
+      const open = list.some((r) => r.open);
+      rows.push(button('rooms-toggle', open ? 'Close rooms' : 'Open rooms', () => act(() => (open ? rooms.close() : rooms.open()))));
     }
+    breakoutPanel.replaceChildren(...rows);
+  }
+
+  // Together mode: tiles take their seats in the server's seating order on a shared background.
+  function renderTogether() {
+    root.querySelector('.meeting')?.classList.toggle('together', together.isActive);
+    const seatOf = new Map(together.seatingMap.map((s) => [s.identifier.rawId, s.row * 100 + s.column]));
+    for (const [id, t] of tiles) t.tile.style.order = together.isActive ? String(seatOf.get(id) ?? 9999) : '';
+    if (call.state === 'Connected') renderControls();
   }
 
   async function renderDevices() {
@@ -313,8 +338,9 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     added.forEach(tileFor);
     removed.forEach(dropTile);
     renderPeople();
+    renderBreakout();
   });
-  call.on('isMutedChanged', () => { renderControls(); renderSelf(); });
+  call.on('isMutedChanged', () => { renderControls(); renderSelf(); renderPeople(); });
   call.on('isLocalVideoStartedChanged', () => { renderControls(); renderSelf(); });
   call.on('isScreenSharingOnChanged', renderControls);
   call.on('roleChanged', renderPeople);
@@ -323,13 +349,20 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   hands.on('raisedHandEvent', () => { renderPeople(); renderControls(); });
   hands.on('loweredHandEvent', () => { renderPeople(); renderControls(); });
   call.lobby.on('lobbyParticipantsUpdated', renderLobby);
+  together.on('togetherModeSeatingUpdated', renderTogether);
+  together.on('isActiveChanged', renderTogether);
+  rooms.on('breakoutRoomsUpdated', ({ type, data }) => {
+    if (type === 'join') show(`You are in breakout room ${data?.name ?? ''}. Chat and the roster stay with the whole meeting.`);
+    if (type === 'leave') show('You are back in the main meeting.');
+    renderBreakout();
+  });
   chat.on('chatMessageReceived', renderChat);
   speakers.on('dominantSpeakersChanged', () => {
     const [top] = speakers.dominantSpeakers.speakersList;
     for (const [id, t] of tiles) t.tile.classList.toggle('active-speaker', top?.rawId === id);
   });
   reactions.on('reaction', ({ identifier, reactionMessage }) => {
-    const bubble = el('span', { class: 'bubble' }, `${REACTIONS[reactionMessage.reactionType] ?? ''} ${nameById(identifier.rawId)}`);
+    const bubble = el('span', { class: 'bubble' }, `${REACTIONS[reactionMessage.reactionType] ?? ''} from ${nameById(identifier.rawId)}`);
     floating.append(bubble);
     setTimeout(() => bubble.remove(), 4000);
   });

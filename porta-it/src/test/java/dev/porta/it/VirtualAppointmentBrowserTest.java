@@ -63,14 +63,14 @@ class VirtualAppointmentBrowserTest {
         demo = porta.demo();
         tenant = demo.get("tenantId").asText();
         organizerId = demo.at("/members/0/id").asText();
-        portal = startPortal(5);
+        portal = startPortal(20, Duration.ofSeconds(1));
     }
 
-    static PortalServer startPortal(int burst) throws Exception {
+    static PortalServer startPortal(int burst, Duration refill) throws Exception {
         return PortalServer.start(new PortalConfig(porta.baseUrl(), Optional.of(porta.certificatePem()), tenant,
                 demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText(), porta.connectionString(),
                 "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "admin-key", 0, burst,
-                Duration.ofSeconds(2)), Clock.systemUTC());
+                refill), Clock.systemUTC());
     }
 
     /** Shows what each browser showed when a test failed. */
@@ -101,18 +101,11 @@ class VirtualAppointmentBrowserTest {
     @SuppressWarnings("unchecked")
     void aMemberSchedulesAGuestJoinsFromThePortalIsAdmittedTheySeeAndHearEachOtherAndTheOrganizerEndsTheMeeting() throws Exception {
         // The member signs in to Porta's web app and schedules a meeting in which guests wait in the lobby.
-        Page member = browsers.open(Participant.RED, "member");
-        member.navigate(porta.baseUrl() + "app/");
-        member.click("#signin");
-        member.fill("#username", demo.at("/members/0/userPrincipalName").asText());
-        member.fill("#password", demo.at("/members/0/password").asText());
-        member.click("button[type=submit]");
-        member.waitForSelector("#home-view:not([hidden])");
-        member.fill("#schedule-form [name=subject]", "Virtual appointment");
-        member.selectOption("#schedule-form [name=lobby]", "organization");
-        member.selectOption("#schedule-form [name=presenters]", "everyone");
-        member.click("#schedule");
-        String joinLink = member.inputValue(".meeting-card .join-link");
+        Page member = signedInMember("member");
+        member.setViewportSize(390, 844); // the home page at phone width, for the README
+        member.screenshot(new Page.ScreenshotOptions().setPath(screenshot("member-home-phone.png")).setFullPage(true));
+        member.setViewportSize(1024, 700);
+        String joinLink = schedule(member, "Virtual appointment");
         assertThat(joinLink).startsWith(porta.baseUrl() + "l/meetup-join/");
         assertThat(member.textContent(".meeting-card .ids")).containsPattern("Meeting ID \\d+ · Passcode \\S+");
 
@@ -123,13 +116,14 @@ class VirtualAppointmentBrowserTest {
 
         // The organization's side sends the visitor a signed invitation; the portal mints the token.
         String invitation = portal.invitationLink(organizerId, joinLink, Duration.ofHours(1));
+        long minted = portal.tokensMinted();
         Page guest = browsers.open(Participant.BLUE, "guest");
         guest.navigate(invitation);
         guest.fill("#display-name", GUEST);
         guest.click("#join");
         guest.waitForSelector(".waiting:not([hidden])");
         assertThat(guest.textContent(".waiting")).contains("Waiting in the lobby");
-        assertThat(portal.tokensMinted()).isEqualTo(1);
+        assertThat(portal.tokensMinted()).isEqualTo(minted + 1);
 
         // The member admits the guest from the lobby panel.
         member.waitForSelector(".lobby-panel:not([hidden]) li:has-text('" + GUEST + " (Guest)')");
@@ -162,6 +156,15 @@ class VirtualAppointmentBrowserTest {
         assertThat((String) refused.get("message")).isNotBlank();
         assertThat(member.locator(".controls .hand").count()).isOne();
 
+        // The member raises a hand, reacts and mutes; the guest sees each.
+        member.click(".controls .hand");
+        guest.waitForSelector(".people li.member .hand-badge");
+        member.click(".controls .reaction[title=heart]");
+        guest.waitForSelector(".floating-reactions .bubble:has-text('" + organizerName + "')");
+        member.click(".controls .mute");
+        guest.waitForSelector(".people li.member .badge:text-is('Muted')");
+        assertThat(member.textContent(".controls .mute")).isEqualTo("Unmute");
+
         // The guest shares a screen; the member sees it in the screen share view.
         guest.click(".controls .share");
         browsers.await("the member sees the guest's screen", 30_000, () -> ((Number) member.evaluate(
@@ -169,11 +172,10 @@ class VirtualAppointmentBrowserTest {
         assertThat(member.textContent(".stage .screen .label")).isEqualTo(GUEST + " (Guest) is sharing");
 
         Thread.sleep(1000); // let the latest frames paint before the screenshots
-        Files.createDirectories(SCREENSHOTS);
-        member.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("member-in-meeting.png")));
+        member.screenshot(new Page.ScreenshotOptions().setPath(screenshot("member-in-meeting.png")));
         guest.setViewportSize(390, 844); // a phone
         Thread.sleep(500);
-        guest.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("guest-in-meeting-phone.png")).setFullPage(true));
+        guest.screenshot(new Page.ScreenshotOptions().setPath(screenshot("guest-in-meeting-phone.png")).setFullPage(true));
 
         // The organizer ends the meeting for everyone; the guest's page says why.
         member.click(".controls .end");
@@ -229,7 +231,7 @@ class VirtualAppointmentBrowserTest {
         visitor.context().browser().close();
 
         // The token endpoint is rate limited: past the burst, even a valid invitation gets a sentence, not a token.
-        try (PortalServer strict = startPortal(2); HttpClient http = HttpClient.newHttpClient()) {
+        try (PortalServer strict = startPortal(2, Duration.ofMinutes(10)); HttpClient http = HttpClient.newHttpClient()) {
             String inv = URI.create(strict.invitationLink(organizerId, meeting.getJoinWebUrl(), Duration.ofHours(1))).getQuery()
                     .substring("inv=".length());
             String body = "{\"invitation\":\"" + inv + "\",\"displayName\":\"Pat\"}";
@@ -245,6 +247,81 @@ class VirtualAppointmentBrowserTest {
             assertThat(last).contains("Too many attempts").doesNotContain("token");
             assertThat(strict.tokensMinted()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void theOrganizerDeniesOneGuestFromTheLobbyPanelAndAdmitsTheOthersWithAdmitAll() throws Exception {
+        Page member = signedInMember("lobby organizer");
+        String joinLink = schedule(member, "Busy lobby");
+        member.click(".meeting-card .join");
+        member.waitForSelector(".meeting[data-state=Connected]");
+
+        // Three visitors in one browser (separate contexts: separate sessions), each with an invitation.
+        var browser = member.context().browser();
+        Page[] visitors = new Page[3];
+        String[] names = {"Ann Early", "Bob Second", "Cy Third"};
+        for (int i = 0; i < visitors.length; i++) {
+            visitors[i] = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setIgnoreHTTPSErrors(true)).newPage();
+            visitors[i].navigate(portal.invitationLink(organizerId, joinLink, Duration.ofHours(1)));
+            visitors[i].fill("#display-name", names[i]);
+            visitors[i].click("#join");
+            visitors[i].waitForSelector(".waiting:not([hidden])");
+        }
+        member.waitForSelector(".lobby-panel li:has-text('" + names[2] + " (Guest)')");
+
+        member.click(".lobby-panel li:has-text('" + names[0] + "') .deny");
+        visitors[0].waitForSelector("#ended:not([hidden])");
+        assertThat(visitors[0].textContent("#ended h1")).isEqualTo("You could not join the appointment");
+        assertThat(visitors[0].textContent("#ended-reason")).contains("declined").contains("Ask the organizer to let you in");
+
+        member.click(".lobby-panel .admit-all");
+        for (int i = 1; i < visitors.length; i++) {
+            visitors[i].waitForSelector(".meeting[data-state=Connected]");
+            member.waitForSelector(".people li.guest:has-text('" + names[i] + " (Guest)')");
+        }
+        assertThat(member.isHidden(".lobby-panel")).isTrue();
+
+        // Together mode: everyone's view changes; guests have no control for it.
+        member.click(".controls .together");
+        visitors[1].waitForSelector(".meeting.together");
+        assertThat(visitors[1].locator(".controls .together").count()).isZero();
+
+        // Breakout rooms are for members by the default guest matrix: assigning a guest is refused with a sentence.
+        member.click(".controls .breakout");
+        member.click(".breakout-panel .create-rooms");
+        member.selectOption(".breakout-panel label:has-text('" + names[1] + "') select", new com.microsoft.playwright.options.SelectOption().setLabel("Room 1"));
+        member.waitForSelector(".meeting .notice:not([hidden])");
+        assertThat(member.textContent(".meeting .notice")).contains("reserves breakout rooms for members");
+
+        member.click(".controls .end");
+        visitors[1].waitForSelector("#ended:not([hidden])");
+    }
+
+    /** A member's browser on Porta's web app, signed in (authorization code + PKCE on Porta's sign-in page). */
+    private static Page signedInMember(String label) {
+        Page member = browsers.open(Participant.RED, label);
+        member.navigate(porta.baseUrl() + "app/");
+        member.click("#signin");
+        member.fill("#username", demo.at("/members/0/userPrincipalName").asText());
+        member.fill("#password", demo.at("/members/0/password").asText());
+        member.click("button[type=submit]");
+        member.waitForSelector("#home-view:not([hidden])");
+        return member;
+    }
+
+    /** Schedules in the app a meeting where guests wait in the lobby and everyone may present; returns its join link. */
+    private static String schedule(Page member, String subject) {
+        member.fill("#schedule-form [name=subject]", subject);
+        member.selectOption("#schedule-form [name=lobby]", "organization");
+        member.selectOption("#schedule-form [name=presenters]", "everyone");
+        member.click("#schedule");
+        member.waitForSelector(".meeting-card:has-text('" + subject + "')");
+        return member.inputValue(".meeting-card:has-text('" + subject + "') .join-link");
+    }
+
+    private static Path screenshot(String name) throws java.io.IOException {
+        Files.createDirectories(SCREENSHOTS);
+        return SCREENSHOTS.resolve(name);
     }
 
     private static OnlineMeeting scheduleWithGraph(String subject) {
