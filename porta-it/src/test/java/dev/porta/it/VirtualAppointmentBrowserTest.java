@@ -135,6 +135,17 @@ class VirtualAppointmentBrowserTest {
         seesAndHears(member, GUEST, Participant.BLUE);
         seesAndHears(guest, organizerName, Participant.RED);
 
+        // The guest's tone makes it the active speaker on the member's grid; nothing went wrong on either page.
+        member.waitForSelector(".tile.active-speaker[data-label='" + GUEST + "'], .tile.speaking[data-label='" + GUEST + "']");
+        assertThat(member.isHidden(".meeting .notice")).as(member.textContent(".meeting .notice")).isTrue();
+        assertThat(guest.isHidden(".meeting .notice")).as(guest.textContent(".meeting .notice")).isTrue();
+
+        // Device selection lists the camera and the microphone.
+        member.click(".controls .toggle-devices");
+        member.waitForSelector(".devices-panel label:has-text('Camera') select");
+        assertThat(member.locator(".devices-panel label:has-text('Microphone') select option").count()).isPositive();
+        member.click(".controls .toggle-devices");
+
         // The member sees the guest marked as a guest in the roster.
         assertThat(member.textContent(".people li.guest .name")).isEqualTo(GUEST + " (Guest)");
         assertThat(guest.textContent(".people li.member .name")).isEqualTo(organizerName);
@@ -175,7 +186,13 @@ class VirtualAppointmentBrowserTest {
         member.screenshot(new Page.ScreenshotOptions().setPath(screenshot("member-in-meeting.png")));
         guest.setViewportSize(390, 844); // a phone
         Thread.sleep(500);
+        assertThat(((Number) guest.evaluate("() => document.documentElement.scrollWidth")).intValue()).as("no sideways scrolling on a phone")
+                .isLessThanOrEqualTo(390);
         guest.screenshot(new Page.ScreenshotOptions().setPath(screenshot("guest-in-meeting-phone.png")).setFullPage(true));
+
+        // The guest stops sharing; the screen share view goes away.
+        guest.click(".controls .share");
+        member.waitForSelector(".stage", new Page.WaitForSelectorOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
 
         // The organizer ends the meeting for everyone; the guest's page says why.
         member.click(".controls .end");
@@ -253,7 +270,11 @@ class VirtualAppointmentBrowserTest {
     void theOrganizerDeniesOneGuestFromTheLobbyPanelAndAdmitsTheOthersWithAdmitAll() throws Exception {
         Page member = signedInMember("lobby organizer");
         String joinLink = schedule(member, "Busy lobby");
-        member.click(".meeting-card .join");
+        // The organizer joins with the meeting ID and passcode shown on the meeting's card.
+        String ids = member.textContent(".meeting-card .ids");
+        member.fill("#join-form [name=target]", ids.replaceAll("Meeting ID (\\d+) .*", "$1"));
+        member.fill("#join-form [name=passcode]", ids.replaceAll(".*Passcode (\\S+)$", "$1"));
+        member.click("#join-form button");
         member.waitForSelector(".meeting[data-state=Connected]");
 
         // Three visitors in one browser (separate contexts: separate sessions), each with an invitation.
