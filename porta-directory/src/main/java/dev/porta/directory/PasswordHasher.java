@@ -27,6 +27,10 @@ public final class PasswordHasher {
     private final int iterations;
     private final SecureRandom random = new SecureRandom();
     private final String dummyHash;
+    // Each hash takes memoryKib of memory; bounding how many run at once bounds the memory a flood of
+    // sign-in or token requests (on virtual threads) can claim.
+    private final java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(
+            Math.max(2, Runtime.getRuntime().availableProcessors() * 2), true);
 
     /** @param memoryKib memory cost in KiB (OWASP: 19456), @param iterations time cost (OWASP: 2) */
     public PasswordHasher(int memoryKib, int iterations) {
@@ -65,7 +69,16 @@ public final class PasswordHasher {
         verify(secret == null ? "" : secret, dummyHash);
     }
 
-    private static byte[] derive(String secret, byte[] salt, int memoryKib, int iterations, int parallelism) {
+    private byte[] derive(String secret, byte[] salt, int memoryKib, int iterations, int parallelism) {
+        running.acquireUninterruptibly();
+        try {
+            return argon2(secret, salt, memoryKib, iterations, parallelism);
+        } finally {
+            running.release();
+        }
+    }
+
+    private static byte[] argon2(String secret, byte[] salt, int memoryKib, int iterations, int parallelism) {
         Argon2BytesGenerator gen = new Argon2BytesGenerator();
         gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)

@@ -67,6 +67,11 @@ class GraphMeetingsSdkTest {
     }
 
     static OnlineMeeting newMeeting(String subject) {
+        return newMeetingFor(attendeeId, subject);
+    }
+
+    /** A fresh body each time: the SDK's backing store sends only changes, so a re-posted instance would be empty. */
+    static OnlineMeeting newMeetingFor(String attendeeId, String subject) {
         OnlineMeeting m = new OnlineMeeting();
         m.setSubject(subject);
         m.setStartDateTime(OffsetDateTime.parse("2030-01-15T09:00:00Z"));

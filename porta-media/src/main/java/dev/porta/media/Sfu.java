@@ -20,118 +20,169 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Porta's selective forwarding unit: one UDP port, one media thread, any number of rooms. This is the
+ * Porta's selective forwarding unit: {@code media.loops} media threads (one by default), each owning
+ * one UDP port and the rooms hashed to it, so a room's media never crosses threads. This is the
  * {@link MediaHost} the calling service drives.
  *
  * <p>Packet path: UDP → demux by first byte (RFC 7983) → STUN to the ICE-lite responder, everything
  * else by source address to its {@link PeerTransport} → DTLS to the handshake, SRTP/SRTCP unprotected →
- * the publishing participant's up-track → each subscriber's down-track (rewrite, cache, protect) → UDP.
+ * the publishing participant's up-track → each subscriber's down-track (rewrite, protect) → UDP.
  */
 public final class Sfu implements MediaHost, AutoCloseable {
-    private final MediaContext ctx;
-    private final MediaLoop loop;
-    private final Map<MediaRoomId, Room> rooms = new HashMap<>();
-    private final Map<String, Participant> sessions = new HashMap<>();
-    private volatile int sessionCount;
+    private final List<Shard> shards = new ArrayList<>();
+    private final AtomicInteger sessionCount = new AtomicInteger();
 
-    public Sfu(MediaConfig config, Clock clock) {
-        try {
-            this.loop = new MediaLoop(new InetSocketAddress(config.bindAddress(), config.port()), clock::millis, 20);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind media UDP port " + config.port(), e);
+    /** One media thread, its port, and the rooms that live on it; fields touched only on its thread. */
+    private final class Shard {
+        final MediaLoop loop;
+        final MediaContext ctx;
+        final Map<MediaRoomId, Room> rooms = new HashMap<>();
+        final Map<String, Participant> sessions = new HashMap<>();
+
+        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port) {
+            try {
+                this.loop = new MediaLoop(new InetSocketAddress(config.bindAddress(), port), clock::millis, 20);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot bind media UDP port " + port, e);
+            }
+            this.ctx = new MediaContext(loop, config, certificate, clock::millis, loop.localAddress().getPort());
+            ctx.closedHook = this::forget;
+            loop.start(this::packet, this::tick);
         }
-        this.ctx = new MediaContext(loop, config, DtlsCertificate.generate(clock.instant()), clock::millis,
-                loop.localAddress().getPort());
-        ctx.closedHook = this::forget;
-        loop.start(this::packet, this::tick);
+
+        private void forget(Participant p) {
+            if (sessions.remove(key(p.room().id(), p.id())) != null) {
+                sessionCount.decrementAndGet();
+            }
+            if (p.room().isEmpty()) {
+                rooms.remove(p.room().id());
+            }
+        }
+
+        private void packet(byte[] b, int off, int len, InetSocketAddress from) {
+            ctx.packetsIn++;
+            ctx.bytesIn += len;
+            int first = b[off] & 0xFF;
+            if (first <= 3) {
+                ctx.ice.handle(b, off, len, from, loop::send);
+                return;
+            }
+            PeerTransport t = ctx.byAddress.get(from);
+            if (t == null) {
+                ctx.drop("unknown-address");
+                return;
+            }
+            t.receiveFromLoop(b, off, len, ctx.millis.getAsLong());
+        }
+
+        private void tick() {
+            long now = ctx.millis.getAsLong();
+            for (Room r : rooms.values()) {
+                r.tickFromLoop(now);
+            }
+        }
     }
 
-    /** The UDP port actually bound (differs from the config when it asked for 0). */
+    public Sfu(MediaConfig config, Clock clock) {
+        DtlsCertificate certificate = DtlsCertificate.generate(clock.instant());
+        try {
+            for (int i = 0; i < config.loops(); i++) {
+                shards.add(new Shard(config, clock, certificate, config.port() == 0 ? 0 : config.port() + i));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static String key(MediaRoomId room, MediaParticipantId participant) {
+        return room.value() + "\u0000" + participant.value();
+    }
+
+    /** A room always lives on the same media thread, chosen by its id. */
+    private Shard shardOf(MediaRoomId room) {
+        return shards.get(Math.floorMod(room.value().hashCode(), shards.size()));
+    }
+
+    /** The UDP port of the first media thread (the only one unless {@code media.loops} > 1). */
     public int port() {
-        return ctx.port;
+        return shards.get(0).ctx.port;
     }
 
     @Override
     public MediaSession open(MediaRoomId room, MediaParticipantId participant, MediaListener listener) {
-        return loop.call(() -> {
-            String key = room.value() + "\u0000" + participant.value();
-            Participant old = sessions.get(key);
+        Shard s = shardOf(room);
+        return s.loop.call(() -> {
+            String key = key(room, participant);
+            Participant old = s.sessions.get(key);
             if (old != null) {
                 old.close(); // a rejoin replaces the previous session
             }
-            Room r = rooms.computeIfAbsent(room, Room::new);
-            Participant p = Participant.open(ctx, r, participant, listener);
-            sessions.put(key, p);
-            sessionCount = sessions.size();
+            Room r = s.rooms.computeIfAbsent(room, Room::new);
+            Participant p = Participant.open(s.ctx, r, participant, listener);
+            s.sessions.put(key, p);
+            sessionCount.incrementAndGet();
             return p;
         });
     }
 
     @Override
     public int sessionCount() {
-        return sessionCount;
+        return sessionCount.get();
     }
 
-    /** A snapshot of all counters, taken on the media thread. */
+    /** A snapshot of all counters, each shard's taken on its own media thread. */
     public MediaStats stats() {
-        return loop.call(() -> {
-            List<MediaStats.Participant> ps = new ArrayList<>();
-            for (Participant p : sessions.values()) {
-                ps.add(p.statsSnapshot());
-            }
-            Map<String, Long> drops = new HashMap<>(ctx.drops);
-            drops.put("stun-malformed", ctx.ice.malformed());
-            drops.put("stun-unauthorized", ctx.ice.unauthorized());
-            drops.put("send-errors", loop.sendErrors());
-            return new MediaStats(sessions.size(), ctx.packetsIn, ctx.bytesIn, ctx.packetsOut, ctx.bytesOut,
-                    Map.copyOf(drops), List.copyOf(ps));
-        });
-    }
-
-    private void forget(Participant p) {
-        sessions.remove(p.room().id().value() + "\u0000" + p.id().value());
-        sessionCount = sessions.size();
-        if (p.room().isEmpty()) {
-            rooms.remove(p.room().id());
+        int sessions = 0;
+        long pin = 0;
+        long bin = 0;
+        long pout = 0;
+        long bout = 0;
+        Map<String, Long> drops = new HashMap<>();
+        List<MediaStats.Participant> ps = new ArrayList<>();
+        for (Shard s : shards) {
+            MediaStats one = s.loop.call(() -> {
+                List<MediaStats.Participant> list = new ArrayList<>();
+                for (Participant p : s.sessions.values()) {
+                    list.add(p.statsSnapshot());
+                }
+                Map<String, Long> d = new HashMap<>(s.ctx.drops);
+                d.put("stun-malformed", s.ctx.ice.malformed());
+                d.put("stun-unauthorized", s.ctx.ice.unauthorized());
+                d.put("send-errors", s.loop.sendErrors());
+                d.put("handler-failures", s.loop.handlerFailures());
+                return new MediaStats(s.sessions.size(), s.ctx.packetsIn, s.ctx.bytesIn, s.ctx.packetsOut,
+                        s.ctx.bytesOut, d, list);
+            });
+            sessions += one.sessions();
+            pin += one.packetsIn();
+            bin += one.bytesIn();
+            pout += one.packetsOut();
+            bout += one.bytesOut();
+            one.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+            ps.addAll(one.participants());
         }
-    }
-
-    private void packet(byte[] b, int off, int len, InetSocketAddress from) {
-        ctx.packetsIn++;
-        ctx.bytesIn += len;
-        int first = b[off] & 0xFF;
-        if (first <= 3) {
-            ctx.ice.handle(b, off, len, from, loop::send);
-            return;
-        }
-        PeerTransport t = ctx.byAddress.get(from);
-        if (t == null) {
-            ctx.drop("unknown-address");
-            return;
-        }
-        t.receiveFromLoop(b, off, len, ctx.millis.getAsLong());
-    }
-
-    private void tick() {
-        long now = ctx.millis.getAsLong();
-        for (Room r : rooms.values()) {
-            r.tickFromLoop(now);
-        }
+        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps));
     }
 
     @Override
     public void close() {
-        try {
-            loop.call(() -> {
-                for (Participant p : List.copyOf(sessions.values())) {
-                    p.close();
-                }
-                return null;
-            });
-        } finally {
-            loop.close();
+        for (Shard s : shards) {
+            try {
+                s.loop.call(() -> {
+                    for (Participant p : List.copyOf(s.sessions.values())) {
+                        p.close();
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // closing anyway
+            } finally {
+                s.loop.close();
+            }
         }
     }
 }

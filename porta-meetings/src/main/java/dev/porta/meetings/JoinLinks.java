@@ -65,14 +65,27 @@ public final class JoinLinks {
         return text != null && THREAD_ID.matcher(text).matches();
     }
 
-    /** True when {@code candidate} is this meeting's link, as-is or percent-decoded once more. */
+    /**
+     * True when {@code candidate} is this meeting's link, as-is or percent-decoded once more. Only the
+     * part from {@code /l/meetup-join/} on is compared: links handed out before a host or port change
+     * stay valid, and the tenant and organizer inside must still match.
+     */
     public boolean matches(OnlineMeeting m, String candidate) {
-        String url = joinWebUrl(m);
-        String decodedUrl = decode(url);
-        String decodedCandidate = decode(candidate);
+        String url = pathAndQuery(joinWebUrl(m));
+        String decodedUrl = pathAndQuery(decode(url));
+        String given = pathAndQuery(candidate);
+        String decodedGiven = pathAndQuery(decode(candidate));
         // Hex digits of percent-escapes may come in either case; the thread id was already matched exactly.
-        return url.equalsIgnoreCase(candidate) || url.equalsIgnoreCase(decodedCandidate)
-                || decodedUrl.equalsIgnoreCase(candidate) || decodedUrl.equalsIgnoreCase(decodedCandidate);
+        return url.equalsIgnoreCase(given) || url.equalsIgnoreCase(decodedGiven)
+                || decodedUrl.equalsIgnoreCase(given) || decodedUrl.equalsIgnoreCase(decodedGiven);
+    }
+
+    private static String pathAndQuery(String url) {
+        if (url == null) {
+            return "";
+        }
+        int at = url.indexOf("/l/meetup-join/");
+        return at < 0 ? "" : url.substring(at);
     }
 
     private static String decode(String s) {

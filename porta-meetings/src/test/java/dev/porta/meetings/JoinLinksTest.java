@@ -24,6 +24,8 @@ class JoinLinksTest {
         assertThat(links.matches(m, url)).isTrue();
         assertThat(links.matches(m, once)).isTrue();
         assertThat(links.matches(m, url.replace(m.organizerId().value(), "44444444-4444-4444-8444-444444444444"))).isFalse();
+        assertThat(links.matches(m, url.replace("porta.example:8443", "porta.example:9443"))).as("a link from before a port change").isTrue();
+        assertThat(links.matches(m, "https://porta.example/other")).isFalse();
         assertThat(JoinLinks.threadIdOf("https://porta.example/l/meetup-join/nonsense")).isEmpty();
     }
 }

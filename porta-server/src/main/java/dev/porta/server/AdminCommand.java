@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.porta.common.Config;
 import dev.porta.common.Database;
 import dev.porta.common.DatabaseConfig;
+import dev.porta.directory.DirectoryException;
+import dev.porta.directory.admin.AdminCli;
 import dev.porta.identity.AccessTokenIssuer;
 import dev.porta.identity.CommunicationResource;
 import dev.porta.identity.IdentityService;
@@ -49,6 +51,18 @@ final class AdminCommand {
         }
         try (db) {
             Clock clock = Clock.systemUTC();
+            String sub = words.getFirst();
+            if (sub.equals("directory-help")) {
+                out.println(AdminCli.USAGE);
+                return 0;
+            }
+            if (AdminCli.COMMANDS.contains(sub)) {
+                try {
+                    return new AdminCli(MeetingsWiring.directory(config, db, clock), out).run(sub, options);
+                } catch (DirectoryException e) {
+                    throw new Main.UsageException(e.getMessage());
+                }
+            }
             var store = new JdbcIdentityStore(db, clock);
             var identities = new IdentityService(store, new AccessTokenIssuer(new SigningKeys(store, clock)), clock);
             CommunicationResource resource = resource(identities);

@@ -38,7 +38,7 @@ final class CallingWiring implements AutoCloseable {
 
     CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics) {
-        this.sfu = new Sfu(mediaConfig(config), clock);
+        this.sfu = new Sfu(MediaConfig.from(config), clock);
         CallingConfig cc = CallingConfig.from(config);
         var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyMember(token)
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
@@ -74,14 +74,6 @@ final class CallingWiring implements AutoCloseable {
         calling.close();
         scheduler.shutdownNow();
         sfu.close();
-    }
-
-    static MediaConfig mediaConfig(Config c) {
-        return new MediaConfig(c.string("media.bind-address"), c.integer("media.port", 0, 65535),
-                c.string("media.advertised-address"), c.integer("media.last-n", 0, 1000), c.duration("media.consent-timeout"),
-                c.duration("media.connect-timeout"), c.integer("media.start-bitrate", 10_000, 100_000_000),
-                c.integer("media.max-bitrate", 10_000, 1_000_000_000), c.duration("media.keyframe-interval"),
-                c.integer("media.nack-cache-size", 16, 65_536));
     }
 
     private void bindMetrics(MeterRegistry r) {

@@ -29,6 +29,10 @@ public final class Main {
                                     Replace one access key (clients using the other keep working).
               admin connection-string
                                     Print the connection string for the Identity API.
+              admin tenants | members | apps | secret-add | access-policy-set | meeting-policy-set ...
+                                    Manage the directory: tenants, members, app registrations and
+                                    secrets, application access policies, meeting policy (guest
+                                    capabilities). 'porta admin directory-help' lists every subcommand.
               help                  This text.
 
             Options:
@@ -109,26 +113,27 @@ public final class Main {
             Map<String, String> options = new HashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--json")) {
-                    options.put("json", "true");
-                } else if (a.startsWith("--") && !a.equals("--help")) {
+                if (a.startsWith("--") && !a.equals("--help")) {
                     String name = a.substring(2);
                     String value;
                     int eq = name.indexOf('=');
                     if (eq >= 0) {
                         value = name.substring(eq + 1);
                         name = name.substring(0, eq);
-                    } else if (i + 1 < args.length) {
+                    } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
                         value = args[++i];
                     } else {
-                        throw new UsageException("option --" + name + " needs a value");
-                    }
-                    if (!List.of("config", "data-dir", "port", "tenant").contains(name)) {
-                        throw new UsageException("unknown option --" + name + " (see porta help)");
+                        value = "true"; // a flag such as --json or --global
                     }
                     options.put(name, value);
                 } else {
                     words.add(a);
+                }
+            }
+            boolean admin = !words.isEmpty() && words.getFirst().equals("admin");
+            for (String name : options.keySet()) {
+                if (!admin && !List.of("config", "data-dir", "port", "json").contains(name)) {
+                    throw new UsageException("unknown option --" + name + " (see porta help)");
                 }
             }
             String command = words.isEmpty() ? "help" : words.removeFirst();

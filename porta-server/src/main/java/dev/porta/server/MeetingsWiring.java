@@ -41,7 +41,7 @@ public final class MeetingsWiring {
     MeetingsWiring(Config config, Database database, Clock clock, Supplier<String> baseUrl) {
         DirectoryConfig dc = DirectoryConfig.from(config);
         var store = new JdbcDirectoryStore(database);
-        this.directory = new Directory(store, new PasswordHasher(dc.argon2MemoryKib(), dc.argon2Iterations()), dc, clock);
+        this.directory = directory(dc, store, clock);
         var keys = new IssuerKeys(store, clock);
         var audiences = new Audiences(baseUrl);
         var issuer = new TokenIssuer(keys, baseUrl, dc.accessTokenLifetime(), clock);
@@ -56,6 +56,15 @@ public final class MeetingsWiring {
                 new RateLimiter(config.integer("meetings.passcode-failure-burst", 1, 1_000_000),
                         config.duration("meetings.passcode-failure-window"), 100_000, clock), clock);
         this.adminRoutes = new AdminRoutes(directory, dc.adminKey(), new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000, clock));
+    }
+
+    private static Directory directory(DirectoryConfig dc, JdbcDirectoryStore store, Clock clock) {
+        return new Directory(store, new PasswordHasher(dc.argon2MemoryKib(), dc.argon2Iterations()), dc, clock);
+    }
+
+    /** The directory alone, for {@code porta admin} working straight on the database. */
+    static Directory directory(Config config, Database database, Clock clock) {
+        return directory(DirectoryConfig.from(config), new JdbcDirectoryStore(database), clock);
     }
 
     void register(JavalinDefaultRoutingApi routes) {

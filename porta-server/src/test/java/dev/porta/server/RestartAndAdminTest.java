@@ -62,6 +62,23 @@ class RestartAndAdminTest {
     }
 
     @Test
+    void adminManagesTheDirectoryAndTheMeetingPolicyAsJson(@TempDir Path dir) throws Exception {
+        try (PortaServer server = start(dir)) {
+            DemoTenant.seed(server);
+        }
+        String tenant = DemoTenant.TENANT_ID;
+
+        JsonNode added = adminJson(dir, "admin", "member-add", "--tenant", tenant, "--upn", "kim@demo.example", "--name", "Kim",
+                "--password", "correct horse battery", "--json");
+        JsonNode members = adminJson(dir, "admin", "members", "--tenant", tenant, "--json");
+        adminJson(dir, "admin", "meeting-policy-set", "--tenant", tenant, "--allow-anonymous-join", "false", "--json");
+        JsonNode policy = adminJson(dir, "admin", "meeting-policy", "--tenant", tenant, "--json");
+
+        assertThat(members.toString()).contains("kim@demo.example").contains(added.path("id").asText());
+        assertThat(policy.toString()).contains("\"allowAnonymousJoin\":false");
+    }
+
+    @Test
     void badCommandsAndBadConfigExitWithCodeTwoAndAMessageNamingTheProblem(@TempDir Path dir) {
         var err = new ByteArrayOutputStream();
         var out = new ByteArrayOutputStream();

@@ -48,7 +48,8 @@ public final class RunningPorta implements AutoCloseable {
             Config config = Config.load("porta.conf", null, Map.of()).with(keys);
             PortaServer server = PortaServer.start(config, clock);
             DemoTenant.seed(server);
-            JsonNode demo = new ObjectMapper().readTree(dataDir.resolve("demo.json").toFile());
+            // data.dir may be overridden (restart tests reuse one); demo.json is where the server wrote it.
+            JsonNode demo = new ObjectMapper().readTree(server.dataDir().resolve("demo.json").toFile());
             return new RunningPorta(server, demo, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -112,13 +112,15 @@ public final class TokenRoutes {
         if (audience == null) {
             return;
         }
-        if (throttled(ctx, "client:" + creds.clientId() + "@" + ctx.ip(), "ip:" + ctx.ip())) {
+        // Keys hold only a parsed id, so a flood of made-up client ids cannot grow the limiter's keys.
+        String clientKey = "client:" + ClientId.parse(creds.clientId()).map(ClientId::value).orElse("invalid") + "@" + ctx.ip();
+        if (throttled(ctx, clientKey, "ip:" + ctx.ip())) {
             return;
         }
         Optional<AppRegistration> app = ClientId.parse(creds.clientId())
                 .flatMap(id -> directory.authenticateClient(tenant, id, creds.secret()));
         if (app.isEmpty()) {
-            failures.tryAcquire("client:" + creds.clientId() + "@" + ctx.ip());
+            failures.tryAcquire(clientKey);
             failures.tryAcquire("ip:" + ctx.ip());
             if (creds.basic()) {
                 ctx.header("WWW-Authenticate", "Basic realm=\"porta\"");
@@ -274,7 +276,7 @@ public final class TokenRoutes {
         }
         String user = Optional.ofNullable(ctx.formParam("username")).orElse("");
         String ipKey = "signin-ip:" + ctx.ip();
-        String userKey = "signin:" + req.tenant().id() + ":" + user.toLowerCase(java.util.Locale.ROOT);
+        String userKey = "signin:" + req.tenant().id() + ":" + clip(user.toLowerCase(java.util.Locale.ROOT));
         if (!failures.retryAfter(ipKey).isZero() || !failures.retryAfter(userKey).isZero()) {
             html(ctx, 429, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
                     "Too many failed sign-ins. Wait a minute and try again."));

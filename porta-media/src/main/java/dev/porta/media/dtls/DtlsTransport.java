@@ -43,6 +43,7 @@ public final class DtlsTransport {
         void send(byte[] b, int off, int len) throws IOException;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DtlsTransport.class);
     private static final int MTU = 1200;
     private static final int QUEUE = 64;
 
@@ -53,6 +54,7 @@ public final class DtlsTransport {
     private volatile String expectedFingerprint;
     private volatile boolean closed;
     private volatile int dropped;
+    private volatile int handshakeTimeoutMillis = 15_000;
 
     public DtlsTransport(DtlsCertificate certificate, Sender sender) {
         this.certificate = certificate;
@@ -84,11 +86,12 @@ public final class DtlsTransport {
      * Runs the handshake on a new virtual thread; exactly one of the callbacks is called, from that thread.
      */
     public void start(Consumer<SrtpKeyMaterial> onKeys, Consumer<String> onFailure, int timeoutMillis) {
+        handshakeTimeoutMillis = timeoutMillis;
         Thread.ofVirtual().name("dtls-handshake").start(() -> {
             Server server = new Server();
             try {
                 DTLSServerProtocol protocol = new DTLSServerProtocol();
-                var transport = protocol.accept(server, new QueueTransport(timeoutMillis));
+                var transport = protocol.accept(server, new QueueTransport());
                 onKeys.accept(server.keys);
                 // keep reading so a close_notify or a retransmitted final flight is handled
                 byte[] buf = new byte[MTU + 100];
@@ -99,7 +102,7 @@ public final class DtlsTransport {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                if (Boolean.getBoolean("porta.media.debug")) { e.printStackTrace(); }
+                LOG.debug("DTLS handshake ended", e);
                 if (server.keys == null) {
                     onFailure.accept(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
@@ -109,12 +112,6 @@ public final class DtlsTransport {
 
     /** Bridges BC's blocking receive to the queue the media thread fills. */
     private final class QueueTransport implements DatagramTransport {
-        private final long deadlineNanos;
-
-        QueueTransport(int timeoutMillis) {
-            this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        }
-
         @Override
         public int getReceiveLimit() {
             return MTU + 100;
@@ -155,10 +152,6 @@ public final class DtlsTransport {
         public void close() {
             closed = true;
         }
-
-        boolean expired() {
-            return System.nanoTime() > deadlineNanos;
-        }
     }
 
     /** Bouncy Castle's server callbacks: DTLS 1.2 only, ECDSA credentials, use_srtp, client certificate check. */
@@ -189,7 +182,7 @@ public final class DtlsTransport {
 
         @Override
         public int getHandshakeTimeoutMillis() {
-            return 15_000;
+            return handshakeTimeoutMillis;
         }
 
         @Override

@@ -61,6 +61,13 @@ public final class BandwidthEstimator {
         update(nowMillis);
     }
 
+    /** A receiver's own estimate (REMB): the send-side estimate never exceeds it. */
+    public void remb(long bps) {
+        if (bps > 0) {
+            estimate = Math.max(minBps, Math.min(estimate, bps));
+        }
+    }
+
     /** Folds the feedback gathered since the last update into the estimate (at most every 200 ms). */
     public void update(long nowMillis) {
         if (nowMillis - lastUpdateMillis < 200 || reported < 10) {

@@ -23,8 +23,9 @@ final class DownTrack {
     final String mid;
     final long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
     final long rtxSsrc = RANDOM.nextInt() & 0xFFFFFFFFL;
-    private final RetransmissionCache cache;
     private final RtpPacket cached = new RtpPacket();
+    /** First outgoing sequence number of the current layer: NACKs before it cannot be mapped back. */
+    private int epochStartSeq;
     /** Still in the subscribe SDP (false once retired: the m-section is then inactive). */
     boolean active = true;
     /** The subscriber answered an offer that contains this track. */
@@ -44,16 +45,16 @@ final class DownTrack {
     long nacks;
     long retransmissions;
 
-    DownTrack(Participant subscriber, UpTrack up, String mid, int cacheSize) {
+    DownTrack(Participant subscriber, UpTrack up, String mid) {
         this.subscriber = subscriber;
         this.up = up;
         this.mid = mid;
-        this.cache = new RetransmissionCache(up.audio ? 64 : cacheSize, 1300);
         this.forwarding = up.audio;
     }
 
     DownTrackSpec spec() {
-        return new DownTrackSpec(mid, up.audio, ssrc, rtxSsrc, up.owner.id.value(), up.source.wireName(), active);
+        return new DownTrackSpec(mid, up.audio, ssrc, rtxSsrc, up.owner.id.value(), up.source.wireName(), active,
+                up.media.isH264(), up.media.isH264() ? up.media.fmtp() : null);
     }
 
     /** Sets the layer to converge to (null pauses); asks for a keyframe when a switch is needed. */
@@ -77,7 +78,7 @@ final class DownTrack {
                 if (from != target) {
                     return;
                 }
-                if (!Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+                if (!up.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
                     from.requestKeyframe(nowMillis);
                     return;
                 }
@@ -93,7 +94,8 @@ final class DownTrack {
         byte[] b = subscriber.ctx.scratch;
         int tccSeq = t.nextTccSeq;
         t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
-        int pt = up.audio ? SubscribeOfferWriter.OPUS_PT : SubscribeOfferWriter.VP8_PT;
+        int pt = up.audio ? SubscribeOfferWriter.OPUS_PT
+                : up.media.isH264() ? SubscribeOfferWriter.H264_PT : SubscribeOfferWriter.VP8_PT;
         int h = RtpHeaderWriter.write(b, 0, p.marker(), pt, outSeq, outTs, ssrc, Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
         int payload = p.payloadLength();
         if (h + payload + 16 > b.length) {
@@ -102,7 +104,6 @@ final class DownTrack {
         }
         System.arraycopy(p.buffer(), p.payloadOffset(), b, h, payload);
         int len = h + payload;
-        cache.put(outSeq, b, 0, len, nowMillis);
         t.bwe.sent(tccSeq, len);
         packets++;
         bytes += len;
@@ -117,39 +118,39 @@ final class DownTrack {
         tsOffset = (lastOutTs + step - p.timestamp()) & 0xFFFFFFFFL;
         current = from;
         started = true;
+        epochStartSeq = nextSeq;
     }
 
-    /** Answers a NACK for {@code seq} with an RTX packet (video) or a plain resend (audio). */
+    /** Answers a NACK for outgoing {@code seq} with an RTX packet built from the publisher stream's cache. */
     void retransmit(int seq, long nowMillis) {
         nacks++;
-        int slot = cache.find(seq);
-        if (slot < 0 || nowMillis - cache.sentAt(slot) > 1000) {
+        UpStream from = current;
+        if (from == null || from.cache == null || up.audio
+                || (seq != epochStartSeq && !Bytes.seqNewer(seq, epochStartSeq)) || Bytes.seqNewer(seq, lastOutSeq)) {
             return;
         }
-        byte[] src = cache.bytes(slot);
-        int srcLen = cache.length(slot);
+        int inSeq = (seq - seqOffset) & 0xFFFF;
+        int slot = from.cache.find(inSeq);
+        if (slot < 0 || nowMillis - from.cache.sentAt(slot) > 1000) {
+            return;
+        }
+        byte[] src = from.cache.bytes(slot);
+        int srcLen = from.cache.length(slot);
         if (!cached.wrap(src, 0, srcLen)) {
             return;
         }
+        long ts = (cached.timestamp() + tsOffset) & 0xFFFFFFFFL;
         PeerTransport t = subscriber.subscribe;
         byte[] b = subscriber.ctx.scratch;
         int tccSeq = t.nextTccSeq;
         t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
-        int h;
-        int len;
-        if (up.audio) {
-            h = RtpHeaderWriter.write(b, 0, cached.marker(), cached.payloadType(), seq, cached.timestamp(), ssrc,
-                    Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
-            System.arraycopy(src, cached.payloadOffset(), b, h, cached.payloadLength());
-            len = h + cached.payloadLength();
-        } else {
-            rtxSeq = (rtxSeq + 1) & 0xFFFF;
-            h = RtpHeaderWriter.write(b, 0, cached.marker(), SubscribeOfferWriter.RTX_PT, rtxSeq, cached.timestamp(),
-                    rtxSsrc, Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
-            Bytes.put16(b, h, seq);
-            System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());
-            len = h + 2 + cached.payloadLength();
-        }
+        rtxSeq = (rtxSeq + 1) & 0xFFFF;
+        int rtxPt = up.media.isH264() ? SubscribeOfferWriter.H264_RTX_PT : SubscribeOfferWriter.RTX_PT;
+        int h = RtpHeaderWriter.write(b, 0, cached.marker(), rtxPt, rtxSeq, ts, rtxSsrc,
+                Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
+        Bytes.put16(b, h, seq);
+        System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());
+        int len = h + 2 + cached.payloadLength();
         t.bwe.sent(tccSeq, len);
         retransmissions++;
         t.sendRtp(b, 0, len, h);

@@ -41,9 +41,10 @@ public final class Participant implements MediaSession {
     final PeerTransport publish;
     final PeerTransport subscribe;
     final Map<String, UpTrack> upTracks = new LinkedHashMap<>();
-    private final List<UpTrack> upList = new ArrayList<>();
+    final List<UpTrack> upList = new ArrayList<>();
+    private final UpstreamReceiver upstream = new UpstreamReceiver(this);
     final List<DownTrack> downTracks = new ArrayList<>();
-    private final Set<TrackSource> disabled = EnumSet.noneOf(TrackSource.class);
+    final Set<TrackSource> disabled = EnumSet.noneOf(TrackSource.class);
     private final Map<String, Integer> maxHeights = new HashMap<>();
     private Set<MediaParticipantId> pinned = Set.of();
     private int lastN;
@@ -51,6 +52,8 @@ public final class Participant implements MediaSession {
     private int nextMid;
     private long offerVersion = 1;
     private boolean awaitingAnswer;
+    private long offerSentMillis;
+    static final long OFFER_RETRY_MILLIS = 10_000;
     /** The down-tracks in the outstanding subscribe offer, in m-section order. */
     private List<DownTrack> offered = List.of();
     private boolean offerDirty;
@@ -62,6 +65,7 @@ public final class Participant implements MediaSession {
     long packetsIn;
     long bytesIn;
     long unknownStreams;
+    private final int[] nackScratch = new int[NackGenerator.CAPACITY];
 
     Participant(MediaContext ctx, Room room, MediaParticipantId id, MediaListener listener) {
         this.ctx = ctx;
@@ -97,13 +101,23 @@ public final class Participant implements MediaSession {
 
     @Override
     public String answerPublishOffer(String sdpOffer, Map<String, TrackSource> sourcesByMid) throws SdpException {
-        PublishNegotiator.Result r = PublishNegotiator.answer(sdpOffer, sourcesByMid == null ? Map.of() : sourcesByMid,
-                local(publish));
-        ctx.loop.call(() -> {
+        Map<String, TrackSource> sources = sourcesByMid == null ? Map.of() : sourcesByMid;
+        // validate on the caller's thread, so a bad offer costs the media thread nothing
+        PublishNegotiator.Result probe = PublishNegotiator.answer(sdpOffer, sources, local(publish));
+        return ctx.loop.call(() -> {
+            PublishNegotiator.Result r = probe;
+            if (publish.remoteUfrag != null && !publish.remoteUfrag.equals(probe.remoteUfrag())) {
+                publish.restartIce();
+                try {
+                    r = PublishNegotiator.answer(sdpOffer, sources, local(publish));
+                } catch (SdpException e) {
+                    throw new IllegalStateException("offer validated once already", e);
+                }
+            }
+            publish.remoteUfrag = probe.remoteUfrag();
             applyPublish(r);
-            return null;
+            return r.answer();
         });
-        return r.answer();
     }
 
     @Override
@@ -137,6 +151,9 @@ public final class Participant implements MediaSession {
     public void setSourceEnabled(TrackSource source, boolean enabled) {
         ctx.loop.execute(() -> {
             if (enabled ? disabled.remove(source) : disabled.add(source)) {
+                if (!enabled && source == TrackSource.MICROPHONE) {
+                    room.speakers.silence(this);
+                }
                 if (enabled && source != TrackSource.MICROPHONE) {
                     for (UpTrack t : upList) {
                         if (t.source == source) {
@@ -223,7 +240,11 @@ public final class Participant implements MediaSession {
             }
             UpTrack t = new UpTrack(this, m);
             for (int i = 0; i < m.ssrcs().size(); i++) {
-                t.streams.add(new UpStream(t, m.ssrcs().get(i), null));
+                UpStream s = new UpStream(t, m.ssrcs().get(i), null);
+                if (i < m.rtxSsrcs().size()) {
+                    s.rtxSsrc = m.rtxSsrcs().get(i);
+                }
+                t.streams.add(s);
             }
             upTracks.put(m.mid(), t);
             upList.add(t);
@@ -253,7 +274,7 @@ public final class Participant implements MediaSession {
     }
 
     void addDownTrack(UpTrack t) {
-        DownTrack d = new DownTrack(this, t, Integer.toString(nextMid++), ctx.config.nackCacheSize());
+        DownTrack d = new DownTrack(this, t, Integer.toString(nextMid++));
         downTracks.add(d);
         t.downs.add(d);
     }
@@ -282,6 +303,7 @@ public final class Participant implements MediaSession {
         String offer = SubscribeOfferWriter.offer(offerVersion++, specs, local(subscribe));
         offered = List.copyOf(downTracks);
         awaitingAnswer = true;
+        offerSentMillis = ctx.millis.getAsLong();
         offerDirty = false;
         safe(() -> listener.subscribeOffer(offer));
     }
@@ -358,76 +380,7 @@ public final class Participant implements MediaSession {
     // ---- packets ----
 
     void onRtp(PeerTransport t, RtpPacket p, long nowMillis) {
-        if (t != publish) {
-            ctx.drop("rtp-on-subscribe");
-            return;
-        }
-        packetsIn++;
-        bytesIn += p.length();
-        UpStream s = findStream(p);
-        if (s == null) {
-            unknownStreams++;
-            ctx.drop("rtp-unknown-stream");
-            return;
-        }
-        UpTrack track = s.track;
-        if (track.media.tccExt() > 0) {
-            int seq = p.transportSequence(track.media.tccExt());
-            if (seq >= 0) {
-                publish.tcc.record(seq, nowMillis * 1000);
-            }
-        }
-        if (p.payloadType() != track.media.payloadType()) {
-            return; // RTX and padding from the publisher: the SFU does not NACK publishers (yet)
-        }
-        s.received(p, nowMillis);
-        if (disabled.contains(track.source)) {
-            return;
-        }
-        if (track.audio && track.media.audioLevelExt() > 0) {
-            int level = p.audioLevel(track.media.audioLevelExt());
-            if (level >= 0) {
-                room.speakers.level(this, level & 0x7F, nowMillis);
-            }
-        }
-        List<DownTrack> downs = track.downs;
-        for (int i = 0; i < downs.size(); i++) {
-            downs.get(i).forward(s, p, nowMillis);
-        }
-    }
-
-    /** Finds the stream by SSRC, learning new SSRCs from the mid and rid header extensions. */
-    private UpStream findStream(RtpPacket p) {
-        long ssrc = p.ssrc();
-        for (int i = 0; i < upList.size(); i++) {
-            UpStream s = upList.get(i).stream(ssrc);
-            if (s != null) {
-                return s;
-            }
-        }
-        for (UpTrack t : upList) {
-            if (t.media.midExt() <= 0) {
-                continue;
-            }
-            String mid = p.extensionString(t.media.midExt());
-            if (mid == null || !mid.equals(t.mid)) {
-                continue;
-            }
-            if (p.payloadType() != t.media.payloadType()) {
-                return null; // an RTX stream (repaired-rid): not forwarded
-            }
-            String rid = t.media.ridExt() > 0 ? p.extensionString(t.media.ridExt()) : null;
-            if (t.simulcast() && (rid == null || !t.media.rids().contains(rid))) {
-                return null;
-            }
-            if (t.streams.size() >= 3) {
-                return null;
-            }
-            UpStream s = new UpStream(t, ssrc, rid);
-            t.streams.add(s);
-            return s;
-        }
-        return null;
+        upstream.onRtp(t, p, nowMillis);
     }
 
     void onRtcp(PeerTransport t, RtcpCompound c, long nowMillis) {
@@ -459,6 +412,8 @@ public final class Participant implements MediaSession {
             } else if (type == RtcpCompound.RTPFB && fmt == RtcpCompound.FMT_TCC) {
                 TransportCcFeedback.read(c, i, subscribe.bwe::feedback);
                 subscribe.bwe.update(nowMillis);
+            } else if (type == RtcpCompound.PSFB && fmt == RtcpCompound.FMT_AFB) {
+                subscribe.bwe.remb(RtcpFeedback.rembBitrate(c, i));
             } else if (type == RtcpCompound.PSFB && (fmt == RtcpCompound.FMT_PLI || fmt == RtcpCompound.FMT_FIR)) {
                 long media = c.mediaSsrc(i);
                 if (fmt == RtcpCompound.FMT_FIR) {
@@ -508,6 +463,16 @@ public final class Participant implements MediaSession {
                 publish.sendRtcp(ctx.rtcpScratch, 0, n);
             }
         }
+        if (publish.out != null) {
+            for (int i = 0; i < upList.size(); i++) {
+                UpTrack u = upList.get(i);
+                if (!u.audio) {
+                    for (int k = 0; k < u.streams.size(); k++) {
+                        u.streams.get(k).sendNacks(nowMillis, nackScratch);
+                    }
+                }
+            }
+        }
         if (nowMillis - lastReportMillis >= 1000) {
             lastReportMillis = nowMillis;
             for (UpTrack u : upList) {
@@ -523,76 +488,17 @@ public final class Participant implements MediaSession {
         if (nowMillis - lastAllocationMillis >= 500) {
             allocate(nowMillis);
         }
+        if (awaitingAnswer && nowMillis - offerSentMillis > OFFER_RETRY_MILLIS) {
+            // the offer or its answer got lost on the way: offer the current state again
+            awaitingAnswer = false;
+            renegotiate();
+        }
     }
 
-    /**
-     * Chooses which video this participant receives and at which layer: screen shares first, then
-     * pinned and last-N cameras by speaker relevance, each at the best active layer within its max
-     * height that the bandwidth estimate still covers (the lowest layer when nothing fits).
-     */
+    /** Re-runs the layer allocation (see {@link LayerAllocator}). */
     void allocate(long nowMillis) {
         lastAllocationMillis = nowMillis;
-        Set<MediaParticipantId> lastNSet = new HashSet<>();
-        for (Participant p : room.byRelevance()) {
-            if (p != this && lastNSet.size() < lastN) {
-                lastNSet.add(p.id);
-            }
-        }
-        List<DownTrack> order = new ArrayList<>();
-        for (DownTrack d : downTracks) {
-            if (d.active && !d.up.audio && d.up.source == TrackSource.SCREEN) {
-                order.add(d);
-            }
-        }
-        for (DownTrack d : downTracks) {
-            if (d.active && !d.up.audio && d.up.source == TrackSource.CAMERA && pinned.contains(d.up.owner.id)) {
-                order.add(d);
-            }
-        }
-        for (Participant p : room.byRelevance()) {
-            for (DownTrack d : downTracks) {
-                if (d.active && d.up.owner == p && d.up.source == TrackSource.CAMERA && !order.contains(d)
-                        && lastNSet.contains(p.id)) {
-                    order.add(d);
-                }
-            }
-        }
-        long budget = subscribe.bwe.estimateBps();
-        for (DownTrack d : downTracks) {
-            if (!d.up.audio && !order.contains(d)) {
-                d.forwarding = false;
-                d.setTarget(null, nowMillis);
-            }
-        }
-        for (DownTrack d : order) {
-            int maxHeight = maxHeights.getOrDefault(d.up.owner.id.value() + "/" + d.up.source.wireName(), Integer.MAX_VALUE);
-            List<UpStream> layers = d.up.activeLayers(nowMillis);
-            if (maxHeight == 0) {
-                d.forwarding = false;
-                d.setTarget(null, nowMillis);
-                continue;
-            }
-            if (layers.isEmpty()) {
-                // nothing measured yet: take any stream the publisher has and let a keyframe arrive
-                d.forwarding = true;
-                if (d.target == null && !d.up.streams.isEmpty()) {
-                    d.setTarget(d.up.streams.get(0), nowMillis);
-                }
-                continue;
-            }
-            UpStream choice = layers.get(0);
-            for (UpStream s : layers) {
-                boolean fitsHeight = s.height == 0 || s.height <= maxHeight;
-                if (fitsHeight && s.bitrate <= budget) {
-                    choice = s;
-                }
-            }
-            budget -= choice.bitrate;
-            d.forwarding = true;
-            if (d.target != choice) {
-                d.setTarget(choice, nowMillis);
-            }
-        }
+        LayerAllocator.allocate(this, lastN, pinned, maxHeights, nowMillis);
     }
 
     /** Counters for {@link dev.porta.media.Sfu#stats()}; media thread only. */

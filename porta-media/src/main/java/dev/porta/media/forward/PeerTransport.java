@@ -24,9 +24,11 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
     final MediaContext ctx;
     final Participant owner;
     final Role role;
-    final String ufrag = random(8);
-    final String pwd = random(24);
-    private final byte[] pwdBytes = pwd.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    volatile String ufrag = random(8);
+    volatile String pwd = random(24);
+    private volatile byte[] pwdBytes = pwd.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The peer's ICE ufrag from its last SDP; a change means the peer restarted ICE. */
+    String remoteUfrag;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpCompound rtcp = new RtcpCompound();
     volatile InetSocketAddress address;
@@ -58,6 +60,18 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         return sb.toString();
+    }
+
+    /**
+     * ICE restart (RFC 8445 §9): new local credentials; the old ones stop working at once. The selected
+     * address stays until a check with the new credentials nominates another; DTLS and SRTP carry on.
+     */
+    void restartIce() {
+        ctx.ice.unregister(ufrag);
+        ufrag = random(8);
+        pwd = random(24);
+        pwdBytes = pwd.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ctx.ice.register(ufrag, this);
     }
 
     void expectFingerprint(String fp) {

@@ -60,8 +60,29 @@ public final class SpeakerDetector<P> {
         }
     }
 
+    /** The participant stopped sending audio (muted, left the source): no longer speaking. */
+    public void silence(P participant) {
+        State s = states.get(participant);
+        if (s != null) {
+            s.loudness = 0;
+            if (s.speaking) {
+                s.speaking = false;
+                events.speaking(participant, false);
+            }
+        }
+    }
+
     /** Re-evaluates the dominant speaker; call periodically (the media loop's tick). */
     public void tick(long nowMillis) {
+        for (Map.Entry<P, State> e : states.entrySet()) {
+            State s = e.getValue();
+            // no audio packets at all for a while (DTX or a stalled sender) also ends speech
+            if (s.speaking && nowMillis - s.lastLoudMillis > 2 * HOLD_MILLIS) {
+                s.speaking = false;
+                s.loudness = 0;
+                events.speaking(e.getKey(), false);
+            }
+        }
         P best = null;
         double bestLoud = -1;
         for (Map.Entry<P, State> e : states.entrySet()) {

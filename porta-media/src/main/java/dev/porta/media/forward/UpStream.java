@@ -14,6 +14,14 @@ final class UpStream {
     final UpTrack track;
     final long ssrc;
     final String rid;
+    /** The RTX stream repairing this one (RFC 4588), learned from ssrc-group FID or repaired-rid; -1 if none. */
+    long rtxSsrc = -1;
+    final NackGenerator nacks = new NackGenerator();
+    /**
+     * The packets received on this stream by original sequence number, shared by every subscriber: a
+     * subscriber's NACK maps back through its offset, so memory grows with publishers, not with viewers.
+     */
+    final RetransmissionCache cache;
     int height;
     long packets;
     long bytes;
@@ -40,6 +48,7 @@ final class UpStream {
         this.track = track;
         this.ssrc = ssrc;
         this.rid = rid;
+        this.cache = track.audio ? null : new RetransmissionCache(track.owner.ctx.config.nackCacheSize(), 1300);
     }
 
     void received(RtpPacket p, long nowMillis) {
@@ -57,7 +66,13 @@ final class UpStream {
             maxSeq = seq;
         }
         received++;
-        if (!track.audio && Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+        if (cache != null) {
+            cache.put(seq, p.buffer(), p.offset(), p.length(), nowMillis);
+        }
+        if (!track.audio && !nacks.received(seq, nowMillis)) {
+            requestKeyframe(nowMillis); // a gap too large to repair by retransmission
+        }
+        if (!track.audio && !track.media.isH264() && Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
             int h = keyframeHeight(p.buffer(), p.payloadOffset(), p.payloadLength());
             if (h > 0) {
                 height = h;
@@ -111,6 +126,17 @@ final class UpStream {
         byte[] b = track.owner.ctx.rtcpScratch;
         int n = RtcpWriter.pli(b, 0, track.owner.ctx.rtcpSsrc, ssrc);
         t.sendRtcp(b, 0, n);
+    }
+
+    /** Sends due NACKs for this stream to the publisher. */
+    void sendNacks(long nowMillis, int[] scratchSeqs) {
+        int n = nacks.due(nowMillis, scratchSeqs);
+        if (n == 0) {
+            return;
+        }
+        byte[] b = track.owner.ctx.rtcpScratch;
+        int len = RtcpWriter.nack(b, 0, track.owner.ctx.rtcpSsrc, ssrc, scratchSeqs, n);
+        track.owner.publish.sendRtcp(b, 0, len);
     }
 
     /** Writes a receiver report block for this stream (loss since the previous report). */

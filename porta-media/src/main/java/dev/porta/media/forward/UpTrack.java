@@ -25,6 +25,11 @@ final class UpTrack {
         this.media = media;
     }
 
+    /** Whether an RTP payload of this track starts a keyframe, for its codec. */
+    boolean isKeyframeStart(byte[] b, int off, int len) {
+        return media.isH264() ? Vp8.isH264KeyframeStart(b, off, len) : Vp8.isKeyframeStart(b, off, len);
+    }
+
     boolean simulcast() {
         return !media.rids().isEmpty();
     }
@@ -32,6 +37,16 @@ final class UpTrack {
     UpStream stream(long ssrc) {
         for (UpStream s : streams) {
             if (s.ssrc == ssrc) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The stream that {@code rtxSsrc} repairs, or null. */
+    UpStream repairedBy(long rtxSsrc) {
+        for (UpStream s : streams) {
+            if (s.rtxSsrc == rtxSsrc) {
                 return s;
             }
         }

@@ -47,6 +47,7 @@ public final class MediaLoop implements AutoCloseable {
     private volatile Runnable tick = () -> { };
     private volatile boolean running = true;
     private long sendErrors;
+    private long handlerFailures;
 
     public MediaLoop(InetSocketAddress bind, LongSupplier millis, long tickMillis) throws IOException {
         this.millis = millis;
@@ -146,6 +147,11 @@ public final class MediaLoop implements AutoCloseable {
         return sendErrors;
     }
 
+    /** Datagrams whose handling threw (a bug, counted rather than fatal). */
+    public long handlerFailures() {
+        return handlerFailures;
+    }
+
     private void run() {
         long nextTick = millis.getAsLong() + tickMillis;
         while (running) {
@@ -165,8 +171,10 @@ public final class MediaLoop implements AutoCloseable {
                     try {
                         handler.packet(rxBytes, 0, n, (InetSocketAddress) from);
                     } catch (RuntimeException e) {
-                        // a bug or a hostile packet must not stop the media thread
-                        LOG.warn("packet handler failed", e);
+                        // a bug or a hostile packet must not stop the media thread; log the first few only
+                        if (handlerFailures++ < 10) {
+                            LOG.warn("packet handler failed", e);
+                        }
                     }
                 }
                 Runnable task;

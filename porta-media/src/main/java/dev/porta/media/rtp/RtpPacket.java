@@ -221,7 +221,8 @@ public final class RtpPacket {
      */
     public int audioLevel(int id) {
         long e = findExtension(id);
-        return e < 0 ? -1 : buf[(int) e] & 0xFF;
+        // a two-byte-form element may be empty (found by fuzzing): no level then
+        return e < 0 || (e >>> 32) < 1 ? -1 : buf[(int) e] & 0xFF;
     }
 
     @Override

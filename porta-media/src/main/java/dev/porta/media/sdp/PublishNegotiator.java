@@ -32,6 +32,9 @@ public final class PublishNegotiator {
         if (fingerprint == null || !fingerprint.toLowerCase(java.util.Locale.ROOT).startsWith("sha-256 ")) {
             throw new SdpException("offer lacks a sha-256 fingerprint");
         }
+        if ("passive".equals(first.get("setup"))) {
+            throw new SdpException("offer wants the DTLS server role (a=setup:passive); the SFU is always the DTLS server");
+        }
         String ufrag = first.get("ice-ufrag");
         if (ufrag == null || offer.attr(first.m, "ice-pwd") == null) {
             throw new SdpException("offer lacks ice-ufrag/ice-pwd");
@@ -57,6 +60,12 @@ public final class PublishNegotiator {
             boolean kindOk = source != null && (audio == (source == TrackSource.MICROPHONE))
                     && ("audio".equals(m.kind) || "video".equals(m.kind));
             int pt = audio ? m.payloadType("opus") : m.payloadType("VP8");
+            String codec = audio ? "opus" : "VP8";
+            if (!audio && pt < 0) {
+                // H.264 only where VP8 is not offered: packetization-mode=1, constrained baseline preferred
+                pt = h264PayloadType(m);
+                codec = "H264";
+            }
             if (!sending || !kindOk || pt < 0 || m.port == 0) {
                 reject(body, m);
                 continue;
@@ -96,12 +105,12 @@ public final class PublishNegotiator {
             int tccExt = m.extensionId(Extensions.TRANSPORT_CC);
             int absExt = m.extensionId(Extensions.ABS_SEND_TIME);
             accepted.add(new PublishedMedia(mid, audio, source, pt, rtx, List.copyOf(rids), List.copyOf(ssrcs),
-                    List.copyOf(rtxSsrcs), midExt, ridExt, rridExt, levelExt, tccExt));
+                    List.copyOf(rtxSsrcs), midExt, ridExt, rridExt, levelExt, tccExt, codec, m.fmtp(pt)));
             bundle.add(mid);
 
             String fmts = rtx >= 0 ? pt + " " + rtx : Integer.toString(pt);
             body.append("m=").append(m.kind).append(" 9 UDP/TLS/RTP/SAVPF ").append(fmts).append("\r\n");
-            body.append("c=IN IP4 ").append(local.address()).append("\r\n");
+            body.append("c=IN IP4 ").append(local.address().split(",")[0].trim()).append("\r\n");
             body.append("a=mid:").append(mid).append("\r\n");
             body.append("a=recvonly\r\n");
             transport(body, local);
@@ -115,6 +124,17 @@ public final class PublishNegotiator {
             }
             body.append("a=rtpmap:").append(pt).append(' ').append(rtpmapOf(m, pt)).append("\r\n");
             String fmtp = m.fmtp(pt);
+            if (audio) {
+                // ask for in-band FEC and DTX: loss resilience, and no packets at all during silence
+                String f = fmtp == null || fmtp.isBlank() ? "minptime=10" : fmtp;
+                if (!f.contains("useinbandfec=")) {
+                    f += ";useinbandfec=1";
+                }
+                if (!f.contains("usedtx=")) {
+                    f += ";usedtx=1";
+                }
+                fmtp = f;
+            }
             if (fmtp != null) {
                 body.append("a=fmtp:").append(pt).append(' ').append(fmtp).append("\r\n");
             }
@@ -152,8 +172,12 @@ public final class PublishNegotiator {
         b.append("a=ice-ufrag:").append(local.ufrag()).append("\r\n");
         b.append("a=ice-pwd:").append(local.pwd()).append("\r\n");
         b.append("a=fingerprint:sha-256 ").append(local.fingerprint()).append("\r\n");
-        b.append("a=candidate:1 1 udp 2130706431 ").append(local.address()).append(' ').append(local.port())
-                .append(" typ host\r\n");
+        // one host candidate per advertised address, in order of preference
+        String[] addresses = local.address().split(",");
+        for (int i = 0; i < addresses.length; i++) {
+            b.append("a=candidate:").append(i + 1).append(" 1 udp ").append(2130706431L - i).append(' ')
+                    .append(addresses[i].trim()).append(' ').append(local.port()).append(" typ host\r\n");
+        }
         b.append("a=end-of-candidates\r\n");
     }
 
@@ -165,6 +189,27 @@ public final class PublishNegotiator {
             body.append("a=mid:").append(m.mid()).append("\r\n");
         }
         body.append("a=inactive\r\n");
+    }
+
+    private static int h264PayloadType(SessionDescription.Media m) {
+        int fallback = -1;
+        for (String r : m.attrs("rtpmap")) {
+            String[] p = r.split("[ /]");
+            if (p.length >= 2 && p[1].equalsIgnoreCase("H264")) {
+                int pt = SessionDescription.parsePt(p[0]);
+                if (pt < 0 || !"1".equals(m.fmtpParam(pt, "packetization-mode"))) {
+                    continue;
+                }
+                String profile = m.fmtpParam(pt, "profile-level-id");
+                if (profile != null && profile.toLowerCase(java.util.Locale.ROOT).startsWith("42e0")) {
+                    return pt;
+                }
+                if (fallback < 0) {
+                    fallback = pt;
+                }
+            }
+        }
+        return fallback;
     }
 
     private static String uriFor(SessionDescription.Media m, int id) {

@@ -11,4 +11,9 @@ import java.util.List;
  */
 public record PublishedMedia(String mid, boolean audio, TrackSource source, int payloadType, int rtxPayloadType,
                              List<String> rids, List<Long> ssrcs, List<Long> rtxSsrcs, int midExt, int ridExt,
-                             int repairedRidExt, int audioLevelExt, int tccExt) { }
+                             int repairedRidExt, int audioLevelExt, int tccExt, String codec, String fmtp) {
+
+    public boolean isH264() {
+        return "H264".equalsIgnoreCase(codec);
+    }
+}

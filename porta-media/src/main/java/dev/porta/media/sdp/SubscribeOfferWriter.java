@@ -12,6 +12,8 @@ public final class SubscribeOfferWriter {
     public static final int OPUS_PT = 111;
     public static final int VP8_PT = 96;
     public static final int RTX_PT = 97;
+    public static final int H264_PT = 102;
+    public static final int H264_RTX_PT = 103;
 
     private SubscribeOfferWriter() { }
 
@@ -25,9 +27,9 @@ public final class SubscribeOfferWriter {
         sdp.append("a=group:BUNDLE").append(bundle).append("\r\n");
         sdp.append("a=ice-lite\r\na=msid-semantic: WMS *\r\n");
         for (DownTrackSpec t : tracks) {
-            String fmts = t.audio() ? Integer.toString(OPUS_PT) : VP8_PT + " " + RTX_PT;
+            String fmts = t.audio() ? Integer.toString(OPUS_PT) : t.h264() ? H264_PT + " " + H264_RTX_PT : VP8_PT + " " + RTX_PT;
             sdp.append("m=").append(t.audio() ? "audio" : "video").append(" 9 UDP/TLS/RTP/SAVPF ").append(fmts).append("\r\n");
-            sdp.append("c=IN IP4 ").append(local.address()).append("\r\n");
+            sdp.append("c=IN IP4 ").append(local.address().split(",")[0].trim()).append("\r\n");
             sdp.append("a=mid:").append(t.mid()).append("\r\n");
             PublishNegotiator.transport(sdp, local);
             sdp.append("a=setup:actpass\r\n");
@@ -36,6 +38,12 @@ public final class SubscribeOfferWriter {
             if (t.audio()) {
                 sdp.append("a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
                 sdp.append("a=rtcp-fb:111 transport-cc\r\n");
+            } else if (t.h264()) {
+                sdp.append("a=rtpmap:102 H264/90000\r\n");
+                sdp.append("a=fmtp:102 ").append(t.h264Fmtp() == null
+                        ? "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f" : t.h264Fmtp()).append("\r\n");
+                sdp.append("a=rtcp-fb:102 transport-cc\r\na=rtcp-fb:102 nack\r\na=rtcp-fb:102 nack pli\r\na=rtcp-fb:102 ccm fir\r\n");
+                sdp.append("a=rtpmap:103 rtx/90000\r\na=fmtp:103 apt=102\r\n");
             } else {
                 sdp.append("a=rtpmap:96 VP8/90000\r\n");
                 sdp.append("a=rtcp-fb:96 transport-cc\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 ccm fir\r\n");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The SFU alone with real browsers: three headless Chromiums, each with its own colour and tone,
  * publish through the SFU and receive the other two. Run inside a loopback-only network namespace:
- * {@code unshare -n sh -c 'ip link set lo up; exec ./mvnw -B -ntp -o -pl porta-media -am test -Dgroups=browser -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false'}.
+ * {@code unshare -n sh -c 'ip link set lo up; exec ./mvnw -B -ntp -o -Pbrowser -pl porta-media -am test'} (./run-tests does this).
  */
 @Tag("browser")
 class SfuBrowserTest {
@@ -112,6 +112,11 @@ class SfuBrowserTest {
     }
 
     static void await(String what, java.util.function.BooleanSupplier ok, long timeoutMillis) throws InterruptedException {
+        await(what, ok, timeoutMillis, sfu, signaling);
+    }
+
+    static void await(String what, java.util.function.BooleanSupplier ok, long timeoutMillis, Sfu sfu,
+                      TestSignaling signaling) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (!ok.getAsBoolean()) {
             if (System.currentTimeMillis() > end) {
@@ -133,6 +138,13 @@ class SfuBrowserTest {
                         count(t, o, "audio", "packets") >= 50 && count(t, o, "video", "frames") >= 30);
             }, 60_000);
         }
+
+        // speech detection reached the calling side: everyone hears a tone, so everyone "speaks"
+        await("speaking and active-speaker events", () -> PEOPLE.keySet().stream().allMatch(p ->
+                signaling.events.get(p).contains("speaking true")
+                        && signaling.events.get(p).stream().anyMatch(e -> e.startsWith("active "))), 15_000);
+
+        System.out.println("SFU stats with three participants: " + sfu.stats());
 
         // 2. by colour and tone: each receiver got the right sender's media
         Thread.sleep(700);
@@ -161,6 +173,16 @@ class SfuBrowserTest {
                     && "screen".equals(t.get("source")) && ((Number) t.get("frames")).longValue() >= 10), 30_000);
         }
 
+        // red stops sharing: the screen track disappears at the others, red's camera stays
+        pages.get("red").evaluate("() => window.stopScreen()");
+        for (String me : List.of("green", "blue")) {
+            await(me + " no longer receiving red's screen", () -> tracks(me).stream().noneMatch(t ->
+                    "red".equals(t.get("from")) && "screen".equals(t.get("source"))), 15_000);
+        }
+        assertThat(signaling.events.get("red")).contains("published [MICROPHONE, CAMERA, SCREEN]");
+        assertThat(signaling.events.get("red").stream().filter(e -> e.startsWith("published")).reduce((a, b) -> b))
+                .as("sources after unsharing").hasValueSatisfying(e -> assertThat(e).doesNotContain("SCREEN"));
+
         // 4. server mute: red's microphone stops at the receivers, blue's keeps flowing
         signaling.sessions.get("red").setSourceEnabled(TrackSource.MICROPHONE, false);
         Thread.sleep(800);
@@ -169,6 +191,7 @@ class SfuBrowserTest {
         Thread.sleep(1500);
         assertThat(count(tracks("green"), "red", "audio", "packets")).as("red muted").isLessThanOrEqualTo(redBefore + 2);
         assertThat(count(tracks("green"), "blue", "audio", "packets")).as("blue still heard").isGreaterThan(blueBefore + 30);
+        assertThat(signaling.events.get("red")).as("a muted participant stops speaking").endsWith("speaking false");
 
         // 5. blue leaves: its tracks disappear from the others' subscribe connections
         signaling.leave("blue");

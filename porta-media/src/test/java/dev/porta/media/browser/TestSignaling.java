@@ -129,7 +129,8 @@ final class TestSignaling implements AutoCloseable {
 
             @Override
             public void publishedSources(Set<TrackSource> sources) {
-                events.get(id).add("published " + sources);
+                events.get(id).add("published " + (sources.isEmpty() ? "[]"
+                        : java.util.EnumSet.copyOf(sources).toString()));
             }
 
             @Override

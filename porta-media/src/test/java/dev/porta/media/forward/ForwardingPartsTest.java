@@ -41,6 +41,15 @@ class ForwardingPartsTest {
         d.tick(t);
         assertThat(events).contains("a quiet", "b speaking", "dominant b");
         assertThat(d.lastSpoke("b")).isGreaterThan(d.lastSpoke("a"));
+        d.silence("b");
+        assertThat(events).endsWith("b quiet");
+        for (int i = 0; i < 50; i++) {
+            t += 20;
+            d.level("a", 10, t);
+        }
+        t += 2000; // a's audio stops arriving altogether
+        d.tick(t);
+        assertThat(events).endsWith("a quiet");
     }
 
     @Test
@@ -68,6 +77,8 @@ class ForwardingPartsTest {
             e.update(now);
         }
         assertThat(e.estimateBps()).isGreaterThan(afterLoss);
+        e.remb(300_000);
+        assertThat(e.estimateBps()).isEqualTo(300_000);
     }
 
     @Test
@@ -89,6 +100,24 @@ class ForwardingPartsTest {
     }
 
     @Test
+    void nackGeneratorAsksForGapsAFewTimesAcrossWrapAndStopsWhenRepaired() {
+        NackGenerator g = new NackGenerator();
+        int[] out = new int[64];
+        long t = 0;
+        g.received(65533, t);
+        g.received(1, t); // 65534, 65535, 0 missing
+        assertThat(g.due(t, out)).isEqualTo(3);
+        assertThat(java.util.Arrays.copyOf(out, 3)).containsExactly(65534, 65535, 0);
+        assertThat(g.due(t + 10, out)).as("not again within the retry interval").isZero();
+        g.received(65535, t + 20); // repaired
+        assertThat(g.due(t + 50, out)).isEqualTo(2);
+        assertThat(g.due(t + 100, out)).isEqualTo(2);
+        assertThat(g.due(t + 150, out)).as("three tries at most").isZero();
+        assertThat(g.received(2000, t + 200)).as("a gap beyond repair asks for a keyframe").isFalse();
+        assertThat(g.missing()).isZero();
+    }
+
+    @Test
     void retransmissionCacheKeepsTheNewestPacketPerSlot() {
         RetransmissionCache cache = new RetransmissionCache(4, 100);
         for (int seq = 10; seq < 20; seq++) {
@@ -97,6 +126,17 @@ class ForwardingPartsTest {
         assertThat(cache.find(19)).isNotNegative();
         assertThat(cache.bytes(cache.find(19))[0]).isEqualTo((byte) 19);
         assertThat(cache.find(12)).isNegative();
+    }
+
+    @Test
+    void h264KeyframesAreRecognisedInSingleStapAAndFuAPackets() {
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x65, 1}, 0, 2)).as("IDR").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x67, 1}, 0, 2)).as("SPS").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x41, 1}, 0, 2)).as("non-IDR slice").isFalse();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x78, 0, 2, 0x67, 1, 0, 1, 0x68}, 0, 8)).as("STAP-A").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x7c, (byte) 0x85, 1}, 0, 3)).as("FU-A start of IDR").isTrue();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x7c, 0x05, 1}, 0, 3)).as("FU-A middle").isFalse();
+        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x78, 0, (byte) 0xff}, 0, 3)).as("truncated STAP-A").isFalse();
     }
 
     @Test

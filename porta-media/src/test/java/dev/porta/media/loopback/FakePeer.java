@@ -31,6 +31,9 @@ final class FakePeer implements AutoCloseable {
     SrtpContext out;
     SrtpContext in;
     private volatile boolean closed;
+    /** For benchmarks: count media datagrams instead of queueing them. */
+    volatile boolean countOnly;
+    final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
 
     FakePeer() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
@@ -54,6 +57,8 @@ final class FakePeer implements AutoCloseable {
                     stun.add(b);
                 } else if (first >= 20 && first <= 63) {
                     dtls.incoming.add(b);
+                } else if (countOnly) {
+                    counted.incrementAndGet();
                 } else {
                     media.add(b);
                 }

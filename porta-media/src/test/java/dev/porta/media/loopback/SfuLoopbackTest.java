@@ -204,6 +204,39 @@ class SfuLoopbackTest {
                 assertThat(got[p.payloadOffset()]).isEqualTo((byte) 0x10);
             }
 
+            // upstream loss: the SFU NACKs the publisher, and the publisher's RTX fills the gap downstream
+            alicePub.rtcp.clear();
+            sendRtp(alicePub, 96, 506, 27000, 2222, 4, "1", vp8(false));
+            sendRtp(alicePub, 96, 508, 33000, 2222, 4, "1", vp8(false)); // 507 lost on the way in
+            boolean sawNack = false;
+            RtcpCompound nackFb = new RtcpCompound();
+            for (int tries = 0; tries < 20 && !sawNack; tries++) {
+                byte[] fb = alicePub.nextRtcp(200);
+                if (fb != null && nackFb.wrap(fb, 0, fb.length)) {
+                    for (int i = 0; i < nackFb.count(); i++) {
+                        if (nackFb.type(i) == RtcpCompound.RTPFB && nackFb.fmt(i) == 1 && nackFb.mediaSsrc(i) == 2222) {
+                            List<Integer> asked = new java.util.ArrayList<>();
+                            dev.porta.media.rtcp.RtcpFeedback.forEachNacked(nackFb, i, asked::add);
+                            sawNack = asked.contains(507);
+                        }
+                    }
+                }
+            }
+            assertThat(sawNack).as("SFU NACKs the publisher for 507").isTrue();
+            byte[] osnPayload = new byte[42];
+            Bytes.put16(osnPayload, 0, 507);
+            System.arraycopy(vp8(false), 0, osnPayload, 2, 40);
+            sendRtp(alicePub, 97, 9000, 30000, 2223, 0, null, osnPayload);
+            int[] want = {(firstSeq + 6) & 0xFFFF, (firstSeq + 8) & 0xFFFF, (firstSeq + 7) & 0xFFFF};
+            for (int w : want) {
+                byte[] got = bobSub.nextRtp(3000);
+                assertThat(got).isNotNull();
+                assertThat(p.wrap(got, 0, got.length)).isTrue();
+                assertThat(p.sequenceNumber()).isEqualTo(w);
+                assertThat(p.ssrc()).isEqualTo(camSsrc);
+            }
+            bobSub.media.clear();
+
             // NACK for the third packet comes back as RTX carrying the original sequence number
             int lost = (firstSeq + 2) & 0xFFFF;
             byte[] r = new byte[100];
@@ -242,7 +275,7 @@ class SfuLoopbackTest {
             Thread.sleep(100);
             bobSub.media.clear();
             sendRtp(alicePub, 111, 11, 1920, 1111, 4, "0", new byte[] {1, 2, 3});
-            sendRtp(alicePub, 96, 505, 24000, 2222, 4, "1", vp8(false));
+            sendRtp(alicePub, 96, 505, 24000, 2222, 4, "1", vp8(false)); // a late packet is still forwarded
             byte[] next = bobSub.nextRtp(3000);
             assertThat(next).isNotNull();
             assertThat(p.wrap(next, 0, next.length)).isTrue();
@@ -251,7 +284,7 @@ class SfuLoopbackTest {
 
             // hostile input: replayed SRTP, garbage from a stranger, a check with the wrong password
             byte[] b = new byte[200];
-            int h = RtpHeaderWriter.write(b, 0, false, 96, 506, 27000, 2222, 0, 0, 0, -1);
+            int h = RtpHeaderWriter.write(b, 0, false, 96, 509, 36000, 2222, 0, 0, 0, -1);
             System.arraycopy(vp8(false), 0, b, h, 40);
             int len = alicePub.out.protectRtp(b, 0, h + 40, h);
             alicePub.send(b, 0, len);
@@ -300,7 +333,7 @@ class SfuLoopbackTest {
     }
 
     static void sendSimulcast(FakePeer peer, int seq, long ts, long ssrc, String rid, byte[] payload) throws Exception {
-        byte[] b = new byte[200];
+        byte[] b = new byte[payload.length + 64];
         b[0] = (byte) 0x90;
         b[1] = 96;
         Bytes.put16(b, 2, seq);
@@ -346,11 +379,14 @@ class SfuLoopbackTest {
                 Thread.sleep(33);
             }
             sub.media.clear();
+            String before = sfu.stats().participants().toString();
             bob.setVideoPreference(new MediaParticipantId("alice"), TrackSource.CAMERA, 360);
             int lastSeq = -1;
             int lastLayer = -1;
+            StringBuilder seen = new StringBuilder();
             boolean switched = false;
-            for (int frame = 0; frame < 30 && !switched; frame++, seq++, ts += 3000) {
+            // start between keyframes, so the subscriber first sees the old layer's interframes
+            for (int frame = 1; frame < 30 && !switched; frame++, seq++, ts += 3000) {
                 for (int l = 0; l < 3; l++) {
                     sendSimulcast(pub, seq, ts, 100 + l, rids[l], layerFrame(frame % 5 == 0, heights[l], l));
                 }
@@ -358,6 +394,7 @@ class SfuLoopbackTest {
                 while ((got = sub.nextRtp(100)) != null) {
                     assertThat(p.wrap(got, 0, got.length)).isTrue();
                     int layer = got[p.payloadOffset() + 20];
+                    seen.append(layer);
                     if (lastSeq >= 0) {
                         assertThat(p.sequenceNumber()).as("no gap across the switch").isEqualTo((lastSeq + 1) & 0xFFFF);
                     }
@@ -370,9 +407,303 @@ class SfuLoopbackTest {
                     lastLayer = layer;
                 }
             }
-            assertThat(switched).as("switched from f (720) to h (360)").isTrue();
+            assertThat(switched).as("switched from f (720) to h (360); layers seen " + seen + " before " + before).isTrue();
             assertThat(sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst().orElseThrow()
                     .layers()).containsEntry("alice/camera", 360);
+        }
+    }
+
+    @Test
+    void aSubscriberWhoseFeedbackShowsHeavyLossIsMovedToALowerLayer() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+            Recorder subEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            String answer = alice.answerPublishOffer(simulcastOffer(pub.fingerprint()), Map.of("0", TrackSource.CAMERA));
+            connect(pub, answer, "pubU");
+            String offer = subEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+
+            String[] rids = {"q", "h", "f"};
+            int[] heights = {180, 360, 720};
+            int[] sizes = {150, 500, 1100};
+            RtpPacket p = new RtpPacket();
+            long[] arrivals = new long[500];
+            int baseTcc = -1;
+            int received = 0;
+            int fbCount = 0;
+            long lastFeedback = System.currentTimeMillis();
+            boolean sawTop = false;
+            int layer = -1;
+            for (int frame = 0; frame < 240 && !(sawTop && layer >= 0 && layer < 720); frame++) {
+                for (int l = 0; l < 3; l++) {
+                    byte[] payload = java.util.Arrays.copyOf(layerFrame(frame % 5 == 0, heights[l], l), sizes[l]);
+                    sendSimulcast(pub, 2000 + frame, 3000L * frame, 100 + l, rids[l], payload);
+                }
+                byte[] got;
+                while ((got = sub.nextRtp(5)) != null) {
+                    if (p.wrap(got, 0, got.length)) {
+                        int tcc = p.transportSequence(dev.porta.media.sdp.Extensions.SUBSCRIBE_TCC_ID);
+                        if (tcc >= 0 && (baseTcc < 0 || ((tcc - baseTcc) & 0xFFFF) < arrivals.length)) {
+                            if (baseTcc < 0) {
+                                baseTcc = tcc;
+                                java.util.Arrays.fill(arrivals, -1);
+                            }
+                            int i = (tcc - baseTcc) & 0xFFFF;
+                            // a congested path: every other packet is reported lost
+                            arrivals[i] = (i % 2 == 0) ? System.nanoTime() / 1000 : -1;
+                            received = Math.max(received, i + 1);
+                        }
+                    }
+                }
+                if (System.currentTimeMillis() - lastFeedback >= 100 && received > 0) {
+                    byte[] fb = new byte[1500];
+                    int n = dev.porta.media.rtcp.TransportCcFeedback.write(fb, 0, 77, 0, baseTcc, arrivals, received, fbCount++);
+                    if (n > 0) {
+                        n = sub.out.protectRtcp(fb, 0, n);
+                        sub.send(fb, 0, n);
+                    }
+                    baseTcc = -1;
+                    received = 0;
+                    lastFeedback = System.currentTimeMillis();
+                }
+                Integer h = sfu.stats().participants().stream().filter(s -> s.id().equals("bob")).findFirst()
+                        .orElseThrow().layers().get("alice/camera");
+                layer = h == null ? -1 : h;
+                sawTop |= layer == 720;
+                Thread.sleep(25);
+            }
+            assertThat(sawTop).as("started on the top layer").isTrue();
+            assertThat(layer).as("moved down after loss feedback").isBetween(1, 360);
+        }
+    }
+
+    static void sendAudioWithLevel(FakePeer peer, int seq, int level) throws Exception {
+        byte[] b = new byte[100];
+        b[0] = (byte) 0x90;
+        b[1] = 111;
+        Bytes.put16(b, 2, seq);
+        Bytes.put32(b, 4, seq * 960L);
+        Bytes.put32(b, 8, 1111);
+        Bytes.put16(b, 12, 0xBEDE);
+        Bytes.put16(b, 14, 1);
+        b[16] = (byte) (4 << 4);
+        b[17] = '0';
+        b[18] = (byte) (1 << 4);
+        b[19] = (byte) (0x80 | level);
+        int n = peer.out.protectRtp(b, 0, 20 + 10, 20);
+        peer.send(b, 0, n);
+    }
+
+    /** The camera SSRC a subscribe offer assigns to {@code participant}. */
+    static long cameraSsrc(String offer, String participant) {
+        for (String section : offer.split("(?=m=)")) {
+            if (section.contains("a=msid:" + participant + " camera")) {
+                return Long.parseLong(find(section, "a=ssrc-group:FID (\\d+)"));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void withLastNOfOneASubscriberReceivesOnlyTheCameraOfWhoeverSpokeLast() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer alicePub = new FakePeer(); FakePeer carolPub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession carol = sfu.open(ROOM, new MediaParticipantId("carol"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            bob.setLastN(1);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            connect(alicePub, alice.answerPublishOffer(publishOffer(alicePub.fingerprint()), sources), "pubU");
+            String firstOffer = bobEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(firstOffer, bobSub.fingerprint()));
+            connect(carolPub, carol.answerPublishOffer(publishOffer(carolPub.fingerprint()), sources), "pubU");
+            String offer = bobEvents.lastOffer();
+            assertThat(offer).isNotEqualTo(firstOffer).contains("a=msid:carol camera");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(bobEvents);
+            long aliceCam = cameraSsrc(offer, "alice");
+            long carolCam = cameraSsrc(offer, "carol");
+
+            RtpPacket p = new RtpPacket();
+            java.util.Set<Long> lateSsrcs = new java.util.HashSet<>();
+            for (int frame = 0; frame < 60; frame++) {
+                sendRtp(alicePub, 96, 100 + frame, 3000L * frame, 2222, 4, "1", vp8(frame % 5 == 0));
+                sendRtp(carolPub, 96, 100 + frame, 3000L * frame, 2222, 4, "1", vp8(frame % 5 == 0));
+                sendAudioWithLevel(carolPub, 100 + frame, 10);
+                sendAudioWithLevel(alicePub, 100 + frame, 127);
+                Thread.sleep(30);
+                byte[] got;
+                while ((got = bobSub.nextRtp(1)) != null) {
+                    if (frame >= 45 && p.wrap(got, 0, got.length) && p.payloadType() == 96) {
+                        lateSsrcs.add(p.ssrc());
+                    }
+                }
+            }
+            assertThat(lateSsrcs).as("only carol's camera once she has spoken").containsExactly(carolCam);
+            assertThat(aliceCam).isNotEqualTo(carolCam);
+        }
+    }
+
+    @Test
+    void anUnansweredSubscribeOfferIsOfferedAgainAndAPinnedCameraIsAddedToLastN() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0).withLastN(0), clock);
+             FakePeer alicePub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            connect(alicePub, alice.answerPublishOffer(publishOffer(alicePub.fingerprint()),
+                    Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA)), "pubU");
+            assertThat(bobEvents.offers).hasSize(1);
+            clock.advance(Duration.ofSeconds(11));
+            long end = System.currentTimeMillis() + 3000;
+            while (bobEvents.offers.size() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(bobEvents.offers).as("offered again").hasSize(2);
+            String offer = bobEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(bobEvents);
+            long cam = cameraSsrc(offer, "alice");
+
+            // last-N is 0: no camera at all, until bob pins alice
+            RtpPacket p = new RtpPacket();
+            sendRtp(alicePub, 96, 1, 0, 2222, 4, "1", vp8(true));
+            assertThat(bobSub.nextRtp(300)).isNull();
+            bob.setPinned(Set.of(new MediaParticipantId("alice")));
+            Thread.sleep(50);
+            sendRtp(alicePub, 96, 2, 3000, 2222, 4, "1", vp8(true));
+            byte[] got = bobSub.nextRtp(2000);
+            assertThat(got).isNotNull();
+            assertThat(p.wrap(got, 0, got.length)).isTrue();
+            assertThat(p.ssrc()).isEqualTo(cam);
+        }
+    }
+
+    @Test
+    void aPeerWhoseCertificateDoesNotMatchItsSdpFailsAloneAndGarbageDtlsIsSurvived() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer liar = new FakePeer(); FakePeer honest = new FakePeer(); FakePeer other = new FakePeer()) {
+            Recorder liarEvents = new Recorder();
+            Recorder honestEvents = new Recorder();
+            MediaSession liarSession = sfu.open(ROOM, new MediaParticipantId("liar"), liarEvents);
+            MediaSession honestSession = sfu.open(ROOM, new MediaParticipantId("honest"), honestEvents);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            // the liar's SDP carries someone else's fingerprint
+            String answer = liarSession.answerPublishOffer(publishOffer(other.fingerprint()), sources);
+            String ufrag = find(answer, "a=ice-ufrag:(\\S+)");
+            String pwd = find(answer, "a=ice-pwd:(\\S+)");
+            liar.check(Integer.parseInt(find(answer, "127\\.0\\.0\\.1 (\\d+) typ host")), "pubU", ufrag, pwd, true);
+            // garbage in the DTLS range first: Bouncy Castle must shrug it off
+            liar.send(new byte[] {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 99, 1, 2}, 0, 15);
+            try {
+                liar.handshake(find(answer, "a=fingerprint:sha-256 (\\S+)"));
+            } catch (java.io.IOException expected) {
+                // the SFU refuses the certificate
+            }
+            long end = System.currentTimeMillis() + 5000;
+            while (!liarEvents.states.contains(TransportState.FAILED) && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(liarEvents.states).contains(TransportState.FAILED).doesNotContain(TransportState.CONNECTED);
+
+            // someone honest in the same room is not disturbed
+            connect(honest, honestSession.answerPublishOffer(publishOffer(honest.fingerprint()), sources), "pubU");
+            awaitConnected(honestEvents);
+            assertThat(sfu.sessionCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withTwoMediaLoopsRoomsLiveOnDifferentPortsAndBothForward() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0).withLoops(2), Clock.systemUTC())) {
+            // two rooms whose ids hash to different loops
+            MediaRoomId first = new MediaRoomId("room-0");
+            MediaRoomId second = null;
+            for (int i = 1; second == null; i++) {
+                MediaRoomId r = new MediaRoomId("room-" + i);
+                if (Math.floorMod(r.value().hashCode(), 2) != Math.floorMod(first.value().hashCode(), 2)) {
+                    second = r;
+                }
+            }
+            java.util.Set<String> ports = new java.util.HashSet<>();
+            for (MediaRoomId room : List.of(first, second)) {
+                try (FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+                    Recorder subEvents = new Recorder();
+                    MediaSession alice = sfu.open(room, new MediaParticipantId("alice"), new Recorder());
+                    MediaSession bob = sfu.open(room, new MediaParticipantId("bob"), subEvents);
+                    String answer = alice.answerPublishOffer(publishOffer(pub.fingerprint()),
+                            Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA));
+                    ports.add(find(answer, "127\\.0\\.0\\.1 (\\d+) typ host"));
+                    connect(pub, answer, "pubU");
+                    String offer = subEvents.lastOffer();
+                    bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+                    connect(sub, offer, "subU");
+                    awaitConnected(subEvents);
+                    sendRtp(pub, 96, 1, 0, 2222, 4, "1", vp8(true));
+                    assertThat(sub.nextRtp(3000)).as("forwarded in " + room.value()).isNotNull();
+                }
+            }
+            assertThat(ports).hasSize(2);
+            assertThat(sfu.sessionCount()).isEqualTo(4);
+            assertThat(sfu.stats().participants()).hasSize(4);
+        }
+    }
+
+    @Test
+    void anH264OnlyPublisherIsForwardedFromItsFirstIdr() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer()) {
+            Recorder subEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            String offer264 = publishOffer(pub.fingerprint()).replace("a=rtpmap:96 VP8/90000",
+                    "a=rtpmap:96 H264/90000\r\na=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
+            connect(pub, alice.answerPublishOffer(offer264, Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA)), "pubU");
+            String offer = subEvents.lastOffer();
+            assertThat(offer).contains("a=rtpmap:102 H264/90000");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+            sendRtp(pub, 96, 1, 0, 2222, 4, "1", new byte[] {0x41, 1, 2, 3}); // P-slice: waits for an IDR
+            sendRtp(pub, 96, 2, 3000, 2222, 4, "1", new byte[] {0x65, 1, 2, 3});
+            byte[] got = sub.nextRtp(3000);
+            assertThat(got).isNotNull();
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(got, 0, got.length)).isTrue();
+            assertThat(p.payloadType()).isEqualTo(102);
+            assertThat(got[p.payloadOffset()]).isEqualTo((byte) 0x65);
+        }
+    }
+
+    @Test
+    void aPublisherThatRestartsIceGetsNewCredentialsAndTheOldOnesStopWorking() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC()); FakePeer pub = new FakePeer()) {
+            Recorder events = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), events);
+            Map<String, TrackSource> sources = Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA);
+            String first = alice.answerPublishOffer(publishOffer(pub.fingerprint()), sources);
+            connect(pub, first, "pubU");
+            awaitConnected(events);
+            String same = alice.answerPublishOffer(publishOffer(pub.fingerprint()), sources);
+            assertThat(find(same, "a=ice-ufrag:(\\S+)")).as("no restart without a new remote ufrag")
+                    .isEqualTo(find(first, "a=ice-ufrag:(\\S+)"));
+            String restarted = alice.answerPublishOffer(publishOffer(pub.fingerprint())
+                    .replace("a=ice-ufrag:pubU", "a=ice-ufrag:pubV"), sources);
+            String ufrag = find(restarted, "a=ice-ufrag:(\\S+)");
+            assertThat(ufrag).isNotEqualTo(find(first, "a=ice-ufrag:(\\S+)"));
+            int port = pub.sfu.getPort();
+            assertThat(pub.check(port, "pubV", ufrag, find(restarted, "a=ice-pwd:(\\S+)"), true)).isNotNull();
+            assertThat(pub.check(port, "pubU", find(first, "a=ice-ufrag:(\\S+)"), find(first, "a=ice-pwd:(\\S+)"), true))
+                    .as("old credentials are refused").isNull();
+            assertThat(events.states).doesNotContain(TransportState.FAILED);
         }
     }
 

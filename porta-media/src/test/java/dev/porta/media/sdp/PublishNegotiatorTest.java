@@ -55,6 +55,52 @@ class PublishNegotiatorTest {
     }
 
     @Test
+    void answersFirefoxsOfferWithSessionLevelFingerprintAndDirectionalExtmaps() throws Exception {
+        String offer;
+        try (InputStream in = getClass().getResourceAsStream("/sdp/firefox-publish-offer.sdp")) {
+            offer = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\n", "\r\n");
+        }
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        assertThat(r.remoteFingerprint()).startsWith("0B:2A");
+        assertThat(r.media()).hasSize(2);
+        PublishedMedia audio = r.media().get(0);
+        assertThat(audio.payloadType()).isEqualTo(109);
+        assertThat(audio.ssrcs()).containsExactly(3141592653L);
+        assertThat(audio.midExt()).isEqualTo(3);
+        PublishedMedia video = r.media().get(1);
+        assertThat(video.payloadType()).isEqualTo(120);
+        assertThat(video.rtxPayloadType()).isEqualTo(124);
+        assertThat(video.ssrcs()).containsExactly(2718281828L);
+        assertThat(video.rtxSsrcs()).containsExactly(1618033988L);
+        assertThat(video.tccExt()).isEqualTo(7);
+        assertThat(r.answer()).contains("a=rtpmap:120 VP8/90000", "a=fmtp:124 apt=120", "a=extmap:7 ",
+                "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1;usedtx=1").doesNotContain("VP9", "H264");
+    }
+
+    @Test
+    void anOfferWithoutVp8IsAnsweredWithItsPacketizationModeOneH264() throws Exception {
+        String offer = chromeOffer().replace("a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP9/90000");
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        PublishedMedia video = r.media().get(1);
+        assertThat(video.isH264()).isTrue();
+        assertThat(video.payloadType()).isEqualTo(102);
+        assertThat(video.rtxPayloadType()).isEqualTo(103);
+        assertThat(r.answer()).contains("a=rtpmap:102 H264/90000", "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
+        String sub = SubscribeOfferWriter.offer(1, List.of(new DownTrackSpec("0", false, 1, 2, "a", "camera", true, true,
+                video.fmtp())), LOCAL);
+        assertThat(sub).contains("m=video 9 UDP/TLS/RTP/SAVPF 102 103", "a=fmtp:103 apt=102", "profile-level-id=42001f");
+    }
+
+    @Test
+    void answerAsksForOpusFecAndDtxAndListsEveryAdvertisedAddress() throws Exception {
+        PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(), SOURCES,
+                new PublishNegotiator.LocalTransport("uf", "pw", "AA:BB", "203.0.113.7, 127.0.0.1", 10000));
+        assertThat(r.answer()).contains("a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1",
+                "a=candidate:1 1 udp 2130706431 203.0.113.7 10000 typ host",
+                "a=candidate:2 1 udp 2130706430 127.0.0.1 10000 typ host", "c=IN IP4 203.0.113.7");
+    }
+
+    @Test
     void aSectionWithoutASourceOrWithTheWrongKindIsRejectedWithPortZero() throws Exception {
         PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(),
                 Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.MICROPHONE), LOCAL);
@@ -67,7 +113,8 @@ class PublishNegotiatorTest {
         String offer = chromeOffer();
         for (String bad : List.of("", "hello", offer.replace("a=fingerprint:sha-256", "a=fingerprint:sha-1"),
                 offer.replace("a=ice-ufrag:Xk3d\r\n", ""), offer.replace("a=mid:0\r\n", ""),
-                offer.replace("a=rtcp-mux\r\n", ""), offer.replace("v=0\r\n", ""))) {
+                offer.replace("a=rtcp-mux\r\n", ""), offer.replace("v=0\r\n", ""),
+                offer.replace("a=setup:actpass", "a=setup:passive"))) {
             assertThatThrownBy(() -> PublishNegotiator.answer(bad, SOURCES, LOCAL)).isInstanceOf(SdpException.class);
         }
         assertThatThrownBy(() -> PublishNegotiator.answer(offer, Map.of(), LOCAL)).isInstanceOf(SdpException.class)

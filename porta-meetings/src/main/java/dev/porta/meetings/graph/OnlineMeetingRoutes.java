@@ -68,6 +68,7 @@ public final class OnlineMeetingRoutes {
             r.patch(base + "/{meetingId}", ctx -> withOrganizer(ctx, true, this::update));
             r.delete(base + "/{meetingId}", ctx -> withOrganizer(ctx, true, this::delete));
         }
+        r.get("/v1.0/communications/onlineMeetings", this::findByVideoTeleconferenceId);
     }
 
     /** A handler that runs once the caller may act on the organizer's meetings. */
@@ -178,6 +179,35 @@ public final class OnlineMeetingRoutes {
         body.put("@odata.context", baseUrl.get() + "v1.0/$metadata#users('" + organizer.id() + "')/onlineMeetings");
         var value = body.putArray("value");
         found.ifPresent(meeting -> value.add(GraphJson.toJson(meeting, organizer, links.joinWebUrl(meeting), includeEvolvable(ctx), null)));
+        ctx.status(200).contentType("application/json; charset=utf-8").result(body.toString());
+    }
+
+    /**
+     * App-only lookup by video teleconference id. Porta meetings have no VTC id, so a well-formed query
+     * is answered with an empty collection (after the usual token and role checks).
+     */
+    private void findByVideoTeleconferenceId(Context ctx) {
+        String header = ctx.header("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        TokenVerifier.Result result = tokens.verify(token);
+        if (result instanceof TokenVerifier.Result.Refused(String message)) {
+            GraphError.send(ctx, clock, 401, "InvalidAuthenticationToken", message);
+            return;
+        }
+        if (!(((TokenVerifier.Result.Valid) result).principal() instanceof Principal.App app)
+                || app.roles().isEmpty()) {
+            GraphError.send(ctx, clock, 403, "Forbidden", "This request needs an app-only token with OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All.");
+            return;
+        }
+        String filter = ctx.queryParam("$filter");
+        Matcher m = filter == null || filter.length() > MAX_FILTER_CHARS ? null : FILTER.matcher(filter);
+        if (m == null || !m.matches() || !m.group(1).equalsIgnoreCase("VideoTeleconferenceId")) {
+            GraphError.send(ctx, clock, 400, "BadRequest", "Invalid $filter: use VideoTeleconferenceId eq '<id>'.");
+            return;
+        }
+        ObjectNode body = GraphJson.JSON.createObjectNode();
+        body.put("@odata.context", baseUrl.get() + "v1.0/$metadata#communications/onlineMeetings");
+        body.putArray("value");
         ctx.status(200).contentType("application/json; charset=utf-8").result(body.toString());
     }
 

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.directory.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.directory.AppPermission;
+import dev.porta.directory.ClientId;
+import dev.porta.directory.Directory;
+import dev.porta.directory.DirectoryException;
+import dev.porta.directory.MemberId;
+import dev.porta.directory.TenantId;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The directory's {@code porta admin} subcommands, for the server's CLI to delegate to. Output is the
+ * admin REST API's JSON ({@code --json}) or the same, indented; errors are {@link DirectoryException}s
+ * whose message the CLI prints.
+ *
+ * <pre>
+ * tenants | tenant-create --name N [--id UUID]
+ * members --tenant T | member-add --tenant T --upn U --name N --password P
+ * member-update --tenant T --member M [--name N] [--password P] [--enabled true|false] | member-delete --tenant T --member M
+ * apps --tenant T | app-register --tenant T --name N [--permissions P,…] [--redirect-uris U,…]
+ * app-permissions --tenant T --app A --permissions P,… | app-delete --tenant T --app A
+ * secret-add --tenant T --app A [--days D] | secrets --tenant T --app A | secret-delete --tenant T --app A --key K
+ * access-policies --tenant T | access-policy-set --tenant T --name N --apps A,…
+ * access-policy-grant --tenant T --name N (--member M | --global) | access-policy-revoke --tenant T (--member M | --global)
+ * meeting-policy --tenant T [--member M]
+ * meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,…] [--guest cap=B,…]
+ * meeting-policy-clear --tenant T --member M
+ * </pre>
+ */
+public final class AdminCli {
+    /** The subcommands this class answers; the CLI routes these words here. */
+    /** Every directory subcommand and its options, for {@code porta admin directory-help}. */
+    public static final String USAGE = """
+            porta admin tenants | tenant-create --name N [--id UUID]
+            porta admin members --tenant T | member-add --tenant T --upn U --name N --password P
+            porta admin member-update --tenant T --member M [--name N] [--password P] [--enabled true|false]
+            porta admin member-delete --tenant T --member M
+            porta admin apps --tenant T | app-register --tenant T --name N [--permissions P,...] [--redirect-uris U,...]
+            porta admin app-permissions --tenant T --app A --permissions P,... | app-delete --tenant T --app A
+            porta admin secret-add --tenant T --app A [--days D] | secrets --tenant T --app A
+            porta admin secret-delete --tenant T --app A --key K
+            porta admin access-policies --tenant T | access-policy-set --tenant T --name N --apps A,...
+            porta admin access-policy-grant --tenant T --name N (--member M | --global)
+            porta admin access-policy-revoke --tenant T (--member M | --global)
+            porta admin meeting-policy --tenant T [--member M]
+            porta admin meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,...] [--guest cap=B,...]
+            porta admin meeting-policy-clear --tenant T --member M
+            Add --json for machine-readable output.
+            """;
+
+    public static final Set<String> COMMANDS = Set.of("tenants", "tenant-create", "members", "member-add", "member-update",
+            "member-delete", "apps", "app-register", "app-permissions", "app-delete", "secret-add", "secrets", "secret-delete",
+            "access-policies", "access-policy-set", "access-policy-grant", "access-policy-revoke", "meeting-policy",
+            "meeting-policy-set", "meeting-policy-clear");
+
+    private final Directory directory;
+    private final PrintStream out;
+
+    public AdminCli(Directory directory, PrintStream out) {
+        this.directory = directory;
+        this.out = out;
+    }
+
+    /** Runs one subcommand; returns the exit code. */
+    public int run(String command, Map<String, String> o) {
+        JsonNode result = switch (command) {
+            case "tenants" -> list(directory.tenants().stream().map(AdminJson::tenant).toList());
+            case "tenant-create" -> AdminJson.tenant(directory.createTenant(
+                    o.containsKey("id") ? TenantId.parse(o.get("id")).orElseThrow(() -> DirectoryException.invalid("id", "--id must be a UUID"))
+                            : TenantId.random(), required(o, "name")));
+            case "members" -> list(directory.members(tenant(o)).stream().map(AdminJson::member).toList());
+            case "member-add" -> AdminJson.member(directory.addMember(tenant(o), required(o, "upn"), required(o, "name"), required(o, "password")));
+            case "member-update" -> AdminJson.member(directory.updateMember(tenant(o), member(o), o.get("name"), o.get("password"),
+                    o.containsKey("enabled") ? Boolean.valueOf(o.get("enabled")) : null));
+            case "member-delete" -> deleted(directory.deleteMember(tenant(o), member(o)), "member");
+            case "apps" -> list(directory.apps(tenant(o)).stream().map(AdminJson::app).toList());
+            case "app-register" -> AdminJson.app(directory.registerApp(tenant(o), required(o, "name"), permissions(o), csv(o, "redirect-uris")));
+            case "app-permissions" -> AdminJson.app(directory.setPermissions(tenant(o), app(o), permissions(o)));
+            case "app-delete" -> deleted(directory.deleteApp(tenant(o), app(o)), "app");
+            case "secret-add" -> AdminJson.newSecret(directory.addClientSecret(tenant(o), app(o),
+                    o.containsKey("days") ? Duration.ofDays(Long.parseLong(o.get("days"))) : null));
+            case "secrets" -> list(directory.clientSecrets(tenant(o), app(o)).stream().map(AdminJson::secret).toList());
+            case "secret-delete" -> deleted(directory.deleteClientSecret(tenant(o), app(o), required(o, "key")), "secret");
+            case "access-policies" -> policies(tenant(o));
+            case "access-policy-set" -> {
+                Set<ClientId> apps = new LinkedHashSet<>();
+                csv(o, "apps").forEach(a -> apps.add(ClientId.parse(a).orElseThrow(() -> DirectoryException.invalid("apps", a + " is not an app id"))));
+                directory.setAccessPolicy(tenant(o), required(o, "name"), apps);
+                yield policies(tenant(o));
+            }
+            case "access-policy-grant" -> {
+                directory.grantAccessPolicy(tenant(o), grantee(o), Optional.of(required(o, "name")));
+                yield policies(tenant(o));
+            }
+            case "access-policy-revoke" -> {
+                directory.grantAccessPolicy(tenant(o), grantee(o), Optional.empty());
+                yield policies(tenant(o));
+            }
+            case "meeting-policy" -> o.containsKey("member")
+                    ? AdminJson.meetingPolicy(directory.effectiveMeetingPolicy(tenant(o), member(o)))
+                    : AdminJson.meetingPolicy(directory.tenantMeetingPolicy(tenant(o)));
+            case "meeting-policy-set" -> setMeetingPolicy(o);
+            case "meeting-policy-clear" -> {
+                directory.setOrganizerMeetingPolicy(tenant(o), member(o), Optional.empty());
+                yield AdminJson.meetingPolicy(directory.effectiveMeetingPolicy(tenant(o), member(o)));
+            }
+            default -> throw DirectoryException.invalid("command", "unknown directory admin command '" + command + "'");
+        };
+        try {
+            out.println(o.containsKey("json") ? AdminJson.JSON.writeValueAsString(result)
+                    : AdminJson.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return 0;
+    }
+
+    private JsonNode setMeetingPolicy(Map<String, String> o) {
+        TenantId tenant = tenant(o);
+        ObjectNode body = AdminJson.JSON.createObjectNode();
+        if (o.containsKey("allow-anonymous-join")) {
+            body.put("allowAnonymousJoin", Boolean.parseBoolean(o.get("allow-anonymous-join")));
+        }
+        if (o.containsKey("lobby-bypass-scopes")) {
+            ArrayNode a = body.putArray("allowedLobbyBypassScopes");
+            csv(o, "lobby-bypass-scopes").forEach(a::add);
+        }
+        if (o.containsKey("guest")) {
+            ObjectNode caps = body.putObject("guestCapabilities");
+            for (String pair : csv(o, "guest")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length != 2) {
+                    throw DirectoryException.invalid("guest", "--guest takes capability=true|false pairs, e.g. raiseHand=true");
+                }
+                caps.put(kv[0], Boolean.parseBoolean(kv[1]));
+            }
+        }
+        if (o.containsKey("member")) {
+            MemberId m = member(o);
+            directory.setOrganizerMeetingPolicy(tenant, m, Optional.of(AdminJson.meetingPolicy(body, directory.effectiveMeetingPolicy(tenant, m))));
+            return AdminJson.meetingPolicy(directory.effectiveMeetingPolicy(tenant, m));
+        }
+        directory.setTenantMeetingPolicy(tenant, AdminJson.meetingPolicy(body, directory.tenantMeetingPolicy(tenant)));
+        return AdminJson.meetingPolicy(directory.tenantMeetingPolicy(tenant));
+    }
+
+    private ObjectNode policies(TenantId tenant) {
+        ObjectNode out = AdminJson.JSON.createObjectNode();
+        ObjectNode policies = out.putObject("policies");
+        directory.accessPolicies(tenant).forEach((name, apps) -> {
+            ArrayNode a = policies.putArray(name);
+            apps.forEach(app -> a.add(app.value()));
+        });
+        ObjectNode grants = out.putObject("grants");
+        directory.accessPolicyGrants(tenant).forEach(grants::put);
+        return out;
+    }
+
+    private static Optional<MemberId> grantee(Map<String, String> o) {
+        if (o.containsKey("global")) {
+            return Optional.empty();
+        }
+        return Optional.of(member(o));
+    }
+
+    private static ObjectNode list(List<? extends JsonNode> values) {
+        ObjectNode o = AdminJson.JSON.createObjectNode();
+        ArrayNode a = o.putArray("value");
+        values.forEach(a::add);
+        return o;
+    }
+
+    private static ObjectNode deleted(boolean done, String what) {
+        if (!done) {
+            throw DirectoryException.notFound("The " + what);
+        }
+        return AdminJson.JSON.createObjectNode().put("deleted", true);
+    }
+
+    private static Set<AppPermission> permissions(Map<String, String> o) {
+        Set<AppPermission> out = EnumSet.noneOf(AppPermission.class);
+        for (String p : csv(o, "permissions")) {
+            out.add(AppPermission.fromWire(p).orElseThrow(() -> DirectoryException.invalid("permissions",
+                    "unknown permission " + p + "; use OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All")));
+        }
+        return out;
+    }
+
+    private static List<String> csv(Map<String, String> o, String key) {
+        String v = o.get(key);
+        return v == null || v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String required(Map<String, String> o, String key) {
+        String v = o.get(key);
+        if (v == null || v.isBlank()) {
+            throw DirectoryException.invalid(key, "--" + key + " is required");
+        }
+        return v;
+    }
+
+    private static TenantId tenant(Map<String, String> o) {
+        return TenantId.parse(required(o, "tenant")).orElseThrow(() -> DirectoryException.invalid("tenant", "--tenant must be a tenant id (UUID)"));
+    }
+
+    private static MemberId member(Map<String, String> o) {
+        return MemberId.parse(required(o, "member")).orElseThrow(() -> DirectoryException.invalid("member", "--member must be a member id (UUID)"));
+    }
+
+    private static ClientId app(Map<String, String> o) {
+        return ClientId.parse(required(o, "app")).orElseThrow(() -> DirectoryException.invalid("app", "--app must be an app (client) id"));
+    }
+}
