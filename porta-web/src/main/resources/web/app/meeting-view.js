@@ -81,8 +81,13 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     controls));
 
   function show(message) {
-    notice.textContent = message;
-    notice.hidden = !message;
+    // The server names people by participant id; a person knows them by name.
+    const text = String(message ?? '').replace(/\b(?:[Pp]articipant )?(p-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/g, (whole, id) => {
+      const p = call.remoteParticipants.find((x) => x.participantId === id) ?? call.lobby.participants.find((x) => x.participantId === id);
+      return p ? nameOf(p) : whole;
+    });
+    notice.textContent = text;
+    notice.hidden = !text;
   }
 
   async function act(fn) {

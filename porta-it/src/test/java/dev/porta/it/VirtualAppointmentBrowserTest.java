@@ -312,7 +312,21 @@ class VirtualAppointmentBrowserTest {
         member.click(".breakout-panel .create-rooms");
         member.selectOption(".breakout-panel label:has-text('" + names[1] + "') select", new com.microsoft.playwright.options.SelectOption().setLabel("Room 1"));
         member.waitForSelector(".meeting .notice:not([hidden])");
-        assertThat(member.textContent(".meeting .notice")).contains("reserves breakout rooms for members");
+        assertThat(member.textContent(".meeting .notice")).contains(names[1] + " (Guest) is a guest")
+                .contains("reserves breakout rooms for members");
+
+        // A member attendee can be sent to a breakout room and back.
+        Page adele = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setIgnoreHTTPSErrors(true)).newPage();
+        signIn(adele, 1);
+        adele.navigate(joinLink);
+        adele.waitForSelector(".meeting[data-state=Connected]");
+        String adeleName = demo.at("/members/1/displayName").asText();
+        member.waitForSelector(".breakout-panel label:has-text('" + adeleName + "') select");
+        member.selectOption(".breakout-panel label:has-text('" + adeleName + "') select", new com.microsoft.playwright.options.SelectOption().setLabel("Room 1"));
+        member.click(".breakout-panel .rooms-toggle:text-is('Open rooms')");
+        adele.waitForSelector(".meeting .notice:has-text('You are in breakout room Room 1')");
+        member.click(".breakout-panel .rooms-toggle:text-is('Close rooms')");
+        adele.waitForSelector(".meeting .notice:has-text('You are back in the main meeting')");
 
         member.click(".controls .end");
         visitors[1].waitForSelector("#ended:not([hidden])");
@@ -321,13 +335,18 @@ class VirtualAppointmentBrowserTest {
     /** A member's browser on Porta's web app, signed in (authorization code + PKCE on Porta's sign-in page). */
     private static Page signedInMember(String label) {
         Page member = browsers.open(Participant.RED, label);
-        member.navigate(porta.baseUrl() + "app/");
-        member.click("#signin");
-        member.fill("#username", demo.at("/members/0/userPrincipalName").asText());
-        member.fill("#password", demo.at("/members/0/password").asText());
-        member.click("button[type=submit]");
-        member.waitForSelector("#home-view:not([hidden])");
+        signIn(member, 0);
         return member;
+    }
+
+    /** Signs the demo's member number {@code index} (0 = the organizer) in to the web app on {@code page}. */
+    private static void signIn(Page page, int index) {
+        page.navigate(porta.baseUrl() + "app/");
+        page.click("#signin");
+        page.fill("#username", demo.at("/members/" + index + "/userPrincipalName").asText());
+        page.fill("#password", demo.at("/members/" + index + "/password").asText());
+        page.click("button[type=submit]");
+        page.waitForSelector("#home-view:not([hidden])");
     }
 
     /** Schedules in the app a meeting where guests wait in the lobby and everyone may present; returns its join link. */
