@@ -14,6 +14,17 @@
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
 
+  // Signaling sockets, so a test can cut them as a network drop would.
+  const NativeWs = window.WebSocket;
+  const sockets = [];
+  window.WebSocket = function (...args) {
+    const ws = new NativeWs(...args);
+    sockets.push(ws);
+    return ws;
+  };
+  window.WebSocket.prototype = NativeWs.prototype;
+  Object.setPrototypeOf(window.WebSocket, NativeWs);
+
   let ctx;
   const analysers = new Map(); // track id -> {analyser, el}
 
@@ -48,6 +59,16 @@
   }
 
   window.__probe = {
+    /** How many WebSockets of the page are open. */
+    socketsOpen() {
+      return sockets.filter((ws) => ws.readyState === NativeWs.OPEN).length;
+    },
+    /** Closes every open WebSocket of the page; returns how many. */
+    dropSockets() {
+      let n = 0;
+      for (const ws of sockets) if (ws.readyState === NativeWs.OPEN) { ws.close(4999, 'test drop'); n++; }
+      return n;
+    },
     /** Every remote track with its counters: [{participantId, source, kind, packets, frames}]. */
     async inbound() {
       const out = [];

@@ -51,7 +51,7 @@ class LibraryMediaBrowserTest {
     }
 
     @Test
-    void aSignedInOrganizerAndAGuestSeeAndHearEachOtherThroughTheLibrary() throws Exception {
+    void aSignedInOrganizerAndAGuestSeeAndHearEachOtherThroughTheLibraryAlsoAfterTheGuestsConnectionDrops() throws Exception {
         JsonNode demo = porta.demo();
         String tenant = demo.get("tenantId").asText();
         String organizerId = demo.at("/members/0/id").asText();
@@ -79,6 +79,23 @@ class LibraryMediaBrowserTest {
 
         seesAndHears(organizer, "Pat Guest", Participant.BLUE);
         seesAndHears(guest, organizerName, Participant.RED);
+
+        // The guest's signaling connection drops: the library resumes within the grace period, the call
+        // stays Connected, media is renegotiated, and both still see each other (fresh frames).
+        assertThat(((Number) guest.evaluate("() => window.__probe.dropSockets()")).intValue()).isOne();
+        browsers.await("the guest's call resumes", 30_000, () -> (Boolean) guest.evaluate(
+                "() => window.call.state === 'Connected' && !window.call.isReconnecting && window.__probe.socketsOpen() === 1"));
+        long before = framesFrom(guest);
+        browsers.await("the guest decodes new frames of the organizer after the resume", 20_000, () -> framesFrom(guest) > before + 30);
+        seesAndHears(organizer, "Pat Guest", Participant.BLUE);
+        seesAndHears(guest, organizerName, Participant.RED);
+        assertThat(guest.textContent("#status")).isEqualTo("Connected");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long framesFrom(Page page) {
+        List<Map<String, Object>> inbound = (List<Map<String, Object>>) page.evaluate("() => window.__probe.inbound()");
+        return inbound.stream().filter(t -> "video".equals(t.get("kind"))).mapToLong(t -> ((Number) t.get("frames")).longValue()).max().orElse(0);
     }
 
     private Page open(Participant who, String label, String token, String name, String link) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
  */
 final class DemoTenant {
     static final String TENANT_ID = "00000000-0000-4000-8000-00000000d3e0";
+    static final String WEB_APP_NAME = "Porta web app";
 
     record Result(String tenantId, String connectionString, Path file) { }
 
@@ -32,6 +33,23 @@ final class DemoTenant {
         // directory: the app and members; secrets are rotated on every run (only hashes are stored)
         var seed = server.meetings().seedDemo();
         demo.putObject("app").put("clientId", seed.clientId().value()).put("clientSecret", seed.clientSecret());
+        // Porta's own web app (/app/): a public client signing members in with authorization code + PKCE.
+        var directory = server.meetings().directory();
+        String redirect = server.webApp().redirectUri();
+        var webApp = directory.apps(seed.tenantId()).stream().filter(a -> a.displayName().equals(WEB_APP_NAME)).findFirst()
+                .orElseGet(() -> directory.registerApp(seed.tenantId(), WEB_APP_NAME, java.util.Set.of(), java.util.List.of(redirect)));
+        if (!webApp.redirectUris().contains(redirect)) {
+            // the public address changed (another port): keep the earlier ones, add this one
+            var uris = new java.util.ArrayList<>(webApp.redirectUris());
+            uris.add(redirect);
+            while (uris.size() > 10) {
+                uris.removeFirst();
+            }
+            webApp = directory.setRedirectUris(seed.tenantId(), webApp.clientId(), uris);
+        }
+        server.webApp().use(new WebAppRoutes.Registration(seed.tenantId().value(), webApp.clientId().value()));
+        demo.putObject("webApp").put("clientId", webApp.clientId().value()).put("redirectUri", redirect)
+                .put("url", server.baseUrl() + "app/");
         var members = demo.putArray("members");
         for (var m : seed.members()) {
             members.addObject().put("id", m.id().value()).put("userPrincipalName", m.userPrincipalName())

@@ -53,6 +53,7 @@ public final class PortaServer implements AutoCloseable {
     private final AccessTokenVerifier accessTokens;
     private final MeetingsWiring meetings;
     private final CallingWiring live;
+    private final WebAppRoutes webApp;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Javalin app;
     private String publicHost;
@@ -93,6 +94,8 @@ public final class PortaServer implements AutoCloseable {
         this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics);
         closeables.add(live);
 
+        this.webApp = new WebAppRoutes(this::baseUrl);
+
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);
             new HttpBasics(metrics).register(cfg);
@@ -100,6 +103,7 @@ public final class PortaServer implements AutoCloseable {
             identityRoutes.register(cfg.routes);
             meetings.register(cfg.routes);
             live.register(cfg.routes);
+            webApp.register(cfg.routes);
             cfg.routes.get("/communication/jwks", ctx -> ctx.contentType("application/json")
                     .result(signingKeys.publicJwks().toString()));
         });
@@ -128,7 +132,9 @@ public final class PortaServer implements AutoCloseable {
             files.hostedPath = "/";
             files.directory = "/web";
             files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
-            files.headers = java.util.Map.of("X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+            // Public files only; any origin may load them (a custom application imports /sdk/ as a module).
+            files.headers = java.util.Map.of("X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache",
+                    "Access-Control-Allow-Origin", "*");
         });
         cfg.jetty.modifyServer(server -> server.setStopTimeout(serverConfig.shutdownGrace().toMillis()));
         cfg.jetty.addConnector((Server server, HttpConfiguration http) -> {
@@ -174,6 +180,11 @@ public final class PortaServer implements AutoCloseable {
     /** Directory, token verification for members, and the calling service's meeting lookup. */
     public MeetingsWiring meetings() {
         return meetings;
+    }
+
+    /** The members' web app's server side (its app registration). */
+    public WebAppRoutes webApp() {
+        return webApp;
     }
 
     public AccessTokenVerifier accessTokens() {

@@ -16,9 +16,32 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A media plane that only remembers what calling asked of it. */
 public final class FakeMediaHost implements MediaHost {
     public final Map<String, FakeSession> open = new ConcurrentHashMap<>();
+    /**
+     * When set, behaves like the SFU: sessions open on this single media thread (the caller waits up
+     * to 5 s), and opening one first sends everyone already in the room a new subscribe offer from
+     * that thread, as the SFU does when someone new starts publishing.
+     */
+    public volatile java.util.concurrent.ExecutorService mediaThread;
 
     @Override
     public MediaSession open(MediaRoomId room, MediaParticipantId participant, MediaListener listener) {
+        var thread = mediaThread;
+        if (thread == null) {
+            return create(room, participant, listener);
+        }
+        for (FakeSession other : open.values()) {
+            if (other.room.equals(room.value())) {
+                thread.execute(() -> other.listener.subscribeOffer("v=0 offer for " + other.participant));
+            }
+        }
+        try {
+            return thread.submit(() -> create(room, participant, listener)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("media thread did not answer in 5 s", e);
+        }
+    }
+
+    private FakeSession create(MediaRoomId room, MediaParticipantId participant, MediaListener listener) {
         FakeSession s = new FakeSession(room.value(), participant.value(), listener);
         open.put(participant.value(), s);
         return s;

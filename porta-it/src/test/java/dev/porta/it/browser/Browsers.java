@@ -29,14 +29,13 @@ public final class Browsers implements AutoCloseable {
     private static final List<String> ARGS = List.of("--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
-            // the test server's certificate is made up on the spot; Playwright's own setting does not cover WebSockets
-            "--ignore-certificate-errors");
+            "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required");
 
     private final Playwright playwright;
     private final Path mediaDir;
     private final String probe;
     private final List<Browser> browsers = new CopyOnWriteArrayList<>();
+    private final Map<String, Page> pages = new java.util.concurrent.ConcurrentHashMap<>();
     /** Page errors and console errors of every page, for failure messages. */
     public final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -74,6 +73,7 @@ public final class Browsers implements AutoCloseable {
                     .setViewportSize(1024, 700));
             context.addInitScript(probe);
             Page page = context.newPage();
+            pages.put(name, page);
             page.onPageError(e -> log.add("[" + name + "] page error: " + e));
             page.onConsoleMessage(m -> {
                 if (m.type().equals("error") || m.type().equals("warning")) {
@@ -107,6 +107,29 @@ public final class Browsers implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
         }
+    }
+
+    /**
+     * For a failed test: each open page's address, visible text and a screenshot (in target/), and
+     * what the pages logged, on stderr.
+     */
+    public void dump() {
+        for (var e : pages.entrySet()) {
+            try {
+                Page p = e.getValue();
+                if (p.isClosed()) {
+                    continue;
+                }
+                Path shot = Path.of("target", "failure-" + e.getKey().replaceAll("\\W+", "-") + ".png");
+                p.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+                String text = String.valueOf(p.evaluate("() => document.body ? document.body.innerText : ''"));
+                System.err.println("=== " + e.getKey() + " at " + p.url() + " (screenshot " + shot + ")\n"
+                        + text.substring(0, Math.min(3000, text.length())));
+            } catch (RuntimeException ex) {
+                System.err.println("=== " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        System.err.println("=== page log\n" + String.join("\n", log));
     }
 
     @Override

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.portal;
+
+import com.azure.communication.identity.models.CommunicationTokenScope;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.graph.models.OnlineMeeting;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The "virtual appointments" portal's server: its page, and {@code POST /api/join}, which gives a
+ * visitor holding a valid invitation a guest token for that invitation's meeting. It listens on
+ * 127.0.0.1 (plain HTTP is a secure context there; put TLS in front of it anywhere else).
+ */
+public final class PortalServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PortalServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 16 * 1024;
+
+    private final PortalConfig config;
+    private final Invitations invitations;
+    private final RateLimiter tokenRequests;
+    private final PortaClients porta;
+    private final HttpServer http;
+    private final AtomicLong tokensMinted = new AtomicLong();
+
+    private PortalServer(PortalConfig config, Clock clock) throws IOException {
+        this.config = config;
+        this.invitations = new Invitations(config.portalSecret(), clock);
+        this.tokenRequests = new RateLimiter(config.tokenBurst(), 1000.0 / Math.max(1, config.tokenRefill().toMillis()), clock);
+        this.porta = new PortaClients(config);
+        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.createContext("/", this::handle);
+    }
+
+    public static PortalServer start(PortalConfig config, Clock clock) throws IOException {
+        PortalServer s = new PortalServer(config, clock);
+        s.http.start();
+        LOG.info("portal listening on {}", s.baseUrl());
+        return s;
+    }
+
+    /** Where visitors reach the portal, ending in {@code /}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+    }
+
+    /** The organization's side: an invitation link to one meeting, valid for {@code validFor}. */
+    public String invitationLink(String organizerId, String meetingLink, Duration validFor) {
+        return baseUrl() + "visit?inv=" + invitations.create(organizerId, meetingLink, Instant.now().plus(validFor));
+    }
+
+    /** Guest tokens handed out so far (for operators and tests). */
+    public long tokensMinted() {
+        return tokensMinted.get();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            if (method.equals("GET") && (path.equals("/") || path.equals("/visit"))) {
+                resource(ex, "/portal/visit.html", "text/html; charset=utf-8");
+            } else if (method.equals("GET") && path.equals("/portal.js")) {
+                resource(ex, "/portal/portal.js", "text/javascript; charset=utf-8");
+            } else if (method.equals("POST") && path.equals("/api/join")) {
+                join(ex);
+            } else if (method.equals("POST") && path.equals("/admin/invitations")) {
+                createInvitation(ex);
+            } else {
+                send(ex, 404, Map.of("message", "There is nothing at this address. Open the link from your invitation."));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("portal request failed", e);
+            send(ex, 500, Map.of("message", "Something went wrong on our side. Try again in a minute."));
+        }
+    }
+
+    private void join(HttpExchange ex) throws IOException {
+        // The door is guarded before any work: rate limit first, then the invitation, then the name.
+        String visitor = ex.getRemoteAddress().getAddress().getHostAddress();
+        if (!tokenRequests.tryAcquire(visitor)) {
+            send(ex, 429, Map.of("message", "Too many attempts from your connection. Wait a minute, then try again."));
+            return;
+        }
+        JsonNode body = body(ex);
+        if (body == null) {
+            send(ex, 400, Map.of("message", "The request could not be read. Reload the page and try again."));
+            return;
+        }
+        Invitations.Invitation invitation;
+        try {
+            invitation = invitations.verify(body.path("invitation").asText(""));
+        } catch (Invitations.Refused r) {
+            send(ex, 403, Map.of("message", r.getMessage()));
+            return;
+        }
+        String name = body.path("displayName").asText("").strip();
+        if (name.isEmpty() || name.codePointCount(0, name.length()) > 100 || name.codePoints().anyMatch(Character::isISOControl)) {
+            send(ex, 400, Map.of("message", "Enter your name as others should see it (1 to 100 characters), then join again."));
+            return;
+        }
+        OnlineMeeting meeting = findMeeting(invitation);
+        if (meeting == null) {
+            send(ex, 404, Map.of("message", "The meeting in your invitation no longer exists. Ask the person you are meeting "
+                    + "for a new invitation."));
+            return;
+        }
+        var guest = porta.identities.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
+        tokensMinted.incrementAndGet();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("token", guest.getUserToken().getToken());
+        answer.put("expiresOn", guest.getUserToken().getExpiresAt().toString());
+        answer.put("meetingLink", meeting.getJoinWebUrl());
+        answer.put("subject", meeting.getSubject());
+        answer.put("displayName", name);
+        answer.put("portaUrl", config.portaUrl());
+        send(ex, 200, answer);
+    }
+
+    private OnlineMeeting findMeeting(Invitations.Invitation invitation) {
+        String link = invitation.meetingLink().replace("'", "''");
+        var found = porta.graph.users().byUserId(invitation.organizerId()).onlineMeetings()
+                .get(rc -> rc.queryParameters.filter = "JoinWebUrl eq '" + link + "'");
+        return found == null || found.getValue() == null || found.getValue().isEmpty() ? null : found.getValue().getFirst();
+    }
+
+    private void createInvitation(HttpExchange ex) throws IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !java.security.MessageDigest.isEqual(("Bearer " + config.adminKey()).getBytes(StandardCharsets.UTF_8),
+                auth.getBytes(StandardCharsets.UTF_8))) {
+            send(ex, 401, Map.of("message", "Creating invitations needs the portal's admin key."));
+            return;
+        }
+        JsonNode body = body(ex);
+        if (body == null || body.path("organizerId").asText("").isEmpty() || body.path("meetingLink").asText("").isEmpty()) {
+            send(ex, 400, Map.of("message", "Give organizerId and meetingLink (and optionally validForMinutes)."));
+            return;
+        }
+        long minutes = Math.clamp(body.path("validForMinutes").asLong(24 * 60), 1, 30L * 24 * 60);
+        send(ex, 200, Map.of("link", invitationLink(body.get("organizerId").asText(), body.get("meetingLink").asText(),
+                Duration.ofMinutes(minutes))));
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        byte[] raw = ex.getRequestBody().readNBytes(MAX_BODY + 1);
+        if (raw.length > MAX_BODY) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(raw);
+            return n != null && n.isObject() ? n : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void resource(HttpExchange ex, String name, String type) throws IOException {
+        try (InputStream in = PortalServer.class.getResourceAsStream(name)) {
+            byte[] bytes = in.readAllBytes();
+            ex.getResponseHeaders().set("Content-Type", type);
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            ex.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, Map<String, ?> body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+    }
+}

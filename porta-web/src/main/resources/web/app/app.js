@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Porta's web app for members: sign in (authorization code + PKCE against Porta's own authorize and
+ * token endpoints), schedule meetings through the Graph-compatible API (POST /v1.0/me/onlineMeetings),
+ * copy their link or ID + passcode, and join them with Porta's calling library.
+ * Join links (/l/meetup-join/...) arrive here as #join=<link>.
+ */
+import { AzureCommunicationTokenCredential, CallClient, LocalVideoStream } from '../sdk/porta-calling.js';
+import { mountMeeting } from './meeting-view.js';
+
+const $ = (sel) => document.querySelector(sel);
+const store = window.sessionStorage;
+const SCOPE = 'https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile';
+
+let config;
+
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function show(view) {
+  for (const v of document.querySelectorAll('main > .view')) v.hidden = v.id !== view;
+}
+
+function say(where, message) {
+  const box = $(where);
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+// ------------------------------------------------------------------ sign-in
+async function signIn() {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  store.setItem('porta.pkce', JSON.stringify({ verifier, state }));
+  const q = new URLSearchParams({ client_id: config.clientId, redirect_uri: config.redirectUri, response_type: 'code',
+    scope: SCOPE, state, code_challenge: challenge, code_challenge_method: 'S256' });
+  location.assign(`/${config.tenantId}/oauth2/v2.0/authorize?${q}`);
+}
+
+async function finishSignIn(params) {
+  const saved = JSON.parse(store.getItem('porta.pkce') ?? 'null');
+  store.removeItem('porta.pkce');
+  history.replaceState(null, '', location.pathname + location.hash);
+  if (params.get('error')) throw new Error(`Sign-in did not complete: ${params.get('error_description') ?? params.get('error')}. Sign in again.`);
+  if (!saved || saved.state !== params.get('state')) throw new Error('This sign-in answer does not belong to this browser tab. Sign in again.');
+  const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code: params.get('code'),
+      redirect_uri: config.redirectUri, code_verifier: saved.verifier }),
+  });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`Sign-in failed: ${body.error_description ?? r.status}. Sign in again.`);
+  store.setItem('porta.token', body.access_token);
+}
+
+function token() {
+  const t = store.getItem('porta.token');
+  if (!t) return null;
+  try {
+    const claims = JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    if (claims.exp * 1000 < Date.now() + 60_000) { store.removeItem('porta.token'); return null; }
+    return { token: t, name: claims.name ?? claims.preferred_username ?? 'you' };
+  } catch {
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------ meetings
+function localInput(date) {
+  const d = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+}
+
+async function schedule(event) {
+  event.preventDefault();
+  say('#schedule-error', '');
+  const f = event.target;
+  const start = new Date(f.start.value);
+  const end = new Date(start.getTime() + Number(f.duration.value) * 60_000);
+  const body = {
+    subject: f.subject.value.trim(),
+    startDateTime: start.toISOString(),
+    endDateTime: end.toISOString(),
+    lobbyBypassSettings: { scope: f.lobby.value },
+    allowedPresenters: f.presenters.value,
+  };
+  const attendees = f.attendees.value.split(/[,;\s]+/).filter(Boolean);
+  if (attendees.length) body.participants = { attendees: attendees.map((upn) => ({ upn, role: 'attendee' })) };
+  const r = await fetch('/v1.0/me/onlineMeetings', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token().token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const meeting = await r.json().catch(() => ({}));
+  if (!r.ok) {
+    say('#schedule-error', `${meeting.error?.message ?? `The meeting could not be scheduled (${r.status}).`} Check the form and try again.`);
+    return;
+  }
+  const list = JSON.parse(localStorage.getItem('porta.meetings') ?? '[]');
+  list.unshift({ subject: meeting.subject, startDateTime: meeting.startDateTime, joinWebUrl: meeting.joinWebUrl,
+    meetingId: meeting.joinMeetingIdSettings?.joinMeetingId, passcode: meeting.joinMeetingIdSettings?.passcode });
+  localStorage.setItem('porta.meetings', JSON.stringify(list.slice(0, 20)));
+  renderMeetings();
+}
+
+function copyButton(label, text) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'small';
+  b.textContent = label;
+  b.onclick = async () => {
+    try { await navigator.clipboard.writeText(text); b.textContent = 'Copied'; } catch { prompt('Copy this:', text); }
+    setTimeout(() => { b.textContent = label; }, 1500);
+  };
+  return b;
+}
+
+function renderMeetings() {
+  const list = JSON.parse(localStorage.getItem('porta.meetings') ?? '[]');
+  $('#meetings').replaceChildren(...list.map((m) => {
+    const li = document.createElement('li');
+    li.className = 'meeting-card';
+    const h = document.createElement('h4');
+    h.textContent = `${m.subject} — ${new Date(m.startDateTime).toLocaleString()}`;
+    const link = document.createElement('input');
+    link.readOnly = true; link.value = m.joinWebUrl; link.className = 'join-link'; link.setAttribute('aria-label', 'Join link');
+    const ids = document.createElement('p');
+    ids.className = 'ids';
+    ids.textContent = `Meeting ID ${m.meetingId} · Passcode ${m.passcode}`;
+    const join = document.createElement('button');
+    join.textContent = 'Join';
+    join.className = 'join primary';
+    join.onclick = () => joinMeeting({ meetingLink: m.joinWebUrl });
+    li.append(h, link, ids, copyButton('Copy link', m.joinWebUrl), copyButton('Copy ID and passcode', `Meeting ID: ${m.meetingId}\nPasscode: ${m.passcode}`), join);
+    return li;
+  }));
+}
+
+// ------------------------------------------------------------------ joining
+let client;
+let agent;
+
+async function joinMeeting(locator) {
+  say('#home-error', '');
+  const me = token();
+  if (!me) { store.setItem('porta.pendingJoin', JSON.stringify(locator)); return signIn(); }
+  try {
+    client ??= new CallClient();
+    agent ??= await client.createCallAgent(new AzureCommunicationTokenCredential(me.token));
+    const devices = await client.getDeviceManager();
+    await devices.askDevicePermission({ audio: true, video: true }).catch(() => {});
+    const [cam] = await devices.getCameras();
+    const camera = cam ? new LocalVideoStream(cam) : undefined;
+    const call = agent.join(locator, { audioOptions: { muted: false }, videoOptions: { localVideoStreams: camera ? [camera] : [] } });
+    window.portaCall = call; // for scripting and tests
+    show('meeting-view');
+    mountMeeting($('#meeting-view'), {
+      call, deviceManager: devices, camera,
+      onEnded: (reason) => {
+        $('#ended-reason').textContent = reason?.message ?? 'You left the meeting.';
+        show('ended-view');
+      },
+    });
+  } catch (e) {
+    say('#home-error', e.message);
+    show('home-view');
+  }
+}
+
+function joinByForm(event) {
+  event.preventDefault();
+  const f = event.target;
+  const value = f.target.value.trim();
+  if (/^https?:\/\//.test(value)) joinMeeting({ meetingLink: value });
+  else joinMeeting({ meetingId: value.replace(/\s+/g, ''), passcode: f.passcode.value.trim() });
+}
+
+// ------------------------------------------------------------------ start
+async function main() {
+  try {
+    const r = await fetch('/app/config.json');
+    config = await r.json();
+    if (!r.ok) throw new Error(config.error?.message ?? 'Porta\'s web app is not set up on this server.');
+    const params = new URLSearchParams(location.search);
+    if (params.has('code') || params.has('error')) await finishSignIn(params);
+  } catch (e) {
+    say('#signin-error', e.message);
+    show('signin-view');
+    return;
+  }
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get('join')) {
+    store.setItem('porta.pendingJoin', JSON.stringify({ meetingLink: hash.get('join') }));
+    history.replaceState(null, '', location.pathname);
+  }
+  const me = token();
+  if (!me) { show('signin-view'); return; }
+  $('#who').textContent = me.name;
+  $('#schedule-form').start.value = localInput(new Date(Date.now() + 60_000));
+  renderMeetings();
+  show('home-view');
+  const pending = store.getItem('porta.pendingJoin');
+  if (pending) {
+    store.removeItem('porta.pendingJoin');
+    joinMeeting(JSON.parse(pending));
+  }
+}
+
+$('#signin').onclick = () => signIn().catch((e) => say('#signin-error', e.message));
+$('#signout').onclick = () => { store.removeItem('porta.token'); location.assign('/app/'); };
+$('#schedule-form').onsubmit = (e) => schedule(e).catch((err) => say('#schedule-error', err.message));
+$('#join-form').onsubmit = joinByForm;
+$('#back-home').onclick = () => location.assign('/app/');
+main();
