@@ -43,6 +43,7 @@ class LibraryMediaBrowserTest {
     @AfterAll
     static void stop() {
         if (browsers != null) {
+            System.err.println("=== what the pages logged\n" + String.join("\n", browsers.log));
             browsers.close();
         }
         if (porta != null) {

@@ -87,6 +87,7 @@ class VirtualAppointmentBrowserTest {
     @AfterAll
     static void stop() {
         if (browsers != null) {
+            System.err.println("=== what the pages logged\n" + String.join("\n", browsers.log));
             browsers.close();
         }
         if (portal != null) {

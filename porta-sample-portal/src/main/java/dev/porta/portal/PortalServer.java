@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,11 @@ public final class PortalServer implements AutoCloseable {
     private final PortaClients porta;
     private final HttpServer http;
     private final AtomicLong tokensMinted = new AtomicLong();
+    private final Clock clock;
 
     private PortalServer(PortalConfig config, Clock clock) throws IOException {
         this.config = config;
+        this.clock = clock;
         this.invitations = new Invitations(config.portalSecret(), clock);
         this.tokenRequests = new RateLimiter(config.tokenBurst(), 1000.0 / Math.max(1, config.tokenRefill().toMillis()), clock);
         this.porta = new PortaClients(config);
@@ -65,7 +66,7 @@ public final class PortalServer implements AutoCloseable {
 
     /** The organization's side: an invitation link to one meeting, valid for {@code validFor}. */
     public String invitationLink(String organizerId, String meetingLink, Duration validFor) {
-        return baseUrl() + "visit?inv=" + invitations.create(organizerId, meetingLink, Instant.now().plus(validFor));
+        return baseUrl() + "visit?inv=" + invitations.create(organizerId, meetingLink, clock.instant().plus(validFor));
     }
 
     /** Guest tokens handed out so far (for operators and tests). */
