@@ -15,6 +15,8 @@ import dev.porta.media.api.TransportState;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Media of a meeting's participants through the {@link MediaHost} port: sessions on entry, mute and
@@ -24,6 +26,15 @@ public final class MeetingMedia {
     private final LiveMeeting meeting;
     private final MediaHost host;
     private final Set<String> screenSharers = new HashSet<>();
+    /**
+     * The SFU's events, applied in order under the meeting lock on a virtual thread. The SFU calls its
+     * listeners on its media thread, sometimes while a signaling thread holds the meeting lock and waits
+     * for that media thread (a publish offer renegotiates everyone else): taking the lock right there
+     * deadlocked both until the media call timed out (found by the load tester). Events are few per
+     * renegotiation or speaker change, so the queue stays short.
+     */
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     MeetingMedia(LiveMeeting meeting, MediaHost host) {
         this.meeting = meeting;
@@ -176,6 +187,32 @@ public final class MeetingMedia {
         }
     }
 
+    private void later(Runnable event) {
+        events.add(event);
+        drain();
+    }
+
+    private void drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("meeting-media-events").start(() -> {
+            try {
+                Runnable r;
+                while ((r = events.poll()) != null) {
+                    synchronized (meeting) {
+                        r.run();
+                    }
+                }
+            } finally {
+                draining.set(false);
+                if (!events.isEmpty()) {
+                    drain();
+                }
+            }
+        });
+    }
+
     private static Capability capabilityOf(TrackSource s) {
         return switch (s) {
             case MICROPHONE -> Capability.AUDIO;
@@ -184,7 +221,7 @@ public final class MeetingMedia {
         };
     }
 
-    /** The SFU's events for one participant; forwarded to its client under the meeting lock. */
+    /** The SFU's events for one participant; forwarded to its client under the meeting lock, in order, off the media thread. */
     private final class Listener implements MediaListener {
         private final Participant p;
 
@@ -194,9 +231,7 @@ public final class MeetingMedia {
 
         @Override
         public void subscribeOffer(String sdpOffer) {
-            synchronized (meeting) {
-                p.send(meeting, new SubscribeOffer(sdpOffer));
-            }
+            later(() -> p.send(meeting, new SubscribeOffer(sdpOffer)));
         }
 
         @Override
@@ -206,19 +241,17 @@ public final class MeetingMedia {
 
         @Override
         public void speaking(boolean speaking) {
-            synchronized (meeting) {
+            later(() -> {
                 if (p.speaking != speaking && meeting.connected(p.id) == p) {
                     p.speaking = speaking;
                     meeting.rosterDelta("updated", p);
                 }
-            }
+            });
         }
 
         @Override
         public void activeSpeaker(MediaParticipantId speaker) {
-            synchronized (meeting) {
-                p.send(meeting, new ActiveSpeaker(speaker.value()));
-            }
+            later(() -> p.send(meeting, new ActiveSpeaker(speaker.value())));
         }
 
         @Override
