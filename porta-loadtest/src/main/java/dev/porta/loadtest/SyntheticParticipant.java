@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.loadtest;
+
+/**
+ * One synthetic participant, whichever server it talks to. {@link #run()} joins and then serves the
+ * participant's signaling until {@link #stop()}; the timestamps say how far it got.
+ */
+interface SyntheticParticipant extends Runnable {
+    void stop();
+
+    /** When the join request left, {@link System#nanoTime()}; -1 before. */
+    long joinSentNanos();
+
+    /** When the server admitted the participant; -1 before. */
+    long connectedNanos();
+
+    /** When the first media packet from another participant arrived; -1 before. */
+    long firstMediaNanos();
+
+    /** Why the participant failed, or null. */
+    String failure();
+
+    /** Jitter sums of what it received: {sum of per-stream jitter ms, stream count}. */
+    double[] jitterSums(boolean audio);
+}
