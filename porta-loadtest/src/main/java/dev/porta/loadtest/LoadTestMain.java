@@ -30,7 +30,7 @@ public final class LoadTestMain {
 
             Servers (everything on 127.0.0.1; each started here is stopped at the end):
               --target T          porta (default), janus, or both (same scenario, one after the other)
-              --porta-jar FILE    start this porta.jar (default porta-server/target/porta.jar)
+              --porta-jar FILE    start this porta.jar (default $PORTA_JAR, else porta-server/target/porta.jar)
               --demo-json FILE    or use a running Porta's demo.json (then --pid PID for its CPU and memory)
               --janus FILE        the janus binary (default /usr/bin/janus)
               --out DIR           report directory (default loadtest-reports/<time>)
@@ -84,7 +84,8 @@ public final class LoadTestMain {
             if (!which.equals("janus")) {
                 try (Target t = o.containsKey("demo-json")
                         ? PortaTarget.attach(Path.of(o.get("demo-json")), Long.parseLong(o.getOrDefault("pid", "-1")), false)
-                        : PortaTarget.start(Path.of(o.getOrDefault("porta-jar", "porta-server/target/porta.jar")), outDir)) {
+                        : PortaTarget.start(Path.of(o.getOrDefault("porta-jar",
+                                System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar"))), outDir)) {
                     results.add(new LoadRun(t, s, media, err).run());
                 }
             }

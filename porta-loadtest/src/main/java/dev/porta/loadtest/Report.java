@@ -156,16 +156,23 @@ final class Report {
         g.setStroke(new BasicStroke(1.5f));
         for (int k = 0; k < results.size(); k++) {
             g.setColor(COLORS[k % COLORS.length]);
-            int px = -1;
-            int py = -1;
+            // one point per participant count: the mean of the seconds spent at that count
+            java.util.TreeMap<Integer, double[]> byCount = new java.util.TreeMap<>();
             for (RunResult.Sample s : results.get(k).timeline()) {
                 double v = cpu ? s.nodeCpuPercent() : s.lossPercent();
-                if (Double.isNaN(v)) {
-                    continue;
+                if (!Double.isNaN(v)) {
+                    double[] acc = byCount.computeIfAbsent(s.participants(), c -> new double[2]);
+                    acc[0] += v;
+                    acc[1]++;
                 }
-                int x = x0 + (int) (pw * s.participants() / maxX);
+            }
+            int px = -1;
+            int py = -1;
+            for (var e : byCount.entrySet()) {
+                double v = e.getValue()[0] / e.getValue()[1];
+                int x = x0 + (int) (pw * e.getKey() / maxX);
                 int y = y0 + ph - (int) (ph * Math.min(v, maxY) / maxY);
-                g.fillOval(x - 2, y - 2, 4, 4);
+                g.fillOval(x - 3, y - 3, 6, 6);
                 if (px >= 0) {
                     g.drawLine(px, py, x, y);
                 }

@@ -30,6 +30,8 @@ public final class Main {
               admin connection-string
                                     Print the connection string for the Identity API.
               help                  This text.
+              loadtest ...          (./porta only) Synthetic participants against Porta and a reference SFU
+                                    on loopback; writes a benchmark report. ./porta loadtest help.
 
             Options:
               --config FILE         A configuration file (key = value lines; see porta.conf for every key).
