@@ -68,6 +68,10 @@ public final class PeerConnection implements AutoCloseable {
         return localPwd;
     }
 
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public boolean connected() {
         return in != null;
     }
@@ -141,6 +145,22 @@ public final class PeerConnection implements AutoCloseable {
         send(b, 0, n);
     }
 
+    /**
+     * Answers a full ICE agent's connectivity check (a browser answers them too; Janus, even as ICE-lite
+     * through libnice, fails the transport without answers). Checks with the wrong password are ignored.
+     */
+    private void answerCheck(StunMessage request, InetSocketAddress from) throws IOException {
+        if (!request.verifyIntegrity(localPwd.getBytes(StandardCharsets.US_ASCII))) {
+            return;
+        }
+        byte[] tx = new byte[12];
+        request.copyTransactionId(tx, 0);
+        byte[] b = new byte[128];
+        int n = new StunWriter(b, 0, StunMessage.BINDING_SUCCESS, tx).xorMappedAddress(from)
+                .messageIntegrity(localPwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
+        socket.send(new DatagramPacket(b, 0, n, from));
+    }
+
     /** Encrypts and sends an RTP packet built in {@code b} (which needs room for the SRTP tag). */
     public boolean sendRtp(byte[] b, int len, int headerLen) throws IOException {
         int n;
@@ -189,7 +209,12 @@ public final class PeerConnection implements AutoCloseable {
                 int first = buf[0] & 0xFF;
                 // RFC 7983 demultiplexing by the first byte
                 if (first <= 3) {
-                    stun.offer(Arrays.copyOf(buf, len));
+                    StunMessage m = StunMessage.parse(buf, 0, len);
+                    if (m != null && m.type() == StunMessage.BINDING_REQUEST) {
+                        answerCheck(m, (InetSocketAddress) p.getSocketAddress());
+                    } else {
+                        stun.offer(Arrays.copyOf(buf, len));
+                    }
                 } else if (first >= 20 && first <= 63) {
                     dtls.receive(buf, 0, len);
                 } else if (first >= 128 && first <= 191 && len >= 12) {

@@ -31,6 +31,14 @@ public final class Sdp {
 
     /** The publish offer: mid "0" audio (sendonly) if {@code audioSsrc >= 0}, mid "1" VP8 with rids q, h, f if video. */
     public static String publishOffer(PeerConnection pc, String fingerprint, long audioSsrc, boolean video) {
+        return publishOffer(pc, fingerprint, audioSsrc, video, "actpass");
+    }
+
+    /**
+     * The publish offer with a chosen DTLS setup: "actpass" as browsers send it, or "active" for a server
+     * that would otherwise take the client role itself (Janus answers an actpass offer with active).
+     */
+    public static String publishOffer(PeerConnection pc, String fingerprint, long audioSsrc, boolean video, String setup) {
         List<String> l = new ArrayList<>(List.of("v=0", "o=- " + System.nanoTime() + " 2 IN IP4 127.0.0.1", "s=-", "t=0 0"));
         List<String> mids = new ArrayList<>();
         if (audioSsrc >= 0) {
@@ -43,7 +51,7 @@ public final class Sdp {
         l.add("a=msid-semantic: WMS loadtest");
         if (audioSsrc >= 0) {
             l.add("m=audio 9 UDP/TLS/RTP/SAVPF " + OPUS_PT);
-            transport(l, pc, fingerprint, "actpass", "0");
+            transport(l, pc, fingerprint, setup, "0");
             l.add("a=extmap:" + AUDIO_LEVEL_ID + " urn:ietf:params:rtp-hdrext:ssrc-audio-level");
             l.add("a=extmap:" + MID_ID + " urn:ietf:params:rtp-hdrext:sdes:mid");
             l.add("a=sendonly");
@@ -54,7 +62,7 @@ public final class Sdp {
         }
         if (video) {
             l.add("m=video 9 UDP/TLS/RTP/SAVPF " + VP8_PT);
-            transport(l, pc, fingerprint, "actpass", "1");
+            transport(l, pc, fingerprint, setup, "1");
             l.add("a=extmap:" + MID_ID + " urn:ietf:params:rtp-hdrext:sdes:mid");
             l.add("a=extmap:" + RID_ID + " urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id");
             l.add("a=sendonly");
@@ -79,6 +87,9 @@ public final class Sdp {
         l.add("a=setup:" + setup);
         l.add("a=mid:" + mid);
         l.add("a=rtcp-mux");
+        // our one host candidate, so that a server need not wait for trickled ones
+        l.add("a=candidate:1 1 udp 2130706431 127.0.0.1 " + pc.localPort() + " typ host");
+        l.add("a=end-of-candidates");
     }
 
     /**
@@ -97,7 +108,7 @@ public final class Sdp {
                 continue;
             }
             String[] lines = section.split("\r?\n");
-            a.append(lines[0]).append("\r\nc=IN IP4 0.0.0.0\r\n");
+            a.append(lines[0]).append("\r\n");
             List<String> l = new ArrayList<>();
             boolean inactive = section.contains("a=inactive");
             transport(l, pc, fingerprint, "active", attribute(section, "mid"));
