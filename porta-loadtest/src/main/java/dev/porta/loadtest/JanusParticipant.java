@@ -216,7 +216,8 @@ final class JanusParticipant implements SyntheticParticipant {
             b.put("ptype", "subscriber");
         }
         ArrayNode streams = b.putArray("streams");
-        pending.forEach(f -> streams.addObject().put("feed", f));
+        // substream 1 = the 360p layer (0 = 180p, 2 = 720p), see SyntheticParticipant.PREFERRED_HEIGHT
+        pending.forEach(f -> streams.addObject().put("feed", f).put("substream", 1));
         pending.clear();
         negotiating = true;
         subJoined = true;

@@ -42,7 +42,8 @@ final class JanusSession implements AutoCloseable {
         ObjectNode f = frame("message");
         f.set("body", body);
         if (jsepType != null) {
-            f.putObject("jsep").put("type", jsepType).put("sdp", sdp).put("trickle", false);
+            // rid_order: our simulcast line lists rids low to high (q;h;f); Janus assumes high to low unless told
+            f.putObject("jsep").put("type", jsepType).put("sdp", sdp).put("trickle", false).put("rid_order", "lmh");
         }
         return post(URI.create(base + "/" + id + "/" + handle), f);
     }

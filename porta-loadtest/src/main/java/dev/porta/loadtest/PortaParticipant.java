@@ -34,6 +34,8 @@ final class PortaParticipant implements SyntheticParticipant {
     private PeerConnection publishPc;
     private PeerConnection subscribePc;
     private Publisher publisher;
+    private String self = "";
+    private final java.util.Set<String> preferred = new java.util.HashSet<>();
     private ScheduledFuture<?> pacing;
 
     PortaParticipant(Env env, HttpClient http, URI callingUrl, String meetingLink, String token, String name,
@@ -94,6 +96,7 @@ final class PortaParticipant implements SyntheticParticipant {
                 String state = f.path("state").asText();
                 if (state.equals("Connected")) {
                     connected = System.nanoTime();
+                    self = f.path("participantId").asText();
                     startPublishing(ws);
                 } else if (state.equals("Disconnected")) {
                     fail("disconnected: " + f.path("callEndReason"));
@@ -117,12 +120,27 @@ final class PortaParticipant implements SyntheticParticipant {
                     subscribePc.connect(offer);
                 }
             }
+            case "roster" -> f.path("participants").forEach(p -> prefer(ws, p));
+            case "rosterDelta" -> prefer(ws, f.path("participant"));
             case "error" -> {
                 if (f.path("code").asText().equals("sdpRejected")) {
                     fail("SDP rejected: " + f.path("message").asText());
                 }
             }
             default -> { }
+        }
+    }
+
+    /** Asks for the preferred layer of each camera once, when it first appears in the roster. */
+    private void prefer(CallingClient ws, JsonNode participant) {
+        String id = participant.path("id").asText();
+        boolean camera = false;
+        for (JsonNode s : participant.path("streams")) {
+            camera |= s.asText().equals("video");
+        }
+        if (camera && !id.equals(self) && preferred.add(id)) {
+            ws.send("videoPreference", "id", "vp-" + id, "participantId", id, "source", "camera",
+                    "maxHeight", PREFERRED_HEIGHT);
         }
     }
 

@@ -150,8 +150,9 @@ final class Report {
         for (int i = 0; i <= 4; i++) {
             g.drawString(String.format(Locale.ROOT, "%.1f", maxY * i / 4), x0 - 45, y0 + ph - i * ph / 4 + 4);
         }
-        for (int i = 0; i <= 5; i++) {
-            g.drawString(String.format(Locale.ROOT, "%.0f", maxX * i / 5), x0 + pw * i / 5 - 5, y0 + ph + 15);
+        int step = (int) Math.max(1, Math.ceil(maxX / 10));
+        for (int x = 0; x <= maxX; x += step) {
+            g.drawString(Integer.toString(x), x0 + (int) (pw * x / maxX) - 4, y0 + ph + 15);
         }
         g.setStroke(new BasicStroke(1.5f));
         for (int k = 0; k < results.size(); k++) {

@@ -6,6 +6,13 @@ package dev.porta.loadtest;
  * participant's signaling until {@link #stop()}; the timestamps say how far it got.
  */
 interface SyntheticParticipant extends Runnable {
+    /**
+     * Every subscriber asks for the middle simulcast layer (360p) of every camera, so that both servers
+     * forward the same layer whatever their own bandwidth allocation would pick; the comparison is then
+     * per forwarded packet of the same stream.
+     */
+    int PREFERRED_HEIGHT = 360;
+
     void stop();
 
     /** When the join request left, {@link System#nanoTime()}; -1 before. */
