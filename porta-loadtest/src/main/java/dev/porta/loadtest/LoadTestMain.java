@@ -17,6 +17,8 @@ public final class LoadTestMain {
     static final String USAGE = """
             Usage: porta loadtest [run] [options]      run a scenario, write report.json, report.md, report.png
                    porta loadtest jmh [JMH options]    the hot-path microbenchmarks (e.g. -f 1 -wi 3 -i 5)
+                   porta loadtest udp-ceiling [SECONDS] the machine's plain UDP forwarding ceiling (loopback;
+                                                       saturates the machine: run it when it is quiet)
 
             Scenario (a preset, then overrides):
               --scenario NAME     meetings (default: 4 meetings x 5, all on camera and microphone),
@@ -44,6 +46,9 @@ public final class LoadTestMain {
             System.arraycopy(args, 1, rest, 0, rest.length);
             org.openjdk.jmh.Main.main(rest);
             return;
+        }
+        if (args.length > 0 && args[0].equals("udp-ceiling")) {
+            System.exit(UdpCeiling.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
         }
         System.exit(run(args, System.out, System.err));
     }
