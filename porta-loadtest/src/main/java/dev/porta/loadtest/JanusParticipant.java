@@ -192,7 +192,7 @@ final class JanusParticipant implements SyntheticParticipant {
             @Override public void rtp(byte[] b, int len, long arrivalNanos) { }
             @Override public void rtcp(byte[] b, int len) { }
         });
-        publisher = new Publisher(env.media(), publishPc, env.totals(), audio, video);
+        publisher = new Publisher(env.media(), publishPc::sendRtp, env.totals(), audio, video);
         // "active": Janus answers an actpass offer by taking the DTLS client role; this keeps it the server
         String offer = Sdp.publishOffer(publishPc, env.identity().fingerprint(), publisher.audioSsrc, video, "active");
         session.message(pubHandle, body("publish"), "offer", offer);

@@ -161,7 +161,7 @@ final class PortaParticipant implements SyntheticParticipant {
             @Override public void rtp(byte[] b, int len, long arrivalNanos) { }
             @Override public void rtcp(byte[] b, int len) { }
         });
-        publisher = new Publisher(env.media(), publishPc, env.totals(), audio, video);
+        publisher = new Publisher(env.media(), publishPc::sendRtp, env.totals(), audio, video);
         ws.send("publishOffer", "id", "po", "sdp",
                 Sdp.publishOffer(publishPc, env.identity().fingerprint(), publisher.audioSsrc, video),
                 "sources", sources);

@@ -14,6 +14,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Driven by {@link #tick()} from a shared scheduler every few milliseconds.
  */
 final class Publisher {
+    /** Where finished RTP packets go (a peer connection encrypts and sends them); true when sent. */
+    interface Out {
+        boolean sendRtp(byte[] b, int len, int headerLen) throws IOException;
+    }
+
     static final int TAG_LENGTH = 10;
     static final int TAG_MAGIC = 0xD1A7;
     /** Largest RTP payload per packet, as browsers keep packets under a typical path MTU. */
@@ -22,7 +27,7 @@ final class Publisher {
     private static final long MAX_LAG_MICROS = 200_000;
 
     private final RecordedMedia media;
-    private final PeerConnection pc;
+    private final Out pc;
     private final Totals totals;
     private final boolean audio;
     private final boolean video;
@@ -38,7 +43,7 @@ final class Publisher {
     private long startNanos = -1;
     private final byte[] buf = new byte[1500];
 
-    Publisher(RecordedMedia media, PeerConnection pc, Totals totals, boolean audio, boolean video) {
+    Publisher(RecordedMedia media, Out pc, Totals totals, boolean audio, boolean video) {
         this.media = media;
         this.pc = pc;
         this.totals = totals;
@@ -100,6 +105,9 @@ final class Publisher {
             }
         } catch (IOException e) {
             // the socket is closing; the participant's stop ends the ticks
+        } catch (RuntimeException e) {
+            // a scheduled task that throws is never run again: count it and keep this publisher going
+            totals.generatorLagEvents.increment();
         }
     }
 
