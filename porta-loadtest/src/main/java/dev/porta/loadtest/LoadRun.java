@@ -178,7 +178,7 @@ final class LoadRun {
                 round(seconds > 0 ? bytes * 8 / seconds / 1e6 : Double.NaN),
                 round(packets > 0 ? nodeCpuSeconds * 1e6 / packets : Double.NaN),
                 round(joined > 0 ? cpuPct / joined : Double.NaN), totals.sent.sum(), received,
-                totals.retransmissions.sum(), totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
+                totals.retransmissions.sum(), totals.nacksSent.sum(), totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
     }
 
     static double round(double v) {

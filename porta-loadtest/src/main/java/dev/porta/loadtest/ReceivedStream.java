@@ -27,8 +27,13 @@ final class ReceivedStream {
         this.totals = totals;
     }
 
-    void onPacket(int seq, long rtpTs, long arrivalNanos) {
-        received++;
+    /**
+     * Counts one packet; returns how many sequence numbers it skipped (0 when in order), or -1 when it is
+     * late: an old sequence number is a retransmission (or a reordered packet) and is not counted as
+     * received, so that loss is measured before repair whatever way a server retransmits.
+     */
+    int onPacket(int seq, long rtpTs, long arrivalNanos) {
+        int skipped = 0;
         if (baseSeq < 0) {
             baseSeq = seq;
             maxExtSeq = seq;
@@ -41,11 +46,14 @@ final class ReceivedStream {
             } else if (candidate > maxExtSeq + 0x8000) {
                 candidate -= 0x10000;
             }
-            if (candidate > maxExtSeq) {
-                totals.expected.add(candidate - maxExtSeq);
-                maxExtSeq = candidate;
+            if (candidate <= maxExtSeq) {
+                return -1;
             }
+            totals.expected.add(candidate - maxExtSeq);
+            skipped = (int) Math.min(Integer.MAX_VALUE, candidate - maxExtSeq - 1);
+            maxExtSeq = candidate;
         }
+        received++;
         long arrival = arrivalNanos * clockRate / 1_000_000_000L;
         long transit = arrival - rtpTs;
         if (haveTransit) {
@@ -56,6 +64,7 @@ final class ReceivedStream {
         }
         lastTransit = transit;
         haveTransit = true;
+        return skipped;
     }
 
     long expected() {

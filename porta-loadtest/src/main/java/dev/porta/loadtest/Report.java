@@ -77,6 +77,13 @@ final class Report {
                     .append(", join time p50 ").append(f(ratio(porta.joinToFirstMediaMs().p50(), janus.joinToFirstMediaMs().p50())))
                     .append(".\n");
         }
+        md.append('\n');
+        for (RunResult r : results) {
+            md.append(String.format(Locale.ROOT, "%s: %,d packets sent by publishers, %,d received; %,d NACKs sent, "
+                            + "%,d retransmissions received; generator lag events %d; steady window %.0f s.%n%n",
+                    r.target(), r.packetsSent(), r.packetsReceived(), r.nacksSent(), r.retransmissionsReceived(),
+                    r.generatorLagEvents(), r.steadySeconds()));
+        }
         for (RunResult r : results) {
             if (!r.failures().isEmpty()) {
                 md.append("\n").append(r.target()).append(" failures (first ").append(r.failures().size()).append("):\n");

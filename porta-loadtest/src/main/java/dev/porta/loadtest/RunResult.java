@@ -20,7 +20,7 @@ public record RunResult(String target, String scenario, int meetings, int partic
                         double delayP95Ms, double delayP99Ms, double nodeCpuPercent, double nodeRssMb,
                         double generatorCpuPercent, double forwardedPacketsPerSecond, double forwardedMbitPerSecond,
                         double cpuMicrosPerForwardedPacket, double nodeCpuPercentPerParticipant, long packetsSent,
-                        long packetsReceived, long retransmissionsReceived, long generatorLagEvents,
+                        long packetsReceived, long retransmissionsReceived, long nacksSent, long generatorLagEvents,
                         double steadySeconds, List<Sample> timeline) {
 
     /** One second of the run. */

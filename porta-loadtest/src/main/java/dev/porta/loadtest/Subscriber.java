@@ -56,13 +56,21 @@ final class Subscriber implements PeerConnection.Receiver {
             totals.retransmissions.increment();
             return;
         }
+        ReceivedStream s = streams.computeIfAbsent(packet.ssrc(), k -> new ReceivedStream(k, audio, totals));
+        int seq = packet.sequenceNumber();
+        int skipped = s.onPacket(seq, packet.timestamp(), arrivalNanos);
+        if (skipped < 0) {
+            totals.retransmissions.increment();
+            return;
+        }
         if (firstMediaNanos < 0) {
             firstMediaNanos = arrivalNanos;
         }
         totals.packets.increment();
         totals.bytes.add(len);
-        ReceivedStream s = streams.computeIfAbsent(packet.ssrc(), k -> new ReceivedStream(k, audio, totals));
-        s.onPacket(packet.sequenceNumber(), packet.timestamp(), arrivalNanos);
+        if (skipped > 0 && !audio) {
+            nack(s.ssrc, seq, skipped);
+        }
         long sent = Publisher.sendNanos(b, packet.payloadOffset() + packet.payloadLength());
         if (sent > 0) {
             totals.delay.record((arrivalNanos - sent) / 1000);
@@ -70,6 +78,26 @@ final class Subscriber implements PeerConnection.Receiver {
         if (arrivalNanos - lastReportNanos > REPORT_INTERVAL_NANOS) {
             lastReportNanos = arrivalNanos;
             report();
+        }
+    }
+
+    /** Asks for the video packets just skipped (at most 16 of them), as a browser's NACK generator does. */
+    private void nack(long mediaSsrc, int seq, int skipped) {
+        PeerConnection p = pc;
+        if (p == null || skipped > 100) {
+            return; // a jump that large is a stream restart, not loss worth repairing
+        }
+        int n = Math.min(16, skipped);
+        int[] missing = new int[n];
+        for (int i = 0; i < n; i++) {
+            missing[i] = (seq - skipped + i) & 0xFFFF;
+        }
+        int len = RtcpWriter.nack(rtcp, 0, ownSsrc, mediaSsrc, missing, n);
+        try {
+            p.sendRtcp(rtcp, len);
+            totals.nacksSent.increment();
+        } catch (IOException e) {
+            // closing
         }
     }
 

@@ -14,6 +14,7 @@ public final class Totals {
     final LongAdder bytes = new LongAdder();
     final LongAdder expected = new LongAdder();
     final LongAdder retransmissions = new LongAdder();
+    final LongAdder nacksSent = new LongAdder();
     final LongAdder sent = new LongAdder();
     final LongAdder generatorLagEvents = new LongAdder();
     final DelayHistogram delay = new DelayHistogram();
