@@ -38,6 +38,7 @@ final class JanusParticipant implements SyntheticParticipant {
     private volatile boolean stopped;
     private volatile long joinSent = -1;
     private volatile long connected = -1;
+    private volatile long publishStarted = -1;
     private volatile String failure;
     private JanusSession session;
     private long pubHandle;
@@ -163,6 +164,7 @@ final class JanusParticipant implements SyntheticParticipant {
                 if (jsep.path("type").asText().equals("answer")) {
                     publishPc.connect(jsep.path("sdp").asText());
                     pacing = env.pacer().scheduleAtFixedRate(publisher::tick, 0, 10, TimeUnit.MILLISECONDS);
+                    publishStarted = System.nanoTime();
                 }
             }
         } else if (sender == subHandle && jsep.path("type").asText().equals("offer")) {
@@ -248,6 +250,11 @@ final class JanusParticipant implements SyntheticParticipant {
     @Override
     public long connectedNanos() {
         return connected;
+    }
+
+    @Override
+    public long publishStartedNanos() {
+        return publishStarted;
     }
 
     @Override

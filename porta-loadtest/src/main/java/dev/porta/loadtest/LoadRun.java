@@ -149,8 +149,9 @@ final class LoadRun {
                 joined++;
                 toConnected.add((p.connectedNanos() - p.joinSentNanos()) / 1e6);
             }
-            if (p.firstMediaNanos() > 0 && p.joinSentNanos() > 0) {
-                toMedia.add((p.firstMediaNanos() - p.joinSentNanos()) / 1e6);
+            long from = mediaReceivableFrom(participants, p);
+            if (p.firstMediaNanos() > 0 && from > 0) {
+                toMedia.add((p.firstMediaNanos() - from) / 1e6);
             }
             if (p.failure() != null && failures.size() < 10) {
                 failures.add(p.failure());
@@ -179,6 +180,23 @@ final class LoadRun {
                 round(packets > 0 ? nodeCpuSeconds * 1e6 / packets : Double.NaN),
                 round(joined > 0 ? cpuPct / joined : Double.NaN), totals.sent.sum(), received,
                 totals.retransmissions.sum(), totals.nacksSent.sum(), totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
+    }
+
+    /**
+     * Join time starts when the participant asked to join or, if later, when someone else in its meeting
+     * started publishing: the first to join has nothing to receive until then, and a slow ramp must not
+     * count as slow joining. -1 when nobody else published.
+     */
+    private long mediaReceivableFrom(List<SyntheticParticipant> all, SyntheticParticipant p) {
+        int i = all.indexOf(p);
+        long firstOther = Long.MAX_VALUE;
+        for (int j = i % scenario.meetings(); j < all.size(); j += scenario.meetings()) {
+            long t = all.get(j).publishStartedNanos();
+            if (j != i && t > 0) {
+                firstOther = Math.min(firstOther, t);
+            }
+        }
+        return firstOther == Long.MAX_VALUE || p.joinSentNanos() < 0 ? -1 : Math.max(p.joinSentNanos(), firstOther);
     }
 
     static double round(double v) {

@@ -30,6 +30,7 @@ final class PortaParticipant implements SyntheticParticipant {
     private volatile boolean stopped;
     private volatile long joinSent = -1;
     private volatile long connected = -1;
+    private volatile long publishStarted = -1;
     private volatile String failure;
     private PeerConnection publishPc;
     private PeerConnection subscribePc;
@@ -107,6 +108,7 @@ final class PortaParticipant implements SyntheticParticipant {
             case "publishAnswer" -> {
                 publishPc.connect(f.path("sdp").asText());
                 pacing = env.pacer().scheduleAtFixedRate(publisher::tick, 0, 10, TimeUnit.MILLISECONDS);
+                publishStarted = System.nanoTime();
             }
             case "subscribeOffer" -> {
                 String offer = f.path("sdp").asText();
@@ -208,6 +210,11 @@ final class PortaParticipant implements SyntheticParticipant {
     @Override
     public long connectedNanos() {
         return connected;
+    }
+
+    @Override
+    public long publishStartedNanos() {
+        return publishStarted;
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.List;
  * What one scenario run against one server measured. Loss, jitter and delay cover the whole run;
  * CPU, memory and rates are averages over the steady window (after everyone joined and a short settle).
  *
- * @param joinToFirstMediaMs join request sent → first media packet from another participant received
+ * @param joinToFirstMediaMs join request sent (or, if later, another participant of the meeting started
+ *                           publishing) → first media packet from another participant received
  * @param joinToConnectedMs  join request sent → the server admitted the participant (signaling only)
  * @param lossPercent        packets missing by sequence number at the subscribers, before any repair
  * @param delayP50Ms         one-way delay publisher → server → subscriber from the send-time tag

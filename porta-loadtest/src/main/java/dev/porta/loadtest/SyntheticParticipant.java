@@ -21,6 +21,9 @@ interface SyntheticParticipant extends Runnable {
     /** When the server admitted the participant; -1 before. */
     long connectedNanos();
 
+    /** When its publisher started sending (its transport connected); -1 before, or when it does not publish. */
+    long publishStartedNanos();
+
     /** When the first media packet from another participant arrived; -1 before. */
     long firstMediaNanos();
 
