@@ -132,6 +132,11 @@ public final class DtlsClient {
         }
 
         @Override
+        public int getHandshakeTimeoutMillis() {
+            return 10_000; // Bouncy Castle's default is to retransmit forever; a run must end by itself
+        }
+
+        @Override
         protected ProtocolVersion[] getSupportedVersions() {
             return ProtocolVersion.DTLSv12.only();
         }
