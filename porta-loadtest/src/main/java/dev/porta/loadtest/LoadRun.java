@@ -20,6 +20,7 @@ final class LoadRun {
     private final Scenario scenario;
     private final RecordedMedia media;
     private final PrintStream progress;
+    private long nodePacketsOut = -1;
 
     LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress) {
         this.target = target;
@@ -40,6 +41,7 @@ final class LoadRun {
         List<Thread> threads = new ArrayList<>();
         List<RunResult.Sample> timeline = new ArrayList<>();
 
+        long nodeOutAtStart = target.nodePacketsOut();
         long start = System.nanoTime();
         long rampNanos = scenario.ramp().toNanos();
         long end = start + rampNanos + scenario.hold().toNanos();
@@ -115,6 +117,8 @@ final class LoadRun {
                 progress.println();
             }
         }
+        long nodeOutAtEnd = target.nodePacketsOut();
+        nodePacketsOut = nodeOutAtStart < 0 || nodeOutAtEnd < 0 ? -1 : nodeOutAtEnd - nodeOutAtStart;
         return summarize(participants, totals, timeline, steadyNodeCpu, steadyGenCpu, steadyPackets, steadyBytes,
                 steadySeconds, maxRss);
     }
@@ -179,7 +183,7 @@ final class LoadRun {
                 round(seconds > 0 ? bytes * 8 / seconds / 1e6 : Double.NaN),
                 round(packets > 0 ? nodeCpuSeconds * 1e6 / packets : Double.NaN),
                 round(joined > 0 ? cpuPct / joined : Double.NaN), totals.sent.sum(), received,
-                totals.retransmissions.sum(), totals.nacksSent.sum(), totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
+                totals.retransmissions.sum(), totals.nacksSent.sum(), nodePacketsOut, totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
     }
 
     /**

@@ -125,6 +125,25 @@ final class PortaTarget implements Target {
                 "Load " + (meeting + 1) + "." + (index + 1), audio, video);
     }
 
+    /** {@code porta_media_packets_out_total} from the node's Prometheus endpoint. */
+    @Override
+    public long nodePacketsOut() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("porta_media_packets_out_total")) {
+                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the report then says the node did not tell
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
     private String appToken() throws IOException, InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + enc(demo.at("/app/clientId").asText())
                 + "&client_secret=" + enc(demo.at("/app/clientSecret").asText())

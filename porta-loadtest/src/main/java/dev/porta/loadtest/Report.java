@@ -79,10 +79,12 @@ final class Report {
         }
         md.append('\n');
         for (RunResult r : results) {
-            md.append(String.format(Locale.ROOT, "%s: %,d packets sent by publishers, %,d received; %,d NACKs sent, "
+            md.append(String.format(Locale.ROOT, "%s: %,d packets sent by publishers, %,d received%s; %,d NACKs sent, "
                             + "%,d retransmissions received; generator lag events %d; steady window %.0f s.%n%n",
-                    r.target(), r.packetsSent(), r.packetsReceived(), r.nacksSent(), r.retransmissionsReceived(),
-                    r.generatorLagEvents(), r.steadySeconds()));
+                    r.target(), r.packetsSent(), r.packetsReceived(),
+                    r.nodeReportedPacketsOut() < 0 ? "" : String.format(Locale.ROOT, " (the node counts %,d sent)",
+                            r.nodeReportedPacketsOut()),
+                    r.nacksSent(), r.retransmissionsReceived(), r.generatorLagEvents(), r.steadySeconds()));
         }
         for (RunResult r : results) {
             if (!r.failures().isEmpty()) {

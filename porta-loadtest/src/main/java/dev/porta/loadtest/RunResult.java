@@ -13,6 +13,7 @@ import java.util.List;
  * @param lossPercent        packets missing by sequence number at the subscribers, before any repair
  * @param delayP50Ms         one-way delay publisher → server → subscriber from the send-time tag
  * @param cpuMicrosPerForwardedPacket node CPU time per packet the subscribers received
+ * @param nodeReportedPacketsOut packets the node says it sent during the run (Porta's metrics; -1 for Janus)
  */
 public record RunResult(String target, String scenario, int meetings, int participantsPerMeeting, int videoPublishers,
                         int audioPublishers, boolean nodeInGeneratorProcess, int participants, int joined,
@@ -21,7 +22,8 @@ public record RunResult(String target, String scenario, int meetings, int partic
                         double delayP95Ms, double delayP99Ms, double nodeCpuPercent, double nodeRssMb,
                         double generatorCpuPercent, double forwardedPacketsPerSecond, double forwardedMbitPerSecond,
                         double cpuMicrosPerForwardedPacket, double nodeCpuPercentPerParticipant, long packetsSent,
-                        long packetsReceived, long retransmissionsReceived, long nacksSent, long generatorLagEvents,
+                        long packetsReceived, long retransmissionsReceived, long nacksSent, long nodeReportedPacketsOut,
+                        long generatorLagEvents,
                         double steadySeconds, List<Sample> timeline) {
 
     /** One second of the run. */

@@ -18,6 +18,11 @@ interface Target extends AutoCloseable {
     /** Creates the meetings and per-participant credentials; not part of any measured time. */
     void prepare(Scenario scenario) throws Exception;
 
+    /** Packets the node itself counts as sent (all participants together), or -1 when it does not say. */
+    default long nodePacketsOut() {
+        return -1;
+    }
+
     SyntheticParticipant participant(Env env, int meeting, int index, boolean audio, boolean video);
 
     @Override
