@@ -34,6 +34,8 @@ public final class Main {
                                     secrets, application access policies, meeting policy (guest
                                     capabilities). 'porta admin directory-help' lists every subcommand.
               help                  This text.
+              loadtest ...          (./porta only) Synthetic participants against Porta and a reference SFU
+                                    on loopback; writes a benchmark report. ./porta loadtest help.
 
             Options:
               --config FILE         A configuration file (key = value lines; see porta.conf for every key).

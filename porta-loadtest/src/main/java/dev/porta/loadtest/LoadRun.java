@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.loadtest;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one scenario against one target: prepares meetings and credentials, starts participants at the
+ * ramp rate, samples the node once a second (and prints a progress line), holds the load, stops every
+ * participant, and sums up. Every run ends by itself after ramp + hold.
+ */
+final class LoadRun {
+    private static final long SETTLE_NANOS = 5_000_000_000L;
+    private final Target target;
+    private final Scenario scenario;
+    private final RecordedMedia media;
+    private final PrintStream progress;
+    private long nodePacketsOut = -1;
+
+    LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress) {
+        this.target = target;
+        this.scenario = scenario;
+        this.media = media;
+        this.progress = progress;
+    }
+
+    RunResult run() throws Exception {
+        Totals totals = new Totals();
+        ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("pacer-", 0).daemon().factory());
+        Env env = new Env(media, DtlsClient.Identity.generate(), totals, pacer);
+        target.prepare(scenario);
+        NodeProbe node = new NodeProbe(target.nodePid());
+        NodeProbe generator = new NodeProbe(ProcessHandle.current().pid());
+        List<SyntheticParticipant> participants = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<RunResult.Sample> timeline = new ArrayList<>();
+
+        long nodeOutAtStart = target.nodePacketsOut();
+        long start = System.nanoTime();
+        long rampNanos = scenario.ramp().toNanos();
+        long end = start + rampNanos + scenario.hold().toNanos();
+        long steadyFrom = start + rampNanos + Math.min(SETTLE_NANOS, scenario.hold().toNanos() / 4);
+        long lastSample = start;
+        long lastNodeCpu = node.cpuNanos();
+        long lastGenCpu = generator.cpuNanos();
+        long lastPackets = 0;
+        long lastBytes = 0;
+        long lastExpected = 0;
+        double steadyNodeCpu = 0;
+        double steadyGenCpu = 0;
+        long steadyPackets = 0;
+        long steadyBytes = 0;
+        double steadySeconds = 0;
+        double maxRss = 0;
+        boolean interactive = System.console() != null;
+        try {
+            while (System.nanoTime() < end) {
+                long now = System.nanoTime();
+                while (participants.size() < scenario.participants()
+                        && now - start >= (long) (participants.size() * 1e9 / scenario.joinsPerSecond())) {
+                    int i = participants.size();
+                    int meeting = i % scenario.meetings();
+                    int index = i / scenario.meetings();
+                    SyntheticParticipant p = target.participant(env, meeting, index, index < scenario.audioPublishers(),
+                            index < scenario.videoPublishers());
+                    participants.add(p);
+                    threads.add(Thread.ofVirtual().name("participant-" + i).start(p));
+                }
+                if (now - lastSample >= 1_000_000_000L) {
+                    double dt = (now - lastSample) / 1e9;
+                    long nodeCpu = node.cpuNanos();
+                    long genCpu = generator.cpuNanos();
+                    long packets = totals.packets.sum();
+                    long bytes = totals.bytes.sum();
+                    long expected = totals.expected.sum();
+                    double cpu = nodeCpu < 0 ? Double.NaN : (nodeCpu - lastNodeCpu) / 1e9 / dt * 100;
+                    double genPct = (genCpu - lastGenCpu) / 1e9 / dt * 100;
+                    double rss = node.rssBytes() / 1e6;
+                    maxRss = Math.max(maxRss, rss);
+                    long dExpected = expected - lastExpected;
+                    double loss = dExpected <= 0 ? 0 : Math.max(0, 100.0 * (dExpected - (packets - lastPackets)) / dExpected);
+                    int active = (int) participants.stream().filter(p -> p.connectedNanos() > 0 && p.failure() == null).count();
+                    RunResult.Sample s = new RunResult.Sample(round((now - start) / 1e9), active, round(cpu), round(rss),
+                            round(genPct), round((packets - lastPackets) / dt), round((bytes - lastBytes) * 8 / dt / 1e6),
+                            round(loss));
+                    timeline.add(s);
+                    if (now >= steadyFrom) {
+                        steadyNodeCpu += (nodeCpu - lastNodeCpu) / 1e9;
+                        steadyGenCpu += (genCpu - lastGenCpu) / 1e9;
+                        steadyPackets += packets - lastPackets;
+                        steadyBytes += bytes - lastBytes;
+                        steadySeconds += dt;
+                    }
+                    lastSample = now;
+                    lastNodeCpu = nodeCpu;
+                    lastGenCpu = genCpu;
+                    lastPackets = packets;
+                    lastBytes = bytes;
+                    lastExpected = expected;
+                    printProgress(s, (end - start) / 1e9, participants, totals, interactive);
+                }
+                Thread.sleep(50);
+            }
+        } finally {
+            participants.forEach(SyntheticParticipant::stop);
+            for (Thread t : threads) {
+                t.join(5000);
+            }
+            pacer.shutdownNow();
+            if (interactive) {
+                progress.println();
+            }
+        }
+        long nodeOutAtEnd = target.nodePacketsOut();
+        nodePacketsOut = nodeOutAtStart < 0 || nodeOutAtEnd < 0 ? -1 : nodeOutAtEnd - nodeOutAtStart;
+        return summarize(participants, totals, timeline, steadyNodeCpu, steadyGenCpu, steadyPackets, steadyBytes,
+                steadySeconds, maxRss);
+    }
+
+    private void printProgress(RunResult.Sample s, double total, List<SyntheticParticipant> participants, Totals totals,
+                               boolean interactive) {
+        long failed = participants.stream().filter(p -> p.failure() != null).count();
+        String line = String.format(Locale.ROOT,
+                "[%s] %4.0f/%.0f s  participants %d/%d (failed %d)  node CPU %5.1f%%  RSS %4.0f MB  "
+                        + "%,8.0f pkt/s %6.1f Mbit/s received  loss %.2f%%  delay p50 %.2f ms",
+                target.name(), s.t(), total, s.participants(), scenario.participants(), failed, s.nodeCpuPercent(),
+                s.nodeRssMb(), s.packetsPerSecond(), s.mbitPerSecond(), s.lossPercent(), totals.delay.quantileMillis(0.5));
+        if (interactive) {
+            progress.print("\r" + line);
+        } else if (s.t() < 1.5 || ((int) s.t()) % 5 == 0) {
+            progress.println(line);
+        }
+        progress.flush();
+    }
+
+    private RunResult summarize(List<SyntheticParticipant> participants, Totals totals, List<RunResult.Sample> timeline,
+                                double nodeCpuSeconds, double genCpuSeconds, long packets, long bytes, double seconds,
+                                double maxRss) {
+        List<Double> toMedia = new ArrayList<>();
+        List<Double> toConnected = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        double[] audioJitter = {0, 0};
+        double[] videoJitter = {0, 0};
+        int joined = 0;
+        for (SyntheticParticipant p : participants) {
+            if (p.connectedNanos() > 0) {
+                joined++;
+                toConnected.add((p.connectedNanos() - p.joinSentNanos()) / 1e6);
+            }
+            long from = mediaReceivableFrom(participants, p);
+            if (p.firstMediaNanos() > 0 && from > 0) {
+                toMedia.add((p.firstMediaNanos() - from) / 1e6);
+            }
+            if (p.failure() != null && failures.size() < 10) {
+                failures.add(p.failure());
+            }
+            double[] a = p.jitterSums(true);
+            double[] v = p.jitterSums(false);
+            audioJitter[0] += a[0];
+            audioJitter[1] += a[1];
+            videoJitter[0] += v[0];
+            videoJitter[1] += v[1];
+        }
+        long failed = participants.stream().filter(p -> p.failure() != null).count();
+        long expected = totals.expected.sum();
+        long received = totals.packets.sum();
+        double pps = seconds > 0 ? packets / seconds : Double.NaN;
+        double cpuPct = seconds > 0 ? 100 * nodeCpuSeconds / seconds : Double.NaN;
+        return new RunResult(target.name(), scenario.name(), scenario.meetings(), scenario.participantsPerMeeting(),
+                scenario.videoPublishers(), scenario.audioPublishers(), target.inProcess(), scenario.participants(), joined,
+                (int) failed, failures, RunResult.Quantiles.of(toMedia), RunResult.Quantiles.of(toConnected),
+                round(expected <= 0 ? 0 : Math.max(0, 100.0 * (expected - received) / expected)),
+                round(audioJitter[1] == 0 ? Double.NaN : audioJitter[0] / audioJitter[1]),
+                round(videoJitter[1] == 0 ? Double.NaN : videoJitter[0] / videoJitter[1]),
+                totals.delay.quantileMillis(0.5), totals.delay.quantileMillis(0.95), totals.delay.quantileMillis(0.99),
+                round(cpuPct), round(maxRss), round(seconds > 0 ? 100 * genCpuSeconds / seconds : Double.NaN), round(pps),
+                round(seconds > 0 ? bytes * 8 / seconds / 1e6 : Double.NaN),
+                round(packets > 0 ? nodeCpuSeconds * 1e6 / packets : Double.NaN),
+                round(joined > 0 ? cpuPct / joined : Double.NaN), totals.sent.sum(), received,
+                totals.retransmissions.sum(), totals.nacksSent.sum(), nodePacketsOut, totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
+    }
+
+    /**
+     * Join time starts when the participant asked to join or, if later, when someone else in its meeting
+     * started publishing: the first to join has nothing to receive until then, and a slow ramp must not
+     * count as slow joining. -1 when nobody else published.
+     */
+    private long mediaReceivableFrom(List<SyntheticParticipant> all, SyntheticParticipant p) {
+        int i = all.indexOf(p);
+        long firstOther = Long.MAX_VALUE;
+        for (int j = i % scenario.meetings(); j < all.size(); j += scenario.meetings()) {
+            long t = all.get(j).publishStartedNanos();
+            if (j != i && t > 0) {
+                firstOther = Math.min(firstOther, t);
+            }
+        }
+        return firstOther == Long.MAX_VALUE || p.joinSentNanos() < 0 ? -1 : Math.max(p.joinSentNanos(), firstOther);
+    }
+
+    static double round(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? v : Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.loadtest;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code porta loadtest}: runs a scenario against Porta (and a reference SFU) on loopback and writes the report. */
+public final class LoadTestMain {
+    static final String USAGE = """
+            Usage: porta loadtest [run] [options]      run a scenario, write report.json, report.md, report.png
+                   porta loadtest jmh [JMH options]    the hot-path microbenchmarks (e.g. -f 1 -wi 3 -i 5)
+                   porta loadtest udp-ceiling [SECONDS] the machine's plain UDP forwarding ceiling (loopback;
+                                                       saturates the machine: run it when it is quiet)
+
+            Scenario (a preset, then overrides):
+              --scenario NAME     meetings (default: 4 meetings x 5, all on camera and microphone),
+                                  audio (1 x 60, 4 talking), presenter (1 x 40, one on camera)
+              --meetings N        meetings
+              --participants M    participants per meeting
+              --video P           participants per meeting publishing camera (VP8 simulcast, 3 layers)
+              --audio A           participants per meeting publishing microphone (Opus)
+              --rate R            joins per second (ramp-up)
+              --hold DURATION     how long the full load holds after the last join (e.g. 300s, 5m)
+
+            Servers (everything on 127.0.0.1; each started here is stopped at the end):
+              --target T          porta (default), janus, or both (same scenario, one after the other)
+              --porta-jar FILE    start this porta.jar (default $PORTA_JAR, else porta-server/target/porta.jar)
+              --demo-json FILE    or use a running Porta's demo.json (then --pid PID for its CPU and memory)
+              --janus FILE        the janus binary (default /usr/bin/janus)
+              --out DIR           report directory (default loadtest-reports/<time>)
+            """;
+
+    private LoadTestMain() { }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            String[] rest = new String[args.length - 1];
+            System.arraycopy(args, 1, rest, 0, rest.length);
+            org.openjdk.jmh.Main.main(rest);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("udp-ceiling")) {
+            System.exit(UdpCeiling.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("run")) {
+                continue;
+            }
+            if (a.equals("help") || a.equals("--help") || a.equals("-h")) {
+                out.print(USAGE);
+                return 0;
+            }
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                err.println("porta loadtest: unexpected '" + a + "'\n");
+                err.print(USAGE);
+                return 2;
+            }
+            o.put(a.substring(2), args[++i]);
+        }
+        try {
+            Scenario base = Scenario.preset(o.getOrDefault("scenario", "meetings"));
+            Scenario s = base.with(intOpt(o, "meetings", base.meetings()), intOpt(o, "participants", base.participantsPerMeeting()),
+                    intOpt(o, "video", base.videoPublishers()), intOpt(o, "audio", base.audioPublishers()),
+                    Double.parseDouble(o.getOrDefault("rate", Double.toString(base.joinsPerSecond()))),
+                    o.containsKey("hold") ? duration(o.get("hold")) : base.hold());
+            Path outDir = Path.of(o.getOrDefault("out", "loadtest-reports/"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            Files.createDirectories(outDir);
+            String which = o.getOrDefault("target", "porta");
+            if (!List.of("porta", "janus", "both").contains(which)) {
+                throw new IllegalArgumentException("--target must be porta, janus or both");
+            }
+            RecordedMedia media = RecordedMedia.load();
+            List<RunResult> results = new ArrayList<>();
+            if (!which.equals("janus")) {
+                try (Target t = o.containsKey("demo-json")
+                        ? PortaTarget.attach(Path.of(o.get("demo-json")), Long.parseLong(o.getOrDefault("pid", "-1")), false)
+                        : PortaTarget.start(Path.of(o.getOrDefault("porta-jar",
+                                System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar"))), outDir)) {
+                    results.add(new LoadRun(t, s, media, err).run());
+                }
+            }
+            if (!which.equals("porta")) {
+                try (Target t = JanusTarget.start(Path.of(o.getOrDefault("janus", "/usr/bin/janus")), outDir)) {
+                    results.add(new LoadRun(t, s, media, err).run());
+                }
+            }
+            Report.write(outDir, results, o.getOrDefault("note", "measured on loopback, generator on the same machine"));
+            out.println("report: " + outDir.resolve("report.md").toAbsolutePath());
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("porta loadtest: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("porta loadtest: " + e);
+            return 1;
+        }
+    }
+
+    private static int intOpt(Map<String, String> o, String name, int def) {
+        return o.containsKey(name) ? Integer.parseInt(o.get(name)) : def;
+    }
+
+    static Duration duration(String s) {
+        String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        return Duration.ofSeconds(Long.parseLong(v.endsWith("s") ? v.substring(0, v.length() - 1) : v));
+    }
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.loadtest;
+
+import dev.porta.media.dtls.SrtpKeyMaterial;
+import dev.porta.media.rtp.RtpPacket;
+import dev.porta.media.srtp.SrtpContext;
+import dev.porta.media.stun.StunMessage;
+import dev.porta.media.stun.StunWriter;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One synthetic peer connection on its own loopback UDP socket: an ICE check (controlling, with
+ * USE-CANDIDATE) to the server's host candidate, the DTLS client handshake, then SRTP both ways and a
+ * consent check every few seconds. What a browser's RTCPeerConnection does on the wire, minus codecs.
+ */
+public final class PeerConnection implements AutoCloseable {
+    /** What the socket reader hands on, already decrypted; called on the reader thread. */
+    public interface Receiver {
+        void rtp(byte[] b, int len, long arrivalNanos);
+
+        void rtcp(byte[] b, int len);
+    }
+
+    private static final Pattern CANDIDATE = Pattern.compile("a=candidate:\\S+ 1 (?i:udp) \\d+ (127\\.0\\.0\\.1) (\\d+) typ host");
+
+    private final DatagramSocket socket;
+    private final DtlsClient dtls;
+    private final String localUfrag = randomToken(8);
+    private final String localPwd = randomToken(24);
+    private final BlockingQueue<byte[]> stun = new ArrayBlockingQueue<>(8);
+    private final Object sendLock = new Object();
+    private final Thread reader;
+    private volatile Receiver receiver;
+    private volatile InetSocketAddress remote;
+    private volatile SrtpContext in;
+    private SrtpContext out; // guarded by sendLock: protect keeps per-stream state
+    private String remoteUfrag;
+    private String remotePwd;
+    private volatile boolean closed;
+    private volatile long srtpFailures;
+
+    public PeerConnection(DtlsClient.Identity identity, Receiver receiver) throws SocketException {
+        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.socket.setReceiveBufferSize(1 << 20);
+        this.dtls = new DtlsClient(identity);
+        this.receiver = receiver;
+        this.reader = Thread.ofVirtual().name("peer-reader-" + socket.getLocalPort()).start(this::read);
+    }
+
+    public String localUfrag() {
+        return localUfrag;
+    }
+
+    public String localPwd() {
+        return localPwd;
+    }
+
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
+    public boolean connected() {
+        return in != null;
+    }
+
+    public long srtpFailures() {
+        return srtpFailures;
+    }
+
+    /**
+     * Connects to the transport the server described (its host candidate on 127.0.0.1, ufrag, pwd and
+     * fingerprint): ICE check until answered, then the DTLS handshake. Blocks; throws if either fails.
+     */
+    public void connect(String serverSdp) throws IOException, InterruptedException {
+        Matcher c = CANDIDATE.matcher(serverSdp);
+        if (!c.find()) {
+            throw new IOException("no loopback host candidate in the server's SDP");
+        }
+        remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(c.group(2)));
+        remoteUfrag = Sdp.attribute(serverSdp, "ice-ufrag");
+        remotePwd = Sdp.attribute(serverSdp, "ice-pwd");
+        String fingerprint = Sdp.attribute(serverSdp, "fingerprint");
+        if (remoteUfrag == null || remotePwd == null || fingerprint == null) {
+            throw new IOException("server SDP lacks ice-ufrag, ice-pwd or fingerprint");
+        }
+        fingerprint = fingerprint.substring(fingerprint.indexOf(' ') + 1).trim();
+        StunMessage answer = null;
+        for (int attempt = 0; attempt < 10 && answer == null; attempt++) {
+            sendCheck(true);
+            byte[] r = stun.poll(500, TimeUnit.MILLISECONDS);
+            if (r != null) {
+                StunMessage m = StunMessage.parse(r, 0, r.length);
+                if (m != null && m.type() == StunMessage.BINDING_SUCCESS
+                        && m.verifyIntegrity(remotePwd.getBytes(StandardCharsets.US_ASCII))) {
+                    answer = m;
+                }
+            }
+        }
+        if (answer == null) {
+            throw new IOException("no ICE binding response from " + remote);
+        }
+        SrtpKeyMaterial keys = dtls.handshake(fingerprint, this::send);
+        synchronized (sendLock) {
+            out = keys.outbound();
+        }
+        in = keys.inbound();
+    }
+
+    /** A consent-freshness check (RFC 7675): without one every few seconds the server drops the transport. */
+    public void consentCheck() {
+        if (remote != null && !closed) {
+            try {
+                sendCheck(false);
+            } catch (IOException e) {
+                // the next check retries; a dead transport shows up as missing media
+            }
+        }
+    }
+
+    private void sendCheck(boolean nominate) throws IOException {
+        byte[] tx = new byte[12];
+        ThreadLocalRandom.current().nextBytes(tx);
+        byte[] b = new byte[256];
+        StunWriter w = new StunWriter(b, 0, StunMessage.BINDING_REQUEST, tx)
+                .text(StunMessage.ATTR_USERNAME, remoteUfrag + ":" + localUfrag)
+                .u32(StunMessage.ATTR_PRIORITY, 1853824767L)
+                .attribute(StunMessage.ATTR_ICE_CONTROLLING, tx.clone());
+        if (nominate) {
+            w.attribute(StunMessage.ATTR_USE_CANDIDATE, new byte[0]);
+        }
+        int n = w.messageIntegrity(remotePwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
+        send(b, 0, n);
+    }
+
+    /**
+     * Answers a full ICE agent's connectivity check (a browser answers them too; Janus, even as ICE-lite
+     * through libnice, fails the transport without answers). Checks with the wrong password are ignored.
+     */
+    private void answerCheck(StunMessage request, InetSocketAddress from) throws IOException {
+        if (!request.verifyIntegrity(localPwd.getBytes(StandardCharsets.US_ASCII))) {
+            return;
+        }
+        byte[] tx = new byte[12];
+        request.copyTransactionId(tx, 0);
+        byte[] b = new byte[128];
+        int n = new StunWriter(b, 0, StunMessage.BINDING_SUCCESS, tx).xorMappedAddress(from)
+                .messageIntegrity(localPwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
+        socket.send(new DatagramPacket(b, 0, n, from));
+    }
+
+    /** Encrypts and sends an RTP packet built in {@code b} (which needs room for the SRTP tag). */
+    public boolean sendRtp(byte[] b, int len, int headerLen) throws IOException {
+        int n;
+        synchronized (sendLock) {
+            if (out == null) {
+                return false;
+            }
+            n = out.protectRtp(b, 0, len, headerLen);
+        }
+        if (n > 0) {
+            send(b, 0, n);
+        }
+        return n > 0;
+    }
+
+    /** Encrypts and sends an RTCP compound built in {@code b}. */
+    public void sendRtcp(byte[] b, int len) throws IOException {
+        int n;
+        synchronized (sendLock) {
+            if (out == null) {
+                return;
+            }
+            n = out.protectRtcp(b, 0, len);
+        }
+        if (n > 0) {
+            send(b, 0, n);
+        }
+    }
+
+    private void send(byte[] b, int off, int len) throws IOException {
+        InetSocketAddress to = remote;
+        if (to != null && !closed) {
+            socket.send(new DatagramPacket(b, off, len, to));
+        }
+    }
+
+    private void read() {
+        byte[] buf = new byte[2048];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        while (!closed) {
+            try {
+                p.setLength(buf.length);
+                socket.receive(p);
+                long now = System.nanoTime();
+                int len = p.getLength();
+                int first = buf[0] & 0xFF;
+                // RFC 7983 demultiplexing by the first byte
+                if (first <= 3) {
+                    StunMessage m = StunMessage.parse(buf, 0, len);
+                    if (m != null && m.type() == StunMessage.BINDING_REQUEST) {
+                        answerCheck(m, (InetSocketAddress) p.getSocketAddress());
+                    } else {
+                        stun.offer(Arrays.copyOf(buf, len));
+                    }
+                } else if (first >= 20 && first <= 63) {
+                    dtls.receive(buf, 0, len);
+                } else if (first >= 128 && first <= 191 && len >= 12) {
+                    SrtpContext ctx = in;
+                    if (ctx == null) {
+                        continue;
+                    }
+                    int pt = buf[1] & 0xFF;
+                    if (pt >= 192 && pt <= 223) {
+                        int n = ctx.unprotectRtcp(buf, 0, len);
+                        if (n > 0) {
+                            receiver.rtcp(buf, n);
+                        } else {
+                            srtpFailures++;
+                        }
+                    } else {
+                        int h = RtpPacket.headerLength(buf, 0, len);
+                        int n = h > 0 ? ctx.unprotectRtp(buf, 0, len, h) : -1;
+                        if (n > 0) {
+                            receiver.rtp(buf, n, now);
+                        } else {
+                            srtpFailures++;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                if (!closed) {
+                    srtpFailures++;
+                }
+                return;
+            } catch (RuntimeException e) {
+                srtpFailures++; // a malformed packet must not kill the reader
+            }
+        }
+    }
+
+    static String randomToken(int n) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        socket.close();
+        reader.interrupt();
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porta.server.RunningPorta;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load tester end to end against a Porta in this JVM, kept tiny (three participants, a few
+ * seconds): guests are minted and join over the calling protocol, connect ICE, DTLS and SRTP, publish
+ * the recorded Opus and VP8 simulcast, receive each other, and the report is written. No timing
+ * assertions: this machine is shared.
+ */
+class LoadTestSmokeTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void threeSyntheticParticipantsJoinPublishReceiveAndTheReportIsWritten() throws Exception {
+        try (RunningPorta porta = RunningPorta.start();
+             PortaTarget target = PortaTarget.attach(porta.dataDir().resolve("demo.json"), ProcessHandle.current().pid(), true)) {
+            Scenario scenario = new Scenario("smoke", 1, 3, 2, 3, 10, Duration.ofSeconds(4));
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            RunResult r = new LoadRun(target, scenario, RecordedMedia.load(),
+                    new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.joined()).isEqualTo(3);
+            assertThat(r.packetsSent()).isPositive();
+            assertThat(r.packetsReceived()).as("media forwarded to subscribers").isPositive();
+            assertThat(r.joinToFirstMediaMs().count()).as("everyone received someone's media").isEqualTo(3);
+            assertThat(r.delayP50Ms()).as("send-time tags survived forwarding").isPositive();
+            assertThat(r.timeline()).isNotEmpty();
+            assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[porta]");
+
+            Report.write(out, List.of(r), "smoke test");
+            System.out.println(Files.readString(out.resolve("report.md")));
+            assertThat(Files.readString(out.resolve("report.md"))).contains("| porta | 3/3 |");
+            assertThat(Files.readString(out.resolve("report.json"))).contains("\"joinToFirstMediaMs\"");
+            assertThat(Files.size(out.resolve("report.png"))).isPositive();
+        }
+    }
+}
