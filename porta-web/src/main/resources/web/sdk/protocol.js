@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The calling protocol, version 1 (porta-calling/docs/calling-protocol.md): building client frames and
+ * The calling protocol, version 1 (docs/calling-protocol.md): building client frames and
  * checking server frames before anything acts on them.
  * @module protocol
  */
