@@ -49,6 +49,11 @@ public final class Room {
         }
         participants.add(p);
         p.renegotiate();
+        // a newcomer learns who is speaking now, not only who speaks next
+        Participant dominant = speakers.dominant();
+        if (dominant != null) {
+            p.notifyActiveSpeaker(dominant.id);
+        }
     }
 
     void leave(Participant p) {
