@@ -97,6 +97,7 @@ public final class Main {
             out.println();
             out.println("Demo tenant " + result.tenantId() + ":");
             out.println("  connection string: " + result.connectionString());
+            printDemoCredentials(result.file(), server.baseUrl(), out);
             out.println("  written to:        " + result.file().toAbsolutePath());
         }
         out.println("Stop with Ctrl+C.");
@@ -106,6 +107,22 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return -1;
+    }
+
+    /** The demo app and members (fresh secrets on every run: only hashes are stored). */
+    private static void printDemoCredentials(Path demoJson, String baseUrl, PrintStream out) {
+        try {
+            var demo = new com.fasterxml.jackson.databind.ObjectMapper().readTree(demoJson.toFile());
+            out.println("  members' web app:  " + baseUrl + "app/");
+            for (var m : demo.path("members")) {
+                out.println("  member:            " + m.path("userPrincipalName").asText() + " / " + m.path("password").asText()
+                        + " (" + m.path("displayName").asText() + ")");
+            }
+            out.println("  Graph app:         client id " + demo.at("/app/clientId").asText() + ", secret "
+                    + demo.at("/app/clientSecret").asText());
+        } catch (java.io.IOException e) {
+            out.println("  (cannot read " + demoJson + ": " + e.getMessage() + ")");
+        }
     }
 
     /** A command line: the command, its positional words and its options. */
