@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * room, publishes the recorded media when it is a publisher, and hears of other publishers) and one
  * multistream subscriber handle that subscribes to every other publisher as it appears.
  */
-final class JanusParticipant implements SyntheticParticipant {
+final class JanusParticipant extends ParticipantProgress {
     private static final long CONSENT_INTERVAL_NANOS = 5_000_000_000L;
     /** PORTA_LOADTEST_DEBUG=1 prints every Janus event (to debug the reference side, not for measured runs). */
     private static final boolean DEBUG = System.getenv("PORTA_LOADTEST_DEBUG") != null;
@@ -31,15 +31,9 @@ final class JanusParticipant implements SyntheticParticipant {
     private final String name;
     private final boolean audio;
     private final boolean video;
-    private final Subscriber subscriber;
     private final BlockingQueue<JsonNode> inbox = new ArrayBlockingQueue<>(1024);
     private final Set<Long> subscribed = new HashSet<>();
     private final List<Long> pending = new ArrayList<>();
-    private volatile boolean stopped;
-    private volatile long joinSent = -1;
-    private volatile long connected = -1;
-    private volatile long publishStarted = -1;
-    private volatile String failure;
     private JanusSession session;
     private long pubHandle;
     private long subHandle;
@@ -51,6 +45,7 @@ final class JanusParticipant implements SyntheticParticipant {
     private ScheduledFuture<?> pacing;
 
     JanusParticipant(Env env, HttpClient http, URI base, long room, String name, boolean audio, boolean video) {
+        super(env);
         this.env = env;
         this.http = http;
         this.base = base;
@@ -58,7 +53,6 @@ final class JanusParticipant implements SyntheticParticipant {
         this.name = name;
         this.audio = audio;
         this.video = video;
-        this.subscriber = new Subscriber(env.totals());
     }
 
     @Override
@@ -228,47 +222,5 @@ final class JanusParticipant implements SyntheticParticipant {
 
     private ObjectNode body(String request) {
         return JanusSession.JSON.createObjectNode().put("request", request).put("room", room);
-    }
-
-    private void fail(String why) {
-        if (failure == null) {
-            failure = why;
-        }
-        stopped = true;
-    }
-
-    @Override
-    public void stop() {
-        stopped = true;
-    }
-
-    @Override
-    public long joinSentNanos() {
-        return joinSent;
-    }
-
-    @Override
-    public long connectedNanos() {
-        return connected;
-    }
-
-    @Override
-    public long publishStartedNanos() {
-        return publishStarted;
-    }
-
-    @Override
-    public long firstMediaNanos() {
-        return subscriber.firstMediaNanos();
-    }
-
-    @Override
-    public String failure() {
-        return failure;
-    }
-
-    @Override
-    public double[] jitterSums(boolean audio) {
-        return subscriber.jitterSums(audio);
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * its microphone and/or camera (Opus, VP8 simulcast) on a publish connection, answers every subscribe
  * offer and receives on a subscribe connection, and keeps both transports and the socket alive.
  */
-final class PortaParticipant implements SyntheticParticipant {
+final class PortaParticipant extends ParticipantProgress {
     private static final long CONSENT_INTERVAL_NANOS = 5_000_000_000L;
     private static final long PING_INTERVAL_NANOS = 15_000_000_000L;
 
@@ -26,12 +26,6 @@ final class PortaParticipant implements SyntheticParticipant {
     private final String name;
     private final boolean audio;
     private final boolean video;
-    private final Subscriber subscriber;
-    private volatile boolean stopped;
-    private volatile long joinSent = -1;
-    private volatile long connected = -1;
-    private volatile long publishStarted = -1;
-    private volatile String failure;
     private PeerConnection publishPc;
     private PeerConnection subscribePc;
     private Publisher publisher;
@@ -41,6 +35,7 @@ final class PortaParticipant implements SyntheticParticipant {
 
     PortaParticipant(Env env, HttpClient http, URI callingUrl, String meetingLink, String token, String name,
                      boolean audio, boolean video) {
+        super(env);
         this.env = env;
         this.http = http;
         this.callingUrl = callingUrl;
@@ -49,7 +44,6 @@ final class PortaParticipant implements SyntheticParticipant {
         this.name = name;
         this.audio = audio;
         this.video = video;
-        this.subscriber = new Subscriber(env.totals());
     }
 
     @Override
@@ -178,12 +172,6 @@ final class PortaParticipant implements SyntheticParticipant {
         }
     }
 
-    private void fail(String why) {
-        if (failure == null) {
-            failure = why;
-        }
-        stopped = true;
-    }
 
     private void closeMedia() {
         if (pacing != null) {
@@ -195,40 +183,5 @@ final class PortaParticipant implements SyntheticParticipant {
         if (subscribePc != null) {
             subscribePc.close();
         }
-    }
-
-    @Override
-    public void stop() {
-        stopped = true;
-    }
-
-    @Override
-    public long joinSentNanos() {
-        return joinSent;
-    }
-
-    @Override
-    public long connectedNanos() {
-        return connected;
-    }
-
-    @Override
-    public long publishStartedNanos() {
-        return publishStarted;
-    }
-
-    @Override
-    public long firstMediaNanos() {
-        return subscriber.firstMediaNanos();
-    }
-
-    @Override
-    public String failure() {
-        return failure;
-    }
-
-    @Override
-    public double[] jitterSums(boolean audio) {
-        return subscriber.jitterSums(audio);
     }
 }
