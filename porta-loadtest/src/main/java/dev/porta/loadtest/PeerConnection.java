@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * consent check every few seconds. What a browser's RTCPeerConnection does on the wire, minus codecs.
  */
 public final class PeerConnection implements AutoCloseable {
+    private static final boolean DEBUG = System.getenv("PORTA_LOADTEST_DEBUG") != null;
     /** What the socket reader hands on, already decrypted; called on the reader thread. */
     public interface Receiver {
         void rtp(byte[] b, int len, long arrivalNanos);
@@ -97,6 +98,7 @@ public final class PeerConnection implements AutoCloseable {
             throw new IOException("server SDP lacks ice-ufrag, ice-pwd or fingerprint");
         }
         fingerprint = fingerprint.substring(fingerprint.indexOf(' ') + 1).trim();
+        long iceStart = System.nanoTime();
         StunMessage answer = null;
         for (int attempt = 0; attempt < 10 && answer == null; attempt++) {
             sendCheck(true);
@@ -112,7 +114,12 @@ public final class PeerConnection implements AutoCloseable {
         if (answer == null) {
             throw new IOException("no ICE binding response from " + remote);
         }
+        long dtlsStart = System.nanoTime();
         SrtpKeyMaterial keys = dtls.handshake(fingerprint, this::send);
+        if (DEBUG) {
+            System.err.printf("connect %s: ICE %.1f ms, DTLS %.1f ms%n", remote,
+                    (dtlsStart - iceStart) / 1e6, (System.nanoTime() - dtlsStart) / 1e6);
+        }
         synchronized (sendLock) {
             out = keys.outbound();
         }
