@@ -30,20 +30,21 @@ class GuestCapabilityTest {
     }
 
     @Test
-    void aGuestIsRefusedRaiseHandBreakoutRoomsAndTogetherModeUnderTheDefaultPolicyAndNothingChanges() {
+    void aGuestIsRefusedRaiseHandReactionsBreakoutRoomsAndTogetherModeUnderTheDefaultPolicyAndNothingChanges() {
         String link = meeting(GuestCapabilities.defaults());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         JsonNode connected = awaitState(guest, "Connected");
         String guestId = connected.path("participantId").asText();
         assertThat(connected.path("role").asText()).isEqualTo("presenter");
-        assertThat(connected.path("capabilities").toString()).doesNotContain("raiseHand", "togetherMode", "breakoutRooms")
+        assertThat(connected.path("capabilities").toString()).doesNotContain("raiseHand", "reactions", "togetherMode", "breakoutRooms")
                 .contains("screenShare", "chat");
 
         guest.send("{\"v\":1,\"type\":\"raiseHand\",\"id\":\"h\"}");
         guest.send("{\"v\":1,\"type\":\"togetherMode\",\"id\":\"t\",\"active\":true}");
         guest.send("{\"v\":1,\"type\":\"breakoutCreate\",\"id\":\"b\",\"rooms\":[\"A\"]}");
-        for (String id : List.of("h", "t", "b")) {
+        guest.send("{\"v\":1,\"type\":\"reaction\",\"id\":\"r\",\"reaction\":\"heart\"}");
+        for (String id : List.of("h", "t", "b", "r")) {
             JsonNode e = guest.await("error", n -> n.path("id").asText().equals(id));
             assertThat(e.path("code").asText()).isEqualTo("capabilityDisabled");
             assertThat(e.path("message").asText()).contains("reserved for members");
@@ -57,6 +58,7 @@ class GuestCapabilityTest {
         guest.await("chatMessage");
         assertThat(guest.all("rosterDelta")).isEmpty();
         assertThat(guest.all("togetherMode")).isEmpty();
+        assertThat(organizer.all("reaction")).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ package dev.porta.loadtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.media.sdp.Extensions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -168,6 +169,7 @@ final class JanusParticipant extends ParticipantProgress {
                 subscribePc = new PeerConnection(env.identity(), subscriber);
                 subscriber.attach(subscribePc);
             }
+            subscriber.transportCcExtension(Sdp.extensionId(offer, Extensions.TRANSPORT_CC));
             session.message(subHandle, body("start"), "answer",
                     Sdp.subscribeAnswer(offer, subscribePc, env.identity().fingerprint()));
             if (first) {

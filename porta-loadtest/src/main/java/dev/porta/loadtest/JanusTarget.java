@@ -58,7 +58,7 @@ final class JanusTarget implements Target {
                 "-F", dir.toString(), "-o");
         pb.environment().put("LD_PRELOAD", shim.toString());
         pb.redirectErrorStream(true).redirectOutput(workDir.resolve("janus.log").toFile());
-        Process p = pb.start();
+        Process p = ServerProcesses.start(pb);
         JanusTarget t = new JanusTarget(p, URI.create("http://127.0.0.1:" + httpPort + "/janus"));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!t.answers()) {
@@ -141,14 +141,6 @@ final class JanusTarget implements Target {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ServerProcesses.stop(process);
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.loadtest;
 
+import dev.porta.media.dtls.DtlsCertificate;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ final class LoadRun {
         Totals totals = new Totals();
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("pacer-", 0).daemon().factory());
-        Env env = new Env(media, DtlsClient.Identity.generate(), totals, pacer);
+        Env env = new Env(media, DtlsCertificate.generate(java.time.Instant.now()), totals, pacer);
         target.prepare(scenario);
         NodeProbe node = new NodeProbe(target.nodePid());
         NodeProbe generator = new NodeProbe(ProcessHandle.current().pid());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.loadtest;
 
+import dev.porta.media.dtls.DtlsCertificate;
+import dev.porta.media.dtls.DtlsClient;
 import dev.porta.media.dtls.SrtpKeyMaterial;
 import dev.porta.media.rtp.RtpPacket;
 import dev.porta.media.srtp.SrtpContext;
@@ -53,10 +55,10 @@ public final class PeerConnection implements AutoCloseable {
     private volatile boolean closed;
     private volatile long srtpFailures;
 
-    public PeerConnection(DtlsClient.Identity identity, Receiver receiver) throws SocketException {
+    public PeerConnection(DtlsCertificate identity, Receiver receiver) throws SocketException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.socket.setReceiveBufferSize(1 << 20);
-        this.dtls = new DtlsClient(identity);
+        this.dtls = new DtlsClient(identity, DtlsClient.BROWSER_PROFILES);
         this.receiver = receiver;
         this.reader = Thread.ofVirtual().name("peer-reader-" + socket.getLocalPort()).start(this::read);
     }

@@ -2,6 +2,7 @@
 package dev.porta.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.porta.media.sdp.Extensions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
@@ -111,6 +112,7 @@ final class PortaParticipant extends ParticipantProgress {
                     subscribePc = new PeerConnection(env.identity(), subscriber);
                     subscriber.attach(subscribePc);
                 }
+                subscriber.transportCcExtension(Sdp.extensionId(offer, Extensions.TRANSPORT_CC));
                 ws.send("subscribeAnswer", "sdp", Sdp.subscribeAnswer(offer, subscribePc, env.identity().fingerprint()));
                 if (first) {
                     subscribePc.connect(offer);

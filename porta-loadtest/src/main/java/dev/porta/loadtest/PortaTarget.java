@@ -78,12 +78,12 @@ final class PortaTarget implements Target {
         pb.environment().put("PORTA_MEDIA_BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("PORTA_MEDIA_ADVERTISED_ADDRESS", "127.0.0.1");
         pb.redirectErrorStream(true).redirectOutput(workDir.resolve("porta.log").toFile());
-        Process p = pb.start();
+        Process p = ServerProcesses.start(pb);
         Path demoJson = data.resolve("demo.json");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.exists(demoJson) || Files.size(demoJson) == 0) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
+                ServerProcesses.stop(p);
                 throw new IOException("Porta did not start; see " + workDir.resolve("porta.log"));
             }
             Thread.sleep(200);
@@ -235,15 +235,7 @@ final class PortaTarget implements Target {
     @Override
     public void close() {
         if (child != null) {
-            child.destroy();
-            try {
-                if (!child.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                    child.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            ServerProcesses.stop(child);
         }
     }
 }

@@ -30,6 +30,22 @@ public final class Sdp {
     }
 
     /** The publish offer: mid "0" audio (sendonly) if {@code audioSsrc >= 0}, mid "1" VP8 with rids q, h, f if video. */
+    /** The id an {@code a=extmap} line of {@code sdp} gives the header extension {@code uri}; -1 when none does. */
+    public static int extensionId(String sdp, String uri) {
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("a=extmap:") && line.endsWith(" " + uri)) {
+                String id = line.substring("a=extmap:".length(), line.indexOf(' '));
+                int slash = id.indexOf('/');
+                try {
+                    return Integer.parseInt(slash < 0 ? id : id.substring(0, slash));
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
     public static String publishOffer(PeerConnection pc, String fingerprint, long audioSsrc, boolean video) {
         return publishOffer(pc, fingerprint, audioSsrc, video, "actpass");
     }

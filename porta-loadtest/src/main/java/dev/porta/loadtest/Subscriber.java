@@ -2,6 +2,7 @@
 package dev.porta.loadtest;
 
 import dev.porta.media.rtcp.RtcpWriter;
+import dev.porta.media.rtcp.TccRecorder;
 import dev.porta.media.rtp.RtpPacket;
 import java.io.IOException;
 import java.util.HashMap;
@@ -10,17 +11,26 @@ import java.util.Set;
 
 /**
  * The receiving half of a synthetic participant: per incoming SSRC it keeps RFC 3550 statistics, reads
- * the publisher's send-time tag to measure one-way delay, and once a second answers with receiver
- * reports (fraction lost, jitter), as a browser does, which is also what the server's bandwidth
- * estimate listens to. Runs entirely on the subscribe connection's reader thread.
+ * the publisher's send-time tag to measure one-way delay, and answers as a browser does: receiver
+ * reports (fraction lost, jitter) once a second, NACKs for skipped video packets, and transport-wide
+ * congestion control feedback every 100 ms when the server's offer negotiated it. That feedback is
+ * what Porta's bandwidth estimate, and so its choice of simulcast layers, listens to: without it the
+ * estimate stays at {@code media.start-bitrate}. Runs entirely on the subscribe connection's reader
+ * thread.
  */
 final class Subscriber implements PeerConnection.Receiver {
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long TCC_FEEDBACK_INTERVAL_NANOS = 100_000_000L;
     private final Totals totals;
     private final long ownSsrc = 0x4C4F4144L; // "LOAD"
     private final Map<Long, ReceivedStream> streams = new HashMap<>();
     private final RtpPacket packet = new RtpPacket();
     private final byte[] rtcp = new byte[1200];
+    private final TccRecorder tcc = new TccRecorder();
+    /** Room for the largest feedback TccRecorder writes (500 packets) plus the SRTCP trailer. */
+    private final byte[] tccFeedback = new byte[1500];
+    private volatile int tccExtension = -1;
+    private long lastTccFeedbackNanos;
     private volatile Set<Integer> audioPayloadTypes = Set.of(Sdp.OPUS_PT);
     private volatile Set<Integer> videoPayloadTypes = Set.of(Sdp.VP8_PT);
     private volatile PeerConnection pc;
@@ -41,6 +51,11 @@ final class Subscriber implements PeerConnection.Receiver {
         this.videoPayloadTypes = Set.copyOf(video);
     }
 
+    /** The transport-wide-cc header extension id the latest offer negotiated; -1 for none. */
+    void transportCcExtension(int id) {
+        this.tccExtension = id;
+    }
+
     long firstMediaNanos() {
         return firstMediaNanos;
     }
@@ -50,6 +65,7 @@ final class Subscriber implements PeerConnection.Receiver {
         if (!packet.wrap(b, 0, len)) {
             return;
         }
+        recordTransportSequence(arrivalNanos);
         int pt = packet.payloadType();
         boolean audio = audioPayloadTypes.contains(pt);
         if (!audio && !videoPayloadTypes.contains(pt)) {
@@ -78,6 +94,31 @@ final class Subscriber implements PeerConnection.Receiver {
         if (arrivalNanos - lastReportNanos > REPORT_INTERVAL_NANOS) {
             lastReportNanos = arrivalNanos;
             report();
+        }
+    }
+
+    /** Every packet counts for congestion control, retransmissions included, as in a browser. */
+    private void recordTransportSequence(long arrivalNanos) {
+        int ext = tccExtension;
+        if (ext < 0) {
+            return;
+        }
+        int seq = packet.transportSequence(ext);
+        if (seq >= 0) {
+            tcc.record(seq, arrivalNanos / 1000);
+        }
+        PeerConnection p = pc;
+        if (p == null || arrivalNanos - lastTccFeedbackNanos < TCC_FEEDBACK_INTERVAL_NANOS) {
+            return;
+        }
+        lastTccFeedbackNanos = arrivalNanos;
+        int n;
+        while ((n = tcc.write(tccFeedback, 0, ownSsrc, packet.ssrc())) > 0) {
+            try {
+                p.sendRtcp(tccFeedback, n);
+            } catch (IOException e) {
+                return; // closing
+            }
         }
     }
 

@@ -3,7 +3,9 @@ package dev.porta.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porta.media.dtls.DtlsCertificate;
 import dev.porta.media.rtp.RtpPacket;
+import dev.porta.media.sdp.Extensions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,7 +24,7 @@ class WireFormatTest {
 
     @Test
     void aSubscribeAnswerAcceptsActiveSectionsKeepsInactiveOnesAndTakesTheDtlsClientRole() throws Exception {
-        try (PeerConnection pc = new PeerConnection(DtlsClient.Identity.generate(), null)) {
+        try (PeerConnection pc = new PeerConnection(DtlsCertificate.generate(java.time.Instant.now()), null)) {
             String answer = Sdp.subscribeAnswer(OFFER, pc, "CC:DD");
 
             assertThat(answer).contains("a=group:BUNDLE 0 1", "a=recvonly", "a=inactive", "a=setup:active",
@@ -33,6 +35,16 @@ class WireFormatTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theTransportWideCcExtensionIdIsTakenFromTheOfferSoSubscribersCanSendFeedback() {
+        String offer = String.join("\r\n", "v=0", "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+                "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+                "a=extmap:3/recvonly " + Extensions.TRANSPORT_CC, "");
+
+        assertThat(Sdp.extensionId(offer, Extensions.TRANSPORT_CC)).isEqualTo(3);
+        assertThat(Sdp.extensionId(OFFER, Extensions.TRANSPORT_CC)).isEqualTo(-1);
     }
 
     @Test

@@ -99,7 +99,9 @@ public final class PortaServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);
             new HttpBasics(metrics).register(cfg);
-            new HealthRoutes(database, metrics).register(cfg.routes);
+            new HealthRoutes(database, metrics, serverConfig.metricsToken(), new RateLimiter(
+                    config.integer("directory.failed-secret-burst", 1, 1_000_000),
+                    config.duration("directory.failed-secret-window"), 10_000, clock)).register(cfg.routes);
             identityRoutes.register(cfg.routes);
             meetings.register(cfg.routes);
             live.register(cfg.routes);

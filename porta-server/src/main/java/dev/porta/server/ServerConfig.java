@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The HTTPS listener and data directory; keys under {@code http.} and {@code data.}. */
-record ServerConfig(Path dataDir, String host, int port, String publicHost, long maxRequestBytes, Duration shutdownGrace) {
+record ServerConfig(Path dataDir, String host, int port, String publicHost, long maxRequestBytes, Duration shutdownGrace,
+                    String metricsToken) {
 
     static ServerConfig from(Config c) {
         String host = c.string("http.host");
@@ -19,7 +20,8 @@ record ServerConfig(Path dataDir, String host, int port, String publicHost, long
             throw new ConfigException("http.public-host", "must be host or host:port, got '" + publicHost + "'");
         }
         return new ServerConfig(Path.of(c.string("data.dir")), host, c.integer("http.port", 0, 65535), publicHost,
-                c.integer("http.max-request-bytes", 1024, 64 * 1024 * 1024), c.duration("http.shutdown-grace"));
+                c.integer("http.max-request-bytes", 1024, 64 * 1024 * 1024), c.duration("http.shutdown-grace"),
+                c.string("http.metrics-token").trim());
     }
 
     /** The host[:port] clients use; defaults to localhost and the bound port. */

@@ -13,11 +13,10 @@ import dev.porta.media.api.SdpException;
 import dev.porta.media.api.TrackSource;
 import dev.porta.media.api.TransportState;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Media of a meeting's participants through the {@link MediaHost} port: sessions on entry, mute and
@@ -31,9 +30,19 @@ public final class MeetingMedia {
      * The SFU's events, in order, waiting to take the meeting lock. They must not take it on the
      * media thread: a join holds the lock while it waits for the media thread to open its session,
      * and the two would wait on each other (the SFU gives up after 5 s and the join fails).
+     *
+     * <p>Bounded by coalescing: each participant has at most one waiting event of each kind, and a
+     * newer one replaces it in its place in line. Only the latest state matters for each kind: the SFU
+     * applies an answer to its latest offer, and speaking and active speaker are states, not steps.
+     * So a meeting lock held for long (a join storm) costs at most three entries per participant.
+     * Guarded by itself, like {@link #draining}.
      */
-    private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Map<EventKey, Runnable> events = new LinkedHashMap<>();
+    private boolean draining;
+
+    private enum EventKind { SUBSCRIBE_OFFER, SPEAKING, ACTIVE_SPEAKER }
+
+    private record EventKey(Participant participant, EventKind kind) { }
 
     MeetingMedia(LiveMeeting meeting, MediaHost host) {
         this.meeting = meeting;
@@ -194,28 +203,42 @@ public final class MeetingMedia {
         };
     }
 
-    /** Runs {@code event} under the meeting lock on a virtual thread, after every event queued before it. */
-    private void deliver(Runnable event) {
-        events.add(event);
-        if (draining.compareAndSet(false, true)) {
+    /**
+     * Runs {@code event} under the meeting lock on a virtual thread, after the events queued before it;
+     * replaces a waiting event of the same kind for the same participant (see {@link #events}).
+     */
+    private void deliver(Participant p, EventKind kind, Runnable event) {
+        boolean start;
+        synchronized (events) {
+            events.put(new EventKey(p, kind), event);
+            start = !draining;
+            draining = true;
+        }
+        if (start) {
             Thread.ofVirtual().name("porta-calling-media-events").start(this::drain);
         }
     }
 
     private void drain() {
-        do {
+        while (true) {
             Runnable event;
-            while ((event = events.poll()) != null) {
-                synchronized (meeting) {
-                    try {
-                        event.run();
-                    } catch (RuntimeException e) {
-                        org.slf4j.LoggerFactory.getLogger(MeetingMedia.class).warn("calling: media event failed", e);
-                    }
+            synchronized (events) {
+                Iterator<Runnable> next = events.values().iterator();
+                if (!next.hasNext()) {
+                    draining = false;
+                    return;
+                }
+                event = next.next();
+                next.remove();
+            }
+            synchronized (meeting) {
+                try {
+                    event.run();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(MeetingMedia.class).warn("calling: media event failed", e);
                 }
             }
-            draining.set(false);
-        } while (!events.isEmpty() && draining.compareAndSet(false, true));
+        }
     }
 
     /** The SFU's events for one participant; forwarded to its client under the meeting lock, off the media thread. */
@@ -228,7 +251,7 @@ public final class MeetingMedia {
 
         @Override
         public void subscribeOffer(String sdpOffer) {
-            deliver(() -> p.send(meeting, new SubscribeOffer(sdpOffer)));
+            deliver(p, EventKind.SUBSCRIBE_OFFER, () -> p.send(meeting, new SubscribeOffer(sdpOffer)));
         }
 
         @Override
@@ -238,7 +261,7 @@ public final class MeetingMedia {
 
         @Override
         public void speaking(boolean speaking) {
-            deliver(() -> {
+            deliver(p, EventKind.SPEAKING, () -> {
                 if (p.speaking != speaking && meeting.connected(p.id) == p) {
                     p.speaking = speaking;
                     meeting.rosterDelta("updated", p);
@@ -248,7 +271,7 @@ public final class MeetingMedia {
 
         @Override
         public void activeSpeaker(MediaParticipantId speaker) {
-            deliver(() -> p.send(meeting, new ActiveSpeaker(speaker.value())));
+            deliver(p, EventKind.ACTIVE_SPEAKER, () -> p.send(meeting, new ActiveSpeaker(speaker.value())));
         }
 
         @Override

@@ -10,10 +10,14 @@ public record GuestCapabilities(Set<Capability> allowed) {
         allowed = allowed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allowed));
     }
 
-    /** Porta's defaults: raise hand, Together mode, breakout rooms, recording and ending are members-only. */
+    /**
+     * Porta's defaults, the same as the directory's ({@code GuestCapability.defaults()} there, which is
+     * what a running server uses): reactions, raise hand, Together mode, breakout rooms, recording and
+     * ending are members-only until an admin grants them to guests.
+     */
     public static GuestCapabilities defaults() {
         return new GuestCapabilities(EnumSet.of(Capability.AUDIO, Capability.VIDEO, Capability.SCREEN_SHARE,
-                Capability.CHAT, Capability.REACTIONS, Capability.ADMIT_FROM_LOBBY, Capability.MANAGE_PARTICIPANTS));
+                Capability.CHAT, Capability.ADMIT_FROM_LOBBY, Capability.MANAGE_PARTICIPANTS));
     }
 
     public boolean allows(Capability c) {

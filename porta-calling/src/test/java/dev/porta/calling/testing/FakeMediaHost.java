@@ -22,6 +22,8 @@ public final class FakeMediaHost implements MediaHost {
      * that thread, as the SFU does when someone new starts publishing.
      */
     public volatile java.util.concurrent.ExecutorService mediaThread;
+    /** A permit each time a join starts opening a session on {@link #mediaThread} (it holds the meeting lock). */
+    public final java.util.concurrent.Semaphore opening = new java.util.concurrent.Semaphore(0);
 
     @Override
     public MediaSession open(MediaRoomId room, MediaParticipantId participant, MediaListener listener) {
@@ -29,6 +31,7 @@ public final class FakeMediaHost implements MediaHost {
         if (thread == null) {
             return create(room, participant, listener);
         }
+        opening.release();
         for (FakeSession other : open.values()) {
             if (other.room.equals(room.value())) {
                 thread.execute(() -> other.listener.subscribeOffer("v=0 offer for " + other.participant));

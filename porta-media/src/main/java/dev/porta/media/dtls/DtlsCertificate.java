@@ -21,9 +21,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The SFU's DTLS identity: a self-signed ECDSA P-256 certificate (what browsers use too) and its
- * SHA-256 fingerprint for {@code a=fingerprint}. One per process; browsers trust it only through the
- * signaled fingerprint, so it need not chain anywhere.
+ * A DTLS identity: a self-signed ECDSA P-256 certificate (what browsers use too) and its SHA-256
+ * fingerprint for {@code a=fingerprint}. The SFU has one per process, and so does whoever plays the
+ * browser through {@link DtlsClient}; peers trust it only through the signaled fingerprint, so it
+ * need not chain anywhere.
  */
 public final class DtlsCertificate {
     private final byte[] der;

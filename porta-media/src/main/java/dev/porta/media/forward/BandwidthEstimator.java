@@ -4,7 +4,9 @@ package dev.porta.media.forward;
 /**
  * A conservative send-side bandwidth estimate for one subscriber, from transport-wide-cc feedback:
  * loss-based AIMD (cut in proportion to loss above 10 %, grow 5 % per interval below 2 %), capped
- * near what actually arrived so it cannot run far ahead of the path. Not GoogCC; a start.
+ * near what actually arrived so it cannot run far ahead of the path. Not GoogCC; a start. A subscriber
+ * that never sends transport-cc feedback (browsers always do) keeps {@code media.start-bitrate}, lowered
+ * only by its REMB if it sends one.
  */
 public final class BandwidthEstimator {
     private static final int HISTORY = 4096;
@@ -52,13 +54,6 @@ public final class BandwidthEstimator {
             firstArrival = arrivalMicros;
         }
         lastArrival = Math.max(lastArrival, arrivalMicros);
-    }
-
-    /** A receiver report's fraction lost (0..255), used when transport-cc is not negotiated. */
-    public void receiverReportLoss(int fractionLost, long nowMillis) {
-        reported += 256;
-        lost += fractionLost;
-        update(nowMillis);
     }
 
     /** A receiver's own estimate (REMB): the send-side estimate never exceeds it. */

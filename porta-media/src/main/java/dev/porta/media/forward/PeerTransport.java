@@ -5,6 +5,7 @@ import dev.porta.media.dtls.DtlsTransport;
 import dev.porta.media.dtls.SrtpKeyMaterial;
 import dev.porta.media.ice.IceLiteResponder;
 import dev.porta.media.rtcp.RtcpCompound;
+import dev.porta.media.rtcp.TccRecorder;
 import dev.porta.media.rtp.RtpPacket;
 import dev.porta.media.srtp.SrtpContext;
 import java.net.InetSocketAddress;

@@ -4,6 +4,7 @@ package dev.porta.media.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porta.media.rtcp.RtcpCompound;
+import dev.porta.media.rtcp.TccRecorder;
 import dev.porta.media.rtcp.TransportCcFeedback;
 import java.util.ArrayList;
 import java.util.List;

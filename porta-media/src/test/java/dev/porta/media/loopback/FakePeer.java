@@ -2,7 +2,8 @@
 package dev.porta.media.loopback;
 
 import dev.porta.media.dtls.SrtpKeyMaterial;
-import dev.porta.media.dtls.TestDtlsClient;
+import dev.porta.media.dtls.DtlsCertificate;
+import dev.porta.media.dtls.DtlsClient;
 import dev.porta.media.srtp.SrtpContext;
 import dev.porta.media.stun.StunMessage;
 import dev.porta.media.stun.StunWriter;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class FakePeer implements AutoCloseable {
     final DatagramSocket socket;
-    final TestDtlsClient dtls = new TestDtlsClient();
+    final DtlsCertificate certificate = DtlsCertificate.generate(java.time.Instant.now());
+    final DtlsClient dtls = new DtlsClient(certificate, new int[] {7, 1});
     final BlockingQueue<byte[]> media = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> stun = new LinkedBlockingQueue<>();
     private final Thread reader;
@@ -42,7 +44,7 @@ final class FakePeer implements AutoCloseable {
     }
 
     String fingerprint() {
-        return dtls.certificate.fingerprint();
+        return certificate.fingerprint();
     }
 
     private void read() {
@@ -56,7 +58,7 @@ final class FakePeer implements AutoCloseable {
                 if (first <= 3) {
                     stun.add(b);
                 } else if (first >= 20 && first <= 63) {
-                    dtls.incoming.add(b);
+                    dtls.receive(b, 0, b.length);
                 } else if (countOnly) {
                     counted.incrementAndGet();
                 } else {
@@ -95,7 +97,7 @@ final class FakePeer implements AutoCloseable {
     }
 
     void handshake(String sfuFingerprint) throws IOException {
-        SrtpKeyMaterial keys = dtls.handshake(sfuFingerprint, new int[] {7, 1}, this::send);
+        SrtpKeyMaterial keys = dtls.handshake(sfuFingerprint, this::send);
         out = keys.outbound();
         in = keys.inbound();
     }

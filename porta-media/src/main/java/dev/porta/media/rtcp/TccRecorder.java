@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.porta.media.forward;
-
-import dev.porta.media.rtcp.TransportCcFeedback;
+package dev.porta.media.rtcp;
 
 /**
- * Records when each transport-wide sequence number from a publisher arrived, and turns the records
- * into feedback messages so the browser's congestion controller can see the path.
+ * The receiving side of transport-wide congestion control: records when each transport-wide sequence
+ * number arrived, and turns the records into feedback messages so the sender's congestion controller
+ * can see the path. The SFU keeps one per publisher; the load tester one per subscriber, as a browser.
+ * Not thread-safe: one receiving thread.
  */
-final class TccRecorder {
+public final class TccRecorder {
     private static final int WINDOW = 4096;
     private static final int MAX_PER_FEEDBACK = 500;
     private final long[] arrivals = new long[WINDOW];
@@ -16,11 +16,12 @@ final class TccRecorder {
     private long highestExt = -1;
     private int fbCount;
 
-    TccRecorder() {
+    public TccRecorder() {
         java.util.Arrays.fill(arrivals, -1);
     }
 
-    void record(int seq, long arrivalMicros) {
+    /** Notes that transport-wide sequence number {@code seq} (16 bits) arrived at {@code arrivalMicros}. */
+    public void record(int seq, long arrivalMicros) {
         long ext;
         if (highestExt < 0) {
             ext = seq;
@@ -43,7 +44,7 @@ final class TccRecorder {
     }
 
     /** Writes one feedback message for what arrived since the last one; 0 when there is nothing new. */
-    int write(byte[] out, int off, long sender, long media) {
+    public int write(byte[] out, int off, long sender, long media) {
         if (highestExt < baseExt || baseExt < 0) {
             return 0;
         }
