@@ -36,6 +36,14 @@ final class JanusTarget implements Target {
     }
 
     static JanusTarget start(Path janus, Path workDir) throws IOException, InterruptedException {
+        return start(janus, workDir, 0);
+    }
+
+    /**
+     * @param eventLoops Janus's {@code event_loops}: 0 keeps Janus's default (a thread per handle);
+     *                   N shares N loop threads among all handles, as Porta's {@code media.loops} does
+     */
+    static JanusTarget start(Path janus, Path workDir, int eventLoops) throws IOException, InterruptedException {
         if (!Files.isExecutable(janus)) {
             throw new IllegalArgumentException(janus + " not found: apt-get install -y janus");
         }
@@ -43,7 +51,8 @@ final class JanusTarget implements Target {
         int httpPort = freePort();
         for (String name : CONFIG_FILES) {
             Files.writeString(dir.resolve(name), resource(name).replace("@DIR@", dir.toString())
-                    .replace("@HTTP_PORT@", Integer.toString(httpPort)).replace("@RTP_PORTS@", "30000-39999"));
+                    .replace("@HTTP_PORT@", Integer.toString(httpPort)).replace("@RTP_PORTS@", "30000-39999")
+                    .replace("@EVENT_LOOPS@", eventLoops > 0 ? "\tevent_loops = " + eventLoops : ""));
         }
         Path source = dir.resolve("loopback-ifaddrs.c");
         Files.writeString(source, resource("loopback-ifaddrs.c"));

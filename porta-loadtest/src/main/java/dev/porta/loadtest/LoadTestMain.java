@@ -35,6 +35,8 @@ public final class LoadTestMain {
               --porta-jar FILE    start this porta.jar (default $PORTA_JAR, else porta-server/target/porta.jar)
               --demo-json FILE    or use a running Porta's demo.json (then --pid PID for its CPU and memory)
               --janus FILE        the janus binary (default /usr/bin/janus)
+              --janus-event-loops N  Janus's event_loops: 0 (default) keeps its thread per handle,
+                                  N shares N threads among all handles (like Porta's media.loops)
               --out DIR           report directory (default loadtest-reports/<time>)
             """;
 
@@ -95,7 +97,8 @@ public final class LoadTestMain {
                 }
             }
             if (!which.equals("porta")) {
-                try (Target t = JanusTarget.start(Path.of(o.getOrDefault("janus", "/usr/bin/janus")), outDir)) {
+                try (Target t = JanusTarget.start(Path.of(o.getOrDefault("janus", "/usr/bin/janus")), outDir,
+                        intOpt(o, "janus-event-loops", 0))) {
                     results.add(new LoadRun(t, s, media, err).run());
                 }
             }
