@@ -3,11 +3,7 @@ package dev.porta.media.dtls;
 
 import dev.porta.media.srtp.SrtpProfile;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Hashtable;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
@@ -49,8 +45,7 @@ public final class DtlsClient {
     private final DtlsCertificate certificate;
     private final int[] profiles;
     private final BcTlsCrypto crypto = new BcTlsCrypto();
-    /** Records from the server; bounded, because a flood must not grow memory (extra records are dropped). */
-    private final BlockingQueue<byte[]> incoming = new ArrayBlockingQueue<>(64);
+    private final RecordQueue incoming = new RecordQueue(64);
 
     /** @param profiles SRTP protection profile ids offered, in order of preference */
     public DtlsClient(DtlsCertificate certificate, int[] profiles) {
@@ -60,7 +55,7 @@ public final class DtlsClient {
 
     /** Called by the socket reader for each DTLS record; drops it when the handshake is not reading. */
     public void receive(byte[] b, int off, int len) {
-        incoming.offer(Arrays.copyOfRange(b, off, off + len));
+        incoming.offer(b, off, len);
     }
 
     /**
@@ -73,18 +68,7 @@ public final class DtlsClient {
             @Override public int getReceiveLimit() { return 1500; }
             @Override public int getSendLimit() { return 1200; }
             @Override public int receive(byte[] buf, int off, int len, int wait) throws IOException {
-                try {
-                    byte[] r = incoming.poll(wait, TimeUnit.MILLISECONDS);
-                    if (r == null) {
-                        return -1;
-                    }
-                    int n = Math.min(len, r.length);
-                    System.arraycopy(r, 0, buf, off, n);
-                    return n;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
+                return incoming.receive(buf, off, len, wait);
             }
             @Override public void send(byte[] buf, int off, int len) throws IOException { out.send(buf, off, len); }
             @Override public void close() { }

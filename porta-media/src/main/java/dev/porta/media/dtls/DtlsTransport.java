@@ -5,9 +5,6 @@ import dev.porta.media.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
 import java.util.Vector;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
@@ -49,7 +46,7 @@ public final class DtlsTransport {
 
     private final DtlsCertificate certificate;
     private final BcTlsCrypto crypto = new BcTlsCrypto();
-    private final BlockingQueue<byte[]> incoming = new ArrayBlockingQueue<>(QUEUE);
+    private final RecordQueue incoming = new RecordQueue(QUEUE);
     private final Sender sender;
     private volatile String expectedFingerprint;
     private volatile boolean closed;
@@ -68,8 +65,7 @@ public final class DtlsTransport {
 
     /** Hands a received DTLS record to the handshake; never blocks (a full queue drops and counts). */
     public void receive(byte[] b, int off, int len) {
-        byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-        if (!incoming.offer(copy)) {
+        if (!incoming.offer(b, off, len)) {
             dropped++;
         }
     }
@@ -127,18 +123,7 @@ public final class DtlsTransport {
             if (closed) {
                 throw new IOException("closed");
             }
-            try {
-                byte[] r = incoming.poll(waitMillis, TimeUnit.MILLISECONDS);
-                if (r == null) {
-                    return -1;
-                }
-                int n = Math.min(len, r.length);
-                System.arraycopy(r, 0, buf, off, n);
-                return n;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
+            return incoming.receive(buf, off, len, waitMillis);
         }
 
         @Override

@@ -86,6 +86,11 @@ final class DownTrack {
             switchTo(from, p);
         }
         int outSeq = (p.sequenceNumber() + seqOffset) & 0xFFFF;
+        if (Bytes.seqNewer(epochStartSeq, outSeq)) {
+            // A late packet from before this layer's first one: its number belongs to the layer before.
+            subscriber.ctx.drop("late-before-switch");
+            return;
+        }
         long outTs = (p.timestamp() + tsOffset) & 0xFFFFFFFFL;
         if (Bytes.seqNewer(outSeq, lastOutSeq)) {
             lastOutSeq = outSeq;

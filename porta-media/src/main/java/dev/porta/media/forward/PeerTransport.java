@@ -196,6 +196,10 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             return;
         }
         int n = out.protectRtp(b, off, len, headerLen);
+        if (n < 0) {
+            ctx.drop("srtp-index-reused"); // a duplicate got this far: never encrypt it a second time
+            return;
+        }
         ctx.loop.send(b, off, n, a);
         ctx.sent(n);
     }

@@ -39,6 +39,12 @@ final class UpstreamReceiver {
             if (!unwrapRtx(p, repaired)) {
                 return;
             }
+            if (repaired.cache != null && repaired.cache.find(p.sequenceNumber()) >= 0) {
+                // Already have it: the original came late, or the browser probes bandwidth with
+                // retransmissions of packets it sent. Forwarding it again would reuse its number.
+                ctx.drop("rtx-duplicate");
+                return;
+            }
             s = repaired;
         } else {
             recordTcc(s.track, p, nowMillis);

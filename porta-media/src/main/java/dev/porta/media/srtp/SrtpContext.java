@@ -46,6 +46,8 @@ public final class SrtpContext {
         int highestSeq = -1;
         final ReplayWindow rtpReplay = new ReplayWindow();
         final ReplayWindow rtcpReplay = new ReplayWindow();
+        /** Indices already protected: a packet index must never be encrypted twice (same key stream / GCM nonce). */
+        final ReplayWindow rtpSent = new ReplayWindow();
 
         SsrcState(long ssrc) {
             this.ssrc = ssrc;
@@ -130,7 +132,14 @@ public final class SrtpContext {
         return s;
     }
 
-    /** Encrypts and authenticates an RTP packet in place; returns the new length. */
+    /**
+     * Encrypts and authenticates an RTP packet in place; returns the new length, or {@link #REPLAYED}
+     * (the buffer untouched) when this SSRC and sequence number were protected before or are more than
+     * 63 packets older than the newest. RFC 3711 §3.3.1 and RFC 7714 §8 forbid reusing an index: with
+     * AES-CM it repeats the key stream, with GCM the nonce, which leaks plaintext and lets a receiver
+     * forge packets. A forwarder that sends a duplicate (a publisher's retransmission of a packet it
+     * already had) must be stopped here, whatever the caller got wrong.
+     */
     public int protectRtp(byte[] b, int off, int len, int headerLen) {
         long ssrc = Bytes.u32(b, off + 8);
         int seq = Bytes.u16(b, off + 2);
@@ -142,6 +151,11 @@ public final class SrtpContext {
             s.highestSeq = seq;
         }
         long roc = s.roc;
+        long index = (roc << 16) | seq;
+        if (s.rtpSent.isReplay(index)) {
+            return REPLAYED;
+        }
+        s.rtpSent.accept(index);
         try {
             if (profile.isGcm()) {
                 gcmIv(rtpSalt, ssrc, roc, seq);

@@ -235,6 +235,10 @@ class SfuLoopbackTest {
                 assertThat(p.sequenceNumber()).isEqualTo(w);
                 assertThat(p.ssrc()).isEqualTo(camSsrc);
             }
+            // the same retransmission once more (browsers probe bandwidth with RTX of packets they sent):
+            // forwarding it again would send sequence number 507 twice, and SRTP must never reuse one
+            sendRtp(alicePub, 97, 9001, 30000, 2223, 0, null, osnPayload);
+            assertThat(bobSub.nextRtp(300)).as("a duplicate retransmission is not forwarded").isNull();
             bobSub.media.clear();
 
             // NACK for the third packet comes back as RTX carrying the original sequence number
@@ -296,7 +300,8 @@ class SfuLoopbackTest {
             alicePub.check(alicePub.sfu.getPort(), "pubU", find(answer, "a=ice-ufrag:(\\S+)"), "wrong-password", false);
             Thread.sleep(200);
             MediaStats stats = sfu.stats();
-            assertThat(stats.drops()).containsKey("srtp-replay").containsKey("unknown-address");
+            assertThat(stats.drops()).containsKey("srtp-replay").containsKey("unknown-address").containsKey("rtx-duplicate")
+                    .doesNotContainKey("srtp-index-reused");
             assertThat(stats.drops().get("stun-unauthorized")).isPositive();
             assertThat(stats.drops().get("stun-malformed")).isPositive();
             MediaStats.Participant bobStats = stats.participants().stream()

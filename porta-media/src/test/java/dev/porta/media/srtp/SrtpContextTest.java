@@ -88,4 +88,33 @@ class SrtpContextTest {
             assertThat(rx.unprotectRtcp(r, 0, 5)).isEqualTo(SrtpContext.MALFORMED);
         }
     }
+
+    @Test
+    void aPacketIndexIsNeverProtectedTwiceSoNoKeyStreamOrGcmNonceRepeats() {
+        for (SrtpProfile profile : SrtpProfile.values()) {
+            byte[] mk = new byte[profile.keyLength()];
+            byte[] ms = new byte[profile.saltLength()];
+            SrtpContext tx = new SrtpContext(profile, mk, ms);
+            byte[] first = rtp(700, (byte) 1);
+            byte[] again = rtp(700, (byte) 2); // same SSRC and sequence number, other content
+            byte[] old = rtp(600, (byte) 3);   // more than 63 behind the newest
+
+            assertThat(tx.protectRtp(first, 0, 50, 12)).as(profile.name()).isPositive();
+            byte[] before = again.clone();
+            assertThat(tx.protectRtp(again, 0, 50, 12)).as(profile.name()).isEqualTo(SrtpContext.REPLAYED);
+            assertThat(again).as("left unencrypted, never sent").isEqualTo(before);
+            assertThat(tx.protectRtp(old, 0, 50, 12)).as(profile.name()).isEqualTo(SrtpContext.REPLAYED);
+            assertThat(tx.protectRtp(rtp(699, (byte) 4), 0, 50, 12)).as("a late packet not sent before").isPositive();
+        }
+    }
+
+    private static byte[] rtp(int seq, byte fill) {
+        byte[] b = new byte[100];
+        b[0] = (byte) 0x80;
+        b[1] = 96;
+        Bytes.put16(b, 2, seq);
+        Bytes.put32(b, 8, 0xCAFE);
+        java.util.Arrays.fill(b, 12, 50, fill);
+        return b;
+    }
 }
