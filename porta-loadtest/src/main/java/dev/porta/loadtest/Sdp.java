@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.loadtest;
 
+import dev.porta.media.api.SdpException;
+import dev.porta.media.sdp.SessionDescription;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,18 +32,17 @@ public final class Sdp {
     }
 
     /** The publish offer: mid "0" audio (sendonly) if {@code audioSsrc >= 0}, mid "1" VP8 with rids q, h, f if video. */
-    /** The id an {@code a=extmap} line of {@code sdp} gives the header extension {@code uri}; -1 when none does. */
+    /** The id the SDP gives the header extension {@code uri} (porta-media's parser reads it); -1 when none does. */
     public static int extensionId(String sdp, String uri) {
-        for (String line : sdp.split("\r?\n")) {
-            if (line.startsWith("a=extmap:") && line.endsWith(" " + uri)) {
-                String id = line.substring("a=extmap:".length(), line.indexOf(' '));
-                int slash = id.indexOf('/');
-                try {
-                    return Integer.parseInt(slash < 0 ? id : id.substring(0, slash));
-                } catch (NumberFormatException e) {
-                    return -1;
+        try {
+            for (SessionDescription.Media m : SessionDescription.parse(sdp).media) {
+                int id = m.extensionId(uri);
+                if (id > 0) {
+                    return id;
                 }
             }
+        } catch (SdpException e) {
+            // not an SDP we can read: no extension, as for any offer without it
         }
         return -1;
     }

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.server;
 
+import dev.porta.common.BearerSecret;
 import dev.porta.common.Database;
-import dev.porta.common.RateLimiter;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Liveness, readiness (database included) and the Prometheus scrape endpoint. The scrape endpoint
@@ -20,14 +17,12 @@ import java.security.NoSuchAlgorithmException;
 final class HealthRoutes {
     private final Database database;
     private final PrometheusMeterRegistry metrics;
-    private final byte[] tokenDigest;
-    private final RateLimiter failures;
+    private final BearerSecret metricsToken;
 
-    HealthRoutes(Database database, PrometheusMeterRegistry metrics, String metricsToken, RateLimiter failures) {
+    HealthRoutes(Database database, PrometheusMeterRegistry metrics, BearerSecret metricsToken) {
         this.database = database;
         this.metrics = metrics;
-        this.tokenDigest = metricsToken.isEmpty() ? null : sha256(metricsToken.getBytes(StandardCharsets.UTF_8));
-        this.failures = failures;
+        this.metricsToken = metricsToken;
     }
 
     void register(JavalinDefaultRoutingApi r) {
@@ -38,29 +33,26 @@ final class HealthRoutes {
     }
 
     private void scrape(Context ctx) {
-        if (tokenDigest == null) {
-            if (!isLoopback(ctx.req().getRemoteAddr())) {
+        String address = ctx.req().getRemoteAddr();
+        if (!metricsToken.isSet()) {
+            if (!isLoopback(address)) {
                 HttpBasics.error(ctx, 403, "Forbidden",
                         "/metrics answers only this machine; set http.metrics-token to scrape it from elsewhere.");
                 return;
             }
         } else {
-            String key = "metrics:" + ctx.req().getRemoteAddr();
-            var wait = failures.retryAfter(key);
-            if (!wait.isZero()) {
-                ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
-                HttpBasics.error(ctx, 429, "TooManyRequests", "Too many requests with a wrong metrics token; try again later.");
-                return;
-            }
-            String header = ctx.header("Authorization");
-            byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-            // Comparing digests keeps the comparison constant-time whatever the lengths.
-            if (!MessageDigest.isEqual(sha256(given), tokenDigest)) {
-                failures.tryAcquire(key);
-                ctx.header("WWW-Authenticate", "Bearer");
-                HttpBasics.error(ctx, 401, "Unauthorized", "A valid metrics token is required (Authorization: Bearer <http.metrics-token>).");
-                return;
+            switch (metricsToken.check(ctx.header("Authorization"), address)) {
+                case THROTTLED -> {
+                    ctx.header("Retry-After", Long.toString(metricsToken.retryAfterSeconds(address)));
+                    HttpBasics.error(ctx, 429, "TooManyRequests", "Too many requests with a wrong metrics token; try again later.");
+                    return;
+                }
+                case REFUSED -> {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    HttpBasics.error(ctx, 401, "Unauthorized", "A valid metrics token is required (Authorization: Bearer <http.metrics-token>).");
+                    return;
+                }
+                case ACCEPTED -> { }
             }
         }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
@@ -72,14 +64,6 @@ final class HealthRoutes {
             return InetAddress.getByName(address).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
-        }
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

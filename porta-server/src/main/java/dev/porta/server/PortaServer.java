@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.server;
 
+import dev.porta.common.BearerSecret;
 import dev.porta.common.Config;
 import dev.porta.common.Database;
 import dev.porta.common.DatabaseConfig;
@@ -99,9 +100,9 @@ public final class PortaServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);
             new HttpBasics(metrics).register(cfg);
-            new HealthRoutes(database, metrics, serverConfig.metricsToken(), new RateLimiter(
+            new HealthRoutes(database, metrics, new BearerSecret(serverConfig.metricsToken(), new RateLimiter(
                     config.integer("directory.failed-secret-burst", 1, 1_000_000),
-                    config.duration("directory.failed-secret-window"), 10_000, clock)).register(cfg.routes);
+                    config.duration("directory.failed-secret-window"), 10_000, clock), "metrics:")).register(cfg.routes);
             identityRoutes.register(cfg.routes);
             meetings.register(cfg.routes);
             live.register(cfg.routes);

@@ -207,12 +207,11 @@ public final class LiveMeeting {
         if (refusal != null) {
             return refusal;
         }
-        Participant p = lobby.remove(id);
+        Participant p = lobby.get(id);
         if (p == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
         }
-        toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
-        enter(p);
+        admitFromLobby(p);
         return new Ack(requestId, null);
     }
 
@@ -222,12 +221,14 @@ public final class LiveMeeting {
             return refusal;
         }
         List<Participant> waiting = new ArrayList<>(lobby.values());
-        for (Participant p : waiting) {
-            lobby.remove(p.id);
-            toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
-            enter(p);
-        }
+        waiting.forEach(this::admitFromLobby);
         return new Ack(requestId, waiting.size());
+    }
+
+    private void admitFromLobby(Participant p) {
+        lobby.remove(p.id);
+        toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
+        enter(p);
     }
 
     public synchronized ServerMessage deny(Participant by, String id, String requestId) {

@@ -4,6 +4,7 @@ package dev.porta.directory.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.BearerSecret;
 import dev.porta.common.RateLimiter;
 import dev.porta.directory.ClientId;
 import dev.porta.directory.Directory;
@@ -13,8 +14,6 @@ import dev.porta.directory.MemberId;
 import dev.porta.directory.TenantId;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,13 +29,11 @@ public final class AdminRoutes {
     private static final String T = "/admin/v1/tenants/{tenant}";
 
     private final Directory directory;
-    private final byte[] adminKey;
-    private final RateLimiter failures;
+    private final BearerSecret adminKey;
 
     public AdminRoutes(Directory directory, String adminKey, RateLimiter failures) {
         this.directory = directory;
-        this.adminKey = adminKey == null ? new byte[0] : adminKey.getBytes(StandardCharsets.UTF_8);
-        this.failures = failures;
+        this.adminKey = new BearerSecret(adminKey, failures, "admin:");
     }
 
     public void register(JavalinDefaultRoutingApi r) {
@@ -69,24 +66,21 @@ public final class AdminRoutes {
     }
 
     private void admin(Context ctx, Operation op) {
-        if (adminKey.length == 0) {
+        if (!adminKey.isSet()) {
             error(ctx, 404, "NotFound", "The admin API is off; set directory.admin-key to turn it on.");
             return;
         }
-        String key = "admin:" + ctx.ip();
-        if (!failures.retryAfter(key).isZero()) {
-            ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfter(key).toSeconds())));
-            error(ctx, 429, "TooManyRequests", "Too many requests with a wrong admin key; try again later.");
-            return;
-        }
-        String header = ctx.header("Authorization");
-        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        // Comparing digests keeps the comparison constant-time whatever the lengths.
-        if (!MessageDigest.isEqual(sha(given), sha(adminKey))) {
-            failures.tryAcquire(key);
-            error(ctx, 401, "Unauthorized", "A valid admin key is required (Authorization: Bearer <directory.admin-key>).");
-            return;
+        switch (adminKey.check(ctx.header("Authorization"), ctx.ip())) {
+            case THROTTLED -> {
+                ctx.header("Retry-After", Long.toString(adminKey.retryAfterSeconds(ctx.ip())));
+                error(ctx, 429, "TooManyRequests", "Too many requests with a wrong admin key; try again later.");
+                return;
+            }
+            case REFUSED -> {
+                error(ctx, 401, "Unauthorized", "A valid admin key is required (Authorization: Bearer <directory.admin-key>).");
+                return;
+            }
+            case ACCEPTED -> { }
         }
         try {
             op.handle(ctx);
@@ -323,14 +317,6 @@ public final class AdminRoutes {
         e.put("code", code);
         e.put("message", message);
         ctx.status(status).contentType("application/json; charset=utf-8").result(body.toString());
-    }
-
-    private static byte[] sha(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String clip(String s) {
