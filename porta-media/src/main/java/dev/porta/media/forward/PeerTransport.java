@@ -162,7 +162,8 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         if (pt >= 192 && pt <= 223) {
             int n = in.unprotectRtcp(b, off, len);
             if (n < 0) {
-                ctx.drop(n == SrtpContext.REPLAYED ? "srtcp-replay" : "srtcp-auth");
+                ctx.drop(n == SrtpContext.REPLAYED ? "srtcp-replay"
+                        : n == SrtpContext.STREAM_LIMIT ? "srtcp-stream-limit" : "srtcp-auth");
                 return;
             }
             if (!rtcp.wrap(b, off, n)) {
@@ -179,7 +180,8 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         }
         int n = in.unprotectRtp(b, off, len, h);
         if (n < 0) {
-            ctx.drop(n == SrtpContext.REPLAYED ? "srtp-replay" : "srtp-auth");
+            ctx.drop(n == SrtpContext.REPLAYED ? "srtp-replay"
+                    : n == SrtpContext.STREAM_LIMIT ? "srtp-stream-limit" : "srtp-auth");
             return;
         }
         if (!rtp.wrap(b, off, n)) {
@@ -196,6 +198,10 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             return;
         }
         int n = out.protectRtp(b, off, len, headerLen);
+        if (n == SrtpContext.STREAM_LIMIT) {
+            ctx.drop("srtp-stream-limit"); // a new stream past the bound: dropped, never at a live stream's cost
+            return;
+        }
         if (n < 0) {
             ctx.drop("srtp-index-reused"); // a duplicate got this far: never encrypt it a second time
             return;

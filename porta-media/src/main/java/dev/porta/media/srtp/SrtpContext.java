@@ -12,14 +12,33 @@ import javax.crypto.spec.SecretKeySpec;
  * One direction of SRTP and SRTCP (RFC 3711, RFC 7714) for one transport: session keys, per-SSRC
  * rollover counters and replay windows. Works in place on the caller's buffer; the buffer needs room
  * for the tag (and SRTCP's four-byte index) on protect. Not thread-safe: one media thread owns it.
+ *
+ * <p>Per-SSRC state is never forgotten while the context lives. Forgetting a stream we send would
+ * reset its rollover counter and its memory of used indices, so a live stream would encrypt an index
+ * (ROC, sequence) a second time: key-stream reuse with AES-CM, nonce reuse with GCM. Forgetting a
+ * stream we receive would reset its replay window. So both tables are bounded by refusing new SSRCs
+ * ({@link #STREAM_LIMIT}) past a size no real session reaches, and a received stream gets state only
+ * once a packet on it authenticates: forged packets cannot fill the table.
  */
 public final class SrtpContext {
     /** unprotect results below zero. */
     public static final int AUTH_FAILED = -1;
     public static final int REPLAYED = -2;
     public static final int MALFORMED = -3;
+    /** The SSRC is new and the context already holds state for as many streams as it may. */
+    public static final int STREAM_LIMIT = -4;
 
-    private static final int MAX_SSRCS = 64;
+    /**
+     * Streams one context may send. A subscriber's context sends one SSRC per forwarded audio track and
+     * two (media, RTX) per video track: a 1,000-participant meeting in which everyone sends audio and
+     * camera needs about 3,000; the rest is room for publishers leaving and joining over a long meeting.
+     */
+    static final int MAX_SENT_STREAMS = 8192;
+    /**
+     * Streams one context may receive: a publisher's own SSRCs (at most three simulcast layers and
+     * their RTX per track) and the RTCP sender SSRCs of a subscriber's receivers.
+     */
+    static final int MAX_RECEIVED_STREAMS = 1024;
 
     private final SrtpProfile profile;
     private final SecretKeySpec rtpKey;
@@ -35,26 +54,34 @@ public final class SrtpContext {
     private final byte[] keystream = new byte[16 * 128];
     private final byte[] iv = new byte[16];
     private final byte[] tag = new byte[20];
-    private final SsrcState[] states = new SsrcState[MAX_SSRCS];
-    private int stateCount;
+    private final StreamTable<SentStream> sent;
+    private final StreamTable<ReceivedStream> received;
     private long srtcpIndex;
 
-    /** Per-SSRC rollover, highest sequence and replay state. */
-    private static final class SsrcState {
-        final long ssrc;
+    /** A stream we protect: its rollover counter and the indices already used. */
+    private static final class SentStream {
+        long roc;
+        int highestSeq = -1;
+        /** Indices already protected: a packet index must never be encrypted twice (same key stream / GCM nonce). */
+        final ReplayWindow rtpSent = new ReplayWindow();
+    }
+
+    /** A stream we unprotect: its rollover counter and the replay windows of RTP and RTCP. */
+    private static final class ReceivedStream {
         long roc;
         int highestSeq = -1;
         final ReplayWindow rtpReplay = new ReplayWindow();
         final ReplayWindow rtcpReplay = new ReplayWindow();
-        /** Indices already protected: a packet index must never be encrypted twice (same key stream / GCM nonce). */
-        final ReplayWindow rtpSent = new ReplayWindow();
-
-        SsrcState(long ssrc) {
-            this.ssrc = ssrc;
-        }
     }
 
     public SrtpContext(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
+        this(profile, masterKey, masterSalt, MAX_SENT_STREAMS, MAX_RECEIVED_STREAMS);
+    }
+
+    /** With other stream limits, for tests of what happens at the limit. */
+    SrtpContext(SrtpProfile profile, byte[] masterKey, byte[] masterSalt, int maxSent, int maxReceived) {
+        this.sent = new StreamTable<>(maxSent);
+        this.received = new StreamTable<>(maxReceived);
         this.profile = profile;
         this.rtpKey = new SecretKeySpec(SrtpKeyDerivation.derive(masterKey, masterSalt,
                 SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, profile.keyLength()), "AES");
@@ -97,6 +124,8 @@ public final class SrtpContext {
     }
 
     private SrtpContext(SrtpContext template, byte[] key, byte[] salt) {
+        this.sent = new StreamTable<>(MAX_SENT_STREAMS);
+        this.received = new StreamTable<>(MAX_RECEIVED_STREAMS);
         this.profile = template.profile;
         this.rtpKey = new SecretKeySpec(key, "AES");
         this.rtpSalt = salt.clone();
@@ -113,49 +142,41 @@ public final class SrtpContext {
         return profile;
     }
 
-    private SsrcState state(long ssrc, boolean create) {
-        for (int i = 0; i < stateCount; i++) {
-            if (states[i].ssrc == ssrc) {
-                return states[i];
-            }
-        }
-        if (!create) {
-            return null;
-        }
-        if (stateCount == MAX_SSRCS) {
-            // evict the oldest slot rather than refuse: a hostile peer can only churn its own transport
-            System.arraycopy(states, 1, states, 0, MAX_SSRCS - 1);
-            stateCount--;
-        }
-        SsrcState s = new SsrcState(ssrc);
-        states[stateCount++] = s;
-        return s;
-    }
-
     /**
      * Encrypts and authenticates an RTP packet in place; returns the new length, or {@link #REPLAYED}
      * (the buffer untouched) when this SSRC and sequence number were protected before or are more than
      * 63 packets older than the newest. RFC 3711 §3.3.1 and RFC 7714 §8 forbid reusing an index: with
      * AES-CM it repeats the key stream, with GCM the nonce, which leaks plaintext and lets a receiver
      * forge packets. A forwarder that sends a duplicate (a publisher's retransmission of a packet it
-     * already had) must be stopped here, whatever the caller got wrong.
+     * already had) must be stopped here, whatever the caller got wrong. Returns {@link #STREAM_LIMIT}
+     * (the buffer untouched) for a new SSRC when the context sends as many streams as it may.
      */
     public int protectRtp(byte[] b, int off, int len, int headerLen) {
         long ssrc = Bytes.u32(b, off + 8);
         int seq = Bytes.u16(b, off + 2);
-        SsrcState s = state(ssrc, true);
-        if (s.highestSeq >= 0 && seq < s.highestSeq && s.highestSeq - seq > 0x8000) {
-            s.roc++;
+        SentStream s = sent.get(ssrc);
+        if (s == null) {
+            if (sent.isFull()) {
+                return STREAM_LIMIT;
+            }
+            s = new SentStream();
+            sent.add(ssrc, s);
         }
-        if (s.highestSeq < 0 || Bytes.seqNewer(seq, s.highestSeq)) {
-            s.highestSeq = seq;
+        // the index this sequence number belongs to, guessed as the receiver will (RFC 3711 §3.3.1):
+        // a late packet from before a wrap keeps the old rollover counter instead of taking a new index
+        long roc = estimateRoc(s.roc, s.highestSeq, seq);
+        if (roc < 0) {
+            return REPLAYED; // older than the stream's first packet: it has no index
         }
-        long roc = s.roc;
         long index = (roc << 16) | seq;
         if (s.rtpSent.isReplay(index)) {
             return REPLAYED;
         }
         s.rtpSent.accept(index);
+        if (s.highestSeq < 0 || roc > s.roc || (roc == s.roc && seq > s.highestSeq)) {
+            s.roc = roc;
+            s.highestSeq = seq;
+        }
         try {
             if (profile.isGcm()) {
                 gcmIv(rtpSalt, ssrc, roc, seq);
@@ -182,7 +203,8 @@ public final class SrtpContext {
     /**
      * Verifies and decrypts an SRTP packet in place.
      *
-     * @return the plaintext length, or {@link #AUTH_FAILED}, {@link #REPLAYED} or {@link #MALFORMED}
+     * @return the plaintext length, or {@link #AUTH_FAILED}, {@link #REPLAYED}, {@link #MALFORMED} or
+     *         {@link #STREAM_LIMIT}
      */
     public int unprotectRtp(byte[] b, int off, int len, int headerLen) {
         int tagLen = profile.tagLength();
@@ -191,22 +213,16 @@ public final class SrtpContext {
         }
         long ssrc = Bytes.u32(b, off + 8);
         int seq = Bytes.u16(b, off + 2);
-        SsrcState s = state(ssrc, true);
-        long v = s.roc;
-        if (s.highestSeq >= 0) {
-            if (s.highestSeq < 0x8000) {
-                if (seq - s.highestSeq > 0x8000) {
-                    v = s.roc - 1;
-                }
-            } else if (s.highestSeq - 0x8000 > seq) {
-                v = s.roc + 1;
-            }
+        ReceivedStream s = received.get(ssrc);
+        if (s == null && received.isFull()) {
+            return STREAM_LIMIT;
         }
+        long v = s == null ? 0 : estimateRoc(s.roc, s.highestSeq, seq);
         if (v < 0) {
             return REPLAYED;
         }
         long index = (v << 16) | seq;
-        if (s.rtpReplay.isReplay(index)) {
+        if (s != null && s.rtpReplay.isReplay(index)) {
             return REPLAYED;
         }
         int plainLen;
@@ -236,6 +252,10 @@ public final class SrtpContext {
         } catch (GeneralSecurityException e) {
             return MALFORMED;
         }
+        if (s == null) {
+            s = new ReceivedStream(); // only now: a packet that fails authentication must leave no trace
+            received.add(ssrc, s);
+        }
         s.rtpReplay.accept(index);
         if (v > s.roc) {
             s.roc = v;
@@ -244,6 +264,17 @@ public final class SrtpContext {
             s.highestSeq = seq;
         }
         return plainLen;
+    }
+
+    /** RFC 3711 §3.3.1: the rollover counter of {@code seq} given the highest sequence number so far. */
+    private static long estimateRoc(long roc, int highestSeq, int seq) {
+        if (highestSeq < 0) {
+            return roc;
+        }
+        if (highestSeq < 0x8000) {
+            return seq - highestSeq > 0x8000 ? roc - 1 : roc;
+        }
+        return highestSeq - 0x8000 > seq ? roc + 1 : roc;
     }
 
     /** Encrypts and authenticates a compound RTCP packet in place; returns the new length. */
@@ -285,8 +316,11 @@ public final class SrtpContext {
         long eIndex = Bytes.u32(b, indexAt);
         long index = eIndex & 0x7FFFFFFF;
         boolean encrypted = (eIndex & 0x80000000L) != 0;
-        SsrcState s = state(ssrc, true);
-        if (s.rtcpReplay.isReplay(index)) {
+        ReceivedStream s = received.get(ssrc);
+        if (s == null && received.isFull()) {
+            return STREAM_LIMIT;
+        }
+        if (s != null && s.rtcpReplay.isReplay(index)) {
             return REPLAYED;
         }
         int plainLen;
@@ -321,6 +355,10 @@ public final class SrtpContext {
             return AUTH_FAILED;
         } catch (GeneralSecurityException e) {
             return MALFORMED;
+        }
+        if (s == null) {
+            s = new ReceivedStream();
+            received.add(ssrc, s);
         }
         s.rtcpReplay.accept(index);
         return plainLen;
