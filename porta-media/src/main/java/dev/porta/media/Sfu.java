@@ -152,6 +152,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
                 Map<String, Long> d = new HashMap<>(s.ctx.drops);
                 d.put("stun-malformed", s.ctx.ice.malformed());
                 d.put("stun-unauthorized", s.ctx.ice.unauthorized());
+                d.put("stun-replayed", s.ctx.ice.replayed());
                 d.put("send-errors", s.loop.sendErrors());
                 d.put("handler-failures", s.loop.handlerFailures());
                 return new MediaStats(s.sessions.size(), s.ctx.packetsIn, s.ctx.bytesIn, s.ctx.packetsOut,

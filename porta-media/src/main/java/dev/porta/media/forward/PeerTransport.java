@@ -87,6 +87,11 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         return pwdBytes;
     }
 
+    /**
+     * A new valid check (the responder has already dropped replayed ones). The first picks the address;
+     * after that only a nomination from another address moves media: a browser nominates on the path
+     * it has just selected, such as after a network change. Consent checks only refresh consent.
+     */
     @Override
     public void checked(InetSocketAddress from, boolean nominated) {
         if (closed) {

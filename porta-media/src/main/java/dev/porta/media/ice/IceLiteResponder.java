@@ -9,16 +9,22 @@ import java.util.Map;
 
 /**
  * The ICE-lite side of connectivity checks (RFC 8445 §2.5, §7.3): answers Binding Requests whose
- * USERNAME starts with a known local ufrag and whose MESSAGE-INTEGRITY verifies with that ufrag's
- * password; tells the endpoint about every valid check (consent) and about nomination. Everything
- * else is dropped and counted. Used only on the media thread.
+ * USERNAME starts with a known local ufrag, whose MESSAGE-INTEGRITY verifies with that ufrag's
+ * password and that end in a valid FINGERPRINT; tells the endpoint about every new valid check
+ * (consent) and about nomination. A check whose transaction id was already seen is never passed on
+ * (see {@link RecentTransactions}): a replayed copy of a browser's nominating check, sent from
+ * another address, must not divert media. Everything else is dropped and counted. Used only on the
+ * media thread.
  */
 public final class IceLiteResponder {
     /** One ICE agent's local credentials and what it hears. */
     public interface Endpoint {
         byte[] localPassword();
 
-        /** A valid check arrived from {@code from}; {@code nominated} when it carried USE-CANDIDATE. */
+        /**
+         * A new valid check (a transaction id not seen before on these credentials) arrived from
+         * {@code from}; {@code nominated} when it carried USE-CANDIDATE before MESSAGE-INTEGRITY.
+         */
         void checked(InetSocketAddress from, boolean nominated);
     }
 
@@ -27,15 +33,19 @@ public final class IceLiteResponder {
         void send(byte[] b, int off, int len, InetSocketAddress to);
     }
 
-    private final Map<String, Endpoint> byUfrag = new HashMap<>();
+    /** One set of local credentials: who owns them and the checks made with them so far. */
+    private record Registration(Endpoint endpoint, RecentTransactions recent) { }
+
+    private final Map<String, Registration> byUfrag = new HashMap<>();
     private final byte[] out = new byte[512];
     private final byte[] tx = new byte[12];
     private long malformed;
     private long unauthorized;
     private long answered;
+    private long replayed;
 
     public void register(String localUfrag, Endpoint endpoint) {
-        byUfrag.put(localUfrag, endpoint);
+        byUfrag.put(localUfrag, new Registration(endpoint, new RecentTransactions()));
     }
 
     public void unregister(String localUfrag) {
@@ -54,19 +64,28 @@ public final class IceLiteResponder {
         }
         String username = m.username();
         int colon = username == null ? -1 : username.indexOf(':');
-        Endpoint e = colon <= 0 ? null : byUfrag.get(username.substring(0, colon));
-        if (e == null || !m.verifyIntegrity(e.localPassword()) || (m.hasFingerprint() && !m.verifyFingerprint())) {
+        Registration r = colon <= 0 ? null : byUfrag.get(username.substring(0, colon));
+        // FINGERPRINT is required: every browser sends it, and RFC 8445 §7.2.2 has ICE agents include it
+        if (r == null || !m.hasFingerprint() || !m.verifyFingerprint() || !m.verifyIntegrity(r.endpoint.localPassword())) {
             unauthorized++;
             return;
         }
         m.copyTransactionId(tx, 0);
+        RecentTransactions.Seen seen = r.recent.check(tx, from);
+        if (seen == RecentTransactions.Seen.REPLAY) {
+            replayed++; // not answered either: the SFU would otherwise send to wherever the copy came from
+            return;
+        }
+        Endpoint e = r.endpoint;
         int n = new StunWriter(out, 0, StunMessage.BINDING_SUCCESS, tx)
                 .xorMappedAddress(from)
                 .messageIntegrity(e.localPassword())
                 .fingerprintAndFinish();
         sender.send(out, 0, n, from);
         answered++;
-        e.checked(from, m.useCandidate());
+        if (seen == RecentTransactions.Seen.NEW) {
+            e.checked(from, m.useCandidate());
+        }
     }
 
     public long malformed() {
@@ -79,5 +98,10 @@ public final class IceLiteResponder {
 
     public long answered() {
         return answered;
+    }
+
+    /** Valid checks whose transaction id had already come from another address: replays, dropped. */
+    public long replayed() {
+        return replayed;
     }
 }

@@ -112,7 +112,11 @@ public final class StunMessage {
         System.arraycopy(buf, off + 8, dst, at, 12);
     }
 
-    /** Offset of an attribute's value, or -1 when absent (attributes after MESSAGE-INTEGRITY are ignored except FINGERPRINT). */
+    /**
+     * Offset of an attribute, or -1 when absent. The search stops at MESSAGE-INTEGRITY (RFC 5389 §15.4):
+     * whatever follows it is not covered by the HMAC, so anyone on the path could have appended it.
+     * Only FINGERPRINT may follow, and it is found through {@link #hasFingerprint}.
+     */
     private int find(int attrType) {
         int p = off + HEADER;
         int end = off + len;
@@ -121,6 +125,9 @@ public final class StunMessage {
             int l = Bytes.u16(buf, p + 2);
             if (t == attrType) {
                 return p;
+            }
+            if (t == ATTR_MESSAGE_INTEGRITY) {
+                return attrType == ATTR_FINGERPRINT ? fingerprintAt : -1;
             }
             p += 4 + ((l + 3) & ~3);
         }

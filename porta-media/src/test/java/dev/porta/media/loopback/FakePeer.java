@@ -80,6 +80,17 @@ final class FakePeer implements AutoCloseable {
     StunMessage check(int port, String localUfrag, String remoteUfrag, String remotePwd, boolean nominate)
             throws Exception {
         sfu = new InetSocketAddress("127.0.0.1", port);
+        lastCheck = checkBytes(localUfrag, remoteUfrag, remotePwd, nominate);
+        send(lastCheck, 0, lastCheck.length);
+        byte[] r = stun.poll(2, TimeUnit.SECONDS);
+        return r == null ? null : StunMessage.parse(r, 0, r.length);
+    }
+
+    /** The bytes of the last check this peer sent, for tests that replay them from elsewhere. */
+    volatile byte[] lastCheck;
+
+    /** A browser-like check: new random transaction id, USE-CANDIDATE if nominating, MESSAGE-INTEGRITY, FINGERPRINT. */
+    static byte[] checkBytes(String localUfrag, String remoteUfrag, String remotePwd, boolean nominate) {
         byte[] tx = new byte[12];
         new java.util.Random().nextBytes(tx);
         byte[] b = new byte[256];
@@ -91,9 +102,7 @@ final class FakePeer implements AutoCloseable {
             w.attribute(StunMessage.ATTR_USE_CANDIDATE, new byte[0]);
         }
         int n = w.messageIntegrity(remotePwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
-        send(b, 0, n);
-        byte[] r = stun.poll(2, TimeUnit.SECONDS);
-        return r == null ? null : StunMessage.parse(r, 0, r.length);
+        return Arrays.copyOf(b, n);
     }
 
     void handshake(String sfuFingerprint) throws IOException {

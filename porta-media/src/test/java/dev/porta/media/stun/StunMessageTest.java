@@ -102,4 +102,25 @@ class StunMessageTest {
         assertThat(m.verifyFingerprint()).isFalse();
         assertThat(m.verifyIntegrity(PASSWORD)).isFalse();
     }
+
+    @Test
+    void aUseCandidateAppendedAfterMessageIntegrityIsNotHonoured() {
+        byte[] out = new byte[200];
+        int len = new StunWriter(out, 0, StunMessage.BINDING_REQUEST, TX)
+                .text(StunMessage.ATTR_USERNAME, "a:b")
+                .attribute(StunMessage.ATTR_ICE_CONTROLLING, new byte[8])
+                .messageIntegrity(PASSWORD)
+                .attribute(StunMessage.ATTR_USE_CANDIDATE, new byte[0]) // what an attacker on the path appends
+                .text(StunMessage.ATTR_SOFTWARE, "appended")
+                .fingerprintAndFinish();
+        StunMessage m = StunMessage.parse(out, 0, len);
+        assertThat(m).isNotNull();
+        assertThat(m.verifyIntegrity(PASSWORD)).as("the HMAC covers only what precedes it").isTrue();
+        assertThat(m.verifyFingerprint()).isTrue();
+        assertThat(m.useCandidate()).isFalse();
+        assertThat(m.has(StunMessage.ATTR_USE_CANDIDATE)).isFalse();
+        assertThat(m.software()).isNull();
+        assertThat(m.username()).isEqualTo("a:b");
+        assertThat(m.iceControlling()).isTrue();
+    }
 }
