@@ -44,13 +44,23 @@ public final class DtlsClient {
 
     private final DtlsCertificate certificate;
     private final int[] profiles;
+    /** Cipher suites offered, or null for Bouncy Castle's default list. */
+    private final int[] offeredSuites;
     private final BcTlsCrypto crypto = new BcTlsCrypto();
+    /** The suite the last handshake settled on (for tests). */
+    volatile int negotiatedCipherSuite = -1;
     private final RecordQueue incoming = new RecordQueue(64);
 
     /** @param profiles SRTP protection profile ids offered, in order of preference */
     public DtlsClient(DtlsCertificate certificate, int[] profiles) {
+        this(certificate, profiles, null);
+    }
+
+    /** With the cipher suites to offer, for tests of what the server accepts. */
+    DtlsClient(DtlsCertificate certificate, int[] profiles, int[] offeredSuites) {
         this.certificate = certificate;
         this.profiles = profiles.clone();
+        this.offeredSuites = offeredSuites == null ? null : offeredSuites.clone();
     }
 
     /** Called by the socket reader for each DTLS record; drops it when the handshake is not reading. */
@@ -106,6 +116,11 @@ public final class DtlsClient {
         }
 
         @Override
+        protected int[] getSupportedCipherSuites() {
+            return offeredSuites == null ? super.getSupportedCipherSuites() : offeredSuites.clone();
+        }
+
+        @Override
         @SuppressWarnings({"rawtypes", "unchecked"})
         public Hashtable getClientExtensions() throws IOException {
             Hashtable ext = super.getClientExtensions();
@@ -144,6 +159,7 @@ public final class DtlsClient {
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
+            negotiatedCipherSuite = context.getSecurityParametersConnection().getCipherSuite();
             SrtpProfile p = SrtpProfile.byId(selected);
             byte[] m = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, 2 * (p.keyLength() + p.saltLength()));
             keys = SrtpKeyMaterial.fromExporter(p, m, false);

@@ -35,6 +35,17 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * certificate must match the fingerprint from its SDP, or the handshake fails.
  */
 public final class DtlsTransport {
+    /**
+     * The suites the server accepts, in its order of preference: ECDHE with the ECDSA certificate (our
+     * only credential) and AEAD ciphers only. Every browser offers these; the CBC suites (MAC-then-
+     * encrypt, SHA-1) are left out on purpose.
+     */
+    static final int[] CIPHER_SUITES = {
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    };
+
     /** Sends one DTLS record to the peer; called from the handshake thread. */
     public interface Sender {
         void send(byte[] b, int off, int len) throws IOException;
@@ -155,14 +166,7 @@ public final class DtlsTransport {
 
         @Override
         protected int[] getSupportedCipherSuites() {
-            // our only credential is ECDSA, so offer nothing that needs RSA
-            return org.bouncycastle.tls.TlsUtils.getSupportedCipherSuites(crypto, new int[] {
-                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-                CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
-            });
+            return org.bouncycastle.tls.TlsUtils.getSupportedCipherSuites(crypto, CIPHER_SUITES);
         }
 
         @Override

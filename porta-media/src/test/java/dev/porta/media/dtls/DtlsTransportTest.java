@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porta.media.srtp.SrtpContext;
 import dev.porta.media.srtp.SrtpProfile;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.CipherSuite;
 import org.junit.jupiter.api.Test;
 
 class DtlsTransportTest {
@@ -62,5 +67,65 @@ class DtlsTransportTest {
         });
         assertThat(failure.get(10, TimeUnit.SECONDS)).doesNotContain("unexpected");
         server.close();
+    }
+
+    @Test
+    void theServerAcceptsNoCbcSuite() {
+        assertThat(suiteNames(DtlsTransport.CIPHER_SUITES)).hasSize(3).allMatch(n -> n.contains("_GCM_") || n.contains("_CHACHA20_POLY1305_"))
+                .noneMatch(n -> n.contains("_CBC_"));
+    }
+
+    @Test
+    void aClientOfferingOnlyCbcSuitesIsRefused() throws Exception {
+        DtlsClient client = new DtlsClient(CLIENT_CERT, DtlsClient.BROWSER_PROFILES, new int[] {
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256});
+        DtlsTransport server = new DtlsTransport(SERVER_CERT, client::receive);
+        server.expectFingerprint(CLIENT_CERT.fingerprint());
+        CompletableFuture<String> failure = new CompletableFuture<>();
+        server.start(k -> failure.complete("unexpected success"), failure::complete, 10_000);
+        Thread.ofVirtual().start(() -> {
+            try {
+                client.handshake(SERVER_CERT.fingerprint(), server::receive);
+            } catch (Exception expected) {
+                // the server's alert ends the client's handshake
+            }
+        });
+        assertThat(failure.get(10, TimeUnit.SECONDS)).doesNotContain("unexpected");
+        assertThat(client.negotiatedCipherSuite).isEqualTo(-1);
+        server.close();
+    }
+
+    @Test
+    void aClientThatPrefersCbcIsAnsweredWithAnAeadSuite() throws Exception {
+        DtlsClient client = new DtlsClient(CLIENT_CERT, DtlsClient.BROWSER_PROFILES, new int[] {
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256});
+        DtlsTransport server = new DtlsTransport(SERVER_CERT, client::receive);
+        server.expectFingerprint(CLIENT_CERT.fingerprint());
+        CompletableFuture<SrtpKeyMaterial> serverKeys = new CompletableFuture<>();
+        server.start(serverKeys::complete, f -> serverKeys.completeExceptionally(new AssertionError(f)), 10_000);
+        client.handshake(SERVER_CERT.fingerprint(), server::receive);
+        serverKeys.get(10, TimeUnit.SECONDS);
+        server.close();
+        assertThat(suiteNames(new int[] {client.negotiatedCipherSuite}))
+                .containsExactly("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    }
+
+    /** Bouncy Castle's constant names for suite ids. */
+    private static List<String> suiteNames(int[] suites) {
+        List<String> names = new ArrayList<>();
+        for (int suite : suites) {
+            for (Field f : CipherSuite.class.getFields()) {
+                try {
+                    if (f.getType() == int.class && Modifier.isStatic(f.getModifiers()) && f.getInt(null) == suite
+                            && f.getName().startsWith("TLS_")) {
+                        names.add(f.getName());
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return names;
     }
 }
