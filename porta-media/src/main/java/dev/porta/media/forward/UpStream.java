@@ -73,33 +73,11 @@ final class UpStream {
             requestKeyframe(nowMillis); // a gap too large to repair by retransmission
         }
         if (!track.audio && !track.media.isH264() && Vp8.isKeyframeStart(p.buffer(), p.payloadOffset(), p.payloadLength())) {
-            int h = keyframeHeight(p.buffer(), p.payloadOffset(), p.payloadLength());
+            int h = Vp8.keyframeHeight(p.buffer(), p.payloadOffset(), p.payloadLength());
             if (h > 0) {
                 height = h;
             }
         }
-    }
-
-    /** Height from a VP8 keyframe header (RFC 6386 §9.1), after the payload descriptor; 0 if unreadable. */
-    static int keyframeHeight(byte[] b, int off, int len) {
-        int d = b[off] & 0xFF;
-        int p = off + 1;
-        if ((d & 0x80) != 0) {
-            int x = b[p++] & 0xFF;
-            if ((x & 0x80) != 0) {
-                p += (b[p] & 0x80) != 0 ? 2 : 1;
-            }
-            if ((x & 0x40) != 0) {
-                p++;
-            }
-            if ((x & 0x30) != 0) {
-                p++;
-            }
-        }
-        if (p + 10 > off + len || (b[p + 3] & 0xFF) != 0x9d || (b[p + 4] & 0xFF) != 0x01 || (b[p + 5] & 0xFF) != 0x2a) {
-            return 0;
-        }
-        return ((b[p + 9] & 0x3F) << 8) | (b[p + 8] & 0xFF);
     }
 
     boolean activeAt(long nowMillis) {

@@ -27,7 +27,7 @@ final class UpTrack {
 
     /** Whether an RTP payload of this track starts a keyframe, for its codec. */
     boolean isKeyframeStart(byte[] b, int off, int len) {
-        return media.isH264() ? Vp8.isH264KeyframeStart(b, off, len) : Vp8.isKeyframeStart(b, off, len);
+        return media.isH264() ? H264.isKeyframeStart(b, off, len) : Vp8.isKeyframeStart(b, off, len);
     }
 
     boolean simulcast() {

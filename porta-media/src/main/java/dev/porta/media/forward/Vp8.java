@@ -1,70 +1,68 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.media.forward;
 
-/** Just enough of the VP8 (RFC 7741) and H.264 (RFC 6184) RTP payload formats to find keyframes. */
+/**
+ * Just enough of the VP8 RTP payload format (RFC 7741) and the VP8 frame header (RFC 6386 §9.1) to
+ * find keyframes and their height. Reads only within {@code [off, off + len)}; anything malformed or
+ * truncated is "not a keyframe" or "height unknown", never an exception.
+ */
 public final class Vp8 {
     private Vp8() { }
 
     /**
-     * True if an H.264 RTP payload (RFC 6184) starts a keyframe: an IDR slice or SPS as a single NAL
-     * unit, inside a STAP-A, or at the start of an FU-A.
+     * Length of the payload descriptor (RFC 7741 §4.2) at the start of the payload, or -1 when the
+     * payload is too short to hold it.
      */
-    public static boolean isH264KeyframeStart(byte[] b, int off, int len) {
+    public static int descriptorLength(byte[] b, int off, int len) {
         if (len < 1) {
-            return false;
+            return -1;
         }
-        int type = b[off] & 0x1F;
-        if (type == 5 || type == 7) {
-            return true;
-        }
-        if (type == 24) {
-            int p = off + 1;
-            while (p + 3 <= off + len) {
-                int size = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
-                int nal = b[p + 2] & 0x1F;
-                if (nal == 5 || nal == 7) {
-                    return true;
-                }
-                p += 2 + size;
+        int n = 1;
+        if ((b[off] & 0x80) != 0) { // X: an extension byte follows
+            if (len < 2) {
+                return -1;
             }
-            return false;
+            int x = b[off + 1] & 0xFF;
+            n = 2;
+            if ((x & 0x80) != 0) { // I: PictureID, 7 bits, or 15 when its first bit (M) is set
+                if (len < n + 1) {
+                    return -1;
+                }
+                n += (b[off + n] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((x & 0x40) != 0) { // L: TL0PICIDX
+                n++;
+            }
+            if ((x & 0x30) != 0) { // T or K: one byte holds TID, Y and KEYIDX
+                n++;
+            }
         }
-        if (type == 28 && len >= 2) {
-            int fu = b[off + 1] & 0xFF;
-            int nal = fu & 0x1F;
-            return (fu & 0x80) != 0 && (nal == 5 || nal == 7);
-        }
-        return false;
+        return n <= len ? n : -1;
     }
 
     /** True if the payload starts a VP8 keyframe (S=1, PID=0, and the frame header's P bit clear). */
     public static boolean isKeyframeStart(byte[] b, int off, int len) {
-        if (len < 1) {
+        int n = descriptorLength(b, off, len);
+        if (n < 0 || n >= len) {
             return false;
         }
         int d = b[off] & 0xFF;
-        if ((d & 0x10) == 0 || (d & 0x07) != 0) {
-            return false;
+        return (d & 0x10) != 0 && (d & 0x07) == 0 && (b[off + n] & 0x01) == 0;
+    }
+
+    /**
+     * Height from a VP8 keyframe header (RFC 6386 §9.1: three bytes of frame tag, the start code
+     * 9d 01 2a, then 14-bit width and height), after the payload descriptor; 0 if unreadable.
+     */
+    public static int keyframeHeight(byte[] b, int off, int len) {
+        int n = descriptorLength(b, off, len);
+        if (n < 0 || n + 10 > len) {
+            return 0;
         }
-        int p = off + 1;
-        if ((d & 0x80) != 0) {
-            if (p >= off + len) {
-                return false;
-            }
-            int x = b[p++] & 0xFF;
-            if ((x & 0x80) != 0) {
-                if (p >= off + len) {
-                    return false;
-                }
-                p += (b[p] & 0x80) != 0 ? 2 : 1;
-            }
-            if ((x & 0x40) != 0) {
-                p++;
-            }
-            if ((x & 0x30) != 0) {
-                p++;
-            }
+        int p = off + n;
+        if ((b[p + 3] & 0xFF) != 0x9d || (b[p + 4] & 0xFF) != 0x01 || (b[p + 5] & 0xFF) != 0x2a) {
+            return 0;
         }
-        return p < off + len && (b[p] & 0x01) == 0;
+        return ((b[p + 9] & 0x3F) << 8) | (b[p + 8] & 0xFF);
     }
 }

@@ -131,13 +131,30 @@ class ForwardingPartsTest {
 
     @Test
     void h264KeyframesAreRecognisedInSingleStapAAndFuAPackets() {
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x65, 1}, 0, 2)).as("IDR").isTrue();
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x67, 1}, 0, 2)).as("SPS").isTrue();
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x41, 1}, 0, 2)).as("non-IDR slice").isFalse();
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x78, 0, 2, 0x67, 1, 0, 1, 0x68}, 0, 8)).as("STAP-A").isTrue();
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x7c, (byte) 0x85, 1}, 0, 3)).as("FU-A start of IDR").isTrue();
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x7c, 0x05, 1}, 0, 3)).as("FU-A middle").isFalse();
-        assertThat(Vp8.isH264KeyframeStart(new byte[] {0x78, 0, (byte) 0xff}, 0, 3)).as("truncated STAP-A").isFalse();
+        assertThat(H264.isKeyframeStart(new byte[] {0x65, 1}, 0, 2)).as("IDR").isTrue();
+        assertThat(H264.isKeyframeStart(new byte[] {0x67, 1}, 0, 2)).as("SPS").isTrue();
+        assertThat(H264.isKeyframeStart(new byte[] {0x41, 1}, 0, 2)).as("non-IDR slice").isFalse();
+        assertThat(H264.isKeyframeStart(new byte[] {0x78, 0, 2, 0x67, 1, 0, 1, 0x68}, 0, 8)).as("STAP-A").isTrue();
+        assertThat(H264.isKeyframeStart(new byte[] {0x7c, (byte) 0x85, 1}, 0, 3)).as("FU-A start of IDR").isTrue();
+        assertThat(H264.isKeyframeStart(new byte[] {0x7c, 0x05, 1}, 0, 3)).as("FU-A middle").isFalse();
+        assertThat(H264.isKeyframeStart(new byte[] {0x78, 0, (byte) 0xff}, 0, 3)).as("truncated STAP-A").isFalse();
+    }
+
+    @Test
+    void aStapAWithAnEmptyOrOverlongUnitIsNotTakenForAKeyframe() {
+        // found by reading while adding the fuzz target: a size-0 unit made the next size byte count as a NAL type
+        assertThat(H264.isKeyframeStart(new byte[] {0x78, 0, 0, 0x65, 1}, 0, 5)).as("empty unit").isFalse();
+        assertThat(H264.isKeyframeStart(new byte[] {0x78, 0, 9, 0x65, 1}, 0, 5)).as("unit past the end").isFalse();
+        assertThat(H264.isKeyframeStart(new byte[] {0x78, 0, 1, 0x41, 0, 1, 0x65, 7}, 0, 8)).as("trailing byte").isFalse();
+        assertThat(H264.isKeyframeStart(new byte[] {0x78, 0, 1, 0x41, 0, 1, 0x65}, 0, 7)).as("IDR second").isTrue();
+    }
+
+    @Test
+    void theVp8HeightReaderStaysInsideATruncatedPayload() {
+        assertThat(Vp8.keyframeHeight(new byte[] {(byte) 0x90}, 0, 1)).isZero();
+        assertThat(Vp8.keyframeHeight(new byte[] {(byte) 0x90, (byte) 0x80, (byte) 0x81}, 0, 3)).isZero();
+        assertThat(Vp8.descriptorLength(new byte[] {(byte) 0x90, (byte) 0xE0, (byte) 0x80, 1, 5, 0x20}, 0, 6)).isEqualTo(6);
+        assertThat(Vp8.descriptorLength(new byte[] {(byte) 0x90, (byte) 0xE0, (byte) 0x80, 1, 5}, 0, 5)).isEqualTo(-1);
     }
 
     @Test
@@ -148,6 +165,38 @@ class ForwardingPartsTest {
         assertThat(Vp8.isKeyframeStart(new byte[] {(byte) 0x90, (byte) 0x80, (byte) 0x81, 0x23, 0x50}, 0, 5)).isTrue();
         assertThat(Vp8.isKeyframeStart(new byte[] {(byte) 0x90, (byte) 0x80}, 0, 2)).isFalse(); // truncated
         byte[] key = {0x10, 0x50, 0, 0, (byte) 0x9d, 1, 0x2a, 0x40, 0x01, (byte) 0xf0, 0x00};
-        assertThat(UpStream.keyframeHeight(key, 0, key.length)).isEqualTo(240);
+        assertThat(Vp8.keyframeHeight(key, 0, key.length)).isEqualTo(240);
+    }
+
+    @Test
+    void theHandBuiltFuzzSeedsAreWhatTheirNamesSay() throws Exception {
+        byte[] key = seed("vp8/keyframe-minimal-descriptor");
+        assertThat(Vp8.isKeyframeStart(key, 0, key.length)).isTrue();
+        assertThat(Vp8.keyframeHeight(key, 0, key.length)).isEqualTo(240);
+        byte[] ext = seed("vp8/keyframe-extended-descriptor");
+        assertThat(Vp8.descriptorLength(ext, 0, ext.length)).isEqualTo(6);
+        assertThat(Vp8.isKeyframeStart(ext, 0, ext.length)).isTrue();
+        assertThat(Vp8.keyframeHeight(ext, 0, ext.length)).isEqualTo(480);
+        byte[] inter = seed("vp8/interframe-7bit-picture-id");
+        assertThat(Vp8.descriptorLength(inter, 0, inter.length)).isEqualTo(3);
+        assertThat(Vp8.isKeyframeStart(inter, 0, inter.length)).isFalse();
+        byte[] cont = seed("vp8/continuation-with-keyidx");
+        assertThat(Vp8.descriptorLength(cont, 0, cont.length)).isEqualTo(3);
+        assertThat(Vp8.isKeyframeStart(cont, 0, cont.length)).isFalse();
+        for (String keyframe : new String[] {"single-nal-idr", "stap-a-sps-pps", "fu-a-idr-start"}) {
+            byte[] b = seed("h264/" + keyframe);
+            assertThat(H264.isKeyframeStart(b, 0, b.length)).as(keyframe).isTrue();
+        }
+        for (String other : new String[] {"single-nal-non-idr", "fu-a-idr-middle", "fu-a-idr-end",
+                "regression-stap-a-empty-unit", "regression-stap-a-overlong-unit"}) {
+            byte[] b = seed("h264/" + other);
+            assertThat(H264.isKeyframeStart(b, 0, b.length)).as(other).isFalse();
+        }
+    }
+
+    private static byte[] seed(String name) throws java.io.IOException {
+        try (var in = ForwardingPartsTest.class.getResourceAsStream("/dev/porta/media/fuzz/ParserFuzzTestInputs/" + name)) {
+            return in.readAllBytes();
+        }
     }
 }

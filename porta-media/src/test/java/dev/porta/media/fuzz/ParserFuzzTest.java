@@ -4,6 +4,8 @@ package dev.porta.media.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porta.media.api.SdpException;
 import dev.porta.media.api.TrackSource;
+import dev.porta.media.forward.H264;
+import dev.porta.media.forward.Vp8;
 import dev.porta.media.rtcp.RtcpCompound;
 import dev.porta.media.rtcp.RtcpFeedback;
 import dev.porta.media.rtcp.TransportCcFeedback;
@@ -89,5 +91,39 @@ class ParserFuzzTest {
         } catch (SdpException expected) {
             // refusing is the right answer to most inputs
         }
+    }
+
+    /** VP8 payload descriptor, keyframe detection and keyframe height (RFC 7741, RFC 6386 §9.1). */
+    @FuzzTest(maxDuration = "30s")
+    void vp8(byte[] data) {
+        int n = Vp8.descriptorLength(data, 0, data.length);
+        boolean key = Vp8.isKeyframeStart(data, 0, data.length);
+        int height = Vp8.keyframeHeight(data, 0, data.length);
+        if (n > data.length || (key && n < 0) || height < 0 || height > 0x3FFF) {
+            throw new IllegalStateException("descriptor " + n + ", keyframe " + key + ", height " + height);
+        }
+        // the same payload inside a larger packet buffer: the answers must not depend on bytes outside it
+        byte[] framed = framed(data);
+        if (Vp8.descriptorLength(framed, 3, data.length) != n || Vp8.isKeyframeStart(framed, 3, data.length) != key
+                || Vp8.keyframeHeight(framed, 3, data.length) != height) {
+            throw new IllegalStateException("read outside the payload");
+        }
+    }
+
+    /** H.264 keyframe detection over single NAL units, STAP-A and FU-A (RFC 6184). */
+    @FuzzTest(maxDuration = "30s")
+    void h264(byte[] data) {
+        boolean key = H264.isKeyframeStart(data, 0, data.length);
+        if (H264.isKeyframeStart(framed(data), 3, data.length) != key) {
+            throw new IllegalStateException("read outside the payload");
+        }
+    }
+
+    /** {@code data} at offset 3 of a buffer whose other bytes look like the start of a keyframe. */
+    private static byte[] framed(byte[] data) {
+        byte[] b = new byte[data.length + 16];
+        java.util.Arrays.fill(b, (byte) 0x65);
+        System.arraycopy(data, 0, b, 3, data.length);
+        return b;
     }
 }
