@@ -17,10 +17,11 @@ final class RecentTransactions {
 
     enum Seen { NEW, RETRANSMISSION, REPLAY }
 
-    private final long[] high = new long[CAPACITY];
-    private final int[] low = new int[CAPACITY];
+    // grown on demand up to CAPACITY: most transports see a few dozen checks before they close
+    private long[] high = new long[32];
+    private int[] low = new int[32];
     /** A hash of the sender's address: a collision only means a replay is answered, never acted on. */
-    private final int[] from = new int[CAPACITY];
+    private int[] from = new int[32];
     private int next;
     private int count;
 
@@ -34,11 +35,17 @@ final class RecentTransactions {
                 return from[i] == a ? Seen.RETRANSMISSION : Seen.REPLAY;
             }
         }
+        if (count == high.length && count < CAPACITY) {
+            high = java.util.Arrays.copyOf(high, count * 2);
+            low = java.util.Arrays.copyOf(low, count * 2);
+            from = java.util.Arrays.copyOf(from, count * 2);
+            next = count; // the ring had not wrapped yet: its entries are in order, the free space follows
+        }
         high[next] = h;
         low[next] = l;
         from[next] = a;
-        next = (next + 1) % CAPACITY;
-        count = Math.min(count + 1, CAPACITY);
+        next = (next + 1) % high.length;
+        count = Math.min(count + 1, high.length);
         return Seen.NEW;
     }
 }
