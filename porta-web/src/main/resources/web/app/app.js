@@ -219,7 +219,8 @@ async function joinMeeting(locator) {
   $('#prejoin-cancel').onclick = () => show('home-view');
   show('prejoin-view');
   const subject = await subjectOf(locator);
-  if (subject) $('#prejoin-subject').textContent = `“${subject}”`;
+  // Only if the screen still shows this meeting (the member may have cancelled and picked another).
+  if (subject && $('#prejoin-target').textContent === locator.meetingLink) $('#prejoin-subject').textContent = `“${subject}”`;
 }
 
 async function startJoin(locator, { camera: wantsCamera, microphone }) {
