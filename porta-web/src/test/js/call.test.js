@@ -229,6 +229,22 @@ describe('Call', () => {
     assert.ok(again);
   });
 
+  test('joining with a meeting link on another origin throws meetingOriginNotAllowed and opens no socket', async () => {
+    const clock = new FakeScheduler();
+    const factory = socketFactory();
+    let tokensAsked = 0;
+    const client = new CallClient({ scheduler: clock, createWebSocket: factory.create, mediaDevices: fakeMediaDevices(), createMediaSession: (o) => new FakeMediaSession(o), signalingUrl: 'wss://porta.test/calling/v1' });
+    const token = jwt({ skypeid: 'acs:g', exp: Math.floor(clock.now() / 1000) + 3600 });
+    const credential = new AzureCommunicationTokenCredential(token, { scheduler: clock });
+    const agent = await client.createCallAgent({ getToken: async () => { tokensAsked++; return credential.getToken(); } }, { displayName: 'Ada' });
+    tokensAsked = 0;
+    assert.throws(() => agent.join({ meetingLink: 'https://evil.test/l/meetup-join/x' }), (e) => e.reason === 'meetingOriginNotAllowed');
+    await settle();
+    assert.equal(factory.sockets.length, 0, 'no WebSocket was opened');
+    assert.equal(tokensAsked, 0, 'the token was not even fetched');
+    assert.equal(agent.calls.length, 0);
+  });
+
   test('a refreshed token is sent to the server with updateToken', async () => {
     const clock = new FakeScheduler();
     const factory = socketFactory();

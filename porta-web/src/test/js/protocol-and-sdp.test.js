@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encodeFrame, normaliseDisplayName, normaliseLocator, parseServerFrame } from '../../main/resources/web/sdk/protocol.js';
 import { parseMediaSections, publishSourcesByMid, remoteTracksByMid } from '../../main/resources/web/sdk/sdp.js';
-import { signalingUrlFor } from '../../main/resources/web/sdk/call-client.js';
+import { meetingOrigins, signalingUrlFor } from '../../main/resources/web/sdk/call-client.js';
 
 const frame = (o) => JSON.stringify({ v: 1, ...o });
 
@@ -57,8 +57,21 @@ describe('Signaling address', () => {
   test('an explicit signalingUrl wins and https becomes wss', () => {
     assert.equal(signalingUrlFor({ meetingId: '123456' }, 'https://porta.example:8443/calling/v1', 'https://cdn.example/sdk/porta-calling.js'), 'wss://porta.example:8443/calling/v1');
   });
-  test('a meeting link leads to the WebSocket on the same origin', () => {
-    assert.equal(signalingUrlFor({ meetingLink: 'https://porta.example/meet/abc?p=1' }, undefined, 'https://cdn.example/sdk/x.js'), 'wss://porta.example/calling/v1');
+  test('a meeting link on the library\'s origin joins through the library\'s origin', () => {
+    assert.equal(signalingUrlFor({ meetingLink: 'https://porta.example/meet/abc?p=1' }, undefined, 'https://porta.example/sdk/x.js'), 'wss://porta.example/calling/v1');
+  });
+  test('a meeting link on another origin never chooses the signaling server: it is refused with meetingOriginNotAllowed', () => {
+    assert.throws(() => signalingUrlFor({ meetingLink: 'https://evil.example/l/meetup-join/x' }, undefined, 'https://porta.example/sdk/porta-calling.js'),
+      (e) => e.name === 'CallingError' && e.reason === 'meetingOriginNotAllowed' && e.code === 403 && e.subCode === 46108
+        && /evil\.example/.test(e.message) && /allowedMeetingOrigins/.test(e.message));
+    assert.throws(() => signalingUrlFor({ meetingLink: 'https://porta.example:9443/l/x' }, 'wss://porta.example/calling/v1', 'https://cdn.example/x.js'),
+      (e) => e.reason === 'meetingOriginNotAllowed', 'another port is another origin');
+  });
+  test('an allow-listed origin may carry meeting links, but signaling still goes to the library\'s server', () => {
+    const allowed = meetingOrigins(['https://meet.contoso.example/']);
+    assert.equal(signalingUrlFor({ meetingLink: 'https://meet.contoso.example/l/x' }, undefined, 'https://porta.example/sdk/x.js', allowed), 'wss://porta.example/calling/v1');
+    assert.throws(() => meetingOrigins(['http://meet.contoso.example']), TypeError);
+    assert.throws(() => meetingOrigins('https://meet.contoso.example'), TypeError);
   });
   test('a meeting ID uses the origin the library was loaded from', () => {
     assert.equal(signalingUrlFor({ meetingId: '123456' }, undefined, 'https://porta.example/sdk/porta-calling.js'), 'wss://porta.example/calling/v1');

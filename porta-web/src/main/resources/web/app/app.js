@@ -3,7 +3,10 @@
  * Porta's web app for members: sign in (authorization code + PKCE against Porta's own authorize and
  * token endpoints), schedule meetings through the Graph-compatible API (POST /v1.0/me/onlineMeetings),
  * copy their link or ID + passcode, and join them with Porta's calling library.
- * Join links (/l/meetup-join/...) arrive here as #join=<link>.
+ * Join links (/l/meetup-join/...) arrive here as #join=<link>. Only links of this server's own origin
+ * are accepted, and nothing joins without a click on the pre-join screen (camera and microphone off
+ * unless chosen there): a link is data anyone can send (review findings H1, M8).
+ * Calls use a calling token exchanged for the sign-in (Graph) token, never the Graph token itself.
  */
 import { AzureCommunicationTokenCredential, CallClient, LocalVideoStream } from '../sdk/porta-calling.js';
 import { mountMeeting } from './meeting-view.js';
@@ -11,6 +14,9 @@ import { mountMeeting } from './meeting-view.js';
 const $ = (sel) => document.querySelector(sel);
 const store = window.sessionStorage;
 const SCOPE = 'https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const CALLING_AUDIENCE = 'urn:porta:calling';
 
 let config;
 
@@ -143,18 +149,91 @@ function renderMeetings() {
 let client;
 let agent;
 
+/** The link as a string when it is a web address of this server's origin, else null. */
+function ownLink(value) {
+  try {
+    const url = new URL(value);
+    return url.origin === location.origin ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function foreignLinkMessage(value) {
+  let origin = 'another server';
+  try { origin = new URL(value).origin; } catch { /* keep the words */ }
+  return `This join link points to ${origin}, not to this Porta server (${location.origin}), so it was not opened. `
+    + 'Ask the organizer for the meeting link of this server.';
+}
+
+/**
+ * A calling token for the signed-in member: the token exchange (RFC 8693) of the Graph sign-in token
+ * for a short-lived token whose only audience is the calling service. Also the credential's refresher.
+ */
+async function callingToken() {
+  const me = token();
+  if (!me) throw new Error('Your sign-in has expired. Sign in again to keep joining meetings.');
+  const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: TOKEN_EXCHANGE, client_id: config.clientId, subject_token: me.token,
+      subject_token_type: ACCESS_TOKEN_TYPE, audience: CALLING_AUDIENCE }),
+  });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok || typeof body.access_token !== 'string') {
+    throw new Error(`The server did not give a token for joining meetings (${body.error_description ?? r.status}). Sign in again.`);
+  }
+  return body.access_token;
+}
+
+/** The subject of one of the member's own meetings with this link, from the list or the Graph API. */
+async function subjectOf(locator) {
+  if (!locator.meetingLink) return null;
+  const mine = JSON.parse(localStorage.getItem('porta.meetings') ?? '[]').find((m) => m.joinWebUrl === locator.meetingLink);
+  if (mine) return mine.subject;
+  try {
+    const filter = `JoinWebUrl eq '${locator.meetingLink.replace(/'/g, "''")}'`;
+    const r = await fetch(`/v1.0/me/onlineMeetings?$filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${token().token}` } });
+    const found = r.ok ? (await r.json()).value?.[0] : undefined;
+    return typeof found?.subject === 'string' ? found.subject : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sign-in first if needed, then the pre-join screen; nothing is joined and no device opened until its Join button. */
 async function joinMeeting(locator) {
   say('#home-error', '');
-  const me = token();
-  if (!me) { store.setItem('porta.pendingJoin', JSON.stringify(locator)); return signIn(); }
+  if (locator.meetingLink !== undefined && !ownLink(locator.meetingLink)) {
+    say('#home-error', foreignLinkMessage(locator.meetingLink));
+    show('home-view');
+    return;
+  }
+  if (!token()) { store.setItem('porta.pendingJoin', JSON.stringify(locator)); return signIn(); }
+  say('#prejoin-error', '');
+  $('#prejoin-subject').textContent = locator.meetingLink ? 'a meeting' : `meeting ${locator.meetingId}`;
+  $('#prejoin-target').textContent = locator.meetingLink ?? `Meeting ID ${locator.meetingId}`;
+  $('#prejoin-camera').checked = false;
+  $('#prejoin-microphone').checked = false;
+  $('#prejoin-join').onclick = () => startJoin(locator, { camera: $('#prejoin-camera').checked, microphone: $('#prejoin-microphone').checked });
+  $('#prejoin-cancel').onclick = () => show('home-view');
+  show('prejoin-view');
+  const subject = await subjectOf(locator);
+  // Only if the screen still shows this meeting (the member may have cancelled and picked another).
+  if (subject && $('#prejoin-target').textContent === locator.meetingLink) $('#prejoin-subject').textContent = `“${subject}”`;
+}
+
+async function startJoin(locator, { camera: wantsCamera, microphone }) {
+  $('#prejoin-join').disabled = true;
   try {
     client ??= new CallClient();
-    agent ??= await client.createCallAgent(new AzureCommunicationTokenCredential(me.token));
+    agent ??= await client.createCallAgent(new AzureCommunicationTokenCredential({
+      token: await callingToken(), tokenRefresher: callingToken, refreshProactively: true }));
     const devices = await client.getDeviceManager();
-    await devices.askDevicePermission({ audio: true, video: true }).catch(() => {});
-    const [cam] = await devices.getCameras();
+    if (wantsCamera || microphone) await devices.askDevicePermission({ audio: microphone, video: wantsCamera }).catch(() => {});
+    const [cam] = wantsCamera ? await devices.getCameras() : [];
     const camera = cam ? new LocalVideoStream(cam) : undefined;
-    const call = agent.join(locator, { audioOptions: { muted: false }, videoOptions: { localVideoStreams: camera ? [camera] : [] } });
+    const call = agent.join(locator, { audioOptions: { muted: !microphone }, videoOptions: { localVideoStreams: camera ? [camera] : [] } });
     window.portaCall = call; // for scripting and tests
     show('meeting-view');
     mountMeeting($('#meeting-view'), {
@@ -165,8 +244,10 @@ async function joinMeeting(locator) {
       },
     });
   } catch (e) {
-    say('#home-error', e.message);
-    show('home-view');
+    say('#prejoin-error', e.message);
+    show('prejoin-view');
+  } finally {
+    $('#prejoin-join').disabled = false;
   }
 }
 
@@ -192,12 +273,16 @@ async function main() {
     return;
   }
   const hash = new URLSearchParams(location.hash.slice(1));
+  let refused = '';
   if (hash.get('join')) {
-    store.setItem('porta.pendingJoin', JSON.stringify({ meetingLink: hash.get('join') }));
+    // Only this server's own links; anything else is dropped here, before sign-in.
+    if (ownLink(hash.get('join'))) store.setItem('porta.pendingJoin', JSON.stringify({ meetingLink: hash.get('join') }));
+    else refused = foreignLinkMessage(hash.get('join'));
     history.replaceState(null, '', location.pathname);
   }
   const me = token();
-  if (!me) { show('signin-view'); return; }
+  if (!me) { say('#signin-error', refused); show('signin-view'); return; }
+  say('#home-error', refused);
   $('#who').textContent = me.name;
   $('#schedule-form').start.value = localInput(new Date(Date.now() + 60_000));
   renderMeetings();

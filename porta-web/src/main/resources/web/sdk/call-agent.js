@@ -48,7 +48,9 @@ export class CallAgent extends Emitter {
 
   /**
    * Joins a meeting. Returns the Call at once; follow `stateChanged`. A refusal ends the call with
-   * `callEndReason` set (it does not throw).
+   * `callEndReason` set (it does not throw), except a meeting link on another origin than the
+   * signaling server (and not in `allowedMeetingOrigins`): that throws a CallingError with reason
+   * `meetingOriginNotAllowed` before anything is sent anywhere.
    * @param {{meetingLink: string} | {meetingId: string, passcode: string}} locator
    * @param {{audioOptions?: {muted?: boolean}, videoOptions?: {localVideoStreams?: import('./streams.js').LocalVideoStream[]}}} [options]
    * @returns {Call}
@@ -56,6 +58,11 @@ export class CallAgent extends Emitter {
   join(locator, options = {}) {
     if (this.#disposed) throw LocalError.disposed('CallAgent');
     if (!locator || typeof locator !== 'object') throw new TypeError('join needs a locator: { meetingLink } or { meetingId, passcode }');
+    try {
+      this.#ctx.signalingUrlFor(locator);
+    } catch (error) {
+      if (error?.reason === 'meetingOriginNotAllowed') throw error; // other problems end the call with a reason
+    }
     const call = new Call({
       ...this.#ctx,
       displayName: this.#displayName,

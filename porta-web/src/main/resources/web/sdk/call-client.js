@@ -14,19 +14,15 @@ import { parseToken } from './token-credential.js';
 export const SIGNALING_PATH = '/calling/v1';
 
 /**
- * Where to open the WebSocket for a join.
- * 1. `signalingUrl` when given (ws:, wss:, http: or https:; http(s) is turned into ws(s));
- * 2. for `{ meetingLink }`: the link's origin + `/calling/v1` (Porta's join links point at the server);
- * 3. otherwise the origin the library was loaded from + `/calling/v1` (Porta serves the library).
- * @param {object} locator a normalised locator
+ * Where to open the WebSocket for a join: `signalingUrl` when given (ws:, wss:, http: or https:;
+ * http(s) is turned into ws(s)), otherwise the origin the library was loaded from + `/calling/v1`
+ * (Porta serves the library). Never the meeting link's origin: the first frame carries the access
+ * token, and a link is data anyone can send (review finding H1).
  * @param {string | undefined} signalingUrl
  * @param {string} libraryUrl normally `import.meta.url`
  */
-export function signalingUrlFor(locator, signalingUrl, libraryUrl) {
-  let url;
-  if (signalingUrl) url = new URL(signalingUrl, libraryUrl);
-  else if (locator?.meetingLink) url = new URL(SIGNALING_PATH, new URL(locator.meetingLink).origin);
-  else url = new URL(SIGNALING_PATH, libraryUrl);
+export function signalingUrlOf(signalingUrl, libraryUrl) {
+  const url = signalingUrl ? new URL(signalingUrl, libraryUrl) : new URL(SIGNALING_PATH, libraryUrl);
   if (url.protocol === 'https:') url.protocol = 'wss:';
   else if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
@@ -35,9 +31,57 @@ export function signalingUrlFor(locator, signalingUrl, libraryUrl) {
   return url.href;
 }
 
+/** The web origin (https://host:port) of a signaling URL, to compare meeting links with. */
+function webOriginOf(signalingUrl) {
+  const url = new URL(signalingUrl);
+  url.protocol = url.protocol === 'ws:' ? 'http:' : 'https:';
+  return url.origin;
+}
+
+/**
+ * Normalises `allowedMeetingOrigins` to a set of origins; throws a TypeError for anything that is not
+ * a list of https origins.
+ * @param {unknown} list
+ * @returns {Set<string>}
+ */
+export function meetingOrigins(list) {
+  if (list === undefined) return new Set();
+  if (!Array.isArray(list)) throw new TypeError('allowedMeetingOrigins must be a list of origins such as "https://meet.example"');
+  return new Set(list.map((o) => {
+    let url;
+    try { url = new URL(String(o)); } catch { throw new TypeError(`allowedMeetingOrigins: "${o}" is not an origin such as "https://meet.example"`); }
+    if (url.protocol !== 'https:') throw new TypeError(`allowedMeetingOrigins: "${o}" must start with https://`);
+    return url.origin;
+  }));
+}
+
+/**
+ * Where to open the WebSocket for a join with `locator`, after checking that a meeting link belongs to
+ * that server (same origin) or to an origin the application allow-listed. A link elsewhere throws a
+ * CallingError with reason `meetingOriginNotAllowed` (403/46108): nothing is fetched or opened.
+ * @param {object} locator `{ meetingLink }` or `{ meetingId, passcode }`
+ * @param {string | undefined} signalingUrl
+ * @param {string} libraryUrl normally `import.meta.url`
+ * @param {Set<string>} [allowedOrigins] from `allowedMeetingOrigins`
+ */
+export function signalingUrlFor(locator, signalingUrl, libraryUrl, allowedOrigins = new Set()) {
+  const url = signalingUrlOf(signalingUrl, libraryUrl);
+  const link = locator?.meetingLink;
+  if (typeof link === 'string') {
+    let linkOrigin;
+    try { linkOrigin = new URL(link.trim()).origin; } catch { return url; } // the locator check reports a malformed link
+    const server = webOriginOf(url);
+    if (linkOrigin !== server && !allowedOrigins.has(linkOrigin)) throw LocalError.meetingOriginNotAllowed(linkOrigin, server);
+  }
+  return url;
+}
+
 /**
  * @typedef {object} CallClientOptions
  * @property {string} [signalingUrl] Porta: the calling WebSocket, e.g. `wss://porta.example/calling/v1`
+ *   (default: the origin the library was loaded from + `/calling/v1`)
+ * @property {string[]} [allowedMeetingOrigins] Porta: other origins whose meeting links may be joined
+ *   through this server (e.g. `['https://meet.contoso.example']`); links on any other origin are refused
  * @property {number} [joinTimeoutMs] Porta: how long to wait for the server to answer a join (default 30 s)
  * @property {number} [resumeGraceMs] Porta: how long to try to resume a dropped connection (default 30 s)
  * @property {import('./scheduler.js').Scheduler} [scheduler] Porta, for tests: the clock and timers
@@ -52,10 +96,13 @@ export class CallClient {
   #deviceManager = null;
   /** identities (or tokens) with a live CallAgent */
   #agents = new Set();
+  /** @type {Set<string>} origins of meeting links this client may join besides the signaling server's */
+  #allowedOrigins;
 
   /** @param {CallClientOptions} [options] */
   constructor(options = {}) {
     this.#options = { joinTimeoutMs: 30_000, resumeGraceMs: 30_000, ...options };
+    this.#allowedOrigins = meetingOrigins(options.allowedMeetingOrigins);
   }
 
   /**
@@ -81,7 +128,7 @@ export class CallClient {
       createMediaSession: this.#options.createMediaSession ?? ((o) => new MediaSession(o)),
       joinTimeoutMs: this.#options.joinTimeoutMs,
       resumeGraceMs: this.#options.resumeGraceMs,
-      signalingUrlFor: (locator) => signalingUrlFor(locator, this.#options.signalingUrl, import.meta.url),
+      signalingUrlFor: (locator) => signalingUrlFor(locator, this.#options.signalingUrl, import.meta.url, this.#allowedOrigins),
     };
     return new CallAgent(ctx, credential, options.displayName, () => this.#agents.delete(identity));
   }

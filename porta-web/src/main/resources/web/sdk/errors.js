@@ -194,5 +194,9 @@ export const LocalError = Object.freeze({
   tokenInvalid: (detail) => new CallingError(495, 4507, joinSentences(detail, 'Pass the access token issued by the Porta Identity API'), { reason: 'tokenInvalid' }),
   tokenRefreshFailed: (cause) => new CallingError(495, 4508, joinSentences('The access token could not be refreshed', 'Check that the tokenRefresher can reach the application\'s server'), { reason: 'tokenRefreshFailed', cause }),
   disposed: (what) => new CallingError(410, 46106, joinSentences(`The ${what} has been disposed`, `Create a new ${what}`), { reason: 'disposed' }),
+  meetingOriginNotAllowed: (linkOrigin, serverOrigin) => new CallingError(403, 46108, joinSentences(
+    `The meeting link points to ${linkOrigin}, not to this meeting server (${serverOrigin}), so it was not joined and your access token was not sent there`,
+    `Open a meeting link of ${serverOrigin}; if ${linkOrigin} is yours, list it in the CallClient's allowedMeetingOrigins`),
+  { reason: 'meetingOriginNotAllowed' }),
   unsupported: (what) => new CallingError(501, 46107, joinSentences(`${what} is not supported by this browser`, 'Use a current Chromium, Firefox or Safari'), { reason: 'unsupported' }),
 });

@@ -35,7 +35,11 @@ export declare class CallingError extends Error {
   readonly name: 'CallingError';
   readonly code: number;
   readonly subCode: number;
-  /** The protocol's name for the refusal, e.g. 'capabilityDisabled', 'roleRequired', 'notConnected'. */
+  /**
+   * The protocol's name for the refusal, e.g. 'capabilityDisabled', 'roleRequired', 'notConnected', or
+   * the library's own, e.g. 'meetingOriginNotAllowed' (403/46108: `CallAgent.join` with a meeting link
+   * on another origin than the signaling server and not in `allowedMeetingOrigins`; nothing was sent).
+   */
   readonly reason: string;
   readonly serverMessage: string;
 }
@@ -62,8 +66,17 @@ export declare class AzureCommunicationTokenCredential {
 }
 
 export interface CallClientOptions {
-  /** Porta: the calling WebSocket (https:, wss:…); default: the meeting link's origin, else the library's origin, + /calling/v1. */
+  /**
+   * Porta: the calling WebSocket (https:, wss:…); default: the origin the library was loaded from +
+   * /calling/v1. Never derived from a meeting link: the access token travels on this socket.
+   */
   signalingUrl?: string;
+  /**
+   * Porta: origins (https://host[:port]) of meeting links that may be joined through the signaling
+   * server besides its own origin, e.g. a public host name of the same Porta. A link on any other
+   * origin makes `CallAgent.join` throw a CallingError with reason 'meetingOriginNotAllowed'.
+   */
+  allowedMeetingOrigins?: string[];
   joinTimeoutMs?: number;
   resumeGraceMs?: number;
   /** For tests. */
@@ -88,6 +101,7 @@ export declare class CallAgent {
   readonly calls: ReadonlyArray<Call>;
   readonly connectionState: 'Connected' | 'Disconnected';
   readonly displayName: string | undefined;
+  /** @throws CallingError 'meetingOriginNotAllowed' for a meeting link on a foreign origin (see CallClientOptions). */
   join(locator: TeamsMeetingLinkLocator | TeamsMeetingIdLocator, options?: JoinCallOptions): Call;
   dispose(): Promise<void>;
   on(event: 'callsUpdated', listener: Listener<CollectionUpdatedEvent<Call>>): void;

@@ -37,7 +37,7 @@ class LibraryMediaBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         browsers = Browsers.start();
-        porta = RunningPorta.start();
+        porta = RunningPorta.start(Map.of("web.examples-enabled", "true"), java.time.Clock.systemUTC());
     }
 
     @AfterAll
@@ -69,8 +69,8 @@ class LibraryMediaBrowserTest {
 
         var web = porta.server().meetings().directory().registerApp(new TenantId(tenant), "Test page", Set.of(),
                 List.of("https://app.example/signed-in"));
-        String organizerToken = MemberSignIn.signIn(porta, tenant, web.clientId().value(), "https://app.example/signed-in",
-                demo.at("/members/0/userPrincipalName").asText(), demo.at("/members/0/password").asText());
+        String organizerToken = MemberSignIn.callingToken(porta, tenant, MemberSignIn.signIn(porta, tenant, web.clientId().value(),
+                "https://app.example/signed-in", demo.at("/members/0/userPrincipalName").asText(), demo.at("/members/0/password").asText()));
         String guestToken = Sdk.identityClient(porta, porta.connectionString())
                 .createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken();
 
@@ -104,6 +104,7 @@ class LibraryMediaBrowserTest {
         String pageUrl = porta.baseUrl() + "examples/minimal-join.html";
         String fragment = "token=" + enc(token) + "&link=" + enc(link) + (name == null ? "" : "&name=" + enc(name));
         page.navigate(pageUrl + "#" + fragment);
+        page.click("#join"); // the example page never joins on its own
         return page;
     }
 

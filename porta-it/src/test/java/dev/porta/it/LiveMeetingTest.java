@@ -41,6 +41,7 @@ class LiveMeetingTest {
     static String tenant;
     static String organizerId;
     static String organizerToken;
+    static String organizerGraphToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,8 +54,9 @@ class LiveMeetingTest {
         identities = Sdk.identityClient(porta, porta.connectionString());
         var web = porta.server().meetings().directory().registerApp(new TenantId(tenant), "Members' app", Set.of(),
                 List.of("https://app.example/signed-in"));
-        organizerToken = MemberSignIn.signIn(porta, tenant, web.clientId().value(), "https://app.example/signed-in",
+        organizerGraphToken = MemberSignIn.signIn(porta, tenant, web.clientId().value(), "https://app.example/signed-in",
                 demo.at("/members/0/userPrincipalName").asText(), demo.at("/members/0/password").asText());
+        organizerToken = MemberSignIn.callingToken(porta, tenant, organizerGraphToken);
     }
 
     @AfterAll
@@ -152,6 +154,31 @@ class LiveMeetingTest {
 
             assertEndReason(guest.awaitState("Disconnected"), 495, 4509);
         }
+    }
+
+    @Test
+    void aMembersGraphTokenCannotJoinAMeetingAndTheirCallingTokenCannotUseTheGraphApi() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Separate audiences");
+        try (var withGraphToken = new SignalingClient(porta); var withCallingToken = new SignalingClient(porta)) {
+            withGraphToken.send("join", "token", organizerGraphToken, "locator", Map.of("meetingLink", meeting.getJoinWebUrl()));
+            assertEndReason(withGraphToken.awaitState("Disconnected"), 495, 4507);
+
+            withCallingToken.send("join", "token", organizerToken, "locator", Map.of("meetingLink", meeting.getJoinWebUrl()));
+            assertThat(withCallingToken.awaitState("Connected").get("role").asText()).isEqualTo("organizer");
+        }
+        var found = findMyMeeting(organizerGraphToken, meeting.getJoinWebUrl());
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(found.body()).contains("Separate audiences");
+        var refused = findMyMeeting(organizerToken, meeting.getJoinWebUrl());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).doesNotContain("Separate audiences");
+    }
+
+    private static java.net.http.HttpResponse<String> findMyMeeting(String bearer, String joinWebUrl) throws Exception {
+        String filter = java.net.URLEncoder.encode("JoinWebUrl eq '" + joinWebUrl + "'", java.nio.charset.StandardCharsets.UTF_8);
+        return porta.httpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(porta.baseUrl()
+                        + "v1.0/me/onlineMeetings?$filter=" + filter))
+                .header("Authorization", "Bearer " + bearer).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

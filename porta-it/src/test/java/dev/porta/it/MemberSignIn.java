@@ -56,6 +56,17 @@ final class MemberSignIn {
         return new ObjectMapper().readTree(token.body()).get("access_token").asText();
     }
 
+    /** The member's calling token: the token exchange (RFC 8693) of their Graph token, as the members' app does. */
+    static String callingToken(RunningPorta porta, String tenant, String graphToken) throws Exception {
+        var token = porta.httpClient().send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+                        "subject_token", graphToken, "subject_token_type", "urn:ietf:params:oauth:token-type:access_token",
+                        "audience", "urn:porta:calling")))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(token.body()).get("access_token").asText();
+    }
+
     private static String encode(Map<String, String> form) {
         return form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

@@ -110,8 +110,9 @@ class VirtualAppointmentBrowserTest {
         assertThat(joinLink).startsWith(porta.baseUrl() + "l/meetup-join/");
         assertThat(member.textContent(".meeting-card .ids")).containsPattern("Meeting ID \\d+ · Passcode \\S+");
 
-        // Opening the meeting's link in the browser leads to the app's join page, which joins.
+        // Opening the meeting's link in the browser leads to the app's pre-join screen; a click joins.
         member.navigate(joinLink);
+        joinFromPreJoinScreen(member);
         member.waitForSelector(".meeting[data-state=Connected]");
         assertThat(member.url()).startsWith(porta.baseUrl() + "app/");
 
@@ -276,6 +277,7 @@ class VirtualAppointmentBrowserTest {
         member.fill("#join-form [name=target]", ids.replaceAll("Meeting ID (\\d+) .*", "$1"));
         member.fill("#join-form [name=passcode]", ids.replaceAll(".*Passcode (\\S+)$", "$1"));
         member.click("#join-form button");
+        joinFromPreJoinScreen(member);
         member.waitForSelector(".meeting[data-state=Connected]");
 
         // Three visitors in one browser (separate contexts: separate sessions), each with an invitation.
@@ -320,6 +322,7 @@ class VirtualAppointmentBrowserTest {
         Page adele = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setIgnoreHTTPSErrors(true)).newPage();
         signIn(adele, 1);
         adele.navigate(joinLink);
+        joinFromPreJoinScreen(adele);
         adele.waitForSelector(".meeting[data-state=Connected]");
         String adeleName = demo.at("/members/1/displayName").asText();
         member.waitForSelector(".breakout-panel label:has-text('" + adeleName + "') select");
@@ -340,8 +343,16 @@ class VirtualAppointmentBrowserTest {
         return member;
     }
 
+    /** On the app's pre-join screen: turns camera and microphone on (they start off) and clicks Join. */
+    static void joinFromPreJoinScreen(Page page) {
+        page.waitForSelector("#prejoin-view:not([hidden])");
+        page.check("#prejoin-camera");
+        page.check("#prejoin-microphone");
+        page.click("#prejoin-join");
+    }
+
     /** Signs the demo's member number {@code index} (0 = the organizer) in to the web app on {@code page}. */
-    private static void signIn(Page page, int index) {
+    static void signIn(Page page, int index) {
         page.navigate(porta.baseUrl() + "app/");
         page.click("#signin");
         page.fill("#username", demo.at("/members/" + index + "/userPrincipalName").asText());

@@ -54,6 +54,30 @@ class WebAppServerTest {
     }
 
     @Test
+    void theSamplePortalsPagesCarryTheHardeningHeadersAndAllowOnlyPortaBesidesThemselves() throws Exception {
+        var demo = porta.demo();
+        try (var portal = dev.porta.portal.PortalServer.start(new dev.porta.portal.PortalConfig(porta.baseUrl(),
+                java.util.Optional.of(porta.certificatePem()), demo.get("tenantId").asText(), demo.at("/app/clientId").asText(),
+                demo.at("/app/clientSecret").asText(), porta.connectionString(),
+                "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "admin-key", 0, 5,
+                java.time.Duration.ofSeconds(1)), java.time.Clock.systemUTC())) {
+            for (String path : java.util.List.of("visit", "portal.js", "portal.css", "nothing-here")) {
+                var r = porta.httpClient().send(HttpRequest.newBuilder(URI.create(portal.baseUrl() + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                String portaOrigin = porta.baseUrl().replaceAll("/$", "");
+                assertThat(r.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp -> assertThat(csp)
+                        .contains("script-src 'self' " + portaOrigin + ";").contains("frame-ancestors 'none'").doesNotContain("unsafe"));
+                assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+                assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+                assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+            }
+            var page = porta.httpClient().send(HttpRequest.newBuilder(URI.create(portal.baseUrl() + "visit")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).doesNotContain("<style").doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>");
+        }
+    }
+
+    @Test
     void aCustomApplicationOnAnotherOriginMayLoadTheLibrary() throws Exception {
         var r = porta.httpClient().send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + "sdk/porta-calling.js"))
                 .header("Origin", "http://127.0.0.1:8090").build(), HttpResponse.BodyHandlers.ofString());

@@ -74,7 +74,26 @@ public final class PortalServer implements AutoCloseable {
         return tokensMinted.get();
     }
 
+    /**
+     * The browser hardening headers on every answer: scripts, styles and connections only from the
+     * portal and from Porta (the calling library, the meeting view and the calling WebSocket), no
+     * inline script, no framing, no referrer (invitation links are bearer links).
+     */
+    private void securityHeaders(HttpExchange ex) {
+        java.net.URI porta = java.net.URI.create(config.portaUrl());
+        String origin = porta.getScheme() + "://" + porta.getRawAuthority();
+        String socket = (porta.getScheme().equals("https") ? "wss" : "ws") + "://" + porta.getRawAuthority();
+        var h = ex.getResponseHeaders();
+        h.set("Content-Security-Policy", "default-src 'self'; script-src 'self' " + origin + "; style-src 'self' " + origin
+                + "; connect-src 'self' " + origin + " " + socket + "; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
+                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        h.set("X-Frame-Options", "DENY");
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set("Referrer-Policy", "no-referrer");
+    }
+
     private void handle(HttpExchange ex) throws IOException {
+        securityHeaders(ex);
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
@@ -82,6 +101,8 @@ public final class PortalServer implements AutoCloseable {
                 resource(ex, "/portal/visit.html", "text/html; charset=utf-8");
             } else if (method.equals("GET") && path.equals("/portal.js")) {
                 resource(ex, "/portal/portal.js", "text/javascript; charset=utf-8");
+            } else if (method.equals("GET") && path.equals("/portal.css")) {
+                resource(ex, "/portal/portal.css", "text/css; charset=utf-8");
             } else if (method.equals("POST") && path.equals("/api/join")) {
                 join(ex);
             } else if (method.equals("POST") && path.equals("/admin/invitations")) {

@@ -40,7 +40,7 @@ final class CallingWiring implements AutoCloseable {
                   MeetingsWiring meetings, MeterRegistry metrics) {
         this.sfu = new Sfu(MediaConfig.from(config), clock);
         CallingConfig cc = CallingConfig.from(config);
-        var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyMember(token)
+        var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyCallingMember(token)
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
         var directory = new MeetingDirectoryAdapter(meetings.lookup(), meetings.meetingStore(), meetings.directory());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());

@@ -12,6 +12,7 @@ import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.admin.AdminRoutes;
 import dev.porta.directory.oauth.Audiences;
 import dev.porta.common.SigningKeyRing;
+import dev.porta.directory.oauth.TokenExchangeGrant;
 import dev.porta.directory.oauth.TokenIssuer;
 import dev.porta.directory.oauth.TokenRoutes;
 import dev.porta.directory.oauth.TokenVerifier;
@@ -48,6 +49,9 @@ public final class MeetingsWiring {
         this.tokens = new TokenVerifier(keys, issuer, audiences, store, clock);
         var failures = new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000, clock);
         this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock);
+        // Calling tokens: short-lived, audience calling only, from a member's Graph token (docs/graph-api.md).
+        var callingIssuer = new TokenIssuer(keys, baseUrl, callingTokenLifetime(config), clock);
+        tokenRoutes.withTokenExchange(new TokenExchangeGrant(tokens, callingIssuer, directory, clock));
 
         this.meetingStore = new JdbcMeetingStore(database);
         var links = new JoinLinks(baseUrl);
@@ -56,6 +60,14 @@ public final class MeetingsWiring {
                 new RateLimiter(config.integer("meetings.passcode-failure-burst", 1, 1_000_000),
                         config.duration("meetings.passcode-failure-window"), 100_000, clock), clock);
         this.adminRoutes = new AdminRoutes(directory, dc.adminKey(), new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000, clock));
+    }
+
+    private static java.time.Duration callingTokenLifetime(Config config) {
+        java.time.Duration d = config.duration("directory.calling-token-lifetime");
+        if (d.compareTo(java.time.Duration.ofMinutes(1)) < 0 || d.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new dev.porta.common.ConfigException("directory.calling-token-lifetime", "must be between 1m and 1h, got " + d);
+        }
+        return d;
     }
 
     private static Directory directory(DirectoryConfig dc, JdbcDirectoryStore store, Clock clock) {
@@ -78,7 +90,7 @@ public final class MeetingsWiring {
         return directory;
     }
 
-    /** Verifies members' delegated tokens ({@link TokenVerifier#verifyMember}) for calling and the web app. */
+    /** Verifies members' tokens: Graph ones ({@link TokenVerifier#verify}) and calling ones ({@link TokenVerifier#verifyCallingMember}). */
     public TokenVerifier tokens() {
         return tokens;
     }

@@ -55,6 +55,9 @@ public final class PortaServer implements AutoCloseable {
     private final MeetingsWiring meetings;
     private final CallingWiring live;
     private final WebAppRoutes webApp;
+    private final SecurityHeaders securityHeaders;
+    /** web.examples-enabled: whether /examples/ (demo pages that join from URL parameters) is served. */
+    private final boolean examplesEnabled;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Javalin app;
     private String publicHost;
@@ -96,9 +99,12 @@ public final class PortaServer implements AutoCloseable {
         closeables.add(live);
 
         this.webApp = new WebAppRoutes(this::baseUrl);
+        this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"));
+        this.examplesEnabled = config.bool("web.examples-enabled");
 
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);
+            securityHeaders.register(cfg);
             new HttpBasics(metrics).register(cfg);
             new HealthRoutes(database, metrics, new BearerSecret(serverConfig.metricsToken(), new RateLimiter(
                     config.integer("directory.failed-secret-burst", 1, 1_000_000),
@@ -136,8 +142,11 @@ public final class PortaServer implements AutoCloseable {
             files.directory = "/web";
             files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
             // Public files only; any origin may load them (a custom application imports /sdk/ as a module).
-            files.headers = java.util.Map.of("X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache",
-                    "Access-Control-Allow-Origin", "*");
+            var headers = new java.util.HashMap<>(securityHeaders.headers());
+            headers.putAll(java.util.Map.of("Cache-Control", "no-cache", "Access-Control-Allow-Origin", "*"));
+            files.headers = java.util.Map.copyOf(headers);
+            // The example pages join meetings from URL parameters: demo material, off unless configured.
+            files.skipFileFunction = request -> !examplesEnabled && isExamplesPath(request);
         });
         cfg.jetty.modifyServer(server -> server.setStopTimeout(serverConfig.shutdownGrace().toMillis()));
         cfg.jetty.addConnector((Server server, HttpConfiguration http) -> {
@@ -156,6 +165,23 @@ public final class PortaServer implements AutoCloseable {
             connector.setPort(serverConfig.port());
             return connector;
         });
+    }
+
+    /** Whether a request is for /examples/ (decoded and normalised path, so %65xamples is caught too). */
+    private static boolean isExamplesPath(jakarta.servlet.http.HttpServletRequest request) {
+        String path;
+        try {
+            path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        } catch (IllegalArgumentException ambiguous) { // Jetty refuses e.g. //examples/: do not serve what we cannot read
+            return true;
+        }
+        String raw = java.net.URLDecoder.decode(request.getRequestURI().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        return startsWithExamples(path) || startsWithExamples(raw);
+    }
+
+    private static boolean startsWithExamples(String path) {
+        String p = path.toLowerCase(java.util.Locale.ROOT).replaceAll("/{2,}", "/");
+        return p.equals("/examples") || p.startsWith("/examples/");
     }
 
     /** The port actually bound (useful when http.port is 0). */

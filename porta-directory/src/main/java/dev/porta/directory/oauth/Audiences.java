@@ -13,6 +13,11 @@ import java.util.function.Supplier;
 public final class Audiences {
     public static final String GRAPH = "https://graph.microsoft.com";
     public static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+    /**
+     * The calling service's own audience, only in tokens from the token-exchange grant. Never one of
+     * Graph's: {@link #forResource} does not know it, so a calling token is refused by the meetings API.
+     */
+    public static final String CALLING = "urn:porta:calling";
 
     private final Supplier<String> baseUrl;
 

@@ -60,11 +60,19 @@ public final class TokenIssuer {
                 .claim("azpacr", "1")
                 .claim("app_displayname", app.displayName())
                 .claim("roles", app.permissions().stream().sorted().map(AppPermission::wire).toList());
-        return sign(claims);
+        return sign(claims, lifetime);
     }
 
     public IssuedToken issueMemberToken(Member member, ClientId client, String audience, Set<String> scopes) {
+        return issueMemberToken(member, client, audience, scopes, clock.instant().plus(lifetime));
+    }
+
+    /** A delegated token that expires at {@code notAfter} or after this issuer's lifetime, whichever is sooner. */
+    public IssuedToken issueMemberToken(Member member, ClientId client, String audience, Set<String> scopes, Instant notAfter) {
+        Instant now = clock.instant();
+        Instant exp = notAfter.isBefore(now.plus(lifetime)) ? notAfter : now.plus(lifetime);
         JWTClaimsSet.Builder claims = common(member.tenantId(), client, audience)
+                .expirationTime(Date.from(exp))
                 .subject(member.id().value())
                 .claim("oid", member.id().value())
                 .claim("idtyp", "user")
@@ -74,7 +82,7 @@ public final class TokenIssuer {
                 .claim("upn", member.userPrincipalName())
                 .claim("preferred_username", member.userPrincipalName())
                 .claim("scp", String.join(" ", scopes.stream().sorted().toList()));
-        return sign(claims);
+        return sign(claims, Duration.between(now, exp));
     }
 
     private JWTClaimsSet.Builder common(TenantId tenant, ClientId client, String audience) {
@@ -94,7 +102,7 @@ public final class TokenIssuer {
                 .claim("xms_cc", List.of("CP1"));
     }
 
-    private IssuedToken sign(JWTClaimsSet.Builder claims) {
+    private IssuedToken sign(JWTClaimsSet.Builder claims, Duration lives) {
         RSAKey key = keys.active();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(),
                 claims.build());
@@ -104,6 +112,6 @@ public final class TokenIssuer {
             throw new IllegalStateException("cannot sign an access token", e);
         }
         // One second less than the lifetime, as Entra ID answers (3599 for an hour).
-        return new IssuedToken(jwt.serialize(), Math.max(1, lifetime.toSeconds() - 1));
+        return new IssuedToken(jwt.serialize(), Math.max(1, lives.toSeconds() - 1));
     }
 }

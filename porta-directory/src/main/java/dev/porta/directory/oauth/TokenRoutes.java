@@ -57,6 +57,8 @@ public final class TokenRoutes {
     private final Supplier<String> baseUrl;
     private final Clock clock;
     private final AuthorizationCodes codes;
+    /** The token-exchange grant (calling tokens); off until {@link #withTokenExchange} is called. */
+    private volatile TokenExchangeGrant tokenExchange;
 
     /**
      * @param failures limits failed client secrets (per client id and address) and failed member
@@ -73,6 +75,12 @@ public final class TokenRoutes {
         this.baseUrl = baseUrl;
         this.clock = clock;
         this.codes = new AuthorizationCodes(clock);
+    }
+
+    /** Turns on the token-exchange grant ({@link TokenExchangeGrant#GRANT_TYPE}); returns this. */
+    public TokenRoutes withTokenExchange(TokenExchangeGrant grant) {
+        this.tokenExchange = grant;
+        return this;
     }
 
     public void register(JavalinDefaultRoutingApi r) {
@@ -100,6 +108,8 @@ public final class TokenRoutes {
             clientCredentials(ctx, tenant.get().id());
         } else if (grantType.equals("authorization_code")) {
             authorizationCode(ctx, tenant.get().id());
+        } else if (grantType.equals(TokenExchangeGrant.GRANT_TYPE) && tokenExchange != null) {
+            tokenExchange.handle(ctx, tenant.get().id());
         } else {
             OAuthError.send(ctx, clock, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + clip(grantType) + "'.");
         }
@@ -394,7 +404,11 @@ public final class TokenRoutes {
         doc.put("token_endpoint", base + "/oauth2/v2.0/token");
         doc.put("jwks_uri", base + "/discovery/v2.0/keys");
         array(doc, "token_endpoint_auth_methods_supported", "client_secret_post", "client_secret_basic", "none");
-        array(doc, "grant_types_supported", "client_credentials", "authorization_code");
+        if (tokenExchange == null) {
+            array(doc, "grant_types_supported", "client_credentials", "authorization_code");
+        } else {
+            array(doc, "grant_types_supported", "client_credentials", "authorization_code", TokenExchangeGrant.GRANT_TYPE);
+        }
         array(doc, "response_types_supported", "code");
         array(doc, "response_modes_supported", "query");
         array(doc, "code_challenge_methods_supported", "S256");

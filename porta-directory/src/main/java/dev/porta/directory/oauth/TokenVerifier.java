@@ -32,6 +32,11 @@ import java.util.stream.Collectors;
  * app: signature by an issuer key, issuer and {@code tid} agreeing with an existing tenant, audience,
  * lifetime, and the app or member still existing (a deleted app's or disabled member's tokens stop
  * working at once).
+ *
+ * <p>Two audiences never mix: {@link #verify} and {@link #verifyMember} accept only Graph's (the
+ * meetings API), {@link #verifyCallingMember} only {@link Audiences#CALLING} (the calling service,
+ * tokens from the token-exchange grant). A token stolen from a call is then useless on the Graph API,
+ * and the long-lived Graph token is never sent to the calling service.
  */
 public final class TokenVerifier {
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
@@ -58,8 +63,12 @@ public final class TokenVerifier {
         this.clock = clock;
     }
 
-    /** Checks a bearer token (without the {@code Bearer } prefix). */
+    /** Checks a bearer token (without the {@code Bearer } prefix) for the Graph-compatible API. */
     public Result verify(String token) {
+        return check(token, audiences::accepts);
+    }
+
+    private Result check(String token, java.util.function.Predicate<String> audienceOk) {
         if (token == null || token.isBlank()) {
             return new Result.Refused("Access token is empty.");
         }
@@ -100,7 +109,7 @@ public final class TokenVerifier {
             return refused();
         }
         List<String> aud = claims.getAudience();
-        if (aud == null || aud.stream().noneMatch(audiences::accepts)) {
+        if (aud == null || aud.isEmpty() || !aud.stream().allMatch(audienceOk)) {
             return new Result.Refused("Invalid audience.");
         }
         Optional<ClientId> client = ClientId.parse(stringClaim(claims, "appid"));
@@ -141,11 +150,20 @@ public final class TokenVerifier {
     }
 
     /**
-     * For the calling service and the web app: the signed-in member of a delegated token (tenant,
-     * member id, display name), or empty for an app-only, invalid or expired token.
+     * The signed-in member of a delegated Graph token (tenant, member id, display name), or empty for
+     * an app-only, calling-audience, invalid or expired token. The token-exchange grant's subject check.
      */
     public Optional<Principal.Member> verifyMember(String token) {
         return verify(token) instanceof Result.Valid(Principal.Member member) ? Optional.of(member) : Optional.empty();
+    }
+
+    /**
+     * For the calling service: the member of a calling token (audience {@link Audiences#CALLING}, issued
+     * by the token-exchange grant), or empty for anything else, a member's Graph token included.
+     */
+    public Optional<Principal.Member> verifyCallingMember(String token) {
+        return check(token, Audiences.CALLING::equals) instanceof Result.Valid(Principal.Member member)
+                ? Optional.of(member) : Optional.empty();
     }
 
     private static Result refused() {

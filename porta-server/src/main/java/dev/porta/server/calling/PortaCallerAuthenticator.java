@@ -14,14 +14,16 @@ import java.util.stream.Collectors;
 
 /**
  * Calling's authentication port over Porta's two token kinds: a communication access token (a guest,
- * checked by the identity module's one check) or a member's delegated token from the directory.
+ * checked by the identity module's one check) or a member's calling token from the directory (audience
+ * calling only, from the token-exchange grant). A member's Graph token is refused: it can change the
+ * member's meetings, so it must never travel to a meeting's signaling endpoint.
  */
 public final class PortaCallerAuthenticator implements CallerAuthenticator {
     private final AccessTokenVerifier communicationTokens;
     private final Function<String, Optional<Caller.Member>> memberTokens;
 
     /**
-     * @param memberTokens verifies a member's token; empty when it is not a valid member token
+     * @param memberTokens verifies a member's calling token; empty when it is not one (a Graph token included)
      */
     public PortaCallerAuthenticator(AccessTokenVerifier communicationTokens, Function<String, Optional<Caller.Member>> memberTokens) {
         this.communicationTokens = communicationTokens;
@@ -37,7 +39,7 @@ public final class PortaCallerAuthenticator implements CallerAuthenticator {
             case TokenCheck.Refused r -> switch (r.reason()) {
                 case EXPIRED -> new Authentication.Refused(TokenRefusal.EXPIRED);
                 case REVOKED, IDENTITY_DELETED -> new Authentication.Refused(TokenRefusal.REVOKED);
-                // Not a communication token: perhaps a member's sign-in token.
+                // Not a communication token: perhaps a member's calling token.
                 case MALFORMED, BAD_SIGNATURE -> memberTokens.apply(bearerToken)
                         .<Authentication>map(Authentication.Authenticated::new)
                         .orElse(new Authentication.Refused(TokenRefusal.INVALID));
