@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.identity;
 
+import dev.porta.common.SecretBox;
 import dev.porta.common.SigningKeyRing;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,8 @@ class JdbcIdentityStoreTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void resourcesIdentitiesAndKeysRoundTripAndSurviveANewStoreOnTheSameDatabase(String kind) throws Exception {
         try (var t = TestDatabases.create(kind)) {
-            var store = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC());
+            var secrets = SecretBox.ephemeral();
+            var store = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC(), secrets);
             var resource = new CommunicationResource(UUID.randomUUID(), "tenant-1", "cHJpbWFyeQ==", "c2Vjb25kYXJ5");
             store.saveResource(resource);
             var id = CommunicationUserId.create(resource.id(), UUID.randomUUID());
@@ -28,7 +30,7 @@ class JdbcIdentityStoreTest {
             store.tokenIssued(id, now.plusSeconds(5));
             store.saveSigningKey(new SigningKeyRing.StoredKey("k1", "{\"kty\":\"RSA\"}", now, Optional.empty()));
 
-            var reopened = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC()); // migrations run again: no-op
+            var reopened = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC(), secrets); // migrations run again: no-op
 
             assertThat(reopened.findResource(resource.id())).contains(resource);
             assertThat(reopened.findResourceByTenant("tenant-1")).contains(resource);
@@ -44,7 +46,7 @@ class JdbcIdentityStoreTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void revokeDeleteAndKeyReplacementAffectOnlyTheirRow(String kind) throws Exception {
         try (var t = TestDatabases.create(kind)) {
-            var store = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC());
+            var store = new JdbcIdentityStore(t.database(), java.time.Clock.systemUTC(), SecretBox.ephemeral());
             var resource = new CommunicationResource(UUID.randomUUID(), "tenant-2", "a2V5MQ==", "a2V5Mg==");
             store.saveResource(resource);
             var kept = CommunicationUserId.create(resource.id(), UUID.randomUUID());

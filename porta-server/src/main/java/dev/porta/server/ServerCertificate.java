@@ -3,7 +3,6 @@ package dev.porta.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -27,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import dev.porta.common.PrivateFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -137,7 +137,7 @@ final class ServerCertificate {
                 return new ServerCertificate(ks, password, pem);
             }
         }
-        Files.createDirectories(store.getParent());
+        PrivateFiles.directory(store.getParent());
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         KeyPair pair = gen.generateKeyPair();
@@ -163,15 +163,16 @@ final class ServerCertificate {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry(ALIAS, pair.getPrivate(), password, new Certificate[] {cert});
-        try (OutputStream out = Files.newOutputStream(store)) {
-            ks.store(out, password);
-        }
-        Files.writeString(passwordFile, new String(password));
+        // The key store and its password sit side by side, so both are 0600 in a 0700 folder (as is all of data.dir).
+        var p12 = new java.io.ByteArrayOutputStream();
+        ks.store(p12, password);
+        PrivateFiles.write(store, p12.toByteArray());
+        PrivateFiles.writeString(passwordFile, new String(password));
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
             pw.writeObject(cert);
         }
-        Files.writeString(pem, w.toString());
+        PrivateFiles.writeString(pem, w.toString());
         return new ServerCertificate(ks, password, pem);
     }
 

@@ -44,7 +44,7 @@ class AdminRoutesTest {
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
-        directory = new Directory(new JdbcDirectoryStore(db.database()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
+        directory = new Directory(new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock));
         app = Javalin.create(cfg -> {
             cfg.jetty.host = "127.0.0.1";
@@ -99,10 +99,10 @@ class AdminRoutesTest {
     @Test
     void theCliSpeaksTheSameJson() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        AdminCli cli = new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        AdminCli cli = new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> "password1");
         String tenant = "33333333-3333-4333-8333-333333333333";
         cli.run("tenant-create", Map.of("id", tenant, "name", "Contoso", "json", "true"));
-        cli.run("member-add", Map.of("tenant", tenant, "upn", "megan@contoso.example", "name", "Megan", "password", "password1", "json", "true"));
+        cli.run("member-add", Map.of("tenant", tenant, "upn", "megan@contoso.example", "name", "Megan", "password-stdin", "true", "json", "true"));
         MemberId megan = directory.members(new TenantId(tenant)).getFirst().id();
         cli.run("meeting-policy-set", Map.of("tenant", tenant, "member", megan.value(), "allow-anonymous-join", "false", "json", "true"));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"userPrincipalName\":\"megan@contoso.example\"")
