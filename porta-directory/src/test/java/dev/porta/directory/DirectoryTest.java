@@ -157,4 +157,29 @@ class DirectoryTest {
             assertThat(again).isEqualTo(first);
         }
     }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aCopyOfTheDatabaseHoldsNoPrivateSigningKeyAndPlaintextKeysOfOlderVersionsGetSealed(String db) throws Exception {
+        try (var t = TestDatabases.create(db)) {
+            var secrets = dev.porta.common.SecretBox.ephemeral();
+            var ring = new SigningKeyRing(new JdbcDirectoryStore(t.database(), secrets), clock);
+            String privateExponent = ring.active().getPrivateExponent().toString();
+            // an older Porta's row, stored in the clear
+            String oldJwk = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("old").generate().toJSONString();
+            new dev.porta.common.Sql(t.database()).update(
+                    "INSERT INTO directory_signing_key (key_id, private_jwk, created_at, retired_at) VALUES (?, ?, ?, ?)",
+                    "old", oldJwk, clock.instant().minusSeconds(60), clock.instant());
+
+            var reopened = new JdbcDirectoryStore(t.database(), secrets);
+
+            List<String> raw = new dev.porta.common.Sql(t.database()).list("SELECT private_jwk FROM directory_signing_key",
+                    rs -> rs.getString(1));
+            assertThat(raw).hasSize(2).allSatisfy(v -> assertThat(v).startsWith("sealed:v1:" + secrets.currentKeyId() + ":")
+                    .doesNotContain(privateExponent).doesNotContain("\"d\""));
+            assertThat(reopened.signingKeys()).extracting(SigningKeyRing.StoredKey::privateJwk).contains(oldJwk);
+            assertThatThrownBy(() -> new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()))
+                    .isInstanceOf(dev.porta.common.ConfigException.class).hasMessageContaining("not configured");
+        }
+    }
 }

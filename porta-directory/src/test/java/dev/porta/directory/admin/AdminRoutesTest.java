@@ -2,6 +2,7 @@
 package dev.porta.directory.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import dev.porta.directory.GuestCapability;
 import dev.porta.directory.JdbcDirectoryStore;
 import dev.porta.directory.MemberId;
 import dev.porta.directory.PasswordHasher;
+import dev.porta.directory.DirectoryException;
 import dev.porta.directory.TenantId;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
@@ -108,6 +110,20 @@ class AdminRoutesTest {
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"userPrincipalName\":\"megan@contoso.example\"")
                 .contains("\"allowAnonymousJoin\":false");
         assertThat(directory.effectiveMeetingPolicy(new TenantId(tenant), megan).allowAnonymousJoin()).isFalse();
+    }
+
+    @Test
+    void theCliRefusesAPasswordOnTheCommandLineWhereOtherUsersSeeItInPs() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AdminCli cli = new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> "from stdin");
+        String tenant = "44444444-4444-4444-8444-444444444444";
+        cli.run("tenant-create", Map.of("id", tenant, "name", "Fabrikam", "json", "true"));
+
+        assertThatThrownBy(() -> cli.run("member-add", Map.of("tenant", tenant, "upn", "eve@fabrikam.example", "name", "Eve",
+                "password", "visible-in-ps", "json", "true"))).isInstanceOf(DirectoryException.class).hasMessageContaining("--password-stdin");
+        assertThat(directory.members(new TenantId(tenant))).isEmpty();
+        cli.run("member-add", Map.of("tenant", tenant, "upn", "eve@fabrikam.example", "name", "Eve", "password-stdin", "true"));
+        assertThat(directory.authenticateMember(new TenantId(tenant), "eve@fabrikam.example", "from stdin")).isPresent();
     }
 
     private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
