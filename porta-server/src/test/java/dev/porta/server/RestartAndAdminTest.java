@@ -68,7 +68,7 @@ class RestartAndAdminTest {
         }
         String tenant = DemoTenant.TENANT_ID;
 
-        JsonNode added = adminJson(dir, "correct horse battery\n", "admin", "member-add", "--tenant", tenant, "--upn", "kim@demo.example",
+        JsonNode added = adminJsonWithStdin(dir, "correct horse battery\n", "admin", "member-add", "--tenant", tenant, "--upn", "kim@demo.example",
                 "--name", "Kim", "--password-stdin", "--json");
         JsonNode members = adminJson(dir, "admin", "members", "--tenant", tenant, "--json");
         adminJson(dir, "admin", "meeting-policy-set", "--tenant", tenant, "--allow-anonymous-join", "false", "--json");
@@ -96,11 +96,11 @@ class RestartAndAdminTest {
     }
 
     private static JsonNode adminJson(Path dir, String... args) throws Exception {
-        return adminJson(dir, "", args);
+        return adminJsonWithStdin(dir, "", args);
     }
 
     /** Runs an admin command with {@code stdin} as standard input and parses its JSON output. */
-    static JsonNode adminJson(Path dir, String stdin, String... args) throws Exception {
+    static JsonNode adminJsonWithStdin(Path dir, String stdin, String... args) throws Exception {
         var out = new ByteArrayOutputStream();
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--data-dir", dir.toString()))
                 .toArray(String[]::new);
