@@ -76,11 +76,28 @@ public final class PrivateFiles {
     }
 
     /**
+     * Takes group and others' access away from what Porta keeps in {@code dataDir}: the directory itself
+     * and, in it, the entries {@code owned} accepts by name (with everything under them). Only Porta's own
+     * entries, because data.dir may be a folder that holds other things too.
+     */
+    public static void tightenOwn(Path dataDir, java.util.function.Predicate<String> owned) {
+        if (!posix() || !Files.isDirectory(dataDir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        directory(dataDir);
+        try (Stream<Path> children = Files.list(dataDir)) {
+            children.filter(p -> owned.test(p.getFileName().toString())).forEach(PrivateFiles::tighten);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dataDir.toAbsolutePath(), e);
+        }
+    }
+
+    /**
      * Takes group and others' access away from {@code root} and everything under it (files and folders of
      * older versions, or created by a library), logging each change. Symbolic links are not followed.
      */
     public static void tighten(Path root) {
-        if (!posix() || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+        if (!posix() || Files.isSymbolicLink(root) || !Files.exists(root)) {
             return;
         }
         try (Stream<Path> all = Files.walk(root, MAX_DEPTH)) {

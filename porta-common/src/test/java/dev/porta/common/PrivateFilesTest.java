@@ -61,6 +61,21 @@ class PrivateFilesTest {
         assertThat(mode(db)).isEqualTo("rw-------");
     }
 
+    @Test
+    void tighteningADataDirectoryLeavesWhatIsNotPortasAlone() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("shared"));
+        Path ours = Files.writeString(data.resolve("porta.mv.db"), "h2");
+        Path theirs = Files.writeString(data.resolve("notes.txt"), "not Porta's");
+        Files.setPosixFilePermissions(ours, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rw-r--r--"));
+
+        PrivateFiles.tightenOwn(data, name -> name.startsWith("porta."));
+
+        assertThat(mode(data)).isEqualTo("rwx------");
+        assertThat(mode(ours)).isEqualTo("rw-------");
+        assertThat(mode(theirs)).isEqualTo("rw-r--r--");
+    }
+
     static String mode(Path p) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }

@@ -64,7 +64,7 @@ public final class PortaServer implements AutoCloseable {
         Path dataDir = serverConfig.dataDir();
         // 0700 before anything (H2 included) creates a file in it; older data directories are tightened
         PrivateFiles.directory(dataDir);
-        PrivateFiles.tighten(dataDir);
+        PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas);
         TlsConfig tls = TlsConfig.from(config);
         SecretBox secrets = MasterKeys.load(config, System.getenv(), dataDir).box();
         this.database = Database.open(DatabaseConfig.from(config, dataDir));
@@ -96,7 +96,7 @@ public final class PortaServer implements AutoCloseable {
         closeables.add(live);
 
         this.webApp = new WebAppRoutes(this::baseUrl);
-        PrivateFiles.tighten(dataDir); // the embedded database's files, created with the process umask
+        PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask
 
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);

@@ -51,8 +51,10 @@ class SecretsAtRestTest {
         assumeTrue(PrivateFiles.posix(), "file permissions are POSIX-only");
         Path data = Files.createDirectories(tmp.resolve("data"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x")); // as umask 022 made it
-        Path leftOpen = Files.writeString(data.resolve("notes.txt"), "from an older version");
+        Path leftOpen = Files.writeString(data.resolve("demo.json"), "{\"from\":\"an older version\"}");
         Files.setPosixFilePermissions(leftOpen, PosixFilePermissions.fromString("rw-r--r--"));
+        Path notPortas = Files.writeString(data.resolve("README.txt"), "someone else's file");
+        Files.setPosixFilePermissions(notPortas, PosixFilePermissions.fromString("rw-r--r--"));
 
         try (PortaServer server = start(data, Map.of())) {
             DemoTenant.seed(server);
@@ -64,7 +66,8 @@ class SecretsAtRestTest {
         }
         assertThat(all).contains(data.resolve("tls/porta.p12"), data.resolve("tls/porta.p12.password"), data.resolve("demo.json"),
                 data.resolve("keys/master.key"), data.resolve("porta.mv.db"));
-        for (Path p : all) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(notPortas))).isEqualTo("rw-r--r--"); // not Porta's to change
+        for (Path p : all.stream().filter(p -> !p.equals(notPortas)).toList()) {
             String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
             assertThat(mode).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
         }
