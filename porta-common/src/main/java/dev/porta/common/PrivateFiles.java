@@ -43,6 +43,9 @@ public final class PrivateFiles {
                 } else {
                     Files.createDirectories(dir);
                 }
+            } else if (posix() && Files.getPosixFilePermissions(dir).stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+                LOG.warn("Tightened the permissions of {} from {} to rwx------ (only Porta's user may read its data)",
+                        dir.toAbsolutePath(), PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
             }
             restrict(dir, DIR);
             return dir;

@@ -49,7 +49,8 @@ public final class Main {
               --port N              Overrides http.port (default: 8443; 0 picks a free port).
               --tenant ID           admin: the tenant whose resource to use (default: the only one).
 
-            Environment: PORTA_<KEY> overrides any key (http.port -> PORTA_HTTP_PORT).
+            Environment: PORTA_<KEY> overrides any key (http.port -> PORTA_HTTP_PORT). PORTA_MASTER_KEY (Base64
+            of 32 bytes) is the master key that seals stored secrets, instead of secrets.master-key-file.
             """;
 
     private Main() { }

@@ -51,6 +51,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate that clients add to their trust store).
  */
 final class ServerCertificate {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerCertificate.class);
     static final String STORE_FILE = "tls/porta.p12";
     static final String CERT_PEM_FILE = "tls/porta-cert.pem";
     private static final String PASSWORD_FILE = "tls/porta.p12.password";
@@ -99,6 +100,10 @@ final class ServerCertificate {
                     chain.add(converter.getCertificate(h));
                 }
             }
+        }
+        if (PrivateFiles.posix() && Files.getPosixFilePermissions(keyFile).stream()
+                .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            LOG.warn("tls.private-key-file {} is readable by other users; chmod 600 it", keyFile.toAbsolutePath());
         }
         PrivateKey key;
         try (Reader r = Files.newBufferedReader(keyFile); PEMParser parser = new PEMParser(r)) {
