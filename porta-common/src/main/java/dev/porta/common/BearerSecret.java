@@ -30,6 +30,22 @@ public final class BearerSecret {
         this.keyPrefix = keyPrefix;
     }
 
+    /** The shortest configured secret accepted: 32 bytes, as many as a random 256-bit key. */
+    public static final int MIN_BYTES = 32;
+
+    /**
+     * The configured value of {@code key}, refused when set but shorter than {@link #MIN_BYTES}: such a
+     * secret guards an API, and a short or memorable one can be guessed despite the rate limit.
+     */
+    public static String configured(Config config, String key) {
+        String v = config.string(key);
+        if (!v.isEmpty() && v.getBytes(StandardCharsets.UTF_8).length < MIN_BYTES) {
+            throw new ConfigException(key, "must be at least " + MIN_BYTES + " bytes of randomness (e.g. openssl rand -base64 32), "
+                    + "got " + v.getBytes(StandardCharsets.UTF_8).length + "; leave it empty to turn it off");
+        }
+        return v;
+    }
+
     public boolean isSet() {
         return digest != null;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory;
 
+import dev.porta.common.BearerSecret;
 import dev.porta.common.Config;
 import java.time.Duration;
 
@@ -13,7 +14,7 @@ import java.time.Duration;
  * @param argon2Iterations      Argon2id time cost
  * @param failedSecretBurst     failed secret or password attempts allowed per client id (and per address) before waiting
  * @param failedSecretWindow    the time in which that allowance refills
- * @param adminKey              bearer key of the admin REST API; empty turns the admin API off
+ * @param adminKey              bearer key of the admin REST API (at least 32 bytes); empty turns the admin API off
  */
 public record DirectoryConfig(Duration accessTokenLifetime, Duration clientSecretLifetime, int argon2MemoryKib,
                               int argon2Iterations, int failedSecretBurst, Duration failedSecretWindow, String adminKey) {
@@ -22,7 +23,7 @@ public record DirectoryConfig(Duration accessTokenLifetime, Duration clientSecre
         return new DirectoryConfig(c.duration("directory.access-token-lifetime"), c.duration("directory.client-secret-lifetime"),
                 c.integer("directory.argon2-memory-kib", 8, 4 * 1024 * 1024), c.integer("directory.argon2-iterations", 1, 20),
                 c.integer("directory.failed-secret-burst", 1, 1_000_000), c.duration("directory.failed-secret-window"),
-                c.string("directory.admin-key"));
+                BearerSecret.configured(c, "directory.admin-key"));
     }
 
     /** Production defaults, except a cheap hash; for tests. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.directory;
 
-import dev.porta.common.SigningKeyRing;
-
 import dev.porta.common.Database;
+import dev.porta.common.SealedColumn;
+import dev.porta.common.SecretBox;
+import dev.porta.common.SigningKeyRing;
 import dev.porta.common.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,13 +19,27 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** {@link DirectoryStore} on H2 or PostgreSQL; the schema is in {@code db/directory}. */
+/**
+ * {@link DirectoryStore} on H2 or PostgreSQL; the schema is in {@code db/directory}. The token
+ * issuer's private signing keys are stored sealed by {@link SecretBox}; opening the store seals what
+ * an older version stored in the clear (or under an earlier master key) and fails when a stored key
+ * does not open. Passwords and client secrets are Argon2id hashes, never stored reversibly.
+ */
 public final class JdbcDirectoryStore implements DirectoryStore {
-    private final Sql sql;
+    private static final SealedColumn SIGNING_KEY = new SealedColumn("directory_signing_key", "key_id", "private_jwk");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcDirectoryStore.class);
 
-    public JdbcDirectoryStore(Database db) {
+    private final Sql sql;
+    private final SecretBox secrets;
+
+    public JdbcDirectoryStore(Database db, SecretBox secrets) {
         db.migrate("directory");
         this.sql = new Sql(db);
+        this.secrets = secrets;
+        int sealed = SIGNING_KEY.reseal(sql, secrets);
+        if (sealed > 0) {
+            LOG.info("Sealed {} stored directory signing keys with master key {}", sealed, secrets.currentKeyId());
+        }
     }
 
     @Override
@@ -216,7 +231,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     @Override
     public List<SigningKeyRing.StoredKey> signingKeys() {
         return sql.list("SELECT * FROM directory_signing_key ORDER BY created_at, key_id", rs -> new SigningKeyRing.StoredKey(
-                rs.getString("key_id"), rs.getString("private_jwk"),
+                rs.getString("key_id"), secrets.open(rs.getString("private_jwk"), SIGNING_KEY.context(rs.getString("key_id"))),
                 Sql.instant(rs, "created_at").orElseThrow(), Sql.instant(rs, "retired_at")));
     }
 
@@ -225,7 +240,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         int updated = sql.update("UPDATE directory_signing_key SET retired_at = ? WHERE key_id = ?", key.retiredAt(), key.keyId());
         if (updated == 0) {
             sql.update("INSERT INTO directory_signing_key (key_id, private_jwk, created_at, retired_at) VALUES (?, ?, ?, ?)",
-                    key.keyId(), key.privateJwk(), key.createdAt(), key.retiredAt());
+                    key.keyId(), secrets.seal(key.privateJwk(), SIGNING_KEY.context(key.keyId())), key.createdAt(), key.retiredAt());
         }
     }
 

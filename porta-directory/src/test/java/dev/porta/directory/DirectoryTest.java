@@ -30,7 +30,7 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void membersAreStoredWithArgon2idHashesAndSignInWithTheirPassword(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            var store = new JdbcDirectoryStore(t.database());
+            var store = new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral());
             Directory d = directory(store);
             d.createTenant(TENANT, "Contoso");
             Member m = d.addMember(TENANT, "Megan@Contoso.example", "Megan Bowen", "correct horse");
@@ -55,7 +55,7 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void clientSecretsAreShownOnceVerifiedByHashAndExpire(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
             d.createTenant(TENANT, "Contoso");
             AppRegistration app = d.registerApp(TENANT, "Custom app", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of());
             NewClientSecret secret = d.addClientSecret(TENANT, app.clientId(), Duration.ofDays(1));
@@ -77,7 +77,7 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aMembersOwnAccessPolicyReplacesTheTenantWideOne(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
             d.createTenant(TENANT, "Contoso");
             Member megan = d.addMember(TENANT, "megan@contoso.example", "Megan", "password1");
             Member adele = d.addMember(TENANT, "adele@contoso.example", "Adele", "password1");
@@ -105,7 +105,7 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void anOrganizersMeetingPolicyOverridesTheTenantPolicy(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
             d.createTenant(TENANT, "Contoso");
             Member megan = d.addMember(TENANT, "megan@contoso.example", "Megan", "password1");
 
@@ -132,7 +132,7 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void demoSeedingTwiceKeepsIdsAndRotatesCredentials(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
             DemoSeeder.DemoSeed first = new DemoSeeder(d).seed();
             DemoSeeder.DemoSeed second = new DemoSeeder(d).seed();
 
@@ -151,9 +151,35 @@ class DirectoryTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void signingKeysSurviveARestart(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
-            String first = new SigningKeyRing(new JdbcDirectoryStore(t.database()), clock).publicJwks().toString();
-            String again = new SigningKeyRing(new JdbcDirectoryStore(t.database()), clock).publicJwks().toString();
+            var secrets = dev.porta.common.SecretBox.ephemeral();
+            String first = new SigningKeyRing(new JdbcDirectoryStore(t.database(), secrets), clock).publicJwks().toString();
+            String again = new SigningKeyRing(new JdbcDirectoryStore(t.database(), secrets), clock).publicJwks().toString();
             assertThat(again).isEqualTo(first);
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aCopyOfTheDatabaseHoldsNoPrivateSigningKeyAndPlaintextKeysOfOlderVersionsGetSealed(String db) throws Exception {
+        try (var t = TestDatabases.create(db)) {
+            var secrets = dev.porta.common.SecretBox.ephemeral();
+            var ring = new SigningKeyRing(new JdbcDirectoryStore(t.database(), secrets), clock);
+            String privateExponent = ring.active().getPrivateExponent().toString();
+            // an older Porta's row, stored in the clear
+            String oldJwk = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("old").generate().toJSONString();
+            new dev.porta.common.Sql(t.database()).update(
+                    "INSERT INTO directory_signing_key (key_id, private_jwk, created_at, retired_at) VALUES (?, ?, ?, ?)",
+                    "old", oldJwk, clock.instant().minusSeconds(60), clock.instant());
+
+            var reopened = new JdbcDirectoryStore(t.database(), secrets);
+
+            List<String> raw = new dev.porta.common.Sql(t.database()).list("SELECT private_jwk FROM directory_signing_key",
+                    rs -> rs.getString(1));
+            assertThat(raw).hasSize(2).allSatisfy(v -> assertThat(v).startsWith("sealed:v1:" + secrets.currentKeyId() + ":")
+                    .doesNotContain(privateExponent).doesNotContain("\"d\""));
+            assertThat(reopened.signingKeys()).extracting(SigningKeyRing.StoredKey::privateJwk).contains(oldJwk);
+            assertThatThrownBy(() -> new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()))
+                    .isInstanceOf(dev.porta.common.ConfigException.class).hasMessageContaining("not configured");
         }
     }
 }

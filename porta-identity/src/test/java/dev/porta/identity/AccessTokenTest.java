@@ -30,7 +30,7 @@ class AccessTokenTest {
     @BeforeEach
     void setUp() {
         db = TestDatabases.h2();
-        var store = new JdbcIdentityStore(db.database(), clock);
+        var store = new JdbcIdentityStore(db.database(), clock, dev.porta.common.SecretBox.ephemeral());
         keys = new SigningKeyRing(store, clock);
         identities = new IdentityService(store, new AccessTokenIssuer(keys), clock);
         verifier = new AccessTokenVerifier(keys, store, clock);
@@ -133,7 +133,7 @@ class AccessTokenTest {
 
     private String foreignToken(CommunicationUserId id) {
         try (var other = TestDatabases.h2()) {
-            var store = new JdbcIdentityStore(other.database(), clock);
+            var store = new JdbcIdentityStore(other.database(), clock, dev.porta.common.SecretBox.ephemeral());
             var issuer = new AccessTokenIssuer(new SigningKeyRing(store, clock));
             return issuer.issue(id, Set.of(TokenScope.VOIP), clock.instant(), Duration.ofHours(1)).token();
         } catch (Exception e) {

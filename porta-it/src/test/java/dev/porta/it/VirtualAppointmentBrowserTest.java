@@ -69,7 +69,7 @@ class VirtualAppointmentBrowserTest {
     static PortalServer startPortal(int burst, Duration refill) throws Exception {
         return PortalServer.start(new PortalConfig(porta.baseUrl(), Optional.of(porta.certificatePem()), tenant,
                 demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText(), porta.connectionString(),
-                "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "admin-key", 0, burst,
+                "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "a portal admin key of at least thirty-two bytes", 0, burst,
                 refill), Clock.systemUTC());
     }
 

@@ -36,7 +36,7 @@ class MeetingLookupTest {
     @BeforeEach
     void setUp() {
         db = TestDatabases.h2();
-        directory = new Directory(new JdbcDirectoryStore(db.database()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
+        directory = new Directory(new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         directory.createTenant(TENANT, "Contoso");
         megan = directory.addMember(TENANT, "megan@contoso.example", "Megan Bowen", "password1");
         var store = new JdbcMeetingStore(db.database());

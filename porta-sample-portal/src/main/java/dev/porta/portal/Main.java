@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Runs the portal from environment variables: PORTA_URL, PORTA_CERTIFICATE (optional PEM), TENANT_ID,
- * CLIENT_ID, CLIENT_SECRET, ACS_CONNECTION_STRING, PORTAL_SECRET (32+ characters), PORTAL_ADMIN_KEY,
+ * CLIENT_ID, CLIENT_SECRET, ACS_CONNECTION_STRING, PORTAL_SECRET (32+ characters), PORTAL_ADMIN_KEY (32+ characters),
  * PORTAL_PORT (default 8090).
  */
 public final class Main {

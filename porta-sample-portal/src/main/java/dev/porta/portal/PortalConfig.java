@@ -16,11 +16,20 @@ import java.util.Optional;
  * @param clientSecret its secret
  * @param connectionString Porta's Identity API connection string
  * @param portalSecret the HMAC key of invitation links (at least 32 bytes)
- * @param adminKey the organization side's key for {@code POST /admin/invitations}
+ * @param adminKey the organization side's key for {@code POST /admin/invitations} (at least 32 bytes)
  * @param port where to listen on 127.0.0.1 (0 = any free port)
  * @param tokenBurst token requests a visitor's address may make at once
  * @param tokenRefill how often one more is allowed
  */
 public record PortalConfig(String portaUrl, Optional<Path> portaCertificate, String tenantId, String clientId, String clientSecret,
                            String connectionString, byte[] portalSecret, String adminKey, int port, int tokenBurst, Duration tokenRefill) {
+    /** Shortest admin key accepted, in bytes: it creates invitations, so it must not be guessable. */
+    public static final int MIN_ADMIN_KEY_BYTES = 32;
+
+    public PortalConfig {
+        if (adminKey == null || adminKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_ADMIN_KEY_BYTES) {
+            throw new IllegalArgumentException("PORTAL_ADMIN_KEY must be at least " + MIN_ADMIN_KEY_BYTES
+                    + " bytes of randomness (e.g. openssl rand -base64 32)");
+        }
+    }
 }

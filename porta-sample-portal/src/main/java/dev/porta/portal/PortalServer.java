@@ -32,10 +32,14 @@ public final class PortalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortalServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 16 * 1024;
+    /** Wrong admin keys allowed per address at once, and one more per this many seconds. */
+    static final int ADMIN_FAILURE_BURST = 10;
+    static final int ADMIN_FAILURE_REFILL_SECONDS = 6;
 
     private final PortalConfig config;
     private final Invitations invitations;
     private final RateLimiter tokenRequests;
+    private final RateLimiter adminAttempts;
     private final PortaClients porta;
     private final HttpServer http;
     private final AtomicLong tokensMinted = new AtomicLong();
@@ -46,6 +50,7 @@ public final class PortalServer implements AutoCloseable {
         this.clock = clock;
         this.invitations = new Invitations(config.portalSecret(), clock);
         this.tokenRequests = new RateLimiter(config.tokenBurst(), 1000.0 / Math.max(1, config.tokenRefill().toMillis()), clock);
+        this.adminAttempts = new RateLimiter(ADMIN_FAILURE_BURST, 1.0 / ADMIN_FAILURE_REFILL_SECONDS, clock);
         this.porta = new PortaClients(config);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -166,12 +171,20 @@ public final class PortalServer implements AutoCloseable {
     }
 
     private void createInvitation(HttpExchange ex) throws IOException {
+        // Every attempt takes from the address's allowance before the key is compared, so concurrent
+        // guesses cannot overtake the limit; a right key gives it back.
+        String caller = ex.getRemoteAddress().getAddress().getHostAddress();
+        if (!adminAttempts.tryAcquire(caller)) {
+            ex.getResponseHeaders().set("Retry-After", Integer.toString(ADMIN_FAILURE_REFILL_SECONDS));
+            send(ex, 429, Map.of("message", "Too many wrong admin keys from this address. Wait a minute, then try again."));
+            return;
+        }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !java.security.MessageDigest.isEqual(("Bearer " + config.adminKey()).getBytes(StandardCharsets.UTF_8),
-                auth.getBytes(StandardCharsets.UTF_8))) {
+        if (auth == null || !java.security.MessageDigest.isEqual(sha256("Bearer " + config.adminKey()), sha256(auth))) {
             send(ex, 401, Map.of("message", "Creating invitations needs the portal's admin key."));
             return;
         }
+        adminAttempts.refund(caller);
         JsonNode body = body(ex);
         if (body == null || body.path("organizerId").asText("").isEmpty() || body.path("meetingLink").asText("").isEmpty()) {
             send(ex, 400, Map.of("message", "Give organizerId and meetingLink (and optionally validForMinutes)."));
@@ -180,6 +193,15 @@ public final class PortalServer implements AutoCloseable {
         long minutes = Math.clamp(body.path("validForMinutes").asLong(24 * 60), 1, 30L * 24 * 60);
         send(ex, 200, Map.of("link", invitationLink(body.get("organizerId").asText(), body.get("meetingLink").asText(),
                 Duration.ofMinutes(minutes))));
+    }
+
+    /** Comparing digests keeps the comparison constant-time whatever the lengths. */
+    private static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode body(HttpExchange ex) throws IOException {

@@ -35,4 +35,12 @@ final class RateLimiter {
         b[0] -= 1;
         return true;
     }
+
+    /** Gives back what {@link #tryAcquire} took, for attempts that turned out to be legitimate. */
+    synchronized void refund(String key) {
+        double[] b = buckets.get(key);
+        if (b != null) {
+            b[0] = Math.min(burst, b[0] + 1);
+        }
+    }
 }

@@ -14,6 +14,8 @@ import dev.porta.identity.CommunicationResource;
 import dev.porta.identity.IdentityService;
 import dev.porta.identity.JdbcIdentityStore;
 import dev.porta.common.SigningKeyRing;
+import dev.porta.common.MasterKeys;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,12 +30,14 @@ final class AdminCommand {
     private final Config config;
     private final List<String> words;
     private final Map<String, String> options;
+    private final InputStream in;
     private final PrintStream out;
 
-    AdminCommand(Config config, List<String> words, Map<String, String> options, PrintStream out) {
+    AdminCommand(Config config, List<String> words, Map<String, String> options, InputStream in, PrintStream out) {
         this.config = config;
         this.words = words;
         this.options = options;
+        this.in = in;
         this.out = out;
     }
 
@@ -42,6 +46,10 @@ final class AdminCommand {
             throw new Main.UsageException("admin needs a subcommand: keys, rotate-key, connection-string (see porta help)");
         }
         Path dataDir = Path.of(config.string("data.dir"));
+        if (words.getFirst().equals("generate-master-key")) {
+            return MasterKeyCommands.generate(options, out);
+        }
+        MasterKeys.Loaded keys = MasterKeys.load(config, System.getenv(), dataDir);
         Database db;
         try {
             db = Database.open(DatabaseConfig.from(config, dataDir));
@@ -56,14 +64,17 @@ final class AdminCommand {
                 out.println(AdminCli.USAGE);
                 return 0;
             }
+            if (sub.equals("rotate-master-key")) {
+                return MasterKeyCommands.rotate(keys, db, clock, out);
+            }
             if (AdminCli.COMMANDS.contains(sub)) {
                 try {
-                    return new AdminCli(MeetingsWiring.directory(config, db, clock), out).run(sub, options);
+                    return new AdminCli(MeetingsWiring.directory(config, db, keys.box(), clock), out, this::readPassword).run(sub, options);
                 } catch (DirectoryException e) {
                     throw new Main.UsageException(e.getMessage());
                 }
             }
-            var store = new JdbcIdentityStore(db, clock);
+            var store = new JdbcIdentityStore(db, clock, keys.box());
             var identities = new IdentityService(store, new AccessTokenIssuer(new SigningKeyRing(store, clock)), clock);
             CommunicationResource resource = resource(identities);
             String endpoint = endpoint();
@@ -84,6 +95,20 @@ final class AdminCommand {
                 }
                 default -> throw new Main.UsageException("unknown admin subcommand '" + words.getFirst() + "' (see porta help)");
             };
+        }
+    }
+
+    /** One password from standard input: without echo on a terminal, else the first line (piped). */
+    private String readPassword() {
+        java.io.Console console = System.console();
+        if (in == System.in && console != null) {
+            char[] typed = console.readPassword("Password: ");
+            return typed == null ? null : new String(typed);
+        }
+        try {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the password from standard input", e);
         }
     }
 

@@ -4,10 +4,10 @@ package dev.porta.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.PrivateFiles;
 import dev.porta.identity.CommunicationResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -38,14 +38,10 @@ final class DemoTenant {
         String redirect = server.webApp().redirectUri();
         var webApp = directory.apps(seed.tenantId()).stream().filter(a -> a.displayName().equals(WEB_APP_NAME)).findFirst()
                 .orElseGet(() -> directory.registerApp(seed.tenantId(), WEB_APP_NAME, java.util.Set.of(), java.util.List.of(redirect)));
-        if (!webApp.redirectUris().contains(redirect)) {
-            // the public address changed (another port): keep the earlier ones, add this one
-            var uris = new java.util.ArrayList<>(webApp.redirectUris());
-            uris.add(redirect);
-            while (uris.size() > 10) {
-                uris.removeFirst();
-            }
-            webApp = directory.setRedirectUris(seed.tenantId(), webApp.clientId(), uris);
+        if (!webApp.redirectUris().equals(java.util.List.of(redirect))) {
+            // Only this run's address: a port of an earlier run may now belong to another local program,
+            // which would receive sign-in codes sent there (PKCE does not help when it starts the flow).
+            webApp = directory.setRedirectUris(seed.tenantId(), webApp.clientId(), java.util.List.of(redirect));
         }
         server.webApp().use(new WebAppRoutes.Registration(seed.tenantId().value(), webApp.clientId().value()));
         demo.putObject("webApp").put("clientId", webApp.clientId().value()).put("redirectUri", redirect)
@@ -57,7 +53,8 @@ final class DemoTenant {
         }
         Path file = server.dataDir().resolve("demo.json");
         try {
-            Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(demo));
+            // the client secret, member passwords and connection string: readable by this user only
+            PrivateFiles.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(demo));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

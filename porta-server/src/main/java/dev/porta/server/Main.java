@@ -29,6 +29,12 @@ public final class Main {
                                     Replace one access key (clients using the other keep working).
               admin connection-string
                                     Print the connection string for the Identity API.
+              admin rotate-master-key
+                                    Seal every stored secret (access keys, signing keys) with a new
+                                    master key, replacing the key file; the old key is kept beside it
+                                    as <file>.retired-<id> for older backups (docs/security.md).
+              admin generate-master-key --file FILE
+                                    Write a new master key (0600) for secrets.master-key-file.
               admin tenants | members | apps | secret-add | access-policy-set | meeting-policy-set ...
                                     Manage the directory: tenants, members, app registrations and
                                     secrets, application access policies, meeting policy (guest
@@ -43,7 +49,8 @@ public final class Main {
               --port N              Overrides http.port (default: 8443; 0 picks a free port).
               --tenant ID           admin: the tenant whose resource to use (default: the only one).
 
-            Environment: PORTA_<KEY> overrides any key (http.port -> PORTA_HTTP_PORT).
+            Environment: PORTA_<KEY> overrides any key (http.port -> PORTA_HTTP_PORT). PORTA_MASTER_KEY (Base64
+            of 32 bytes) is the master key that seals stored secrets, instead of secrets.master-key-file.
             """;
 
     private Main() { }
@@ -57,14 +64,20 @@ public final class Main {
 
     /** Runs one command; returns the exit code, or -1 when a server keeps running. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading passwords ({@code --password-stdin}) from {@code in}. */
+    static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) {
         try {
             Cli cli = Cli.parse(args);
             Config config = cli.config();
             ServerConfig.from(config); // every command refuses an invalid configuration, naming the key
+            dev.porta.directory.DirectoryConfig.from(config); // (a short directory.admin-key among them)
             return switch (cli.command()) {
                 case "serve" -> serve(config, false, out);
                 case "demo" -> serve(config, true, out);
-                case "admin" -> new AdminCommand(config, cli.rest(), cli.options(), out).run();
+                case "admin" -> new AdminCommand(config, cli.rest(), cli.options(), in, out).run();
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

@@ -4,6 +4,7 @@ package dev.porta.server;
 import dev.porta.common.Config;
 import dev.porta.common.Database;
 import dev.porta.common.RateLimiter;
+import dev.porta.common.SecretBox;
 import dev.porta.directory.DemoSeeder;
 import dev.porta.directory.Directory;
 import dev.porta.directory.DirectoryConfig;
@@ -39,9 +40,9 @@ public final class MeetingsWiring {
     private final JdbcMeetingStore meetingStore;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}; read per request, so it may be known only after start */
-    MeetingsWiring(Config config, Database database, Clock clock, Supplier<String> baseUrl) {
+    MeetingsWiring(Config config, Database database, SecretBox secrets, Clock clock, Supplier<String> baseUrl) {
         DirectoryConfig dc = DirectoryConfig.from(config);
-        var store = new JdbcDirectoryStore(database);
+        var store = new JdbcDirectoryStore(database, secrets);
         this.directory = directory(dc, store, clock);
         var keys = new SigningKeyRing(store, clock);
         var audiences = new Audiences(baseUrl);
@@ -75,8 +76,8 @@ public final class MeetingsWiring {
     }
 
     /** The directory alone, for {@code porta admin} working straight on the database. */
-    static Directory directory(Config config, Database database, Clock clock) {
-        return directory(DirectoryConfig.from(config), new JdbcDirectoryStore(database), clock);
+    static Directory directory(Config config, Database database, SecretBox secrets, Clock clock) {
+        return directory(DirectoryConfig.from(config), new JdbcDirectoryStore(database, secrets), clock);
     }
 
     void register(JavalinDefaultRoutingApi routes) {

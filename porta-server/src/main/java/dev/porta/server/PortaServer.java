@@ -5,6 +5,8 @@ import dev.porta.common.BearerSecret;
 import dev.porta.common.Config;
 import dev.porta.common.Database;
 import dev.porta.common.DatabaseConfig;
+import dev.porta.common.MasterKeys;
+import dev.porta.common.PrivateFiles;
 import dev.porta.common.RateLimiter;
 import dev.porta.identity.AccessTokenIssuer;
 import dev.porta.identity.AccessTokenVerifier;
@@ -12,6 +14,7 @@ import dev.porta.identity.HmacAuthenticator;
 import dev.porta.identity.IdentityRoutes;
 import dev.porta.identity.IdentityService;
 import dev.porta.identity.JdbcIdentityStore;
+import dev.porta.common.SecretBox;
 import dev.porta.common.SigningKeyRing;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -22,9 +25,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -65,14 +65,14 @@ public final class PortaServer implements AutoCloseable {
     private PortaServer(Config config, Clock clock) {
         this.serverConfig = ServerConfig.from(config);
         Path dataDir = serverConfig.dataDir();
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data.dir " + dataDir.toAbsolutePath(), e);
-        }
+        // 0700 before anything (H2 included) creates a file in it; older data directories are tightened
+        PrivateFiles.directory(dataDir);
+        PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas);
         TlsConfig tls = TlsConfig.from(config);
+        SecretBox secrets = MasterKeys.load(config, System.getenv(), dataDir).box();
         this.database = Database.open(DatabaseConfig.from(config, dataDir));
         closeables.add(database);
+        MasterKeyCommands.sealStoredSecrets(database, secrets, clock);
         this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -82,7 +82,7 @@ public final class PortaServer implements AutoCloseable {
         new UptimeMetrics().bindTo(metrics);
 
         // identity
-        var identityStore = new JdbcIdentityStore(database, clock);
+        var identityStore = new JdbcIdentityStore(database, clock, secrets);
         var signingKeys = new SigningKeyRing(identityStore, clock);
         this.identities = new IdentityService(identityStore, new AccessTokenIssuer(signingKeys), clock);
         this.accessTokens = new AccessTokenVerifier(signingKeys, identityStore, clock);
@@ -92,7 +92,7 @@ public final class PortaServer implements AutoCloseable {
         var identityRoutes = new IdentityRoutes(identities, hmac, failedAuth);
 
         // directory, token issuer, meetings API (porta-directory, porta-meetings)
-        this.meetings = new MeetingsWiring(config, database, clock, this::baseUrl);
+        this.meetings = new MeetingsWiring(config, database, secrets, clock, this::baseUrl);
 
         // live meetings: SFU and calling service (porta-media, porta-calling)
         this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics);
@@ -101,6 +101,7 @@ public final class PortaServer implements AutoCloseable {
         this.webApp = new WebAppRoutes(this::baseUrl);
         this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"));
         this.examplesEnabled = config.bool("web.examples-enabled");
+        PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask
 
         this.app = Javalin.create(cfg -> {
             configureServer(cfg);

@@ -3,7 +3,6 @@ package dev.porta.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -27,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import dev.porta.common.PrivateFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -51,6 +51,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate that clients add to their trust store).
  */
 final class ServerCertificate {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerCertificate.class);
     static final String STORE_FILE = "tls/porta.p12";
     static final String CERT_PEM_FILE = "tls/porta-cert.pem";
     private static final String PASSWORD_FILE = "tls/porta.p12.password";
@@ -100,6 +101,10 @@ final class ServerCertificate {
                 }
             }
         }
+        if (PrivateFiles.posix() && Files.getPosixFilePermissions(keyFile).stream()
+                .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            LOG.warn("tls.private-key-file {} is readable by other users; chmod 600 it", keyFile.toAbsolutePath());
+        }
         PrivateKey key;
         try (Reader r = Files.newBufferedReader(keyFile); PEMParser parser = new PEMParser(r)) {
             Object o = parser.readObject();
@@ -137,7 +142,7 @@ final class ServerCertificate {
                 return new ServerCertificate(ks, password, pem);
             }
         }
-        Files.createDirectories(store.getParent());
+        PrivateFiles.directory(store.getParent());
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         KeyPair pair = gen.generateKeyPair();
@@ -163,15 +168,16 @@ final class ServerCertificate {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry(ALIAS, pair.getPrivate(), password, new Certificate[] {cert});
-        try (OutputStream out = Files.newOutputStream(store)) {
-            ks.store(out, password);
-        }
-        Files.writeString(passwordFile, new String(password));
+        // The key store and its password sit side by side, so both are 0600 in a 0700 folder (as is all of data.dir).
+        var p12 = new java.io.ByteArrayOutputStream();
+        ks.store(p12, password);
+        PrivateFiles.write(store, p12.toByteArray());
+        PrivateFiles.writeString(passwordFile, new String(password));
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
             pw.writeObject(cert);
         }
-        Files.writeString(pem, w.toString());
+        PrivateFiles.writeString(pem, w.toString());
         return new ServerCertificate(ks, password, pem);
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.server;
 
+import dev.porta.common.BearerSecret;
 import dev.porta.common.Config;
 import dev.porta.common.ConfigException;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ record ServerConfig(Path dataDir, String host, int port, String publicHost, long
         }
         return new ServerConfig(Path.of(c.string("data.dir")), host, c.integer("http.port", 0, 65535), publicHost,
                 c.integer("http.max-request-bytes", 1024, 64 * 1024 * 1024), c.duration("http.shutdown-grace"),
-                c.string("http.metrics-token").trim());
+                BearerSecret.configured(c, "http.metrics-token"));
     }
 
     /** The host[:port] clients use; defaults to localhost and the bound port. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /** With http.metrics-token set, /metrics wants the token, even from this machine, and stops guessing. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the guessing test locks this machine's address out
 class MetricsAccessTest {
-    private static final String TOKEN = "scrape-3f9c1d7a5e";
+    private static final String TOKEN = "scrape-3f9c1d7a5e0b42c8a1d96e7f5b3c2a10";
     static RunningPorta porta;
 
     @BeforeAll

@@ -68,8 +68,8 @@ class RestartAndAdminTest {
         }
         String tenant = DemoTenant.TENANT_ID;
 
-        JsonNode added = adminJson(dir, "admin", "member-add", "--tenant", tenant, "--upn", "kim@demo.example", "--name", "Kim",
-                "--password", "correct horse battery", "--json");
+        JsonNode added = adminJsonWithStdin(dir, "correct horse battery\n", "admin", "member-add", "--tenant", tenant, "--upn", "kim@demo.example",
+                "--name", "Kim", "--password-stdin", "--json");
         JsonNode members = adminJson(dir, "admin", "members", "--tenant", tenant, "--json");
         adminJson(dir, "admin", "meeting-policy-set", "--tenant", tenant, "--allow-anonymous-join", "false", "--json");
         JsonNode policy = adminJson(dir, "admin", "meeting-policy", "--tenant", tenant, "--json");
@@ -96,10 +96,16 @@ class RestartAndAdminTest {
     }
 
     private static JsonNode adminJson(Path dir, String... args) throws Exception {
+        return adminJsonWithStdin(dir, "", args);
+    }
+
+    /** Runs an admin command with {@code stdin} as standard input and parses its JSON output. */
+    static JsonNode adminJsonWithStdin(Path dir, String stdin, String... args) throws Exception {
         var out = new ByteArrayOutputStream();
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--data-dir", dir.toString()))
                 .toArray(String[]::new);
-        assertThat(Main.run(all, new PrintStream(out), System.err)).isZero();
+        assertThat(Main.run(all, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out), System.err))
+                .isZero();
         return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
     }
 }

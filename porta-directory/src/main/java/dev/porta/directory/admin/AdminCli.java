@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The directory's {@code porta admin} subcommands, for the server's CLI to delegate to. Output is the
@@ -28,8 +29,8 @@ import java.util.Set;
  *
  * <pre>
  * tenants | tenant-create --name N [--id UUID]
- * members --tenant T | member-add --tenant T --upn U --name N --password P
- * member-update --tenant T --member M [--name N] [--password P] [--enabled true|false] | member-delete --tenant T --member M
+ * members --tenant T | member-add --tenant T --upn U --name N --password-stdin
+ * member-update --tenant T --member M [--name N] [--password-stdin] [--enabled true|false] | member-delete --tenant T --member M
  * apps --tenant T | app-register --tenant T --name N [--permissions P,…] [--redirect-uris U,…]
  * app-permissions --tenant T --app A --permissions P,… | app-delete --tenant T --app A
  * secret-add --tenant T --app A [--days D] | secrets --tenant T --app A | secret-delete --tenant T --app A --key K
@@ -45,8 +46,8 @@ public final class AdminCli {
     /** Every directory subcommand and its options, for {@code porta admin directory-help}. */
     public static final String USAGE = """
             porta admin tenants | tenant-create --name N [--id UUID]
-            porta admin members --tenant T | member-add --tenant T --upn U --name N --password P
-            porta admin member-update --tenant T --member M [--name N] [--password P] [--enabled true|false]
+            porta admin members --tenant T | member-add --tenant T --upn U --name N --password-stdin
+            porta admin member-update --tenant T --member M [--name N] [--password-stdin] [--enabled true|false]
             porta admin member-delete --tenant T --member M
             porta admin apps --tenant T | app-register --tenant T --name N [--permissions P,...] [--redirect-uris U,...]
             porta admin app-permissions --tenant T --app A --permissions P,... | app-delete --tenant T --app A
@@ -58,7 +59,8 @@ public final class AdminCli {
             porta admin meeting-policy --tenant T [--member M]
             porta admin meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,...] [--guest cap=B,...]
             porta admin meeting-policy-clear --tenant T --member M
-            Add --json for machine-readable output.
+            Add --json for machine-readable output. --password-stdin reads the password from standard input
+            (typed without echo on a terminal, or piped: one line), never from the command line.
             """;
 
     public static final Set<String> COMMANDS = Set.of("tenants", "tenant-create", "members", "member-add", "member-update",
@@ -68,10 +70,16 @@ public final class AdminCli {
 
     private final Directory directory;
     private final PrintStream out;
+    private final Supplier<String> passwordInput;
 
-    public AdminCli(Directory directory, PrintStream out) {
+    /**
+     * @param passwordInput reads a password from standard input, for {@code --password-stdin}: a password
+     *                      on the command line would show in {@code ps} and in shell history
+     */
+    public AdminCli(Directory directory, PrintStream out, Supplier<String> passwordInput) {
         this.directory = directory;
         this.out = out;
+        this.passwordInput = passwordInput;
     }
 
     /** Runs one subcommand; returns the exit code. */
@@ -82,8 +90,9 @@ public final class AdminCli {
                     o.containsKey("id") ? TenantId.parse(o.get("id")).orElseThrow(() -> DirectoryException.invalid("id", "--id must be a UUID"))
                             : TenantId.random(), required(o, "name")));
             case "members" -> list(directory.members(tenant(o)).stream().map(AdminJson::member).toList());
-            case "member-add" -> AdminJson.member(directory.addMember(tenant(o), required(o, "upn"), required(o, "name"), required(o, "password")));
-            case "member-update" -> AdminJson.member(directory.updateMember(tenant(o), member(o), o.get("name"), o.get("password"),
+            case "member-add" -> AdminJson.member(directory.addMember(tenant(o), required(o, "upn"), required(o, "name"),
+                    password(o).orElseThrow(() -> DirectoryException.invalid("password", "--password-stdin is required"))));
+            case "member-update" -> AdminJson.member(directory.updateMember(tenant(o), member(o), o.get("name"), password(o).orElse(null),
                     o.containsKey("enabled") ? Boolean.valueOf(o.get("enabled")) : null));
             case "member-delete" -> deleted(directory.deleteMember(tenant(o), member(o)), "member");
             case "apps" -> list(directory.apps(tenant(o)).stream().map(AdminJson::app).toList());
@@ -167,6 +176,21 @@ public final class AdminCli {
         ObjectNode grants = out.putObject("grants");
         directory.accessPolicyGrants(tenant).forEach(grants::put);
         return out;
+    }
+
+    private Optional<String> password(Map<String, String> o) {
+        if (o.containsKey("password")) {
+            throw DirectoryException.invalid("password", "--password would put the password on the command line (visible in ps "
+                    + "and shell history); use --password-stdin and type or pipe it");
+        }
+        if (!o.containsKey("password-stdin")) {
+            return Optional.empty();
+        }
+        String p = passwordInput.get();
+        if (p == null || p.isEmpty()) {
+            throw DirectoryException.invalid("password", "--password-stdin read no password from standard input");
+        }
+        return Optional.of(p);
     }
 
     private static Optional<MemberId> grantee(Map<String, String> o) {

@@ -2,6 +2,7 @@
 package dev.porta.directory.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import dev.porta.directory.GuestCapability;
 import dev.porta.directory.JdbcDirectoryStore;
 import dev.porta.directory.MemberId;
 import dev.porta.directory.PasswordHasher;
+import dev.porta.directory.DirectoryException;
 import dev.porta.directory.TenantId;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +46,7 @@ class AdminRoutesTest {
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
-        directory = new Directory(new JdbcDirectoryStore(db.database()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
+        directory = new Directory(new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock));
         app = Javalin.create(cfg -> {
             cfg.jetty.host = "127.0.0.1";
@@ -99,15 +101,29 @@ class AdminRoutesTest {
     @Test
     void theCliSpeaksTheSameJson() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        AdminCli cli = new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        AdminCli cli = new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> "password1");
         String tenant = "33333333-3333-4333-8333-333333333333";
         cli.run("tenant-create", Map.of("id", tenant, "name", "Contoso", "json", "true"));
-        cli.run("member-add", Map.of("tenant", tenant, "upn", "megan@contoso.example", "name", "Megan", "password", "password1", "json", "true"));
+        cli.run("member-add", Map.of("tenant", tenant, "upn", "megan@contoso.example", "name", "Megan", "password-stdin", "true", "json", "true"));
         MemberId megan = directory.members(new TenantId(tenant)).getFirst().id();
         cli.run("meeting-policy-set", Map.of("tenant", tenant, "member", megan.value(), "allow-anonymous-join", "false", "json", "true"));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"userPrincipalName\":\"megan@contoso.example\"")
                 .contains("\"allowAnonymousJoin\":false");
         assertThat(directory.effectiveMeetingPolicy(new TenantId(tenant), megan).allowAnonymousJoin()).isFalse();
+    }
+
+    @Test
+    void theCliRefusesAPasswordOnTheCommandLineWhereOtherUsersSeeItInPs() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AdminCli cli = new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> "from stdin");
+        String tenant = "44444444-4444-4444-8444-444444444444";
+        cli.run("tenant-create", Map.of("id", tenant, "name", "Fabrikam", "json", "true"));
+
+        assertThatThrownBy(() -> cli.run("member-add", Map.of("tenant", tenant, "upn", "eve@fabrikam.example", "name", "Eve",
+                "password", "visible-in-ps", "json", "true"))).isInstanceOf(DirectoryException.class).hasMessageContaining("--password-stdin");
+        assertThat(directory.members(new TenantId(tenant))).isEmpty();
+        cli.run("member-add", Map.of("tenant", tenant, "upn", "eve@fabrikam.example", "name", "Eve", "password-stdin", "true"));
+        assertThat(directory.authenticateMember(new TenantId(tenant), "eve@fabrikam.example", "from stdin")).isPresent();
     }
 
     private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {

@@ -58,7 +58,7 @@ class TokenRoutesTest {
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
-        var store = new JdbcDirectoryStore(db.database());
+        var store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
         directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         var keys = new SigningKeyRing(store, clock);
         var audiences = new Audiences(() -> base);
@@ -170,7 +170,7 @@ class TokenRoutesTest {
 
         // Another Porta (its own keys) issuing for the same tenant id is not trusted.
         try (var other = TestDatabases.h2()) {
-            var otherStore = new JdbcDirectoryStore(other.database());
+            var otherStore = new JdbcDirectoryStore(other.database(), dev.porta.common.SecretBox.ephemeral());
             var otherIssuer = new TokenIssuer(new SigningKeyRing(otherStore, clock), () -> base, Duration.ofHours(1), clock);
             String foreign = otherIssuer.issueAppToken(reader, "https://graph.microsoft.com").accessToken();
             assertThat(verifier.verify(foreign)).isInstanceOf(TokenVerifier.Result.Refused.class);
