@@ -60,7 +60,7 @@ class TokenExchangeTest {
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
-        var store = new JdbcDirectoryStore(db.database());
+        var store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
         directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         var keys = new SigningKeyRing(store, clock);
         var audiences = new Audiences(() -> base);
