@@ -31,7 +31,7 @@ class GuestCapabilityTest {
 
     @Test
     void aGuestIsRefusedRaiseHandReactionsBreakoutRoomsAndTogetherModeUnderTheDefaultPolicyAndNothingChanges() {
-        String link = meeting(GuestCapabilities.defaults());
+        String link = meeting(GuestCapabilities.defaults().withPresenterRole());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         JsonNode connected = awaitState(guest, "Connected");
@@ -64,7 +64,7 @@ class GuestCapabilityTest {
     @Test
     void aGuestMayRaiseHandUseTogetherModeAndBreakoutRoomsOnceThePolicyAllowsIt() {
         String link = meeting(GuestCapabilities.defaults().with(Capability.RAISE_HAND).with(Capability.TOGETHER_MODE)
-                .with(Capability.BREAKOUT_ROOMS));
+                .with(Capability.BREAKOUT_ROOMS).withPresenterRole());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         String guestId = awaitState(guest, "Connected").path("participantId").asText();
@@ -92,7 +92,7 @@ class GuestCapabilityTest {
 
     @Test
     void screenShareIsExclusiveAndTheRecordingNoticeReachesGuests() {
-        String link = meeting(GuestCapabilities.defaults());
+        String link = meeting(GuestCapabilities.defaults().withPresenterRole());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         awaitState(guest, "Connected");

@@ -113,7 +113,8 @@ class DirectoryTest {
             assertThat(defaults.allowAnonymousJoin()).isTrue();
             assertThat(defaults.guestCapabilities()).contains(GuestCapability.AUDIO, GuestCapability.VIDEO,
                     GuestCapability.SCREEN_SHARING, GuestCapability.CHAT)
-                    .doesNotContain(GuestCapability.RAISE_HAND, GuestCapability.TOGETHER_MODE, GuestCapability.BREAKOUT_ROOMS);
+                    .doesNotContain(GuestCapability.RAISE_HAND, GuestCapability.TOGETHER_MODE, GuestCapability.BREAKOUT_ROOMS,
+                            GuestCapability.ADMIT_FROM_LOBBY, GuestCapability.MANAGE_PARTICIPANTS, GuestCapability.PRESENT);
 
             d.setTenantMeetingPolicy(TENANT, new MeetingPolicy(false, EnumSet.of(LobbyBypassScope.ORGANIZER), Set.of()));
             assertThat(d.effectiveMeetingPolicy(TENANT, megan.id()).allowAnonymousJoin()).isFalse();

@@ -253,8 +253,9 @@ public final class LiveMeeting {
         if (target == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the meeting");
         }
-        if (target.role == Role.ORGANIZER) {
-            return error(requestId, ActionError.CANNOT_TARGET_ORGANIZER, "the organizer cannot be removed");
+        Permissions.Denial denial = Permissions.removal(details, by, target);
+        if (denial != null) {
+            return error(requestId, denial.code(), denial.message());
         }
         end(target, EndReason.REMOVED);
         return new Ack(requestId, null);

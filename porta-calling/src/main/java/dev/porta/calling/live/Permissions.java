@@ -40,7 +40,33 @@ final class Permissions {
                     .map(i -> i.role() == InviteeRole.PRESENTER || i.role() == InviteeRole.COORGANIZER).orElse(false);
             case ORGANIZER -> false;
         };
+        if (presenter && c instanceof Caller.Guest && !d.policy().guestCapabilities().mayPresent()) {
+            presenter = false; // the guest capability matrix decides whether guests ever present
+        }
         return presenter ? Role.PRESENTER : Role.ATTENDEE;
+    }
+
+    static boolean isCoOrganizer(MeetingDetails d, Caller c) {
+        return d.invitee(c.identityId()).map(i -> i.role() == InviteeRole.COORGANIZER).orElse(false);
+    }
+
+    /**
+     * Null when {@code by} may remove {@code target}; otherwise the refusal. The organizer removes anyone but
+     * themselves; presenters remove attendees only, never the organizer, a co-organizer, another presenter
+     * or a member of the meeting's organization.
+     */
+    static Denial removal(MeetingDetails d, Participant by, Participant target) {
+        if (target.role == Role.ORGANIZER) {
+            return new Denial(ActionError.CANNOT_TARGET_ORGANIZER, "the organizer cannot be removed");
+        }
+        if (by.role == Role.ORGANIZER) {
+            return null;
+        }
+        if (target.role != Role.ATTENDEE || isCoOrganizer(d, target.caller) || isTenantMember(d, target.caller)) {
+            return new Denial(ActionError.CANNOT_TARGET_PARTICIPANT,
+                    "presenters may remove attendees only, not co-organizers, presenters or members of the organization");
+        }
+        return null;
     }
 
     static boolean bypassesLobby(MeetingDetails d, Caller c) {

@@ -164,6 +164,13 @@ class OnlineMeetingRoutesTest {
     }
 
     @Test
+    void aMeetingCreatedWithoutAllowedPresentersLetsOnlyTheOrganizationPresent() throws Exception {
+        var created = send("POST", meetings(), writer, "{\"subject\":\"Virtual appointment\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("allowedPresenters").asText()).isEqualTo("organization");
+    }
+
+    @Test
     void refusedCallsGetGraphErrorsAndChangeNothing() throws Exception {
         String id = JSON.readTree(send("POST", meetings(), writer, BODY).body()).get("id").asText();
 

@@ -89,9 +89,12 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 options.bool("allowTeamworkReactions"), passcode, policy));
     }
 
-    /** The directory's guest capability matrix in calling's terms; role decides what it does not name. */
+    /**
+     * The directory's guest capability matrix in calling's terms. Nothing is granted that the policy does
+     * not name: moderation and the presenter role are guest capabilities like any other.
+     */
     static GuestCapabilities guestCapabilities(java.util.Set<GuestCapability> granted) {
-        EnumSet<Capability> out = EnumSet.of(Capability.MANAGE_PARTICIPANTS);
+        EnumSet<Capability> out = EnumSet.noneOf(Capability.class);
         for (GuestCapability g : granted) {
             switch (g) {
                 case AUDIO -> out.add(Capability.AUDIO);
@@ -103,10 +106,12 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 case TOGETHER_MODE -> out.add(Capability.TOGETHER_MODE);
                 case BREAKOUT_ROOMS -> out.add(Capability.BREAKOUT_ROOMS);
                 case ADMIT_FROM_LOBBY -> out.add(Capability.ADMIT_FROM_LOBBY);
+                case MANAGE_PARTICIPANTS -> out.add(Capability.MANAGE_PARTICIPANTS);
+                case PRESENT -> { } // a role, not an action: below
                 case MANAGE_RECORDING -> out.add(Capability.MANAGE_RECORDING);
                 case SPOTLIGHT, CAPTIONS, WHITEBOARD -> { } // no such feature in a Porta meeting yet
             }
         }
-        return new GuestCapabilities(out);
+        return new GuestCapabilities(out, granted.contains(GuestCapability.PRESENT));
     }
 }
