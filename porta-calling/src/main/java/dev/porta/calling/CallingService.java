@@ -49,10 +49,13 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private final Map<String, LiveMeeting> meetings = new ConcurrentHashMap<>();
     private final Map<String, LiveMeeting> resumeIndex = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweeper;
+    private final ScheduledExecutorService scheduler;
+    private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
 
     /**
-     * @param scheduler runs the once-a-second sweep (resume grace, token expiry); not shut down by this service
+     * @param scheduler runs the once-a-second sweep (resume grace, token expiry) and join deadlines; not shut
+     *                  down by this service
      */
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler) {
@@ -64,14 +67,27 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.clock = clock;
         this.decoder = new ClientMessageDecoder(config.maxFrameChars());
         this.gate = new JoinGate(config, directory, clock);
+        this.scheduler = scheduler;
+        this.unjoined = new UnjoinedSockets(config.maxUnjoinedPerAddress());
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** A new WebSocket: returns the session the adapter feeds frames to. */
+    /**
+     * A new WebSocket: returns the session the adapter feeds frames to. A socket must join or resume within
+     * {@code calling.join-deadline}, and one address may hold at most {@code calling.max-unjoined-per-address}
+     * sockets that have not; beyond that the new socket is refused at once.
+     */
     public SignalingSession open(SignalingConnection connection) {
         Duration refill = Duration.ofMillis(Math.max(1, 1000L * config.messageBurst() / config.messagesPerSecond()));
         RateLimiter rate = new RateLimiter(config.messageBurst(), refill, 1, clock);
-        return new SignalingSession(connection, this, rate);
+        UnjoinedSockets.Ticket ticket = unjoined.enter(connection.remoteAddress());
+        SignalingSession session = new SignalingSession(connection, this, rate, ticket);
+        if (ticket == null) {
+            session.refuse(EndReason.TOO_MANY_CONNECTIONS);
+        } else {
+            session.armJoinDeadline(scheduler, config.joinDeadline());
+        }
+        return session;
     }
 
     /** The identity's tokens were revoked or the identity deleted: end its participants everywhere. */

@@ -91,11 +91,24 @@ public final class LiveMeeting {
         if (closed) {
             return null;
         }
-        if (inMeeting.size() + lobby.size() >= config.maxParticipants()) {
+        // One live participant per external identity: a second join replaces the first (it keeps an
+        // admission already granted), so one guest token cannot take many seats or flood the lobby.
+        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identityId()) : null;
+        boolean entering = Permissions.bypassesLobby(details, caller)
+                || (previous != null && previous.state == Participant.State.CONNECTED);
+        int freed = previous == null ? 0 : 1;
+        if (entering && !Permissions.isOrganizer(details, caller)
+                && inMeeting.size() - (previous != null && inMeeting.containsKey(previous.id) ? freed : 0) >= config.maxParticipants()) {
             return new JoinResult.Refused(EndReason.CAPACITY_REACHED);
         }
+        if (!entering && lobby.size() - (previous != null && lobby.containsKey(previous.id) ? freed : 0) >= config.maxLobby()) {
+            return new JoinResult.Refused(EndReason.LOBBY_FULL);
+        }
+        if (previous != null) {
+            end(previous, EndReason.REPLACED, false);
+        }
         Participant p = new Participant("p-" + randomToken(16), caller, displayName, Permissions.roleOf(details, caller),
-                ++joinOrder, muted);
+                ++joinOrder, muted, Permissions.isExternal(details, caller));
         p.link = link;
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
@@ -103,7 +116,7 @@ public final class LiveMeeting {
         issueResumeToken(p);
         joins++;
         counters.joined();
-        if (Permissions.bypassesLobby(details, caller)) {
+        if (entering) {
             enter(p);
         } else {
             lobby.put(p.id, p);
@@ -211,6 +224,9 @@ public final class LiveMeeting {
         if (p == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
         }
+        if (freeSeats() == 0) {
+            return error(requestId, ActionError.CAPACITY_REACHED, "the meeting is full (calling.max-participants)");
+        }
         admitFromLobby(p);
         return new Ack(requestId, null);
     }
@@ -221,6 +237,7 @@ public final class LiveMeeting {
             return refusal;
         }
         List<Participant> waiting = new ArrayList<>(lobby.values());
+        waiting = waiting.subList(0, Math.min(waiting.size(), freeSeats()));
         waiting.forEach(this::admitFromLobby);
         return new Ack(requestId, waiting.size());
     }
@@ -341,6 +358,11 @@ public final class LiveMeeting {
     }
 
     private void end(Participant p, EndReason reason) {
+        end(p, reason, true);
+    }
+
+    /** @param closeWhenEmpty false while a replacement is about to take {@code p}'s place */
+    private void end(Participant p, EndReason reason, boolean closeWhenEmpty) {
         boolean wasConnected = inMeeting.remove(p.id) != null;
         boolean wasWaiting = lobby.remove(p.id) != null;
         if (!wasConnected && !wasWaiting) {
@@ -363,7 +385,22 @@ public final class LiveMeeting {
             p.link.terminate(reason);
             p.link = null;
         }
-        closeIfEmpty();
+        if (closeWhenEmpty) {
+            closeIfEmpty();
+        }
+    }
+
+    private int freeSeats() {
+        return Math.max(0, config.maxParticipants() - inMeeting.size());
+    }
+
+    private Participant findByIdentity(String identityId) {
+        for (Participant p : everyone()) {
+            if (p.caller.identityId().equals(identityId)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private void closeIfEmpty() {

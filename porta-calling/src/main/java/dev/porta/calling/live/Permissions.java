@@ -29,6 +29,11 @@ final class Permissions {
         return c instanceof Caller.Member m && m.tenantId().equals(d.tenantId());
     }
 
+    /** Guests for now; members of other tenants join them with review finding M10. */
+    static boolean isExternal(MeetingDetails d, Caller c) {
+        return c instanceof Caller.Guest;
+    }
+
     static Role roleOf(MeetingDetails d, Caller c) {
         if (isOrganizer(d, c)) {
             return Role.ORGANIZER;

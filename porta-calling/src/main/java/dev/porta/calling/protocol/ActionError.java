@@ -8,7 +8,8 @@ public enum ActionError {
     PARTICIPANT_NOT_FOUND("participantNotFound"), PARTICIPANT_NOT_ELIGIBLE("participantNotEligible"),
     SCREEN_SHARE_BUSY("screenShareBusy"), CANNOT_TARGET_ORGANIZER("cannotTargetOrganizer"),
     CANNOT_TARGET_PARTICIPANT("cannotTargetParticipant"),
-    BREAKOUT_STATE("breakoutState"), SDP_REJECTED("sdpRejected"), CHAT_DISABLED("chatDisabled");
+    BREAKOUT_STATE("breakoutState"), SDP_REJECTED("sdpRejected"), CHAT_DISABLED("chatDisabled"),
+    CAPACITY_REACHED("capacityReached");
 
     private final String wire;
 

@@ -21,6 +21,8 @@ public enum EndReason {
     MEETING_NOT_STARTED(403, 5253, "The meeting cannot be joined yet.", Category.EXPECTED, false, 1000),
     MEETING_EXPIRED(403, 5254, "The meeting is over and can no longer be joined.", Category.EXPECTED, false, 1000),
     CAPACITY_REACHED(503, 5260, "The meeting is full.", Category.EXPECTED, false, 1000),
+    LOBBY_FULL(503, 5261, "Too many people are waiting in the lobby; try again later.", Category.EXPECTED, false, 1000),
+    REPLACED(409, 5272, "You joined this meeting again from another connection.", Category.EXPECTED, false, 1000),
     RESUME_FAILED(410, 5270, "The session cannot be resumed; join again.", Category.EXPECTED, true, 1000),
     CONNECTION_LOST(410, 5271, "The connection was lost and not resumed in time.", Category.EXPECTED, true, 1000),
     PROTOCOL_ERROR(400, 6001, "The client broke the calling protocol.", Category.EXPECTED, false, 1008),
@@ -30,6 +32,8 @@ public enum EndReason {
             Category.EXPECTED, false, 1008),
     MESSAGE_TOO_LARGE(413, 6002, "A message was larger than the server accepts.", Category.EXPECTED, false, 1009),
     FLOODING(429, 6003, "The client sent messages faster than the server accepts.", Category.EXPECTED, false, 1008),
+    JOIN_TIMEOUT(408, 6004, "The connection did not join or resume in time.", Category.EXPECTED, false, 1008),
+    TOO_MANY_CONNECTIONS(429, 6005, "Too many connections from this address have not joined yet.", Category.EXPECTED, false, 1008),
     SERVER_SHUTDOWN(503, 7100, "The server is restarting; join the meeting again.", Category.EXPECTED, true, 1001),
     INTERNAL_ERROR(500, 7500, "The server failed unexpectedly; join the meeting again.", Category.UNEXPECTED, true, 1011);
 
