@@ -99,6 +99,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public void sweep() {
         var now = clock.instant();
         meetings.values().forEach(m -> m.sweep(now));
+        chat.expire(now);
     }
 
     /** Ends every live meeting with {@link EndReason#SERVER_SHUTDOWN} (clients may rejoin) and stops the sweep. */

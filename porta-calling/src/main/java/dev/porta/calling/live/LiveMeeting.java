@@ -68,6 +68,7 @@ public final class LiveMeeting {
         this.encoder = encoder;
         this.registry = registry;
         this.features = new MeetingFeatures(this);
+        chat.meetingStarted(details.meetingId());
         this.media = new MeetingMedia(this, mediaHost);
     }
 
@@ -336,6 +337,7 @@ public final class LiveMeeting {
 
     private void enter(Participant p) {
         p.state = Participant.State.CONNECTED;
+        p.admittedAt = clock.instant();
         inMeeting.put(p.id, p);
         media.open(p);
         seq++;
@@ -406,6 +408,7 @@ public final class LiveMeeting {
     private void closeIfEmpty() {
         if (!closed && inMeeting.isEmpty() && lobby.isEmpty()) {
             closed = true;
+            features.meetingClosed();
             registry.meetingClosed(this);
         }
     }

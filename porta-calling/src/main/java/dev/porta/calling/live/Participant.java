@@ -22,6 +22,8 @@ public final class Participant {
     State state = State.IN_LOBBY;
     ParticipantLink link;
     Instant disconnectedAt;
+    /** When the participant entered the meeting (not the lobby); null while waiting. */
+    Instant admittedAt;
     String resumeToken;
     boolean muted;
     boolean speaking;

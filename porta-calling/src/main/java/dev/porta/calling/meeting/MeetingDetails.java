@@ -18,7 +18,7 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
                              Instant startDateTime, Instant endDateTime,
                              LobbyBypassScope lobbyBypassScope, boolean isDialInBypassEnabled,
                              AllowedPresenters allowedPresenters, LobbyAdmitters lobbyAdmitters,
-                             List<Invitee> invitees, ChatMode allowMeetingChat,
+                             List<Invitee> invitees, ChatMode allowMeetingChat, ChatHistoryShare shareChatHistory,
                              boolean allowAttendeeToEnableMic, boolean allowAttendeeToEnableCamera,
                              boolean allowTeamworkReactions, String joinPasscode, MeetingPolicy policy) {
     public MeetingDetails {
@@ -29,9 +29,17 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
         Objects.requireNonNull(allowedPresenters, "allowedPresenters");
         Objects.requireNonNull(lobbyAdmitters, "lobbyAdmitters");
         Objects.requireNonNull(allowMeetingChat, "allowMeetingChat");
+        Objects.requireNonNull(shareChatHistory, "shareChatHistory");
         Objects.requireNonNull(policy, "policy");
         invitees = List.copyOf(invitees);
         subject = subject == null ? "" : subject;
+    }
+
+    /** These details with other chat options. */
+    public MeetingDetails withChat(ChatMode chat, ChatHistoryShare share) {
+        return new MeetingDetails(meetingId, tenantId, organizerMemberId, subject, startDateTime, endDateTime,
+                lobbyBypassScope, isDialInBypassEnabled, allowedPresenters, lobbyAdmitters, invitees, chat, share,
+                allowAttendeeToEnableMic, allowAttendeeToEnableCamera, allowTeamworkReactions, joinPasscode, policy);
     }
 
     public Optional<Invitee> invitee(String identityId) {

@@ -39,7 +39,8 @@ public sealed interface ServerMessage {
     record ChatMessage(String messageId, String senderId, String senderName, String senderKind, String text,
                        String sentAt) implements ServerMessage { }
 
-    record ChatHistory(List<ChatMessage> messages) implements ServerMessage { }
+    /** @param more true when another {@code chatHistory} page follows that continues this one; null on the last */
+    record ChatHistory(List<ChatMessage> messages, Boolean more) implements ServerMessage { }
 
     record Reaction(String participantId, String reaction, String at) implements ServerMessage { }
 

@@ -2,6 +2,7 @@
 package dev.porta.calling.testing;
 
 import dev.porta.calling.meeting.AllowedPresenters;
+import dev.porta.calling.meeting.ChatHistoryShare;
 import dev.porta.calling.meeting.ChatMode;
 import dev.porta.calling.meeting.Invitee;
 import dev.porta.calling.meeting.LobbyAdmitters;
@@ -30,12 +31,19 @@ public final class InMemoryMeetingDirectory implements MeetingDirectory {
         counter++;
         String id = "meeting-" + counter;
         MeetingDetails d = new MeetingDetails(id, TENANT, ORGANIZER, "Support call " + counter, start, end, scope, false,
-                presenters, LobbyAdmitters.ORGANIZER_AND_CO_ORGANIZERS_AND_PRESENTERS, invitees, ChatMode.ENABLED,
+                presenters, LobbyAdmitters.ORGANIZER_AND_CO_ORGANIZERS_AND_PRESENTERS, invitees, ChatMode.ENABLED, ChatHistoryShare.NONE,
                 true, true, true, "Xy7Qp2", policy);
         String link = "https://porta.test/l/meetup-join/19%3ameeting_" + counter + "%40thread.v2/0";
         byLink.put(link, d);
         byJoinId.put(joinMeetingId(link), d);
         return link;
+    }
+
+    /** Changes the chat options of the meeting behind {@code link}. */
+    public void setChat(String link, ChatMode chat, ChatHistoryShare share) {
+        MeetingDetails d = byLink.get(link).withChat(chat, share);
+        byLink.put(link, d);
+        byJoinId.put(joinMeetingId(link), d);
     }
 
     public static String joinMeetingId(String link) {

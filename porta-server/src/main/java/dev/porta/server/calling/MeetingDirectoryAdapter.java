@@ -3,6 +3,7 @@ package dev.porta.server.calling;
 
 import dev.porta.calling.meeting.AllowedPresenters;
 import dev.porta.calling.meeting.Capability;
+import dev.porta.calling.meeting.ChatHistoryShare;
 import dev.porta.calling.meeting.ChatMode;
 import dev.porta.calling.meeting.GuestCapabilities;
 import dev.porta.calling.meeting.Invitee;
@@ -85,6 +86,7 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                     case "limited" -> ChatMode.LIMITED;
                     default -> ChatMode.ENABLED;
                 },
+                "all".equals(options.text("shareMeetingChatHistoryDefault")) ? ChatHistoryShare.ALL : ChatHistoryShare.NONE,
                 options.bool("allowAttendeeToEnableMic"), options.bool("allowAttendeeToEnableCamera"),
                 options.bool("allowTeamworkReactions"), passcode, policy));
     }
