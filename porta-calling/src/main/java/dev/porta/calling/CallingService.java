@@ -7,6 +7,7 @@ import dev.porta.calling.auth.CallerAuthenticator;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.meeting.MeetingDirectory;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.ClientMessage.Join;
@@ -154,6 +155,11 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return;
         }
         JoinGate.Decision.Admitted a = (JoinGate.Decision.Admitted) d;
+        EndReason federated = federationRefusalOrNull(caller, a.meeting());
+        if (federated != null) {
+            session.refuse(federated);
+            return;
+        }
         while (true) {
             LiveMeeting m = meetings.computeIfAbsent(a.meeting().meetingId(), id -> newLiveMeeting(a));
             LiveMeeting.JoinResult result = m.join(session, caller, a.displayName(), join.muted());
@@ -223,6 +229,22 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return EndReason.TOKEN_SCOPE;
         }
         return !caller.expiresAt().isAfter(clock.instant()) ? EndReason.TOKEN_EXPIRED : null;
+    }
+
+    /**
+     * A member of another tenant is external to the meeting (review M10): the anonymous-join policy that
+     * the gate applies to guests applies to them too.
+     */
+    private static EndReason federationRefusalOrNull(Caller caller, MeetingDetails meeting) {
+        if (caller instanceof Caller.Member m && !m.tenantId().equals(meeting.tenantId())) {
+            if (!meeting.policy().tenantAllowsAnonymousJoin()) {
+                return EndReason.ANONYMOUS_JOIN_DISABLED_BY_TENANT;
+            }
+            if (!meeting.policy().organizerAllowsAnonymousJoin()) {
+                return EndReason.ANONYMOUS_JOIN_DISABLED_BY_ORGANIZER;
+            }
+        }
+        return null;
     }
 
     private LiveMeeting newLiveMeeting(JoinGate.Decision.Admitted a) {

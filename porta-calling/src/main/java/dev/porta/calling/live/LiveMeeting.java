@@ -471,11 +471,11 @@ public final class LiveMeeting {
         }
         return new RosterEntry(p.id, p.kind(), p.displayName, p.role.wireName(),
                 p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId);
+                p.breakoutRoomId, p.external ? Boolean.TRUE : null);
     }
 
     private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id, p.kind(), p.displayName);
+        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null);
     }
 
     static String iso(Instant i) {

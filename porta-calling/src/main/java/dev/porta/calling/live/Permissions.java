@@ -29,9 +29,12 @@ final class Permissions {
         return c instanceof Caller.Member m && m.tenantId().equals(d.tenantId());
     }
 
-    /** Guests for now; members of other tenants join them with review finding M10. */
+    /**
+     * External to the meeting: a guest, or a member of another tenant (review M10). The anonymous-join
+     * policy and the guest capability matrix apply to both, and the roster marks both.
+     */
     static boolean isExternal(MeetingDetails d, Caller c) {
-        return c instanceof Caller.Guest;
+        return !isTenantMember(d, c);
     }
 
     static Role roleOf(MeetingDetails d, Caller c) {
@@ -45,8 +48,8 @@ final class Permissions {
                     .map(i -> i.role() == InviteeRole.PRESENTER || i.role() == InviteeRole.COORGANIZER).orElse(false);
             case ORGANIZER -> false;
         };
-        if (presenter && c instanceof Caller.Guest && !d.policy().guestCapabilities().mayPresent()) {
-            presenter = false; // the guest capability matrix decides whether guests ever present
+        if (presenter && isExternal(d, c) && !d.policy().guestCapabilities().mayPresent()) {
+            presenter = false; // the guest capability matrix decides whether external people ever present
         }
         return presenter ? Role.PRESENTER : Role.ATTENDEE;
     }
@@ -87,9 +90,9 @@ final class Permissions {
         };
     }
 
-    /** Whether the guest capability matrix lets this participant use {@code c} at all (members: always). */
+    /** Whether the guest capability matrix lets this participant use {@code c} at all (the tenant's members: always). */
     static boolean matrixAllows(MeetingDetails d, Participant p, Capability c) {
-        return !p.isGuest() || d.policy().guestCapabilities().allows(c);
+        return !p.external || d.policy().guestCapabilities().allows(c);
     }
 
     /** Null when {@code p} may use {@code c} now; otherwise the documented refusal. */

@@ -14,10 +14,13 @@ public sealed interface ServerMessage {
         }
     }
 
+    /** @param external true for anyone outside the meeting's organization (guests, other tenants' members); null otherwise */
     record RosterEntry(String id, String kind, String displayName, String role, String state, boolean muted,
-                       boolean speaking, boolean handRaised, List<String> streams, String breakoutRoomId) { }
+                       boolean speaking, boolean handRaised, List<String> streams, String breakoutRoomId,
+                       Boolean external) { }
 
-    record LobbyEntry(String id, String kind, String displayName) { }
+    /** @param external as in {@link RosterEntry} */
+    record LobbyEntry(String id, String kind, String displayName, Boolean external) { }
 
     /** Only the id: what {@code removed} deltas carry. */
     record Ref(String id) { }
