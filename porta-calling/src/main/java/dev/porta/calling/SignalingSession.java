@@ -136,9 +136,9 @@ public final class SignalingSession implements ParticipantLink {
                     vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
             case Admit a -> reply(m.admit(p, a.participantId(), a.id()));
             case AdmitAll a -> reply(m.admitAll(p, a.id()));
-            case Deny d -> reply(m.deny(p, d.participantId(), d.id()));
+            case Deny d -> reply(m.deny(p, d.participantId(), d.ban(), d.id()));
             case MuteParticipant mp -> reply(m.media().muteOther(p, mp.participantId(), mp.id()));
-            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.id()));
+            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.ban(), rp.id()));
             case EndMeeting e -> reply(m.endMeeting(p, e.id()));
             case Chat c -> reply(m.features().chat(p, c.text(), c.id()));
             case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));

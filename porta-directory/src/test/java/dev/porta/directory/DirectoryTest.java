@@ -157,4 +157,22 @@ class DirectoryTest {
             assertThat(again).isEqualTo(first);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void disablingOrDeletingAMemberTellsTheListenersSoLiveCallsEnd() throws Exception {
+        try (var t = TestDatabases.create("h2")) {
+            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            d.createTenant(TENANT, "Contoso");
+            Member megan = d.addMember(TENANT, "megan@contoso.example", "Megan", "password1");
+            Member adele = d.addMember(TENANT, "adele@contoso.example", "Adele", "password1");
+            java.util.List<MemberId> revoked = new java.util.ArrayList<>();
+            d.onMemberRevoked(revoked::add);
+
+            d.updateMember(TENANT, megan.id(), "Megan B", null, null);
+            assertThat(revoked).isEmpty();
+            d.updateMember(TENANT, megan.id(), null, null, false);
+            d.deleteMember(TENANT, adele.id());
+            assertThat(revoked).containsExactly(megan.id(), adele.id());
+        }
+    }
 }

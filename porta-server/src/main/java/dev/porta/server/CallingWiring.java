@@ -54,6 +54,7 @@ final class CallingWiring implements AutoCloseable {
         this.calling = new CallingService(cc, authenticator, directory,
                 new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler);
         identities.onRevocation(id -> calling.identityRevoked(id.value()));
+        meetings.directory().onMemberRevoked(id -> calling.identityRevoked(id.value())); // disabled or deleted
         this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
         bindMetrics(metrics);
     }

@@ -53,6 +53,7 @@ public final class LiveMeeting {
     private final Map<String, Participant> lobby = new LinkedHashMap<>();
     private final MeetingFeatures features;
     private final MeetingMedia media;
+    private final Bans bans = new Bans();
     private long seq;
     private long joinOrder;
     private long joins;
@@ -91,6 +92,9 @@ public final class LiveMeeting {
     public synchronized JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted) {
         if (closed) {
             return null;
+        }
+        if (bans.isBanned(caller.identityId())) {
+            return new JoinResult.Refused(EndReason.BANNED);
         }
         // One live participant per external identity: a second join replaces the first (it keeps an
         // admission already granted), so one guest token cannot take many seats or flood the lobby.
@@ -249,8 +253,11 @@ public final class LiveMeeting {
         enter(p);
     }
 
-    public synchronized ServerMessage deny(Participant by, String id, String requestId) {
+    public synchronized ServerMessage deny(Participant by, String id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
+        if (refusal == null) {
+            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
+        }
         if (refusal != null) {
             return refusal;
         }
@@ -258,12 +265,18 @@ public final class LiveMeeting {
         if (p == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
         }
+        if (ban) {
+            bans.ban(p.caller.identityId());
+        }
         end(p, EndReason.LOBBY_DENIED);
         return new Ack(requestId, null);
     }
 
-    public synchronized ServerMessage remove(Participant by, String id, String requestId) {
+    public synchronized ServerMessage remove(Participant by, String id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
+        if (refusal == null) {
+            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
+        }
         if (refusal != null) {
             return refusal;
         }
@@ -275,7 +288,10 @@ public final class LiveMeeting {
         if (denial != null) {
             return error(requestId, denial.code(), denial.message());
         }
-        end(target, EndReason.REMOVED);
+        if (ban) {
+            bans.ban(target.caller.identityId());
+        }
+        end(target, ban ? EndReason.BANNED : EndReason.REMOVED);
         return new Ack(requestId, null);
     }
 
@@ -287,6 +303,11 @@ public final class LiveMeeting {
         by.send(this, new Ack(requestId, null));
         endForEveryone(EndReason.MEETING_ENDED);
         return null;
+    }
+
+    private ServerMessage refuseBanUnlessOrganizer(Participant by, boolean ban, String requestId) {
+        return ban && by.role != Role.ORGANIZER
+                ? error(requestId, ActionError.ROLE_REQUIRED, "only the organizer may ban") : null;
     }
 
     // ---- package-private helpers for features and media (callers hold the lock) ----

@@ -6,6 +6,8 @@ public enum EndReason {
     LEFT(0, 0, "You left the meeting.", Category.SUCCESS, false, 1000),
     MEETING_ENDED(0, 4097, "The organizer ended the meeting for everyone.", Category.SUCCESS, false, 1000),
     REMOVED(0, 5000, "An organizer or presenter removed you from the meeting.", Category.SUCCESS, false, 1000),
+    BANNED(403, 5001, "The organizer removed you from this meeting; you cannot join it again while it lasts.",
+            Category.EXPECTED, false, 1000),
     LOBBY_DENIED(0, 5854, "Your request to join was declined by someone in the meeting.", Category.EXPECTED, false, 1000),
     TOKEN_INVALID(495, 4507, "The access token is not valid.", Category.EXPECTED, false, 1000),
     TOKEN_EXPIRED(495, 4508, "The access token expired.", Category.EXPECTED, false, 1000),

@@ -80,6 +80,11 @@ public final class CallingHarness implements AutoCloseable {
         return c;
     }
 
+    /** Every client connected so far, in order. */
+    public List<TestClient> all() {
+        return List.copyOf(clients);
+    }
+
     public static String state(JsonNode stateChanged) {
         return stateChanged.path("state").asText();
     }
