@@ -4,6 +4,7 @@ package dev.porta.calling.live;
 import dev.porta.calling.chat.ChatEntry;
 import dev.porta.calling.meeting.ChatHistoryShare;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.meeting.DisabledFeature;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.ServerMessage;
@@ -198,6 +199,11 @@ public final class MeetingFeatures {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.MANAGE_RECORDING, requestId);
             if (refusal != null) {
                 return refusal;
+            }
+            DisabledFeature feature = isTranscription ? DisabledFeature.TRANSCRIPTION : DisabledFeature.RECORDING;
+            if (active && meeting.details.disabled(feature)) {
+                return LiveMeeting.error(requestId, ActionError.CAPABILITY_DISABLED, "the meeting option "
+                        + (isTranscription ? "allowTranscription" : "allowRecording") + " is off");
             }
             boolean changed = isTranscription ? transcription != active : recording != active;
             if (isTranscription) {

@@ -4,6 +4,7 @@ package dev.porta.calling.live;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.meeting.DisabledFeature;
 import dev.porta.calling.meeting.InviteeRole;
 import dev.porta.calling.meeting.LobbyAdmitters;
 import dev.porta.calling.meeting.MeetingDetails;
@@ -119,6 +120,11 @@ final class Permissions {
                     ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting option allowAttendeeToEnableCamera is off") : null;
             case CHAT -> d.allowMeetingChat() == ChatMode.DISABLED
                     ? new Denial(ActionError.CHAT_DISABLED, "the meeting option allowMeetingChat is disabled") : null;
+            case BREAKOUT_ROOMS -> d.disabled(DisabledFeature.BREAKOUT_ROOMS)
+                    ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting option allowBreakoutRooms is off") : null;
+            case MANAGE_RECORDING -> d.disabled(DisabledFeature.RECORDING) && d.disabled(DisabledFeature.TRANSCRIPTION)
+                    ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting options allowRecording and allowTranscription are off")
+                    : null;
             case REACTIONS -> !d.allowTeamworkReactions()
                     ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting option allowTeamworkReactions is off") : null;
             default -> null;

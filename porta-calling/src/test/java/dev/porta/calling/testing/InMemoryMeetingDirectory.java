@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Meetings held in a map, by join link and by join meeting ID. */
@@ -32,7 +33,7 @@ public final class InMemoryMeetingDirectory implements MeetingDirectory {
         String id = "meeting-" + counter;
         MeetingDetails d = new MeetingDetails(id, TENANT, ORGANIZER, "Support call " + counter, start, end, scope, false,
                 presenters, LobbyAdmitters.ORGANIZER_AND_CO_ORGANIZERS_AND_PRESENTERS, invitees, ChatMode.ENABLED, ChatHistoryShare.NONE,
-                true, true, true, "Xy7Qp2", policy);
+                true, true, true, "Xy7Qp2", policy, Set.of());
         String link = "https://porta.test/l/meetup-join/19%3ameeting_" + counter + "%40thread.v2/0";
         byLink.put(link, d);
         byJoinId.put(joinMeetingId(link), d);
@@ -41,9 +42,16 @@ public final class InMemoryMeetingDirectory implements MeetingDirectory {
 
     /** Changes the chat options of the meeting behind {@code link}. */
     public void setChat(String link, ChatMode chat, ChatHistoryShare share) {
-        MeetingDetails d = byLink.get(link).withChat(chat, share);
+        update(link, byLink.get(link).withChat(chat, share));
+    }
+
+    public void update(String link, MeetingDetails d) {
         byLink.put(link, d);
         byJoinId.put(joinMeetingId(link), d);
+    }
+
+    public MeetingDetails details(String link) {
+        return byLink.get(link);
     }
 
     public static String joinMeetingId(String link) {

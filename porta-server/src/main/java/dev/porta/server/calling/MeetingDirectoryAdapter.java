@@ -5,6 +5,7 @@ import dev.porta.calling.meeting.AllowedPresenters;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.ChatHistoryShare;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.meeting.DisabledFeature;
 import dev.porta.calling.meeting.GuestCapabilities;
 import dev.porta.calling.meeting.Invitee;
 import dev.porta.calling.meeting.InviteeRole;
@@ -22,6 +23,7 @@ import dev.porta.meetings.OnlineMeeting;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Calling's view of the meetings module: finds a meeting by link or by meeting ID and translates it,
@@ -88,7 +90,21 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 },
                 "all".equals(options.text("shareMeetingChatHistoryDefault")) ? ChatHistoryShare.ALL : ChatHistoryShare.NONE,
                 options.bool("allowAttendeeToEnableMic"), options.bool("allowAttendeeToEnableCamera"),
-                options.bool("allowTeamworkReactions"), passcode, policy));
+                options.bool("allowTeamworkReactions"), passcode, policy, disabledFeatures(options)));
+    }
+
+    private static Set<DisabledFeature> disabledFeatures(dev.porta.meetings.MeetingOptions options) {
+        EnumSet<DisabledFeature> off = EnumSet.noneOf(DisabledFeature.class);
+        if (!options.bool("allowRecording")) {
+            off.add(DisabledFeature.RECORDING);
+        }
+        if (!options.bool("allowTranscription")) {
+            off.add(DisabledFeature.TRANSCRIPTION);
+        }
+        if (!options.bool("allowBreakoutRooms")) {
+            off.add(DisabledFeature.BREAKOUT_ROOMS);
+        }
+        return off;
     }
 
     /**
