@@ -3,7 +3,6 @@ package dev.porta.calling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.porta.calling.chat.InMemoryChatHistoryStore;
 import dev.porta.calling.meeting.LobbyBypassScope;
 import dev.porta.calling.testing.CallingHarness;
 import dev.porta.calling.testing.FakeAuthenticator;
