@@ -2,9 +2,12 @@
 package dev.porta.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porta.calling.CallingConfig;
+import dev.porta.common.Config;
 import dev.porta.directory.Directory;
 import dev.porta.directory.LobbyBypassScope;
 import dev.porta.directory.Member;
@@ -71,6 +74,15 @@ class CallingChatFloodTest {
             late.await("pong", n -> n.path("id").asText().equals("late"));
             assertThat(late.closeCode.isDone()).isFalse();
         }
+    }
+
+    @Test
+    void aChatHistoryLargerThanHalfTheSlowConsumerLimitIsAConfigurationError() {
+        Config config = Config.load("porta.conf", null, Map.of()).with(Map.of("calling.max-queued-bytes", "262144"));
+        assertThatThrownBy(() -> CallingWiring.maxQueuedBytes(config, CallingConfig.from(config)))
+                .hasMessageContaining("calling.chat-history-bytes");
+        Config fitting = config.with(Map.of("calling.chat-history-bytes", "131072", "calling.chat-history-page-bytes", "65536"));
+        assertThat(CallingWiring.maxQueuedBytes(fitting, CallingConfig.from(fitting))).isEqualTo(262_144);
     }
 
     private static String meetingSharingItsChatHistory(RunningPorta porta) {
