@@ -112,7 +112,10 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     tiles.set(p.participantId, t);
     grid.append(tile);
     const refresh = () => {
-      label.replaceChildren(nameOf(p), ...badges(p.isMuted, p.isHandRaised));
+      // The name may be clipped (long or padded with blank-looking characters); the guest badge is its own
+      // element outside the clipped part, so it always shows.
+      label.replaceChildren(el('span', { class: 'name' }, p.displayName),
+        ...(p.isGuest ? [el('span', { class: 'badge guest-badge' }, 'Guest')] : []), ...badges(p.isMuted, p.isHandRaised));
       tile.classList.toggle('speaking', p.isSpeaking);
     };
     refresh();

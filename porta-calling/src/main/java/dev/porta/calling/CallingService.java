@@ -7,6 +7,7 @@ import dev.porta.calling.auth.CallerAuthenticator;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.meeting.MeetingDirectory;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.ClientMessage.Join;
@@ -49,10 +50,13 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private final Map<String, LiveMeeting> meetings = new ConcurrentHashMap<>();
     private final Map<String, LiveMeeting> resumeIndex = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweeper;
+    private final ScheduledExecutorService scheduler;
+    private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
 
     /**
-     * @param scheduler runs the once-a-second sweep (resume grace, token expiry); not shut down by this service
+     * @param scheduler runs the once-a-second sweep (resume grace, token expiry) and join deadlines; not shut
+     *                  down by this service
      */
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler) {
@@ -64,14 +68,27 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.clock = clock;
         this.decoder = new ClientMessageDecoder(config.maxFrameChars());
         this.gate = new JoinGate(config, directory, clock);
+        this.scheduler = scheduler;
+        this.unjoined = new UnjoinedSockets(config.maxUnjoinedPerAddress());
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** A new WebSocket: returns the session the adapter feeds frames to. */
+    /**
+     * A new WebSocket: returns the session the adapter feeds frames to. A socket must join or resume within
+     * {@code calling.join-deadline}, and one address may hold at most {@code calling.max-unjoined-per-address}
+     * sockets that have not; beyond that the new socket is refused at once.
+     */
     public SignalingSession open(SignalingConnection connection) {
         Duration refill = Duration.ofMillis(Math.max(1, 1000L * config.messageBurst() / config.messagesPerSecond()));
         RateLimiter rate = new RateLimiter(config.messageBurst(), refill, 1, clock);
-        return new SignalingSession(connection, this, rate);
+        UnjoinedSockets.Ticket ticket = unjoined.enter(connection.remoteAddress());
+        SignalingSession session = new SignalingSession(connection, this, rate, ticket);
+        if (ticket == null) {
+            session.refuse(EndReason.TOO_MANY_CONNECTIONS);
+        } else {
+            session.armJoinDeadline(scheduler, config.joinDeadline());
+        }
+        return session;
     }
 
     /** The identity's tokens were revoked or the identity deleted: end its participants everywhere. */
@@ -83,6 +100,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public void sweep() {
         var now = clock.instant();
         meetings.values().forEach(m -> m.sweep(now));
+        chat.expire(now);
     }
 
     /** Ends every live meeting with {@link EndReason#SERVER_SHUTDOWN} (clients may rejoin) and stops the sweep. */
@@ -137,6 +155,11 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return;
         }
         JoinGate.Decision.Admitted a = (JoinGate.Decision.Admitted) d;
+        EndReason federated = federationRefusalOrNull(caller, a.meeting());
+        if (federated != null) {
+            session.refuse(federated);
+            return;
+        }
         while (true) {
             LiveMeeting m = meetings.computeIfAbsent(a.meeting().meetingId(), id -> newLiveMeeting(a));
             LiveMeeting.JoinResult result = m.join(session, caller, a.displayName(), join.muted());
@@ -206,6 +229,22 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return EndReason.TOKEN_SCOPE;
         }
         return !caller.expiresAt().isAfter(clock.instant()) ? EndReason.TOKEN_EXPIRED : null;
+    }
+
+    /**
+     * A member of another tenant is external to the meeting (review M10): the anonymous-join policy that
+     * the gate applies to guests applies to them too.
+     */
+    private static EndReason federationRefusalOrNull(Caller caller, MeetingDetails meeting) {
+        if (caller instanceof Caller.Member m && !m.tenantId().equals(meeting.tenantId())) {
+            if (!meeting.policy().tenantAllowsAnonymousJoin()) {
+                return EndReason.ANONYMOUS_JOIN_DISABLED_BY_TENANT;
+            }
+            if (!meeting.policy().organizerAllowsAnonymousJoin()) {
+                return EndReason.ANONYMOUS_JOIN_DISABLED_BY_ORGANIZER;
+            }
+        }
+        return null;
     }
 
     private LiveMeeting newLiveMeeting(JoinGate.Decision.Admitted a) {

@@ -1,8 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.calling;
 
-/** Display-name rules: trimmed, 1..max characters, no control characters or line/paragraph separators. */
+import java.util.Set;
+
+/**
+ * Display-name rules: whitespace runs collapse to one space and the ends are trimmed; 1..max code points;
+ * no invisible or layout-changing characters, so a guest cannot pass for someone else (review L6): no
+ * control, format (bidi overrides and isolates, zero-width characters), separator, private-use,
+ * unassigned or lone surrogate code points, no blank-looking "fillers", at most a few combining marks in
+ * a row, and at least one visible letter, digit, punctuation or symbol.
+ */
 final class DisplayNames {
+    /** Letters and symbols that render as blank space but are not whitespace. */
+    private static final Set<Integer> FILLERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x17B4, 0x17B5,
+            0x180E, 0x1D159, 0x133FC);
+    private static final int MAX_COMBINING_RUN = 4;
+
     private DisplayNames() {
     }
 
@@ -11,12 +24,46 @@ final class DisplayNames {
         if (raw == null) {
             return null;
         }
-        String name = raw.strip();
-        if (name.isEmpty() || name.codePointCount(0, name.length()) > max) {
+        StringBuilder out = new StringBuilder(raw.length());
+        boolean pendingSpace = false;
+        boolean visible = false;
+        int combiningRun = 0;
+        for (int i = 0; i < raw.length(); ) {
+            int c = raw.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\t' || c == '\n' || c == '\r' || (Character.isSpaceChar(c) && Character.getType(c) == Character.SPACE_SEPARATOR)) {
+                pendingSpace = out.length() > 0;
+                continue;
+            }
+            if (refused(c)) {
+                return null;
+            }
+            int type = Character.getType(c);
+            boolean combining = type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                    || type == Character.COMBINING_SPACING_MARK;
+            combiningRun = combining ? combiningRun + 1 : 0;
+            if (combiningRun > MAX_COMBINING_RUN) {
+                return null;
+            }
+            visible |= !combining;
+            if (pendingSpace) {
+                out.append(' ');
+                pendingSpace = false;
+            }
+            out.appendCodePoint(c);
+        }
+        String name = out.toString();
+        if (!visible || name.isEmpty() || name.codePointCount(0, name.length()) > max) {
             return null;
         }
-        boolean bad = name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
-                || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT && c == '\u202E');
-        return bad ? null : name;
+        return name;
+    }
+
+    private static boolean refused(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED -> true;
+            default -> FILLERS.contains(c) || (c >= 0xFE00 && c <= 0xFE0E) || (c >= 0xE0100 && c <= 0xE01EF);
+        };
     }
 }

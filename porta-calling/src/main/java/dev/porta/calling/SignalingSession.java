@@ -14,6 +14,10 @@ import dev.porta.calling.protocol.ServerMessage.CallEndReason;
 import dev.porta.calling.protocol.ServerMessage.StateChanged;
 import dev.porta.common.RateLimiter;
 import dev.porta.media.api.TrackSource;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +31,17 @@ public final class SignalingSession implements ParticipantLink {
     private final SignalingConnection connection;
     private final CallingService service;
     private final RateLimiter rate;
+    private final UnjoinedSockets.Ticket unjoined;
     private volatile LiveMeeting meeting;
     private volatile Participant participant;
     private volatile boolean ended;
+    private volatile ScheduledFuture<?> joinDeadline;
 
-    SignalingSession(SignalingConnection connection, CallingService service, RateLimiter rate) {
+    SignalingSession(SignalingConnection connection, CallingService service, RateLimiter rate, UnjoinedSockets.Ticket unjoined) {
         this.connection = connection;
         this.service = service;
         this.rate = rate;
+        this.unjoined = unjoined;
     }
 
     /** One text frame from the client. */
@@ -76,14 +83,23 @@ public final class SignalingSession implements ParticipantLink {
         }
     }
 
-    /** The socket closed (by the client, the network, or after {@link #terminate}). */
+    /**
+     * The socket closed (by the client, the network, the transport's slow-consumer rule, or after
+     * {@link #terminate}). A participant still linked to this session keeps its place only for the resume
+     * grace; when the close comes while its join is still running, {@link #attach} does the same.
+     */
     public void onClose() {
-        Participant p = participant;
-        LiveMeeting m = meeting;
-        if (!ended && p != null && m != null) {
-            m.connectionLost(p, this);
+        Participant p;
+        LiveMeeting m;
+        synchronized (this) {
+            ended = true;
+            p = participant;
+            m = meeting;
         }
-        ended = true;
+        releaseUnjoined();
+        if (p != null && m != null) {
+            m.connectionLost(p, this); // no-op when the meeting already ended p or gave it another link
+        }
     }
 
     private void dispatch(ClientMessage message) {
@@ -120,9 +136,9 @@ public final class SignalingSession implements ParticipantLink {
                     vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
             case Admit a -> reply(m.admit(p, a.participantId(), a.id()));
             case AdmitAll a -> reply(m.admitAll(p, a.id()));
-            case Deny d -> reply(m.deny(p, d.participantId(), d.id()));
+            case Deny d -> reply(m.deny(p, d.participantId(), d.ban(), d.id()));
             case MuteParticipant mp -> reply(m.media().muteOther(p, mp.participantId(), mp.id()));
-            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.id()));
+            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.ban(), rp.id()));
             case EndMeeting e -> reply(m.endMeeting(p, e.id()));
             case Chat c -> reply(m.features().chat(p, c.text(), c.id()));
             case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));
@@ -137,10 +153,41 @@ public final class SignalingSession implements ParticipantLink {
         }
     }
 
-    /** Called by the service once the join or resume succeeded. */
+    /**
+     * Called by the service once the join or resume succeeded. The socket may have closed while it ran
+     * (the client went away, or the transport closed it as a slow consumer while the entry frames were
+     * queued): then the participant is treated as disconnected at once, so it cannot stay as a ghost.
+     */
     void attach(LiveMeeting meeting, Participant participant) {
-        this.meeting = meeting;
-        this.participant = participant;
+        boolean closedMeanwhile;
+        synchronized (this) {
+            this.meeting = meeting;
+            this.participant = participant;
+            closedMeanwhile = ended;
+        }
+        releaseUnjoined();
+        if (closedMeanwhile) {
+            meeting.connectionLost(participant, this);
+        }
+    }
+
+    /** Arms the join deadline: a socket that has not joined or resumed by then is refused. */
+    void armJoinDeadline(ScheduledExecutorService scheduler, Duration after) {
+        joinDeadline = scheduler.schedule(() -> {
+            if (participant == null && !ended) {
+                refuse(EndReason.JOIN_TIMEOUT);
+            }
+        }, after.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void releaseUnjoined() {
+        if (unjoined != null) {
+            unjoined.release();
+        }
+        ScheduledFuture<?> deadline = joinDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
     }
 
     /** Refuses a join or resume before the participant exists: final state, then close. */
@@ -185,6 +232,7 @@ public final class SignalingSession implements ParticipantLink {
             ended = true;
             connection.close(reason.closeCode(), reason.code() + "/" + reason.subCode());
         }
+        releaseUnjoined();
     }
 
     /** Small factory for the error frames the session itself sends. */

@@ -31,7 +31,7 @@ class GuestCapabilityTest {
 
     @Test
     void aGuestIsRefusedRaiseHandReactionsBreakoutRoomsAndTogetherModeUnderTheDefaultPolicyAndNothingChanges() {
-        String link = meeting(GuestCapabilities.defaults());
+        String link = meeting(GuestCapabilities.defaults().withPresenterRole());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         JsonNode connected = awaitState(guest, "Connected");
@@ -64,7 +64,7 @@ class GuestCapabilityTest {
     @Test
     void aGuestMayRaiseHandUseTogetherModeAndBreakoutRoomsOnceThePolicyAllowsIt() {
         String link = meeting(GuestCapabilities.defaults().with(Capability.RAISE_HAND).with(Capability.TOGETHER_MODE)
-                .with(Capability.BREAKOUT_ROOMS));
+                .with(Capability.BREAKOUT_ROOMS).withPresenterRole());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         String guestId = awaitState(guest, "Connected").path("participantId").asText();
@@ -92,7 +92,7 @@ class GuestCapabilityTest {
 
     @Test
     void screenShareIsExclusiveAndTheRecordingNoticeReachesGuests() {
-        String link = meeting(GuestCapabilities.defaults());
+        String link = meeting(GuestCapabilities.defaults().withPresenterRole());
         TestClient organizer = h.organizer(link);
         TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
         awaitState(guest, "Connected");
@@ -108,5 +108,23 @@ class GuestCapabilityTest {
         assertThat(notice.path("transcription").asBoolean()).isFalse();
         guest.send("{\"v\":1,\"type\":\"publishOffer\",\"id\":\"o\",\"sdp\":\"v=0 offer\",\"sources\":{\"0\":\"microphone\"}}");
         assertThat(guest.await("publishAnswer").path("sdp").asText()).isEqualTo("v=0 answer");
+    }
+
+    @Test
+    void meetingOptionsThatTurnOffRecordingTranscriptionAndBreakoutRoomsAreEnforced() {
+        String link = meeting(GuestCapabilities.defaults());
+        h.meetings.update(link, h.meetings.details(link).withDisabledFeatures(
+                java.util.Set.of(dev.porta.calling.meeting.DisabledFeature.RECORDING,
+                        dev.porta.calling.meeting.DisabledFeature.BREAKOUT_ROOMS)));
+        TestClient organizer = h.organizer(link);
+        organizer.send("{\"v\":1,\"type\":\"recording\",\"id\":\"r\",\"kind\":\"recording\",\"active\":true}");
+        assertThat(organizer.await("error", n -> n.path("id").asText().equals("r")).path("message").asText())
+                .contains("allowRecording");
+        organizer.send("{\"v\":1,\"type\":\"breakoutCreate\",\"id\":\"b\",\"rooms\":[\"A\"]}");
+        assertThat(organizer.await("error", n -> n.path("id").asText().equals("b")).path("code").asText())
+                .isEqualTo("capabilityDisabled");
+        organizer.send("{\"v\":1,\"type\":\"recording\",\"id\":\"t\",\"kind\":\"transcription\",\"active\":true}");
+        organizer.await("ack", n -> n.path("id").asText().equals("t"));
+        assertThat(organizer.await("recordingState").path("recording").asBoolean()).isFalse();
     }
 }

@@ -3,7 +3,6 @@ package dev.porta.calling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.porta.calling.chat.InMemoryChatHistoryStore;
 import dev.porta.calling.meeting.LobbyBypassScope;
 import dev.porta.calling.testing.CallingHarness;
 import dev.porta.calling.testing.FakeAuthenticator;
@@ -74,7 +73,7 @@ class JoinStormBenchmark {
         var meetings = new InMemoryMeetingDirectory();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         var calling = new CallingService(CallingConfig.defaults().withMessageRate(1000, 1000), auth, meetings,
-                new InMemoryChatHistoryStore(100, 100), new FakeMediaHost(), clock, timer);
+                CallingHarness.chat(CallingConfig.defaults()), new FakeMediaHost(), clock, timer);
         String link = meetings.add(CallingHarness.NOW.minus(Duration.ofMinutes(5)), CallingHarness.NOW.plus(Duration.ofHours(1)),
                 LobbyBypassScope.EVERYONE, dev.porta.calling.meeting.AllowedPresenters.ORGANIZATION, List.of(),
                 dev.porta.calling.meeting.MeetingPolicy.defaults());

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +33,7 @@ public final class Directory {
     private final DirectoryConfig config;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final List<Consumer<MemberId>> memberRevocationListeners = new CopyOnWriteArrayList<>();
 
     public Directory(DirectoryStore store, PasswordHasher hasher, DirectoryConfig config, Clock clock) {
         this.store = store;
@@ -97,11 +100,30 @@ public final class Directory {
                 password == null ? m.passwordHash() : hasher.hash(password(password)),
                 enabled == null ? m.enabled() : enabled, m.createdAt());
         store.updateMember(changed);
+        if (!changed.enabled()) {
+            memberRevoked(id);
+        }
         return changed.withoutSecrets();
     }
 
     public boolean deleteMember(TenantId tenant, MemberId id) {
-        return store.deleteMember(tenant, id);
+        boolean deleted = store.deleteMember(tenant, id);
+        if (deleted) {
+            memberRevoked(id);
+        }
+        return deleted;
+    }
+
+    /**
+     * Tells {@code listener} when a member is disabled or deleted, so live components (calls) end the
+     * member's sessions at once instead of when the member's token expires.
+     */
+    public void onMemberRevoked(Consumer<MemberId> listener) {
+        memberRevocationListeners.add(listener);
+    }
+
+    private void memberRevoked(MemberId id) {
+        memberRevocationListeners.forEach(l -> l.accept(id));
     }
 
     /** The enabled member with this user name and password; empty otherwise, taking the same time either way. */

@@ -21,6 +21,10 @@ public enum GuestCapability {
     TOGETHER_MODE("togetherMode"),
     BREAKOUT_ROOMS("breakoutRooms"),
     ADMIT_FROM_LOBBY("admitFromLobby"),
+    /** Mute others, lower their hands, remove attendees (still only with a presenter role). */
+    MANAGE_PARTICIPANTS("manageParticipants"),
+    /** The presenter role that {@code allowedPresenters} would give; without it a guest attends. */
+    PRESENT("present"),
     MANAGE_RECORDING("manageRecording"),
     CAPTIONS("captions"),
     WHITEBOARD("whiteboard");
@@ -40,11 +44,12 @@ public enum GuestCapability {
     }
 
     /**
-     * The seed scenario's defaults: audio, video, screen sharing and chat; admitting others from the
-     * lobby where the guest's meeting role allows it. Raise hand, Together mode, breakout rooms and the
-     * rest are for members only until an admin turns them on.
+     * The defaults: audio, video, screen sharing and chat. Guests never moderate by default (admitting
+     * from the lobby, managing participants and the presenter role are off), so one admitted guest cannot
+     * let strangers in or remove the organizer's colleagues. Raise hand, Together mode, breakout rooms and
+     * the rest are for members only until an admin turns them on.
      */
     public static Set<GuestCapability> defaults() {
-        return EnumSet.of(AUDIO, VIDEO, SCREEN_SHARING, CHAT, ADMIT_FROM_LOBBY);
+        return EnumSet.of(AUDIO, VIDEO, SCREEN_SHARING, CHAT);
     }
 }

@@ -113,7 +113,8 @@ class DirectoryTest {
             assertThat(defaults.allowAnonymousJoin()).isTrue();
             assertThat(defaults.guestCapabilities()).contains(GuestCapability.AUDIO, GuestCapability.VIDEO,
                     GuestCapability.SCREEN_SHARING, GuestCapability.CHAT)
-                    .doesNotContain(GuestCapability.RAISE_HAND, GuestCapability.TOGETHER_MODE, GuestCapability.BREAKOUT_ROOMS);
+                    .doesNotContain(GuestCapability.RAISE_HAND, GuestCapability.TOGETHER_MODE, GuestCapability.BREAKOUT_ROOMS,
+                            GuestCapability.ADMIT_FROM_LOBBY, GuestCapability.MANAGE_PARTICIPANTS, GuestCapability.PRESENT);
 
             d.setTenantMeetingPolicy(TENANT, new MeetingPolicy(false, EnumSet.of(LobbyBypassScope.ORGANIZER), Set.of()));
             assertThat(d.effectiveMeetingPolicy(TENANT, megan.id()).allowAnonymousJoin()).isFalse();
@@ -180,6 +181,24 @@ class DirectoryTest {
             assertThat(reopened.signingKeys()).extracting(SigningKeyRing.StoredKey::privateJwk).contains(oldJwk);
             assertThatThrownBy(() -> new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()))
                     .isInstanceOf(dev.porta.common.ConfigException.class).hasMessageContaining("not configured");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void disablingOrDeletingAMemberTellsTheListenersSoLiveCallsEnd() throws Exception {
+        try (var t = TestDatabases.create("h2")) {
+            Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
+            d.createTenant(TENANT, "Contoso");
+            Member megan = d.addMember(TENANT, "megan@contoso.example", "Megan", "password1");
+            Member adele = d.addMember(TENANT, "adele@contoso.example", "Adele", "password1");
+            java.util.List<MemberId> revoked = new java.util.ArrayList<>();
+            d.onMemberRevoked(revoked::add);
+
+            d.updateMember(TENANT, megan.id(), "Megan B", null, null);
+            assertThat(revoked).isEmpty();
+            d.updateMember(TENANT, megan.id(), null, null, false);
+            d.deleteMember(TENANT, adele.id());
+            assertThat(revoked).containsExactly(megan.id(), adele.id());
         }
     }
 }

@@ -106,8 +106,10 @@ class LiveMeetingTest {
             organizer.send("admit", "id", "a1", "participantId", waitingGuest.get("id").asText());
             organizer.await("ack", f -> f.path("id").asText().equals("a1"));
             JsonNode admitted = guest.awaitState("Connected");
-            assertThat(admitted.get("capabilities").toString()).contains("audio", "video", "screenShare", "chat")
-                    .doesNotContain("raiseHand", "togetherMode", "breakoutRooms");
+            // A guest attends and does not moderate under the default policy (review M1).
+            assertThat(admitted.get("role").asText()).isEqualTo("attendee");
+            assertThat(admitted.get("capabilities").toString()).contains("audio", "video", "chat")
+                    .doesNotContain("screenShare", "raiseHand", "togetherMode", "breakoutRooms", "admitFromLobby", "manageParticipants");
             JsonNode added = organizer.await("rosterDelta", f -> f.path("op").asText().equals("added"));
             assertThat(added.at("/participant/kind").asText()).isEqualTo("guest");
             assertThat(added.at("/participant/displayName").asText()).isEqualTo("Pat Guest");

@@ -102,6 +102,11 @@ class VirtualAppointmentBrowserTest {
     @SuppressWarnings("unchecked")
     void aMemberSchedulesAGuestJoinsFromThePortalIsAdmittedTheySeeAndHearEachOtherAndTheOrganizerEndsTheMeeting() throws Exception {
         // The member signs in to Porta's web app and schedules a meeting in which guests wait in the lobby.
+        // Guests present (and so share a screen) only where the meeting policy grants it (review M1).
+        var presentingGuests = EnumSet.copyOf(GuestCapability.defaults());
+        presentingGuests.add(GuestCapability.PRESENT);
+        porta.server().meetings().directory().setOrganizerMeetingPolicy(new TenantId(tenant), new MemberId(organizerId),
+                Optional.of(new MeetingPolicy(true, EnumSet.allOf(dev.porta.directory.LobbyBypassScope.class), presentingGuests)));
         Page member = signedInMember("member");
         member.setViewportSize(390, 844); // the home page at phone width, for the README
         member.screenshot(new Page.ScreenshotOptions().setPath(screenshot("member-home-phone.png")).setFullPage(true));
@@ -202,6 +207,8 @@ class VirtualAppointmentBrowserTest {
         assertThat(guest.textContent("#ended h1")).isEqualTo("Your appointment has ended");
         assertThat(guest.textContent("#ended-reason")).contains("ended the meeting");
         member.waitForSelector("#ended-view:not([hidden])");
+        porta.server().meetings().directory().setOrganizerMeetingPolicy(new TenantId(tenant), new MemberId(organizerId),
+                Optional.empty());
     }
 
     @Test

@@ -36,12 +36,17 @@ public final class MeetingService {
         this.clock = clock;
     }
 
-    /** A new, unsaved meeting with generated identifiers and Graph's defaults, to apply a request body to. */
+    /**
+     * A new, unsaved meeting with generated identifiers and Graph's defaults, to apply a request body to.
+     * One deliberate difference: {@code allowedPresenters} defaults to {@code organization}, not Teams'
+     * usual {@code everyone}, so guests and other tenants' members attend unless the request says otherwise
+     * (docs/graph-compatibility.md).
+     */
     public OnlineMeeting draft(TenantId tenant, MemberId organizer) {
         Instant now = clock.instant();
         return new OnlineMeeting(MeetingId.random(), tenant, organizer, null, now, now.plus(Duration.ofHours(1)), now, null, null,
                 joinMeetingId(), passcode(), true, JoinLinks.newThreadId(), List.of(),
-                new LobbyBypass(LobbyBypassScope.ORGANIZATION, false), AllowedPresenters.EVERYONE, MeetingOptions.defaults());
+                new LobbyBypass(LobbyBypassScope.ORGANIZATION, false), AllowedPresenters.ORGANIZATION, MeetingOptions.defaults());
     }
 
     public OnlineMeeting create(OnlineMeeting draft) {

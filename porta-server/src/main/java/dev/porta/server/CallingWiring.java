@@ -7,6 +7,7 @@ import dev.porta.calling.CallingService;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.chat.InMemoryChatHistoryStore;
 import dev.porta.common.Config;
+import dev.porta.common.ConfigException;
 import dev.porta.identity.AccessTokenVerifier;
 import dev.porta.identity.IdentityService;
 import dev.porta.media.MediaConfig;
@@ -38,18 +39,32 @@ final class CallingWiring implements AutoCloseable {
 
     CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics) {
-        this.sfu = new Sfu(MediaConfig.from(config), clock);
         CallingConfig cc = CallingConfig.from(config);
+        int maxQueuedBytes = maxQueuedBytes(config, cc);
+        this.sfu = new Sfu(MediaConfig.from(config), clock);
         var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyCallingMember(token)
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
         var directory = new MeetingDirectoryAdapter(meetings.lookup(), meetings.meetingStore(), meetings.directory());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());
         this.calling = new CallingService(cc, authenticator, directory,
-                new InMemoryChatHistoryStore(cc.chatHistorySize(), 10_000), sfu, clock, scheduler);
+                new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler);
         identities.onRevocation(id -> calling.identityRevoked(id.value()));
-        this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), config.integer("calling.max-queued-bytes", 65_536, 1 << 30),
-                config.duration("calling.idle-timeout"));
+        meetings.directory().onMemberRevoked(id -> calling.identityRevoked(id.value())); // disabled or deleted
+        this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
         bindMetrics(metrics);
+    }
+
+    /**
+     * {@code calling.max-queued-bytes}, checked against the chat history: a joiner receives the whole
+     * history at once, so it must fit the slow-consumer budget with room to spare (review M2).
+     */
+    static int maxQueuedBytes(Config config, CallingConfig cc) {
+        int maxQueuedBytes = config.integer("calling.max-queued-bytes", 65_536, 1 << 30);
+        if (cc.chatHistoryBytes() > maxQueuedBytes / 2) {
+            throw new ConfigException("calling.chat-history-bytes", "must be at most half of calling.max-queued-bytes ("
+                    + maxQueuedBytes / 2 + "), got " + cc.chatHistoryBytes());
+        }
+        return maxQueuedBytes;
     }
 
     void register(JavalinDefaultRoutingApi routes) {

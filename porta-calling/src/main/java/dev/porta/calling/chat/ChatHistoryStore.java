@@ -1,13 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.calling.chat;
 
+import java.time.Instant;
 import java.util.List;
 
-/** Port: meeting chat history, kept per meeting (across live sessions of it) for late joiners. */
+/**
+ * Port: meeting chat history for late joiners and resumes, kept per meeting and bounded by the store.
+ * The live meeting decides what a joiner may see of it; the store decides how long and how much is kept.
+ */
 public interface ChatHistoryStore {
 
     void append(String meetingId, ChatEntry entry);
 
-    /** At most {@code max} most recent messages of the meeting, oldest first. */
-    List<ChatEntry> recent(String meetingId, int max);
+    /** The meeting's kept messages, oldest first. */
+    List<ChatEntry> history(String meetingId);
+
+    /** A live session of the meeting started: its history is no longer due to expire. */
+    void meetingStarted(String meetingId);
+
+    /** The live meeting ended: keep its history until {@code forgetAt} (for its next session), then forget it. */
+    void meetingEnded(String meetingId, Instant forgetAt);
+
+    /** Forgets the meeting's history now. */
+    void forget(String meetingId);
+
+    /** Forgets histories of ended meetings whose time is up; called periodically. */
+    void expire(Instant now);
 }

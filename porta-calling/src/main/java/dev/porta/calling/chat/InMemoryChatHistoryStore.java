@@ -1,47 +1,115 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.calling.chat;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Chat history in memory: bounded messages per meeting, bounded meetings (least recently used forgotten). */
+/**
+ * Chat history in memory, bounded everywhere (review findings M2 and L7): per meeting by message count and
+ * by wire bytes (oldest messages go first), and across meetings by one memory budget (the least recently
+ * used meeting's history goes first). Nothing is written to disk.
+ */
 public final class InMemoryChatHistoryStore implements ChatHistoryStore {
-    private final int perMeeting;
-    private final Map<String, Deque<ChatEntry>> byMeeting;
+    private final int perMeetingCount;
+    private final long perMeetingBytes;
+    private final long totalBytes;
+    private final Map<String, History> byMeeting = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Instant> forgetAt = new HashMap<>();
+    private long heldBytes;
 
-    public InMemoryChatHistoryStore(int perMeeting, int maxMeetings) {
-        if (perMeeting < 1 || maxMeetings < 1) {
-            throw new IllegalArgumentException("bounds must be positive");
+    /** One meeting's messages and their size. */
+    private static final class History {
+        final ArrayDeque<ChatEntry> entries = new ArrayDeque<>();
+        long bytes;
+    }
+
+    /**
+     * @param perMeetingCount most messages kept per meeting
+     * @param perMeetingBytes most wire bytes kept per meeting ({@link ChatEntry#wireBytes()})
+     * @param totalBytes      most wire bytes kept across all meetings
+     */
+    public InMemoryChatHistoryStore(int perMeetingCount, long perMeetingBytes, long totalBytes) {
+        if (perMeetingCount < 1 || perMeetingBytes < 1 || totalBytes < perMeetingBytes) {
+            throw new IllegalArgumentException("bounds must be positive and the total at least one meeting's");
         }
-        this.perMeeting = perMeeting;
-        this.byMeeting = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Deque<ChatEntry>> eldest) {
-                return size() > maxMeetings;
-            }
-        };
+        this.perMeetingCount = perMeetingCount;
+        this.perMeetingBytes = perMeetingBytes;
+        this.totalBytes = totalBytes;
     }
 
     @Override
     public synchronized void append(String meetingId, ChatEntry entry) {
-        Deque<ChatEntry> d = byMeeting.computeIfAbsent(meetingId, k -> new ArrayDeque<>());
-        d.addLast(entry);
-        while (d.size() > perMeeting) {
-            d.removeFirst();
+        if (entry.wireBytes() > perMeetingBytes) {
+            return; // cannot happen with the protocol's 4,000-character limit and a sane configuration
+        }
+        History h = byMeeting.computeIfAbsent(meetingId, k -> new History());
+        h.entries.addLast(entry);
+        h.bytes += entry.wireBytes();
+        heldBytes += entry.wireBytes();
+        while (h.entries.size() > perMeetingCount || h.bytes > perMeetingBytes) {
+            ChatEntry gone = h.entries.removeFirst();
+            h.bytes -= gone.wireBytes();
+            heldBytes -= gone.wireBytes();
+        }
+        Iterator<Map.Entry<String, History>> eldest = byMeeting.entrySet().iterator();
+        while (heldBytes > totalBytes && eldest.hasNext()) {
+            Map.Entry<String, History> e = eldest.next();
+            if (e.getValue() != h) {
+                heldBytes -= e.getValue().bytes;
+                forgetAt.remove(e.getKey());
+                eldest.remove();
+            }
         }
     }
 
     @Override
-    public synchronized List<ChatEntry> recent(String meetingId, int max) {
-        Deque<ChatEntry> d = byMeeting.get(meetingId);
-        if (d == null) {
-            return List.of();
+    public synchronized List<ChatEntry> history(String meetingId) {
+        History h = byMeeting.get(meetingId);
+        return h == null ? List.of() : List.copyOf(h.entries);
+    }
+
+    @Override
+    public synchronized void meetingStarted(String meetingId) {
+        forgetAt.remove(meetingId);
+    }
+
+    @Override
+    public synchronized void meetingEnded(String meetingId, Instant at) {
+        if (byMeeting.containsKey(meetingId)) {
+            forgetAt.put(meetingId, at);
         }
-        List<ChatEntry> all = new ArrayList<>(d);
-        return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+    }
+
+    @Override
+    public synchronized void forget(String meetingId) {
+        forgetAt.remove(meetingId);
+        History h = byMeeting.remove(meetingId);
+        if (h != null) {
+            heldBytes -= h.bytes;
+        }
+    }
+
+    @Override
+    public synchronized void expire(Instant now) {
+        forgetAt.entrySet().removeIf(e -> {
+            if (e.getValue().isAfter(now)) {
+                return false;
+            }
+            History h = byMeeting.remove(e.getKey());
+            if (h != null) {
+                heldBytes -= h.bytes;
+            }
+            return true;
+        });
+    }
+
+    /** Wire bytes held across all meetings (for tests and metrics). */
+    public synchronized long heldBytes() {
+        return heldBytes;
     }
 }

@@ -53,6 +53,7 @@ public final class LiveMeeting {
     private final Map<String, Participant> lobby = new LinkedHashMap<>();
     private final MeetingFeatures features;
     private final MeetingMedia media;
+    private final Bans bans = new Bans();
     private long seq;
     private long joinOrder;
     private long joins;
@@ -68,6 +69,7 @@ public final class LiveMeeting {
         this.encoder = encoder;
         this.registry = registry;
         this.features = new MeetingFeatures(this);
+        chat.meetingStarted(details.meetingId());
         this.media = new MeetingMedia(this, mediaHost);
     }
 
@@ -91,11 +93,27 @@ public final class LiveMeeting {
         if (closed) {
             return null;
         }
-        if (inMeeting.size() + lobby.size() >= config.maxParticipants()) {
+        if (bans.isBanned(caller.identityId())) {
+            return new JoinResult.Refused(EndReason.BANNED);
+        }
+        // One live participant per external identity: a second join replaces the first (it keeps an
+        // admission already granted), so one guest token cannot take many seats or flood the lobby.
+        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identityId()) : null;
+        boolean entering = Permissions.bypassesLobby(details, caller)
+                || (previous != null && previous.state == Participant.State.CONNECTED);
+        int freed = previous == null ? 0 : 1;
+        if (entering && !Permissions.isOrganizer(details, caller)
+                && inMeeting.size() - (previous != null && inMeeting.containsKey(previous.id) ? freed : 0) >= config.maxParticipants()) {
             return new JoinResult.Refused(EndReason.CAPACITY_REACHED);
         }
+        if (!entering && lobby.size() - (previous != null && lobby.containsKey(previous.id) ? freed : 0) >= config.maxLobby()) {
+            return new JoinResult.Refused(EndReason.LOBBY_FULL);
+        }
+        if (previous != null) {
+            end(previous, EndReason.REPLACED, false);
+        }
         Participant p = new Participant("p-" + randomToken(16), caller, displayName, Permissions.roleOf(details, caller),
-                ++joinOrder, muted);
+                ++joinOrder, muted, Permissions.isExternal(details, caller));
         p.link = link;
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
@@ -103,7 +121,7 @@ public final class LiveMeeting {
         issueResumeToken(p);
         joins++;
         counters.joined();
-        if (Permissions.bypassesLobby(details, caller)) {
+        if (entering) {
             enter(p);
         } else {
             lobby.put(p.id, p);
@@ -211,6 +229,9 @@ public final class LiveMeeting {
         if (p == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
         }
+        if (freeSeats() == 0) {
+            return error(requestId, ActionError.CAPACITY_REACHED, "the meeting is full (calling.max-participants)");
+        }
         admitFromLobby(p);
         return new Ack(requestId, null);
     }
@@ -221,6 +242,7 @@ public final class LiveMeeting {
             return refusal;
         }
         List<Participant> waiting = new ArrayList<>(lobby.values());
+        waiting = waiting.subList(0, Math.min(waiting.size(), freeSeats()));
         waiting.forEach(this::admitFromLobby);
         return new Ack(requestId, waiting.size());
     }
@@ -231,8 +253,11 @@ public final class LiveMeeting {
         enter(p);
     }
 
-    public synchronized ServerMessage deny(Participant by, String id, String requestId) {
+    public synchronized ServerMessage deny(Participant by, String id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
+        if (refusal == null) {
+            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
+        }
         if (refusal != null) {
             return refusal;
         }
@@ -240,12 +265,18 @@ public final class LiveMeeting {
         if (p == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
         }
+        if (ban) {
+            bans.ban(p.caller.identityId());
+        }
         end(p, EndReason.LOBBY_DENIED);
         return new Ack(requestId, null);
     }
 
-    public synchronized ServerMessage remove(Participant by, String id, String requestId) {
+    public synchronized ServerMessage remove(Participant by, String id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
+        if (refusal == null) {
+            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
+        }
         if (refusal != null) {
             return refusal;
         }
@@ -253,10 +284,14 @@ public final class LiveMeeting {
         if (target == null) {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the meeting");
         }
-        if (target.role == Role.ORGANIZER) {
-            return error(requestId, ActionError.CANNOT_TARGET_ORGANIZER, "the organizer cannot be removed");
+        Permissions.Denial denial = Permissions.removal(details, by, target);
+        if (denial != null) {
+            return error(requestId, denial.code(), denial.message());
         }
-        end(target, EndReason.REMOVED);
+        if (ban) {
+            bans.ban(target.caller.identityId());
+        }
+        end(target, ban ? EndReason.BANNED : EndReason.REMOVED);
         return new Ack(requestId, null);
     }
 
@@ -268,6 +303,11 @@ public final class LiveMeeting {
         by.send(this, new Ack(requestId, null));
         endForEveryone(EndReason.MEETING_ENDED);
         return null;
+    }
+
+    private ServerMessage refuseBanUnlessOrganizer(Participant by, boolean ban, String requestId) {
+        return ban && by.role != Role.ORGANIZER
+                ? error(requestId, ActionError.ROLE_REQUIRED, "only the organizer may ban") : null;
     }
 
     // ---- package-private helpers for features and media (callers hold the lock) ----
@@ -318,6 +358,7 @@ public final class LiveMeeting {
 
     private void enter(Participant p) {
         p.state = Participant.State.CONNECTED;
+        p.admittedAt = clock.instant();
         inMeeting.put(p.id, p);
         media.open(p);
         seq++;
@@ -340,6 +381,11 @@ public final class LiveMeeting {
     }
 
     private void end(Participant p, EndReason reason) {
+        end(p, reason, true);
+    }
+
+    /** @param closeWhenEmpty false while a replacement is about to take {@code p}'s place */
+    private void end(Participant p, EndReason reason, boolean closeWhenEmpty) {
         boolean wasConnected = inMeeting.remove(p.id) != null;
         boolean wasWaiting = lobby.remove(p.id) != null;
         if (!wasConnected && !wasWaiting) {
@@ -362,12 +408,28 @@ public final class LiveMeeting {
             p.link.terminate(reason);
             p.link = null;
         }
-        closeIfEmpty();
+        if (closeWhenEmpty) {
+            closeIfEmpty();
+        }
+    }
+
+    private int freeSeats() {
+        return Math.max(0, config.maxParticipants() - inMeeting.size());
+    }
+
+    private Participant findByIdentity(String identityId) {
+        for (Participant p : everyone()) {
+            if (p.caller.identityId().equals(identityId)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private void closeIfEmpty() {
         if (!closed && inMeeting.isEmpty() && lobby.isEmpty()) {
             closed = true;
+            features.meetingClosed();
             registry.meetingClosed(this);
         }
     }
@@ -430,11 +492,11 @@ public final class LiveMeeting {
         }
         return new RosterEntry(p.id, p.kind(), p.displayName, p.role.wireName(),
                 p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId);
+                p.breakoutRoomId, p.external ? Boolean.TRUE : null);
     }
 
     private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id, p.kind(), p.displayName);
+        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null);
     }
 
     static String iso(Instant i) {

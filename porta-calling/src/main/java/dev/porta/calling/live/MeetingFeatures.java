@@ -2,6 +2,9 @@
 package dev.porta.calling.live;
 
 import dev.porta.calling.chat.ChatEntry;
+import dev.porta.calling.meeting.ChatHistoryShare;
+import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.meeting.DisabledFeature;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.ServerMessage;
@@ -197,6 +200,11 @@ public final class MeetingFeatures {
             if (refusal != null) {
                 return refusal;
             }
+            DisabledFeature feature = isTranscription ? DisabledFeature.TRANSCRIPTION : DisabledFeature.RECORDING;
+            if (active && meeting.details.disabled(feature)) {
+                return LiveMeeting.error(requestId, ActionError.CAPABILITY_DISABLED, "the meeting option "
+                        + (isTranscription ? "allowTranscription" : "allowRecording") + " is off");
+            }
             boolean changed = isTranscription ? transcription != active : recording != active;
             if (isTranscription) {
                 transcription = active;
@@ -221,9 +229,7 @@ public final class MeetingFeatures {
     }
 
     void sendEntryState(Participant p) {
-        List<ChatMessage> history = new ArrayList<>();
-        meeting.chat.recent(meeting.meetingId(), meeting.config.chatHistorySize()).forEach(e -> history.add(wire(e)));
-        p.send(meeting, new ChatHistory(history));
+        sendChatHistory(p);
         if (together) {
             p.send(meeting, togetherState());
         }
@@ -232,6 +238,47 @@ public final class MeetingFeatures {
     void rosterChanged() {
         if (together) {
             meeting.broadcast(togetherState());
+        }
+    }
+
+    /**
+     * The chat a joiner may see (review M3), in pages of at most {@code calling.chat-history-page-bytes}
+     * (review M2): nothing when chat is disabled; from their own admission on for external participants,
+     * and for everyone unless the meeting shares its history ({@code shareMeetingChatHistoryDefault: all}).
+     * The store keeps at most {@code calling.chat-history-bytes}, which the server keeps under half the
+     * slow-consumer limit, so the history can never make a joiner a slow consumer.
+     */
+    private void sendChatHistory(Participant p) {
+        List<ChatMessage> page = new ArrayList<>();
+        List<List<ChatMessage>> pages = new ArrayList<>();
+        if (meeting.details.allowMeetingChat() != ChatMode.DISABLED) {
+            boolean sharesAll = !p.external && meeting.details.shareChatHistory() == ChatHistoryShare.ALL;
+            long pageBytes = 0;
+            for (ChatEntry e : meeting.chat.history(meeting.meetingId())) {
+                if (!sharesAll && e.sentAt().isBefore(p.admittedAt)) {
+                    continue;
+                }
+                if (!page.isEmpty() && pageBytes + e.wireBytes() > meeting.config.chatHistoryPageBytes()) {
+                    pages.add(page);
+                    page = new ArrayList<>();
+                    pageBytes = 0;
+                }
+                page.add(wire(e));
+                pageBytes += e.wireBytes();
+            }
+        }
+        pages.add(page);
+        for (int i = 0; i < pages.size(); i++) {
+            p.send(meeting, new ChatHistory(pages.get(i), i < pages.size() - 1 ? Boolean.TRUE : null));
+        }
+    }
+
+    /** The live meeting ended: a {@code limited} chat goes with it; otherwise it is kept for the retention time. */
+    void meetingClosed() {
+        if (meeting.details.allowMeetingChat() == ChatMode.LIMITED) {
+            meeting.chat.forget(meeting.meetingId());
+        } else {
+            meeting.chat.meetingEnded(meeting.meetingId(), meeting.clock.instant().plus(meeting.config.chatRetention()));
         }
     }
 

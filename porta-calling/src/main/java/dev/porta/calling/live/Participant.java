@@ -16,10 +16,14 @@ public final class Participant {
     final String displayName;
     final long joinOrder;
     final Role role;
+    /** A guest, or a member of another tenant than the meeting's: the guest policy applies (review M10). */
+    final boolean external;
     Caller caller;
     State state = State.IN_LOBBY;
     ParticipantLink link;
     Instant disconnectedAt;
+    /** When the participant entered the meeting (not the lobby); null while waiting. */
+    Instant admittedAt;
     String resumeToken;
     boolean muted;
     boolean speaking;
@@ -28,8 +32,9 @@ public final class Participant {
     MediaSession media;
     String breakoutRoomId;
 
-    Participant(String id, Caller caller, String displayName, Role role, long joinOrder, boolean muted) {
+    Participant(String id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
         this.id = id;
+        this.external = external;
         this.caller = caller;
         this.displayName = displayName;
         this.role = role;

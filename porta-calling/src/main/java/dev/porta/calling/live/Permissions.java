@@ -4,6 +4,7 @@ package dev.porta.calling.live;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.meeting.DisabledFeature;
 import dev.porta.calling.meeting.InviteeRole;
 import dev.porta.calling.meeting.LobbyAdmitters;
 import dev.porta.calling.meeting.MeetingDetails;
@@ -29,6 +30,14 @@ final class Permissions {
         return c instanceof Caller.Member m && m.tenantId().equals(d.tenantId());
     }
 
+    /**
+     * External to the meeting: a guest, or a member of another tenant (review M10). The anonymous-join
+     * policy and the guest capability matrix apply to both, and the roster marks both.
+     */
+    static boolean isExternal(MeetingDetails d, Caller c) {
+        return !isTenantMember(d, c);
+    }
+
     static Role roleOf(MeetingDetails d, Caller c) {
         if (isOrganizer(d, c)) {
             return Role.ORGANIZER;
@@ -40,7 +49,33 @@ final class Permissions {
                     .map(i -> i.role() == InviteeRole.PRESENTER || i.role() == InviteeRole.COORGANIZER).orElse(false);
             case ORGANIZER -> false;
         };
+        if (presenter && isExternal(d, c) && !d.policy().guestCapabilities().mayPresent()) {
+            presenter = false; // the guest capability matrix decides whether external people ever present
+        }
         return presenter ? Role.PRESENTER : Role.ATTENDEE;
+    }
+
+    static boolean isCoOrganizer(MeetingDetails d, Caller c) {
+        return d.invitee(c.identityId()).map(i -> i.role() == InviteeRole.COORGANIZER).orElse(false);
+    }
+
+    /**
+     * Null when {@code by} may remove {@code target}; otherwise the refusal. The organizer removes anyone but
+     * themselves; presenters remove attendees only, never the organizer, a co-organizer, another presenter
+     * or a member of the meeting's organization.
+     */
+    static Denial removal(MeetingDetails d, Participant by, Participant target) {
+        if (target.role == Role.ORGANIZER) {
+            return new Denial(ActionError.CANNOT_TARGET_ORGANIZER, "the organizer cannot be removed");
+        }
+        if (by.role == Role.ORGANIZER) {
+            return null;
+        }
+        if (target.role != Role.ATTENDEE || isCoOrganizer(d, target.caller) || isTenantMember(d, target.caller)) {
+            return new Denial(ActionError.CANNOT_TARGET_PARTICIPANT,
+                    "presenters may remove attendees only, not co-organizers, presenters or members of the organization");
+        }
+        return null;
     }
 
     static boolean bypassesLobby(MeetingDetails d, Caller c) {
@@ -56,9 +91,9 @@ final class Permissions {
         };
     }
 
-    /** Whether the guest capability matrix lets this participant use {@code c} at all (members: always). */
+    /** Whether the guest capability matrix lets this participant use {@code c} at all (the tenant's members: always). */
     static boolean matrixAllows(MeetingDetails d, Participant p, Capability c) {
-        return !p.isGuest() || d.policy().guestCapabilities().allows(c);
+        return !p.external || d.policy().guestCapabilities().allows(c);
     }
 
     /** Null when {@code p} may use {@code c} now; otherwise the documented refusal. */
@@ -85,6 +120,11 @@ final class Permissions {
                     ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting option allowAttendeeToEnableCamera is off") : null;
             case CHAT -> d.allowMeetingChat() == ChatMode.DISABLED
                     ? new Denial(ActionError.CHAT_DISABLED, "the meeting option allowMeetingChat is disabled") : null;
+            case BREAKOUT_ROOMS -> d.disabled(DisabledFeature.BREAKOUT_ROOMS)
+                    ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting option allowBreakoutRooms is off") : null;
+            case MANAGE_RECORDING -> d.disabled(DisabledFeature.RECORDING) && d.disabled(DisabledFeature.TRANSCRIPTION)
+                    ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting options allowRecording and allowTranscription are off")
+                    : null;
             case REACTIONS -> !d.allowTeamworkReactions()
                     ? new Denial(ActionError.CAPABILITY_DISABLED, "the meeting option allowTeamworkReactions is off") : null;
             default -> null;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What calling needs to know about an online meeting, as the meetings module stores it.
@@ -18,9 +19,10 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
                              Instant startDateTime, Instant endDateTime,
                              LobbyBypassScope lobbyBypassScope, boolean isDialInBypassEnabled,
                              AllowedPresenters allowedPresenters, LobbyAdmitters lobbyAdmitters,
-                             List<Invitee> invitees, ChatMode allowMeetingChat,
+                             List<Invitee> invitees, ChatMode allowMeetingChat, ChatHistoryShare shareChatHistory,
                              boolean allowAttendeeToEnableMic, boolean allowAttendeeToEnableCamera,
-                             boolean allowTeamworkReactions, String joinPasscode, MeetingPolicy policy) {
+                             boolean allowTeamworkReactions, String joinPasscode, MeetingPolicy policy,
+                             Set<DisabledFeature> disabledFeatures) {
     public MeetingDetails {
         Objects.requireNonNull(meetingId, "meetingId");
         Objects.requireNonNull(tenantId, "tenantId");
@@ -29,9 +31,32 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
         Objects.requireNonNull(allowedPresenters, "allowedPresenters");
         Objects.requireNonNull(lobbyAdmitters, "lobbyAdmitters");
         Objects.requireNonNull(allowMeetingChat, "allowMeetingChat");
+        Objects.requireNonNull(shareChatHistory, "shareChatHistory");
         Objects.requireNonNull(policy, "policy");
         invitees = List.copyOf(invitees);
+        disabledFeatures = Set.copyOf(disabledFeatures);
         subject = subject == null ? "" : subject;
+    }
+
+    /** These details with other chat options. */
+    public MeetingDetails withChat(ChatMode chat, ChatHistoryShare share) {
+        return new MeetingDetails(meetingId, tenantId, organizerMemberId, subject, startDateTime, endDateTime,
+                lobbyBypassScope, isDialInBypassEnabled, allowedPresenters, lobbyAdmitters, invitees, chat, share,
+                allowAttendeeToEnableMic, allowAttendeeToEnableCamera, allowTeamworkReactions, joinPasscode, policy,
+                disabledFeatures);
+    }
+
+    /** These details with other features turned off by meeting options. */
+    public MeetingDetails withDisabledFeatures(Set<DisabledFeature> off) {
+        return new MeetingDetails(meetingId, tenantId, organizerMemberId, subject, startDateTime, endDateTime,
+                lobbyBypassScope, isDialInBypassEnabled, allowedPresenters, lobbyAdmitters, invitees, allowMeetingChat,
+                shareChatHistory, allowAttendeeToEnableMic, allowAttendeeToEnableCamera, allowTeamworkReactions, joinPasscode,
+                policy, off);
+    }
+
+    /** Whether a meeting option turned {@code f} off. */
+    public boolean disabled(DisabledFeature f) {
+        return disabledFeatures.contains(f);
     }
 
     public Optional<Invitee> invitee(String identityId) {

@@ -7,7 +7,9 @@ public enum ActionError {
     ROLE_REQUIRED("roleRequired"), CAPABILITY_DISABLED("capabilityDisabled"),
     PARTICIPANT_NOT_FOUND("participantNotFound"), PARTICIPANT_NOT_ELIGIBLE("participantNotEligible"),
     SCREEN_SHARE_BUSY("screenShareBusy"), CANNOT_TARGET_ORGANIZER("cannotTargetOrganizer"),
-    BREAKOUT_STATE("breakoutState"), SDP_REJECTED("sdpRejected"), CHAT_DISABLED("chatDisabled");
+    CANNOT_TARGET_PARTICIPANT("cannotTargetParticipant"),
+    BREAKOUT_STATE("breakoutState"), SDP_REJECTED("sdpRejected"), CHAT_DISABLED("chatDisabled"),
+    CAPACITY_REACHED("capacityReached");
 
     private final String wire;
 

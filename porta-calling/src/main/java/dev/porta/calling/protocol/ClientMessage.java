@@ -44,11 +44,13 @@ public sealed interface ClientMessage {
 
     record AdmitAll(String id) implements ClientMessage { }
 
-    record Deny(String id, String participantId) implements ClientMessage { }
+    /** @param ban the organizer bars the identity from joining again while this live meeting lasts */
+    record Deny(String id, String participantId, boolean ban) implements ClientMessage { }
 
     record MuteParticipant(String id, String participantId) implements ClientMessage { }
 
-    record RemoveParticipant(String id, String participantId) implements ClientMessage { }
+    /** @param ban the organizer bars the identity from joining again while this live meeting lasts */
+    record RemoveParticipant(String id, String participantId, boolean ban) implements ClientMessage { }
 
     record EndMeeting(String id) implements ClientMessage { }
 

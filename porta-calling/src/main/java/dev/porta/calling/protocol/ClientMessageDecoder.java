@@ -91,9 +91,9 @@ public final class ClientMessageDecoder {
                     f.integer("maxHeight", 0, 4320));
             case "admit" -> new Admit(id, f.participantId("participantId"));
             case "admitAll" -> new AdmitAll(id);
-            case "deny" -> new Deny(id, f.participantId("participantId"));
+            case "deny" -> new Deny(id, f.participantId("participantId"), f.bool("ban", false));
             case "muteParticipant" -> new MuteParticipant(id, f.participantId("participantId"));
-            case "removeParticipant" -> new RemoveParticipant(id, f.participantId("participantId"));
+            case "removeParticipant" -> new RemoveParticipant(id, f.participantId("participantId"), f.bool("ban", false));
             case "endMeeting" -> new EndMeeting(id);
             case "chat" -> new Chat(id, f.requiredString("text", 1, 4000));
             case "reaction" -> new Reaction(id, f.oneOf("reaction", REACTIONS));

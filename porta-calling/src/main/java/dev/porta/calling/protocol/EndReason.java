@@ -6,6 +6,8 @@ public enum EndReason {
     LEFT(0, 0, "You left the meeting.", Category.SUCCESS, false, 1000),
     MEETING_ENDED(0, 4097, "The organizer ended the meeting for everyone.", Category.SUCCESS, false, 1000),
     REMOVED(0, 5000, "An organizer or presenter removed you from the meeting.", Category.SUCCESS, false, 1000),
+    BANNED(403, 5001, "The organizer removed you from this meeting; you cannot join it again while it lasts.",
+            Category.EXPECTED, false, 1000),
     LOBBY_DENIED(0, 5854, "Your request to join was declined by someone in the meeting.", Category.EXPECTED, false, 1000),
     TOKEN_INVALID(495, 4507, "The access token is not valid.", Category.EXPECTED, false, 1000),
     TOKEN_EXPIRED(495, 4508, "The access token expired.", Category.EXPECTED, false, 1000),
@@ -21,6 +23,8 @@ public enum EndReason {
     MEETING_NOT_STARTED(403, 5253, "The meeting cannot be joined yet.", Category.EXPECTED, false, 1000),
     MEETING_EXPIRED(403, 5254, "The meeting is over and can no longer be joined.", Category.EXPECTED, false, 1000),
     CAPACITY_REACHED(503, 5260, "The meeting is full.", Category.EXPECTED, false, 1000),
+    LOBBY_FULL(503, 5261, "Too many people are waiting in the lobby; try again later.", Category.EXPECTED, false, 1000),
+    REPLACED(409, 5272, "You joined this meeting again from another connection.", Category.EXPECTED, false, 1000),
     RESUME_FAILED(410, 5270, "The session cannot be resumed; join again.", Category.EXPECTED, true, 1000),
     CONNECTION_LOST(410, 5271, "The connection was lost and not resumed in time.", Category.EXPECTED, true, 1000),
     PROTOCOL_ERROR(400, 6001, "The client broke the calling protocol.", Category.EXPECTED, false, 1008),
@@ -30,6 +34,8 @@ public enum EndReason {
             Category.EXPECTED, false, 1008),
     MESSAGE_TOO_LARGE(413, 6002, "A message was larger than the server accepts.", Category.EXPECTED, false, 1009),
     FLOODING(429, 6003, "The client sent messages faster than the server accepts.", Category.EXPECTED, false, 1008),
+    JOIN_TIMEOUT(408, 6004, "The connection did not join or resume in time.", Category.EXPECTED, false, 1008),
+    TOO_MANY_CONNECTIONS(429, 6005, "Too many connections from this address have not joined yet.", Category.EXPECTED, false, 1008),
     SERVER_SHUTDOWN(503, 7100, "The server is restarting; join the meeting again.", Category.EXPECTED, true, 1001),
     INTERNAL_ERROR(500, 7500, "The server failed unexpectedly; join the meeting again.", Category.UNEXPECTED, true, 1011);
 

@@ -14,10 +14,13 @@ public sealed interface ServerMessage {
         }
     }
 
+    /** @param external true for anyone outside the meeting's organization (guests, other tenants' members); null otherwise */
     record RosterEntry(String id, String kind, String displayName, String role, String state, boolean muted,
-                       boolean speaking, boolean handRaised, List<String> streams, String breakoutRoomId) { }
+                       boolean speaking, boolean handRaised, List<String> streams, String breakoutRoomId,
+                       Boolean external) { }
 
-    record LobbyEntry(String id, String kind, String displayName) { }
+    /** @param external as in {@link RosterEntry} */
+    record LobbyEntry(String id, String kind, String displayName, Boolean external) { }
 
     /** Only the id: what {@code removed} deltas carry. */
     record Ref(String id) { }
@@ -39,7 +42,8 @@ public sealed interface ServerMessage {
     record ChatMessage(String messageId, String senderId, String senderName, String senderKind, String text,
                        String sentAt) implements ServerMessage { }
 
-    record ChatHistory(List<ChatMessage> messages) implements ServerMessage { }
+    /** @param more true when another {@code chatHistory} page follows that continues this one; null on the last */
+    record ChatHistory(List<ChatMessage> messages, Boolean more) implements ServerMessage { }
 
     record Reaction(String participantId, String reaction, String at) implements ServerMessage { }
 

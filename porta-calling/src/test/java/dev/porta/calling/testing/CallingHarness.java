@@ -37,12 +37,17 @@ public final class CallingHarness implements AutoCloseable {
     }
 
     public CallingHarness(CallingConfig config) {
-        calling = new CallingService(config, auth, meetings, new InMemoryChatHistoryStore(100, 100), media, clock, scheduler);
+        calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler);
         try {
             server = new LoopbackWebSocketServer(calling);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The chat store a running server builds from {@code config}. */
+    public static InMemoryChatHistoryStore chat(CallingConfig config) {
+        return new InMemoryChatHistoryStore(config.chatHistorySize(), config.chatHistoryBytes(), config.chatMemoryBytes());
     }
 
     /** A meeting running now with the given lobby scope and default policy. */
@@ -73,6 +78,11 @@ public final class CallingHarness implements AutoCloseable {
                 link, "ignored");
         c.await("stateChanged", n -> n.path("state").asText().equals("Connected"));
         return c;
+    }
+
+    /** Every client connected so far, in order. */
+    public List<TestClient> all() {
+        return List.copyOf(clients);
     }
 
     public static String state(JsonNode stateChanged) {

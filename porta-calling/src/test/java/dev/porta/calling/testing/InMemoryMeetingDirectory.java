@@ -2,6 +2,7 @@
 package dev.porta.calling.testing;
 
 import dev.porta.calling.meeting.AllowedPresenters;
+import dev.porta.calling.meeting.ChatHistoryShare;
 import dev.porta.calling.meeting.ChatMode;
 import dev.porta.calling.meeting.Invitee;
 import dev.porta.calling.meeting.LobbyAdmitters;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Meetings held in a map, by join link and by join meeting ID. */
@@ -30,12 +32,26 @@ public final class InMemoryMeetingDirectory implements MeetingDirectory {
         counter++;
         String id = "meeting-" + counter;
         MeetingDetails d = new MeetingDetails(id, TENANT, ORGANIZER, "Support call " + counter, start, end, scope, false,
-                presenters, LobbyAdmitters.ORGANIZER_AND_CO_ORGANIZERS_AND_PRESENTERS, invitees, ChatMode.ENABLED,
-                true, true, true, "Xy7Qp2", policy);
+                presenters, LobbyAdmitters.ORGANIZER_AND_CO_ORGANIZERS_AND_PRESENTERS, invitees, ChatMode.ENABLED, ChatHistoryShare.NONE,
+                true, true, true, "Xy7Qp2", policy, Set.of());
         String link = "https://porta.test/l/meetup-join/19%3ameeting_" + counter + "%40thread.v2/0";
         byLink.put(link, d);
         byJoinId.put(joinMeetingId(link), d);
         return link;
+    }
+
+    /** Changes the chat options of the meeting behind {@code link}. */
+    public void setChat(String link, ChatMode chat, ChatHistoryShare share) {
+        update(link, byLink.get(link).withChat(chat, share));
+    }
+
+    public void update(String link, MeetingDetails d) {
+        byLink.put(link, d);
+        byJoinId.put(joinMeetingId(link), d);
+    }
+
+    public MeetingDetails details(String link) {
+        return byLink.get(link);
     }
 
     public static String joinMeetingId(String link) {

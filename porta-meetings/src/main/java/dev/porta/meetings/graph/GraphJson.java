@@ -264,8 +264,23 @@ public final class GraphJson {
                 out.put(name, node.textValue());
             }
         }
+        for (var unsupported : UNENFORCED_PROTECTIONS.entrySet()) {
+            if (Boolean.TRUE.equals(out.get(unsupported.getKey()))) {
+                throw new MeetingValidationException(unsupported.getKey(), unsupported.getKey() + " true is not supported: "
+                        + unsupported.getValue() + " Leave it false or omit it.");
+            }
+        }
         return out;
     }
+
+    /**
+     * Options that promise a protection Porta does not give (review L11). Accepting and echoing {@code true}
+     * would let a client believe it is in place, so such a request is refused instead.
+     */
+    private static final Map<String, String> UNENFORCED_PROTECTIONS = Map.of(
+            "isEndToEndEncryptionEnabled", "Porta's media server decrypts media to forward it, so meetings are not end-to-end encrypted.",
+            "watermarkProtection.isEnabledForContentSharing", "Porta does not watermark shared content.",
+            "watermarkProtection.isEnabledForVideo", "Porta does not watermark video.");
 
     private static List<Attendee> attendees(JsonNode node) {
         if (node.isNull()) {

@@ -164,6 +164,30 @@ class OnlineMeetingRoutesTest {
     }
 
     @Test
+    void aMeetingCreatedWithoutAllowedPresentersLetsOnlyTheOrganizationPresent() throws Exception {
+        var created = send("POST", meetings(), writer, "{\"subject\":\"Virtual appointment\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("allowedPresenters").asText()).isEqualTo("organization");
+    }
+
+    @Test
+    void securityLookingOptionsThatPortaDoesNotEnforceAreRefusedNotEchoed() throws Exception {
+        assertError(send("POST", meetings(), writer, "{\"subject\":\"x\",\"isEndToEndEncryptionEnabled\":true}"),
+                400, "BadRequest", "not end-to-end encrypted");
+        var created = send("POST", meetings(), writer, "{\"subject\":\"x\",\"isEndToEndEncryptionEnabled\":false,"
+                + "\"watermarkProtection\":{\"isEnabledForVideo\":false}}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        for (String body : List.of("{\"watermarkProtection\":{\"isEnabledForVideo\":true}}",
+                "{\"watermarkProtection\":{\"isEnabledForContentSharing\":true}}", "{\"isEndToEndEncryptionEnabled\":true}")) {
+            assertError(send("PATCH", meetings() + "/" + id, writer, body), 400, "BadRequest", "is not supported");
+        }
+        JsonNode stored = JSON.readTree(send("GET", meetings() + "/" + id, writer, null).body());
+        assertThat(stored.get("isEndToEndEncryptionEnabled").asBoolean()).isFalse();
+        assertThat(stored.at("/watermarkProtection/isEnabledForVideo").asBoolean()).isFalse();
+    }
+
+    @Test
     void refusedCallsGetGraphErrorsAndChangeNothing() throws Exception {
         String id = JSON.readTree(send("POST", meetings(), writer, BODY).body()).get("id").asText();
 

@@ -35,7 +35,9 @@ public final class CallingWebSocket {
                 ctx.session.setMaxTextMessageSize(maxFrameChars * 4L + 1024);
                 ctx.session.setMaxBinaryMessageSize(1024);
                 ctx.session.setIdleTimeout(idleTimeout);
-                SignalingSession session = calling.open(new JettySignalingConnection(ctx.session, maxQueuedBytes));
+                JettySignalingConnection connection = new JettySignalingConnection(ctx.session, maxQueuedBytes);
+                SignalingSession session = calling.open(connection);
+                connection.whenClosedByServer(session::onClose);
                 ctx.attribute(SESSION, session);
             });
             ws.onMessage(ctx -> session(ctx).onText(ctx.message()));

@@ -26,6 +26,7 @@ final class JettySignalingConnection implements SignalingConnection {
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final String remote;
+    private volatile Runnable closedByServer = () -> { };
 
     JettySignalingConnection(Session session, long maxQueuedBytes) {
         this.session = session;
@@ -48,10 +49,21 @@ final class JettySignalingConnection implements SignalingConnection {
         session.sendText(text, Callback.from(() -> queued.addAndGet(-size), failure -> queued.addAndGet(-size)));
     }
 
+    /**
+     * What to run once this side closed the socket (a slow consumer, or the engine's own close), without
+     * waiting for the client to complete the close handshake: a client that stopped reading may never
+     * answer, and its participant must not stay Connected meanwhile.
+     */
+    void whenClosedByServer(Runnable action) {
+        this.closedByServer = action;
+    }
+
     @Override
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
             session.close(code, reason, Callback.NOOP);
+            // Not on this thread: close() may run inside a meeting's lock, in the middle of a broadcast.
+            Thread.ofVirtual().name("porta-calling-closed").start(closedByServer);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.porta.server.calling;
 
 import dev.porta.calling.meeting.AllowedPresenters;
 import dev.porta.calling.meeting.Capability;
+import dev.porta.calling.meeting.ChatHistoryShare;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.meeting.DisabledFeature;
 import dev.porta.calling.meeting.GuestCapabilities;
 import dev.porta.calling.meeting.Invitee;
 import dev.porta.calling.meeting.InviteeRole;
@@ -21,6 +23,7 @@ import dev.porta.meetings.OnlineMeeting;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Calling's view of the meetings module: finds a meeting by link or by meeting ID and translates it,
@@ -85,13 +88,31 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                     case "limited" -> ChatMode.LIMITED;
                     default -> ChatMode.ENABLED;
                 },
+                "all".equals(options.text("shareMeetingChatHistoryDefault")) ? ChatHistoryShare.ALL : ChatHistoryShare.NONE,
                 options.bool("allowAttendeeToEnableMic"), options.bool("allowAttendeeToEnableCamera"),
-                options.bool("allowTeamworkReactions"), passcode, policy));
+                options.bool("allowTeamworkReactions"), passcode, policy, disabledFeatures(options)));
     }
 
-    /** The directory's guest capability matrix in calling's terms; role decides what it does not name. */
+    private static Set<DisabledFeature> disabledFeatures(dev.porta.meetings.MeetingOptions options) {
+        EnumSet<DisabledFeature> off = EnumSet.noneOf(DisabledFeature.class);
+        if (!options.bool("allowRecording")) {
+            off.add(DisabledFeature.RECORDING);
+        }
+        if (!options.bool("allowTranscription")) {
+            off.add(DisabledFeature.TRANSCRIPTION);
+        }
+        if (!options.bool("allowBreakoutRooms")) {
+            off.add(DisabledFeature.BREAKOUT_ROOMS);
+        }
+        return off;
+    }
+
+    /**
+     * The directory's guest capability matrix in calling's terms. Nothing is granted that the policy does
+     * not name: moderation and the presenter role are guest capabilities like any other.
+     */
     static GuestCapabilities guestCapabilities(java.util.Set<GuestCapability> granted) {
-        EnumSet<Capability> out = EnumSet.of(Capability.MANAGE_PARTICIPANTS);
+        EnumSet<Capability> out = EnumSet.noneOf(Capability.class);
         for (GuestCapability g : granted) {
             switch (g) {
                 case AUDIO -> out.add(Capability.AUDIO);
@@ -103,10 +124,12 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 case TOGETHER_MODE -> out.add(Capability.TOGETHER_MODE);
                 case BREAKOUT_ROOMS -> out.add(Capability.BREAKOUT_ROOMS);
                 case ADMIT_FROM_LOBBY -> out.add(Capability.ADMIT_FROM_LOBBY);
+                case MANAGE_PARTICIPANTS -> out.add(Capability.MANAGE_PARTICIPANTS);
+                case PRESENT -> { } // a role, not an action: below
                 case MANAGE_RECORDING -> out.add(Capability.MANAGE_RECORDING);
                 case SPOTLIGHT, CAPTIONS, WHITEBOARD -> { } // no such feature in a Porta meeting yet
             }
         }
-        return new GuestCapabilities(out);
+        return new GuestCapabilities(out, granted.contains(GuestCapability.PRESENT));
     }
 }
