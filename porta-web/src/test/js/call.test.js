@@ -221,6 +221,19 @@ describe('Call', () => {
     assert.equal(call.feature(Features.Recording).isRecordingActive, true);
   });
 
+  test('chat history sent in pages, and again after a resume, adds to the messages already held', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const msg = (id, text) => ({ messageId: id, senderId: 'p-org', senderName: 'Org', senderKind: 'member', text, sentAt: '2026-01-01T00:00:00Z' });
+    socket.receive({ type: 'chatHistory', messages: [msg('m1', 'one'), msg('m2', 'two')], more: true });
+    socket.receive({ type: 'chatHistory', messages: [msg('m3', 'three')] });
+    const chat = call.feature(Features.Chat);
+    assert.deepEqual(chat.messages.map((m) => m.content), ['one', 'two', 'three']);
+    socket.receive({ type: 'chatHistory', messages: [msg('m3', 'three'), msg('m4', 'four')] });
+    assert.deepEqual(chat.messages.map((m) => m.content), ['one', 'two', 'three', 'four']);
+  });
+
   test('a second CallAgent for the same identity is refused with 409/40228', async () => {
     const { client, credential, agent } = await joined();
     await assert.rejects(client.createCallAgent(credential, { displayName: 'Again' }), (e) => e.code === 409 && e.subCode === 40228);

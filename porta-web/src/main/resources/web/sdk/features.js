@@ -277,9 +277,12 @@ export class ChatFeature extends Emitter {
     if (trimmed.length < 1 || trimmed.length > 4000) throw LocalError.invalidArgument('A chat message must be 1 to 4000 characters');
     await this.#ctx.request('chat', { text: trimmed });
   }
-  /** @internal */
+  /**
+   * @internal History arrives in pages (`more: true` until the last) and, after a resume, as what was
+   * missed; each adds to what the call already holds, duplicates dropped by message id, so neither a
+   * second page nor a resume wipes the earlier messages.
+   */
   _history(messages) {
-    this.#messages = [];
     for (const m of messages) this.#add(m, false);
   }
   /** @internal */

@@ -127,7 +127,7 @@ const SERVER_FRAMES = {
   rosterDelta: { seq: isInt, op: (x) => ['added', 'updated', 'removed'].includes(x), participant: isObject },
   lobby: { participants: (x) => isArray(x) && x.every(lobbyParticipant) },
   lobbyDelta: { op: (x) => x === 'added' || x === 'removed', participant: isObject },
-  chatHistory: { messages: isArray },
+  chatHistory: { messages: isArray, more: optional(isBool) },
   chatMessage: { messageId: isString, senderId: isString, senderName: isString, senderKind: isString, text: isString, sentAt: isString },
   reaction: { participantId: isString, reaction: isString, at: optional(isString) },
   mutedByOthers: { by: optional(isString) },

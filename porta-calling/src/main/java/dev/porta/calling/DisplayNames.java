@@ -15,6 +15,8 @@ final class DisplayNames {
     private static final Set<Integer> FILLERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x17B4, 0x17B5,
             0x180E, 0x1D159, 0x133FC);
     private static final int MAX_COMBINING_RUN = 4;
+    private static final int ZERO_WIDTH_JOINER = 0x200D;
+    private static final int EMOJI_PRESENTATION = 0xFE0F;
 
     private DisplayNames() {
     }
@@ -33,6 +35,11 @@ final class DisplayNames {
             i += Character.charCount(c);
             if (c == '\t' || c == '\n' || c == '\r' || (Character.isSpaceChar(c) && Character.getType(c) == Character.SPACE_SEPARATOR)) {
                 pendingSpace = out.length() > 0;
+                continue;
+            }
+            if (c == ZERO_WIDTH_JOINER && !pendingSpace && joinsTwoEmoji(out, raw, i)) {
+                out.appendCodePoint(c); // family, profession and flag emoji are sequences held by ZWJ
+                combiningRun = 0;
                 continue;
             }
             if (refused(c)) {
@@ -57,6 +64,27 @@ final class DisplayNames {
             return null;
         }
         return name;
+    }
+
+    /**
+     * A zero-width joiner is allowed only inside an emoji sequence (👩‍💻, 🏳️‍🌈): after a pictograph,
+     * possibly followed by its presentation selector or skin-tone modifier, and before another
+     * pictograph. Anywhere else it is invisible and refused like the other format characters.
+     */
+    private static boolean joinsTwoEmoji(CharSequence before, String raw, int next) {
+        if (before.isEmpty() || next >= raw.length() || !Character.isExtendedPictographic(raw.codePointAt(next))) {
+            return false;
+        }
+        int end = before.length();
+        int last = Character.codePointBefore(before, end);
+        if (last == EMOJI_PRESENTATION || Character.isEmojiModifier(last)) {
+            end -= Character.charCount(last);
+            if (end == 0) {
+                return false;
+            }
+            last = Character.codePointBefore(before, end);
+        }
+        return Character.isExtendedPictographic(last);
     }
 
     private static boolean refused(int c) {

@@ -39,4 +39,15 @@ class DisplayNamesTest {
         }
         assertThat(DisplayNames.validate("x".repeat(101), 100)).isNull();
     }
+
+    @Test
+    void emojiSequencesHeldByAZeroWidthJoinerPassButALoneJoinerIsRefused() {
+        for (String name : new String[] {"Ana \uD83D\uDC69\u200D\uD83D\uDCBB", "Rainbow \uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08",
+                "Kim \uD83D\uDC69\uD83C\uDFFD\u200D\uD83D\uDD2C"}) {
+            assertThat(DisplayNames.validate(name, 100)).as(name).isEqualTo(name);
+        }
+        assertThat(DisplayNames.validate("Megan\u200DBowen", 100)).isNull();
+        assertThat(DisplayNames.validate("\uD83D\uDC69\u200D", 100)).isNull();
+        assertThat(DisplayNames.validate("Megan \u200D\uD83D\uDCBB", 100)).isNull();
+    }
 }

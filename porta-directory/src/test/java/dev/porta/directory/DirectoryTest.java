@@ -131,6 +131,36 @@ class DirectoryTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"h2", "postgresql"})
+    void aPolicySavedByAnOlderVersionNoLongerLetsGuestsAdmitFromTheLobby(String db) throws Exception {
+        try (var t = TestDatabases.create(db)) {
+            var secrets = dev.porta.common.SecretBox.ephemeral();
+            Directory d = directory(new JdbcDirectoryStore(t.database(), secrets));
+            d.createTenant(TENANT, "Contoso");
+            Member megan = d.addMember(TENANT, "megan@contoso.example", "Megan", "password1");
+            d.setTenantMeetingPolicy(TENANT, new MeetingPolicy(true, EnumSet.of(LobbyBypassScope.ORGANIZER), Set.of()));
+            d.setOrganizerMeetingPolicy(TENANT, megan.id(), Optional.of(new MeetingPolicy(true,
+                    EnumSet.of(LobbyBypassScope.ORGANIZER), Set.of())));
+            // what the older version stored: its default set, admitting included
+            var sql = new dev.porta.common.Sql(t.database());
+            sql.update("UPDATE directory_meeting_policy SET guest_capabilities = ? WHERE member_id = ?",
+                    "audio,video,screenSharing,chat,admitFromLobby", megan.id().value());
+            sql.update("UPDATE directory_meeting_policy SET guest_capabilities = ? WHERE member_id <> ?",
+                    "admitFromLobby,chat", megan.id().value());
+            sql.update("DELETE FROM flyway_directory WHERE version = '2'"); // as if upgrading from version 1
+
+            Directory upgraded = directory(new JdbcDirectoryStore(t.database(), secrets));
+
+            assertThat(upgraded.effectiveMeetingPolicy(TENANT, megan.id()).guestCapabilities())
+                    .containsExactlyInAnyOrder(GuestCapability.AUDIO, GuestCapability.VIDEO, GuestCapability.SCREEN_SHARING,
+                            GuestCapability.CHAT);
+            upgraded.setOrganizerMeetingPolicy(TENANT, megan.id(), Optional.empty());
+            assertThat(upgraded.effectiveMeetingPolicy(TENANT, megan.id()).guestCapabilities())
+                    .containsExactly(GuestCapability.CHAT);
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
     void demoSeedingTwiceKeepsIdsAndRotatesCredentials(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
             Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
