@@ -50,11 +50,8 @@ public final class AccessTokenVerifier {
         if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
             return refused(TokenCheck.Reason.BAD_SIGNATURE);
         }
+        // An unknown key id reloads the ring at most once per interval (another node may have rotated).
         Optional<RSAKey> key = keys.find(jws.getHeader().getKeyID());
-        if (key.isEmpty()) {
-            keys.reload(); // another node may have rotated
-            key = keys.find(jws.getHeader().getKeyID());
-        }
         try {
             if (key.isEmpty() || !jws.verify(new RSASSAVerifier(key.get()))) {
                 return refused(TokenCheck.Reason.BAD_SIGNATURE);
