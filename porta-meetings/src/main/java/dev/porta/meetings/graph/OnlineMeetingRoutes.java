@@ -152,12 +152,12 @@ public final class OnlineMeetingRoutes {
                     + "joinMeetingIdSettings/joinMeetingId eq '…' and VideoTeleconferenceId eq '…' are supported.");
             return;
         }
-        Optional<String> value = parsed.get().value();
-        if (value.isEmpty()) {
+        Optional<String> unquoted = parsed.get().value();
+        if (unquoted.isEmpty()) {
             GraphError.send(ctx, clock, 400, "BadRequest", "Invalid $filter: a quote inside the string literal must be doubled ('').");
             return;
         }
-        String literal = value.get();
+        String literal = unquoted.get();
         Optional<OnlineMeeting> found = switch (parsed.get().propertyKey()) {
             case "joinweburl" -> {
                 String url = literal;
