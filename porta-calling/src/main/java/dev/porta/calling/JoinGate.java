@@ -8,6 +8,7 @@ import dev.porta.calling.meeting.MeetingDirectory;
 import dev.porta.calling.protocol.ClientMessage.Join;
 import dev.porta.calling.protocol.ClientMessage.Locator;
 import dev.porta.calling.protocol.EndReason;
+import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -139,9 +140,10 @@ final class JoinGate {
 
     /** Charges one attempt, or returns null when the caller has none left for this meeting. */
     private synchronized Attempt reserve(String meetingId, String clientAddress) {
-        String clientKey = "client:" + clientAddress;
+        String address = AddressKey.of(clientAddress);
+        String clientKey = "client:" + address;
         String meetingKey = "meeting:" + meetingId;
-        String personalKey = "meeting:" + meetingId + "@" + clientAddress;
+        String personalKey = "meeting:" + meetingId + "@" + address;
         if (!failuresByClient.tryAcquire(clientKey)) {
             return null;
         }

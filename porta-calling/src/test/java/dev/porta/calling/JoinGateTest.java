@@ -88,6 +88,14 @@ class JoinGateTest {
     }
 
     @Test
+    void anIpv6ClientCannotGetFreshAttemptsByHoppingWithinItsNetwork() {
+        for (int i = 1; i <= 5; i++) {
+            assertThat(admit(joinId, "guess", "2001:db8:7:7::" + i)).isEqualTo(refused(EndReason.PASSCODE_WRONG));
+        }
+        assertThat(admit(joinId, "guess", "2001:db8:7:7::99")).isEqualTo(refused(EndReason.PASSCODE_ATTEMPTS_EXCEEDED));
+    }
+
+    @Test
     void rightPasscodesDoNotUseUpTheAllowance() {
         for (int i = 0; i < 30; i++) {
             assertThat(admit(joinId, PASSCODE, "192.0.2.70")).isInstanceOf(JoinGate.Decision.Admitted.class);

@@ -40,7 +40,7 @@ public final class BearerSecret {
      * gets no more comparisons than the limit allows.
      */
     public Check check(String authorizationHeader, String clientAddress) {
-        String key = keyPrefix + clientAddress;
+        String key = keyPrefix + AddressKey.of(clientAddress);
         if (!failures.tryAcquire(key)) {
             return Check.THROTTLED;
         }
@@ -56,7 +56,7 @@ public final class BearerSecret {
 
     /** How long {@code clientAddress} must wait after {@link Check#THROTTLED}, at least a second. */
     public long retryAfterSeconds(String clientAddress) {
-        Duration wait = failures.retryAfter(keyPrefix + clientAddress);
+        Duration wait = failures.retryAfter(keyPrefix + AddressKey.of(clientAddress));
         return Math.max(1, wait.toSeconds());
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -72,7 +73,7 @@ public final class IdentityRoutes {
         }
         // A bad signature is charged before the check and given back when the request verifies, so a
         // parallel burst gets no more checks than the allowance.
-        String client = ctx.ip();
+        String client = AddressKey.of(ctx.ip());
         if (!failedAuth.tryAcquire(client)) {
             ctx.header("Retry-After", Long.toString(Math.max(1, failedAuth.retryAfter(client).toSeconds())));
             AcsError.send(ctx, 429, "TooManyRequests", "Too many requests with a bad signature; try again later.");

@@ -6,6 +6,7 @@ import dev.porta.common.SigningKeyRing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
 import dev.porta.directory.AppRegistration;
 import dev.porta.directory.ClientId;
@@ -118,7 +119,8 @@ public final class TokenRoutes {
         // The attempt is charged before the secret is checked (and given back when it is right), so a
         // parallel burst gets no more checks than the limit allows.
         Optional<ClientId> clientId = ClientId.parse(creds.clientId());
-        String[] keys = {"client:" + clientId.map(ClientId::value).orElse("invalid") + "@" + ctx.ip(), "ip:" + ctx.ip()};
+        String address = AddressKey.of(ctx.ip());
+        String[] keys = {"client:" + clientId.map(ClientId::value).orElse("invalid") + "@" + address, "ip:" + address};
         if (!failures.tryAcquireAll(keys)) {
             tooManyAttempts(ctx, keys);
             return;
@@ -285,7 +287,7 @@ public final class TokenRoutes {
         String user = Optional.ofNullable(ctx.formParam("username")).orElse("");
         // The per-account key is the name exactly as the lookup reads it, so spelling variants
         // (" Adele@…", "ADELE@…") share one allowance. It is charged before the password is checked.
-        String[] keys = {"signin-ip:" + ctx.ip(),
+        String[] keys = {"signin-ip:" + AddressKey.of(ctx.ip()),
                 "signin:" + req.tenant().id() + ":" + Directory.userNameKey(user).map(TokenRoutes::clip).orElse("invalid")};
         if (!failures.tryAcquireAll(keys)) {
             ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfterAny(keys).toSeconds())));
