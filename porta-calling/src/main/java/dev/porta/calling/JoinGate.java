@@ -8,6 +8,7 @@ import dev.porta.calling.meeting.MeetingDirectory;
 import dev.porta.calling.protocol.ClientMessage.Join;
 import dev.porta.calling.protocol.ClientMessage.Locator;
 import dev.porta.calling.protocol.EndReason;
+import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,6 +19,14 @@ import java.util.Optional;
 /**
  * The checks before a live meeting sees a join, in the documented order: token scope and expiry,
  * passcode attempt limits, meeting lookup, passcode, time window, anonymous-join policy, display name.
+ *
+ * <p>Joining by meeting ID and passcode is guessable, so each attempt is charged <em>before</em> the
+ * lookup (check and charge under one lock, so a parallel burst gets no more evaluations than allowed)
+ * and given back when the passcode is right. Three allowances apply: the caller's address over all
+ * meetings; the meeting's, shared by all callers, which slows guessing from many addresses; and a small
+ * personal one per meeting and address. Once the shared allowance is used up, a caller may still try on
+ * its personal one, so whoever used up the shared allowance cannot lock everyone else out.
+ * An unknown meeting ID is charged and answered exactly like a wrong passcode, so it tells nothing.
  */
 final class JoinGate {
     sealed interface Decision {
@@ -29,8 +38,12 @@ final class JoinGate {
     private final CallingConfig config;
     private final MeetingDirectory directory;
     private final Clock clock;
+    /** Attempts a caller keeps at a meeting whose shared allowance is used up (a person may mistype). */
+    static final int PERSONAL_ATTEMPTS = 3;
+
     private final RateLimiter failuresByClient;
     private final RateLimiter failuresByMeetingId;
+    private final RateLimiter failuresByMeetingAndClient;
 
     JoinGate(CallingConfig config, MeetingDirectory directory, Clock clock) {
         this.config = config;
@@ -38,6 +51,7 @@ final class JoinGate {
         this.clock = clock;
         this.failuresByClient = new RateLimiter(config.passcodeAttemptsPerClient(), config.passcodeWindow(), 100_000, clock);
         this.failuresByMeetingId = new RateLimiter(config.passcodeAttemptsPerMeeting(), config.passcodeWindow(), 100_000, clock);
+        this.failuresByMeetingAndClient = new RateLimiter(PERSONAL_ATTEMPTS, config.passcodeWindow(), 100_000, clock);
     }
 
     static EndReason endReasonOf(TokenRefusal r) {
@@ -65,21 +79,15 @@ final class JoinGate {
                 meeting = found.get();
             }
             case Locator.MeetingIdAndPasscode byId -> {
-                String clientKey = "client:" + clientAddress;
-                String meetingKey = "meeting:" + byId.meetingId();
-                if (!failuresByClient.retryAfter(clientKey).isZero() || !failuresByMeetingId.retryAfter(meetingKey).isZero()) {
+                Attempt attempt = reserve(byId.meetingId(), clientAddress);
+                if (attempt == null) {
                     return new Decision.Refused(EndReason.PASSCODE_ATTEMPTS_EXCEEDED);
                 }
                 Optional<MeetingDetails> found = directory.findByJoinMeetingId(byId.meetingId());
-                if (found.isEmpty()) {
-                    failuresByClient.tryAcquire(clientKey);
-                    return new Decision.Refused(EndReason.MEETING_NOT_FOUND);
-                }
-                if (!passcodeMatches(found.get().joinPasscode(), byId.passcode())) {
-                    failuresByClient.tryAcquire(clientKey);
-                    failuresByMeetingId.tryAcquire(meetingKey);
+                if (found.isEmpty() || !passcodeMatches(found.get().joinPasscode(), byId.passcode())) {
                     return new Decision.Refused(EndReason.PASSCODE_WRONG);
                 }
+                attempt.refund();
                 meeting = found.get();
             }
         }
@@ -106,6 +114,47 @@ final class JoinGate {
             return new Decision.Refused(EndReason.INVALID_DISPLAY_NAME);
         }
         return new Decision.Admitted(meeting, name);
+    }
+
+    /** The allowances one join-by-ID attempt was charged to, so a right passcode can give them back. */
+    private final class Attempt {
+        private final String clientKey;
+        private final String meetingKey;
+        private final String personalKey;
+
+        Attempt(String clientKey, String meetingKey, String personalKey) {
+            this.clientKey = clientKey;
+            this.meetingKey = meetingKey;
+            this.personalKey = personalKey;
+        }
+
+        void refund() {
+            failuresByClient.refund(clientKey);
+            if (meetingKey != null) {
+                failuresByMeetingId.refund(meetingKey);
+            } else {
+                failuresByMeetingAndClient.refund(personalKey);
+            }
+        }
+    }
+
+    /** Charges one attempt, or returns null when the caller has none left for this meeting. */
+    private synchronized Attempt reserve(String meetingId, String clientAddress) {
+        String address = AddressKey.of(clientAddress);
+        String clientKey = "client:" + address;
+        String meetingKey = "meeting:" + meetingId;
+        String personalKey = "meeting:" + meetingId + "@" + address;
+        if (!failuresByClient.tryAcquire(clientKey)) {
+            return null;
+        }
+        if (failuresByMeetingId.tryAcquire(meetingKey)) {
+            return new Attempt(clientKey, meetingKey, personalKey);
+        }
+        if (failuresByMeetingAndClient.tryAcquire(personalKey)) {
+            return new Attempt(clientKey, null, personalKey);
+        }
+        failuresByClient.refund(clientKey);
+        return null;
     }
 
     /** Constant-time comparison; a meeting without a passcode accepts any. */

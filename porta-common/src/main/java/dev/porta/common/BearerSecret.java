@@ -50,25 +50,29 @@ public final class BearerSecret {
         return digest != null;
     }
 
-    /** Checks the request's {@code Authorization} header; a wrong or missing secret counts as a guess. */
+    /**
+     * Checks the request's {@code Authorization} header; a wrong or missing secret counts as a guess.
+     * The guess is charged before the comparison and given back when it matches, so a concurrent burst
+     * gets no more comparisons than the limit allows.
+     */
     public Check check(String authorizationHeader, String clientAddress) {
-        String key = keyPrefix + clientAddress;
-        if (!failures.retryAfter(key).isZero()) {
+        String key = keyPrefix + AddressKey.of(clientAddress);
+        if (!failures.tryAcquire(key)) {
             return Check.THROTTLED;
         }
         byte[] given = authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         // Comparing digests keeps the comparison constant-time whatever the lengths.
         if (digest == null || !MessageDigest.isEqual(sha256(given), digest)) {
-            failures.tryAcquire(key);
             return Check.REFUSED;
         }
+        failures.refund(key);
         return Check.ACCEPTED;
     }
 
     /** How long {@code clientAddress} must wait after {@link Check#THROTTLED}, at least a second. */
     public long retryAfterSeconds(String clientAddress) {
-        Duration wait = failures.retryAfter(keyPrefix + clientAddress);
+        Duration wait = failures.retryAfter(keyPrefix + AddressKey.of(clientAddress));
         return Math.max(1, wait.toSeconds());
     }
 

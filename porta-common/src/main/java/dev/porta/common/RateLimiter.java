@@ -10,6 +10,10 @@ import java.util.Map;
  * A token bucket per key (client address, meeting, app) for what can be guessed: passcodes, secrets,
  * failed sign-ins. The number of keys it remembers is bounded; the least recently used key is
  * forgotten first, so a flood of distinct keys costs bounded memory.
+ *
+ * <p>Callers guarding slow or secret-dependent work reserve an attempt <em>before</em> the work
+ * ({@link #tryAcquireAll}: check and charge in one step, so a concurrent burst cannot slip past the
+ * check) and {@link #refund} it when the attempt succeeds; only failures then stay charged.
  */
 public final class RateLimiter {
     private final int burst;
@@ -44,7 +48,38 @@ public final class RateLimiter {
 
     /** Takes one attempt for {@code key}; false when the key has used up its attempts for now. */
     public synchronized boolean tryAcquire(String key) {
+        return tryAcquireAll(key);
+    }
+
+    /**
+     * Takes one attempt from every key, or from none: false (and nothing charged) when any key has used
+     * up its attempts for now. Checking and charging happen under one lock.
+     */
+    public synchronized boolean tryAcquireAll(String... keys) {
         long now = nanos();
+        Bucket[] taken = new Bucket[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            taken[i] = refilled(keys[i], now);
+            if (taken[i].tokens < 1) {
+                return false;
+            }
+        }
+        for (Bucket b : taken) {
+            b.tokens -= 1;
+        }
+        return true;
+    }
+
+    /** Gives back an attempt taken for {@code key} (the attempt succeeded); never above the burst. */
+    public synchronized void refund(String... keys) {
+        long now = nanos();
+        for (String key : keys) {
+            Bucket b = refilled(key, now);
+            b.tokens = Math.min(burst, b.tokens + 1);
+        }
+    }
+
+    private Bucket refilled(String key, long now) {
         Bucket b = buckets.computeIfAbsent(key, k -> {
             Bucket nb = new Bucket();
             nb.tokens = burst;
@@ -53,11 +88,17 @@ public final class RateLimiter {
         });
         b.tokens = Math.min(burst, b.tokens + (now - b.lastNanos) * refillPerNano);
         b.lastNanos = now;
-        if (b.tokens >= 1) {
-            b.tokens -= 1;
-            return true;
+        return b;
+    }
+
+    /** The longest {@link #retryAfter} of these keys. */
+    public synchronized Duration retryAfterAny(String... keys) {
+        Duration wait = Duration.ZERO;
+        for (String key : keys) {
+            Duration w = retryAfter(key);
+            wait = w.compareTo(wait) > 0 ? w : wait;
         }
-        return false;
+        return wait;
     }
 
     /** How long until {@code key} may try again; zero when it may now. */

@@ -19,10 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * RSA keys that sign tokens (the identity module's access tokens, the directory's OAuth2 tokens).
  * They live in the database so tokens survive restarts and verify on every node; the first start
  * generates one. Retired keys keep verifying until what they signed has expired; the newest key not
- * retired signs. An unknown key id triggers one reload, since another node may have rotated.
+ * retired signs. An unknown key id may trigger a reload, since another node may have rotated; such
+ * reloads happen at most once per {@link #MIN_RELOAD_INTERVAL}, so tokens with made-up key ids cannot
+ * turn into a stream of database reads (until the next reload, every unknown id is simply unknown).
  */
 public final class SigningKeyRing {
     private static final int MAX_KEY_ID_CHARS = 64;
+    /** The shortest time between two reloads caused by unknown key ids. */
+    public static final java.time.Duration MIN_RELOAD_INTERVAL = java.time.Duration.ofSeconds(10);
 
     /** A stored key: a private RSA JWK, active until retired. */
     public record StoredKey(String keyId, String privateJwk, Instant createdAt, Optional<Instant> retiredAt) { }
@@ -38,6 +42,7 @@ public final class SigningKeyRing {
     private final Clock clock;
     private final Map<String, RSAKey> byId = new ConcurrentHashMap<>();
     private volatile RSAKey active;
+    private Instant lastReload = Instant.MIN;
 
     public SigningKeyRing(Store store, Clock clock) {
         this.store = store;
@@ -63,6 +68,7 @@ public final class SigningKeyRing {
 
     /** Reads the keys again from the store. */
     public synchronized void reload() {
+        lastReload = clock.instant();
         RSAKey newest = null;
         for (StoredKey k : store.signingKeys()) {
             try {
@@ -83,17 +89,23 @@ public final class SigningKeyRing {
         return active;
     }
 
-    /** The key with this id, reloading once when it is unknown here. */
+    /** The key with this id, reloading when it is unknown here and no reload happened recently. */
     public Optional<RSAKey> find(String keyId) {
         if (keyId == null || keyId.length() > MAX_KEY_ID_CHARS) {
             return Optional.empty();
         }
         RSAKey key = byId.get(keyId);
         if (key == null) {
-            reload();
-            key = byId.get(keyId);
+            reloadIfDue();
+            key = byId.get(keyId); // a concurrent reload may have brought it even when this call did not
         }
         return Optional.ofNullable(key);
+    }
+
+    private synchronized void reloadIfDue() {
+        if (!clock.instant().isBefore(lastReload.plus(MIN_RELOAD_INTERVAL))) {
+            reload();
+        }
     }
 
     /** The public keys, for publishing as a JWKS. */

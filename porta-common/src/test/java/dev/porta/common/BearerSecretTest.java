@@ -33,6 +33,22 @@ class BearerSecretTest {
     }
 
     @Test
+    void aParallelBurstOfWrongSecretsGetsExactlyTheLimitCompared() throws Exception {
+        var results = Bursts.run(100, i -> secret.check("Bearer guess-" + i, "10.0.0.7"));
+
+        assertThat(results).filteredOn(r -> r == BearerSecret.Check.REFUSED).hasSize(2);
+        assertThat(results).filteredOn(r -> r == BearerSecret.Check.THROTTLED).hasSize(98);
+    }
+
+    @Test
+    void theRightSecretDoesNotUseUpTheAddressesAttempts() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(secret.check("Bearer s3cret-key", "10.0.0.6")).isEqualTo(BearerSecret.Check.ACCEPTED);
+        }
+        assertThat(secret.check("Bearer guess", "10.0.0.6")).isEqualTo(BearerSecret.Check.REFUSED);
+    }
+
+    @Test
     void anUnsetSecretRefusesEverything() {
         BearerSecret none = new BearerSecret("", new RateLimiter(2, Duration.ofMinutes(1), 100, clock), "n:");
 

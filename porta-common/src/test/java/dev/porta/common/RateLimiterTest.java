@@ -44,4 +44,36 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire("a")).isTrue();
         assertThat(limiter.tryAcquire("c")).isFalse();
     }
+
+    @Test
+    void aParallelBurstGetsExactlyTheBurst() throws Exception {
+        RateLimiter limiter = new RateLimiter(10, Duration.ofMinutes(1), 100, clock);
+
+        var results = Bursts.run(100, i -> limiter.tryAcquireAll("ip:10.0.0.1", "user:adele"));
+
+        assertThat(results).filteredOn(ok -> ok).hasSize(10);
+    }
+
+    @Test
+    void aRefusedMultiKeyAttemptChargesNoKey() {
+        RateLimiter limiter = new RateLimiter(1, Duration.ofMinutes(1), 100, clock);
+        assertThat(limiter.tryAcquire("user:adele")).isTrue();
+
+        assertThat(limiter.tryAcquireAll("ip:10.0.0.1", "user:adele")).isFalse();
+
+        assertThat(limiter.tryAcquire("ip:10.0.0.1")).as("the address kept its attempt").isTrue();
+    }
+
+    @Test
+    void aRefundGivesTheAttemptBackButNeverMoreThanTheBurst() {
+        RateLimiter limiter = new RateLimiter(2, Duration.ofMinutes(1), 100, clock);
+        limiter.refund("a");
+        limiter.refund("a");
+
+        assertThat(limiter.tryAcquire("a")).isTrue();
+        limiter.refund("a");
+        assertThat(limiter.tryAcquire("a")).isTrue();
+        assertThat(limiter.tryAcquire("a")).isTrue();
+        assertThat(limiter.tryAcquire("a")).isFalse();
+    }
 }

@@ -126,16 +126,33 @@ public final class Directory {
         memberRevocationListeners.forEach(l -> l.accept(id));
     }
 
-    /** The enabled member with this user name and password; empty otherwise, taking the same time either way. */
+    /**
+     * The enabled member with this user name and password; empty otherwise, taking the same time either way.
+     *
+     * @throws PasswordHasher.Busy when too many checks are waiting (nothing was evaluated)
+     */
     public Optional<Member> authenticateMember(TenantId tenant, String userPrincipalName, String password) {
-        Optional<Member> m = userPrincipalName == null || userPrincipalName.length() > 300 ? Optional.empty()
-                : store.findMemberByUpn(tenant, userPrincipalName.trim().toLowerCase(Locale.ROOT));
+        Optional<String> name = userNameKey(userPrincipalName);
+        Optional<Member> m = name.isEmpty() ? Optional.empty() : store.findMemberByUpn(tenant, name.get());
         if (m.isEmpty()) {
             hasher.verifyNothing(password);
             return Optional.empty();
         }
         boolean ok = hasher.verify(password, m.get().passwordHash());
         return ok && m.get().enabled() ? Optional.of(m.get().withoutSecrets()) : Optional.empty();
+    }
+
+    /**
+     * A typed user name as sign-in looks it up (trimmed, lower case); empty when it cannot name anyone.
+     * Limits on failed sign-ins per account must use this same form, so that {@code " Adele@x"} and
+     * {@code "adele@x"} share one allowance.
+     */
+    public static Optional<String> userNameKey(String typed) {
+        if (typed == null) {
+            return Optional.empty();
+        }
+        String key = typed.trim().toLowerCase(Locale.ROOT);
+        return key.isEmpty() || key.length() > 300 ? Optional.empty() : Optional.of(key);
     }
 
     // ---- apps
@@ -204,19 +221,24 @@ public final class Directory {
     }
 
     /**
-     * The app whose unexpired secret this is; empty otherwise. An unknown app costs the same time as a
-     * wrong secret, so the answer does not tell which part was wrong.
+     * The app whose unexpired secret this is; empty otherwise. Whether the app is unknown, has no
+     * secrets or several, the check costs one hash: the stored hint (the secret's first characters)
+     * picks the candidate, and a dummy hash stands in when there is none. So neither the answer nor its
+     * timing tells which part was wrong, nor how many secrets an app has.
+     *
+     * @throws PasswordHasher.Busy when too many checks are waiting (nothing was evaluated)
      */
     public Optional<AppRegistration> authenticateClient(TenantId tenant, ClientId id, String secret) {
         Optional<AppRegistration> app = store.findApp(tenant, id);
-        List<ClientSecret> secrets = app.isEmpty() ? List.of()
-                : store.secrets(id).stream().filter(s -> !s.isExpired(clock.instant())).toList();
-        if (secrets.isEmpty()) {
+        Instant now = clock.instant();
+        List<ClientSecret> candidates = app.isEmpty() || secret == null ? List.of()
+                : store.secrets(id).stream().filter(s -> !s.isExpired(now) && secret.startsWith(s.hint())).toList();
+        if (candidates.isEmpty()) {
             hasher.verifyNothing(secret);
             return Optional.empty();
         }
         boolean ok = false;
-        for (ClientSecret s : secrets) {
+        for (ClientSecret s : candidates) { // more than one only when two secrets' hints collide
             ok |= hasher.verify(secret, s.hash());
         }
         return ok ? app : Optional.empty();

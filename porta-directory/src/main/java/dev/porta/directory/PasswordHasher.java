@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -27,19 +29,49 @@ public final class PasswordHasher {
     private final int iterations;
     private final SecureRandom random = new SecureRandom();
     private final String dummyHash;
+    /** The default for how many verifications may wait for a free hashing slot. */
+    public static final int DEFAULT_MAX_WAITING = 64;
+
     // Each hash takes memoryKib of memory; bounding how many run at once bounds the memory a flood of
-    // sign-in or token requests (on virtual threads) can claim.
-    private final java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(
-            Math.max(2, Runtime.getRuntime().availableProcessors() * 2), true);
+    // sign-in or token requests (on virtual threads) can claim, and bounding how many may wait for
+    // that turns a flood into quick "busy" answers instead of an ever longer queue.
+    private final Semaphore running;
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final int maxAdmitted;
+    private final java.util.concurrent.atomic.AtomicLong verifications = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Thrown by {@link #verify} and {@link #verifyNothing} when too many verifications are already waiting. */
+    public static final class Busy extends RuntimeException {
+        Busy() {
+            super("too many password verifications waiting", null, false, false);
+        }
+    }
 
     /** @param memoryKib memory cost in KiB (OWASP: 19456), @param iterations time cost (OWASP: 2) */
     public PasswordHasher(int memoryKib, int iterations) {
-        if (memoryKib < 8 || iterations < 1) {
-            throw new IllegalArgumentException("argon2 memory must be at least 8 KiB and iterations at least 1");
+        this(memoryKib, iterations, DEFAULT_MAX_WAITING);
+    }
+
+    /** @param maxWaiting verifications that may wait for a hashing slot before further ones are refused as {@link Busy} */
+    public PasswordHasher(int memoryKib, int iterations, int maxWaiting) {
+        this(memoryKib, iterations, maxWaiting, new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors() * 2), true));
+    }
+
+    /** @param slots hashes allowed to run at once (its permits) */
+    PasswordHasher(int memoryKib, int iterations, int maxWaiting, Semaphore slots) {
+        if (memoryKib < 8 || iterations < 1 || maxWaiting < 0) {
+            throw new IllegalArgumentException("argon2 memory must be at least 8 KiB, iterations at least 1, waiting not negative");
         }
         this.memoryKib = memoryKib;
         this.iterations = iterations;
+        this.running = slots;
+        this.maxAdmitted = slots.availablePermits() + maxWaiting;
         this.dummyHash = hash("not a real secret");
+    }
+
+    /** How many verifications ran (real or dummy); each costs the same, so this counts the work done. */
+    public long verifications() {
+        return verifications.get();
     }
 
     public String hash(String secret) {
@@ -49,19 +81,29 @@ public final class PasswordHasher {
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
-    /** Constant-time check of {@code secret} against a stored hash; false for a malformed hash. */
+    /**
+     * Constant-time check of {@code secret} against a stored hash; false for a malformed hash.
+     *
+     * @throws Busy when too many verifications are already running or waiting
+     */
     public boolean verify(String secret, String stored) {
-        if (secret == null || secret.length() > MAX_INPUT_CHARS || stored == null) {
-            return false;
-        }
-        Matcher m = PHC.matcher(stored);
-        if (!m.matches()) {
-            return false;
-        }
+        // An over-long secret is hashed against the dummy, so refusing it takes the usual time.
+        boolean usable = secret != null && secret.length() <= MAX_INPUT_CHARS && stored != null && PHC.matcher(stored).matches();
+        Matcher m = PHC.matcher(usable ? stored : dummyHash);
+        m.matches();
         byte[] expected = B64D.decode(m.group(5));
-        byte[] actual = derive(secret, B64D.decode(m.group(4)), Integer.parseInt(m.group(1)),
-                Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
-        return MessageDigest.isEqual(expected, actual);
+        if (admitted.incrementAndGet() > maxAdmitted) {
+            admitted.decrementAndGet();
+            throw new Busy();
+        }
+        try {
+            verifications.incrementAndGet();
+            byte[] actual = derive(usable ? secret : "", B64D.decode(m.group(4)), Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+            return usable && MessageDigest.isEqual(expected, actual);
+        } finally {
+            admitted.decrementAndGet();
+        }
     }
 
     /** Spends the time of one verification, so an unknown user or app answers as slowly as a wrong secret. */

@@ -73,6 +73,42 @@ class DirectoryTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void unknownAppsAppsWithoutSecretsAndAppsWithManySecretsCostOneHashEach() throws Exception {
+        try (var t = TestDatabases.h2()) {
+            PasswordHasher hasher = new PasswordHasher(64, 1);
+            Directory d = new Directory(new JdbcDirectoryStore(t.database()), hasher, DirectoryConfig.forTests(), clock);
+            d.createTenant(TENANT, "Contoso");
+            AppRegistration none = d.registerApp(TENANT, "No secrets", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of());
+            AppRegistration many = d.registerApp(TENANT, "Many secrets", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of());
+            String right = d.addClientSecret(TENANT, many.clientId(), null).value();
+            d.addClientSecret(TENANT, many.clientId(), null);
+            d.addClientSecret(TENANT, many.clientId(), null);
+
+            for (ClientId id : List.of(ClientId.random(), none.clientId(), many.clientId())) {
+                long before = hasher.verifications();
+                assertThat(d.authenticateClient(TENANT, id, "not-the-secret")).isEmpty();
+                assertThat(hasher.verifications() - before).as("hashes for %s", id).isEqualTo(1);
+            }
+            long before = hasher.verifications();
+            assertThat(d.authenticateClient(TENANT, many.clientId(), right)).isPresent();
+            assertThat(hasher.verifications() - before).isEqualTo(1);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void signInLooksUpTheNameTheWayTheLimiterKeysIt() throws Exception {
+        try (var t = TestDatabases.h2()) {
+            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            d.createTenant(TENANT, "Contoso");
+            d.addMember(TENANT, "adele@contoso.example", "Adele Vance", "correct horse");
+
+            assertThat(d.authenticateMember(TENANT, "  ADELE@contoso.example ", "correct horse")).isPresent();
+            assertThat(Directory.userNameKey("  ADELE@contoso.example ")).contains("adele@contoso.example");
+            assertThat(Directory.userNameKey(" ")).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"h2", "postgresql"})
     void aMembersOwnAccessPolicyReplacesTheTenantWideOne(String db) throws Exception {

@@ -26,6 +26,7 @@ import java.util.Set;
 public final class AccessTokenVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKEN_CHARS = 8192;
+    private static final long MAX_EPOCH_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
 
     private final SigningKeyRing keys;
     private final IdentityStore store;
@@ -50,11 +51,8 @@ public final class AccessTokenVerifier {
         if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
             return refused(TokenCheck.Reason.BAD_SIGNATURE);
         }
+        // An unknown key id reloads the ring at most once per interval (another node may have rotated).
         Optional<RSAKey> key = keys.find(jws.getHeader().getKeyID());
-        if (key.isEmpty()) {
-            keys.reload(); // another node may have rotated
-            key = keys.find(jws.getHeader().getKeyID());
-        }
         try {
             if (key.isEmpty() || !jws.verify(new RSASSAVerifier(key.get()))) {
                 return refused(TokenCheck.Reason.BAD_SIGNATURE);
@@ -69,7 +67,7 @@ public final class AccessTokenVerifier {
             return refused(TokenCheck.Reason.MALFORMED);
         }
         CommunicationUserId id = CommunicationUserId.parseOrNull("8:" + claims.path("skypeid").asText(""));
-        if (id == null || !claims.path("exp").canConvertToLong() || !claims.path("iat").canConvertToLong()) {
+        if (id == null || !isEpochSecond(claims.path("exp")) || !isEpochSecond(claims.path("iat"))) {
             return refused(TokenCheck.Reason.MALFORMED);
         }
         Instant expiresAt = Instant.ofEpochSecond(claims.get("exp").asLong());
@@ -87,6 +85,11 @@ public final class AccessTokenVerifier {
             return refused(TokenCheck.Reason.REVOKED);
         }
         return new TokenCheck.Valid(id, scopes(claims.path("acsScope").asText("")), issuedAt, expiresAt);
+    }
+
+    /** A whole number of seconds between 1970 and the year 9999 (beyond, Instant arithmetic would throw). */
+    private static boolean isEpochSecond(JsonNode n) {
+        return n.canConvertToLong() && n.asLong() >= 0 && n.asLong() <= MAX_EPOCH_SECOND;
     }
 
     private static Set<TokenScope> scopes(String list) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,6 +30,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The SDKs disagree on what "host" is (Java signs it without the port, JS with it, some builds with
  * the port twice), so several host candidates are tried; every comparison is constant-time. The
  * path and query are the raw request target as received, never decoded and re-encoded.
+ *
+ * <p>The signed host must name this server: the {@code Host} header counts only when it is one of
+ * Porta's own names (its public host, {@code identity.signed-hosts}, loopback names), so a request
+ * signed for another deployment sharing the key does not verify here. A signature is accepted once:
+ * sending the same signed request again within the skew window is refused as {@link Failure#REPLAYED}.
  */
 public final class HmacAuthenticator {
     static final DateTimeFormatter RFC_1123 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
@@ -36,9 +42,13 @@ public final class HmacAuthenticator {
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=([A-Za-z0-9+/=]{1,200})");
 
+    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+
     private final Clock clock;
     private final Duration maxSkew;
-    private final List<String> publicHosts;
+    private final List<String> signedHosts;
+    private final Supplier<String> publicHost;
+    private final SeenSignatures seen;
 
     /** Why a request was refused; the message is safe to return to the caller. */
     public enum Failure {
@@ -47,7 +57,8 @@ public final class HmacAuthenticator {
         BAD_DATE("The x-ms-date header is not an RFC 1123 date."),
         STALE_DATE("The x-ms-date header is outside the allowed clock skew."),
         CONTENT_HASH_MISMATCH("The x-ms-content-sha256 header does not match the request body."),
-        BAD_SIGNATURE("The request signature does not match any access key of this resource.");
+        BAD_SIGNATURE("The request signature does not match any access key of this resource."),
+        REPLAYED("This signed request was already received; sign each request anew (with a new x-ms-date).");
 
         private final String message;
 
@@ -75,10 +86,22 @@ public final class HmacAuthenticator {
         }
     }
 
-    public HmacAuthenticator(Clock clock, Duration maxSkew, List<String> publicHosts) {
+    /** Without a public host or replay detection; for tests. */
+    public HmacAuthenticator(Clock clock, Duration maxSkew, List<String> signedHosts) {
+        this(clock, maxSkew, signedHosts, () -> null, 0);
+    }
+
+    /**
+     * @param signedHosts      further host names clients may sign ({@code identity.signed-hosts})
+     * @param publicHost       Porta's public host[:port], read per request (known only once listening)
+     * @param replayCacheSize  accepted signatures remembered to refuse replays; 0 turns that off
+     */
+    public HmacAuthenticator(Clock clock, Duration maxSkew, List<String> signedHosts, Supplier<String> publicHost, int replayCacheSize) {
         this.clock = clock;
         this.maxSkew = maxSkew;
-        this.publicHosts = List.copyOf(publicHosts);
+        this.signedHosts = List.copyOf(signedHosts);
+        this.publicHost = publicHost;
+        this.seen = new SeenSignatures(replayCacheSize, maxSkew);
     }
 
     /** Checks {@code request} against the given Base64 access keys (primary first). */
@@ -114,17 +137,19 @@ public final class HmacAuthenticator {
             for (String host : hostCandidates(request.hostHeader(), request.listenerPort())) {
                 String toSign = stringToSign(request.method(), request.rawPathAndQuery(), request.date().trim(), host, actualHash);
                 if (MessageDigest.isEqual(sign(key, toSign), presented)) {
-                    return new Result(Optional.empty(), k);
+                    return seen.firstTime(Base64.getEncoder().encodeToString(presented), clock.instant())
+                            ? new Result(Optional.empty(), k) : Result.fail(Failure.REPLAYED);
                 }
             }
         }
         return Result.fail(Failure.BAD_SIGNATURE);
     }
 
-    /** The hosts a client may have signed, in the order the SDKs make most likely. */
+    /** The hosts a client may have signed, in the order the SDKs make most likely; only this server's names. */
     Set<String> hostCandidates(String hostHeader, int listenerPort) {
+        List<String> own = ownNames();
         Set<String> out = new LinkedHashSet<>();
-        if (hostHeader != null && !hostHeader.isBlank()) {
+        if (hostHeader != null && !hostHeader.isBlank() && isOwnName(stripPort(hostHeader.trim()), own)) {
             String h = hostHeader.trim();
             out.add(h);
             String bare = stripPort(h);
@@ -134,12 +159,35 @@ public final class HmacAuthenticator {
             }
             out.add(bare + ":" + listenerPort);
         }
-        for (String p : publicHosts) {
+        for (String p : own) {
             out.add(p);
             out.add(stripPort(p));
             out.add(stripPort(p) + ":" + listenerPort);
         }
         return out;
+    }
+
+    private List<String> ownNames() {
+        String pub = publicHost.get();
+        if (pub == null || pub.isBlank()) {
+            return signedHosts;
+        }
+        List<String> names = new java.util.ArrayList<>(signedHosts);
+        names.add(pub);
+        return names;
+    }
+
+    private static boolean isOwnName(String bareHost, List<String> own) {
+        String h = bareHost.toLowerCase(Locale.ROOT);
+        if (LOOPBACK_NAMES.contains(h)) {
+            return true;
+        }
+        for (String name : own) {
+            if (stripPort(name.trim()).equalsIgnoreCase(h)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String stripPort(String host) {

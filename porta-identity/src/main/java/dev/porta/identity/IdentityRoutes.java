@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -70,14 +71,17 @@ public final class IdentityRoutes {
             AcsError.send(ctx, 413, "RequestTooLarge", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
             return;
         }
-        String client = ctx.ip();
-        if (failedAuth.retryAfter(client).compareTo(Duration.ZERO) > 0) {
+        // A bad signature is charged before the check and given back when the request verifies, so a
+        // parallel burst gets no more checks than the allowance.
+        String client = AddressKey.of(ctx.ip());
+        if (!failedAuth.tryAcquire(client)) {
             ctx.header("Retry-After", Long.toString(Math.max(1, failedAuth.retryAfter(client).toSeconds())));
             AcsError.send(ctx, 429, "TooManyRequests", "Too many requests with a bad signature; try again later.");
             return;
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_BODY_BYTES) {
+            failedAuth.refund(client);
             AcsError.send(ctx, 413, "RequestTooLarge", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
             return;
         }
@@ -89,6 +93,7 @@ public final class IdentityRoutes {
         for (CommunicationResource resource : identities.resources()) {
             var result = hmac.verify(request, resource.accessKeys());
             if (result.ok()) {
+                failedAuth.refund(client);
                 op.handle(ctx, resource, body);
                 return;
             }
@@ -97,9 +102,26 @@ public final class IdentityRoutes {
                 break; // the failure does not depend on the key
             }
         }
-        failedAuth.tryAcquire(client);
-        LOG.info("identity request refused: {} {} host={} reason={}", ctx.method(), rawTarget, ctx.header("Host"), lastFailure);
+        if (lastFailure == HmacAuthenticator.Failure.REPLAYED) {
+            // Signed with a real key: not a guess. Legitimate twins (the same request twice in one
+            // second) are told to retry, which the SDKs do with a fresh date and so a new signature.
+            failedAuth.refund(client);
+            ctx.header("Retry-After", "1");
+            AcsError.send(ctx, 429, "TooManyRequests", lastFailure.message());
+            return;
+        }
+        LOG.info("identity request refused: {} {} host={} reason={}", ctx.method(), logSafe(rawTarget), logSafe(ctx.header("Host")),
+                lastFailure);
         AcsError.send(ctx, 401, "Denied", "Denied by the resource provider. " + lastFailure.message());
+    }
+
+    /** A header or target as one log field: control characters and spaces cannot forge further fields. */
+    private static String logSafe(String s) {
+        if (s == null) {
+            return "-";
+        }
+        String t = s.length() > 200 ? s.substring(0, 200) : s;
+        return t.replaceAll("[\\p{Cntrl}\\s=]", "_");
     }
 
     private void create(Context ctx, CommunicationResource resource, byte[] body) {

@@ -151,4 +151,33 @@ class AccessTokenTest {
         assertThat(identities.deleteIdentity(other, id)).isFalse();
         assertThat(CommunicationUserId.create(UUID.randomUUID(), UUID.randomUUID()).value()).startsWith("8:acs:");
     }
+
+    @Test
+    void forgedTokensWithMadeUpKeyIdsDoNotTurnIntoKeyTableReads() {
+        var store = new JdbcIdentityStore(db.database(), clock, dev.porta.common.SecretBox.ephemeral());
+        int[] reads = {0};
+        SigningKeyRing.Store counting = new SigningKeyRing.Store() {
+            @Override
+            public java.util.List<SigningKeyRing.StoredKey> signingKeys() {
+                reads[0]++;
+                return store.signingKeys();
+            }
+
+            @Override
+            public void saveSigningKey(SigningKeyRing.StoredKey key) {
+                store.saveSigningKey(key);
+            }
+        };
+        var ring = new SigningKeyRing(counting, clock);
+        var guarded = new AccessTokenVerifier(ring, store, clock);
+        int before = reads[0];
+
+        for (int i = 0; i < 500; i++) {
+            String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    ("{\"alg\":\"RS256\",\"kid\":\"" + UUID.randomUUID() + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertThat(guarded.check(header + ".e30.AAAA")).isInstanceOf(TokenCheck.Refused.class);
+        }
+
+        assertThat(reads[0] - before).isLessThanOrEqualTo(1);
+    }
 }

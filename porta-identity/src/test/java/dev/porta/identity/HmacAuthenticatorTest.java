@@ -23,7 +23,7 @@ class HmacAuthenticatorTest {
     static final String VECTOR_A_BODY = "{\"createTokenWithScopes\":[\"voip\"],\"expiresInMinutes\":60}";
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-06T10:03:00Z"));
-    private final HmacAuthenticator hmac = new HmacAuthenticator(clock, Duration.ofMinutes(10), List.of());
+    private final HmacAuthenticator hmac = new HmacAuthenticator(clock, Duration.ofMinutes(10), List.of("h"));
 
     @ParameterizedTest(name = "signed host {0}")
     @CsvSource({
@@ -137,5 +137,59 @@ class HmacAuthenticatorTest {
         assertThat(missing.failure()).contains(Failure.MISSING_HEADERS);
         assertThat(malformed.failure()).contains(Failure.MALFORMED_AUTHORIZATION);
         assertThat(badDate.failure()).contains(Failure.BAD_DATE);
+    }
+
+    @Test
+    void theSameSignedRequestIsAcceptedOnlyOnce() {
+        HmacAuthenticator guarded = new HmacAuthenticator(clock, Duration.ofMinutes(10), List.of(), () -> "porta.example", 100);
+        String hash = HmacAuthenticator.contentHash(new byte[0]);
+        String auth = HmacAuthenticator.authorizationHeader(KEY, "DELETE", "/identities/x?api-version=2022-10-01", DATE, "porta.example", hash);
+        var request = new SignedRequest("DELETE", "/identities/x?api-version=2022-10-01", "porta.example", 443, DATE, hash, auth, new byte[0]);
+
+        assertThat(guarded.verify(request, List.of(KEY)).ok()).isTrue();
+        clock.advance(Duration.ofMinutes(6)); // signed at 10:00, now 10:09: still inside the skew
+        assertThat(guarded.verify(request, List.of(KEY)).failure()).contains(Failure.REPLAYED);
+    }
+
+    @Test
+    void theReplayMemoryIsBoundedAndForgetsWhatTheDateCheckRefusesAnyway() {
+        SeenSignatures seen = new SeenSignatures(2, Duration.ofMinutes(10));
+        Instant t = clock.instant();
+        assertThat(seen.firstTime("a", t)).isTrue();
+        assertThat(seen.firstTime("a", t)).isFalse();
+        assertThat(seen.firstTime("b", t)).isTrue();
+        assertThat(seen.firstTime("c", t)).isTrue(); // forgets "a", the oldest
+
+        assertThat(seen.firstTime("c", t.plus(Duration.ofMinutes(19)))).isFalse();
+        assertThat(seen.firstTime("c", t.plus(Duration.ofMinutes(20)))).isTrue();
+    }
+
+    @ParameterizedTest(name = "Host {0} signed as {1}")
+    @CsvSource({"anything.example, anything.example", "evil.example:8443, evil.example:8443", "evil.example, localhost.evil.example"})
+    void aSignatureOverAHostThatIsNotThisServersIsRefused(String hostHeader, String signedHost) {
+        HmacAuthenticator bound = new HmacAuthenticator(clock, Duration.ofMinutes(10), List.of("identity.contoso.example"),
+                () -> "porta.example:8443", 0);
+        String hash = HmacAuthenticator.contentHash(new byte[0]);
+        String auth = HmacAuthenticator.authorizationHeader(KEY, "DELETE", "/identities/x?api-version=2022-10-01", DATE, signedHost, hash);
+
+        var result = bound.verify(new SignedRequest("DELETE", "/identities/x?api-version=2022-10-01", hostHeader, 8443, DATE, hash, auth,
+                new byte[0]), List.of(KEY));
+
+        assertThat(result.failure()).contains(Failure.BAD_SIGNATURE);
+    }
+
+    @ParameterizedTest(name = "signed for {0}")
+    @CsvSource({"porta.example, internal:8443", "porta.example:8443, porta.example:8443", "identity.contoso.example, x",
+            "localhost:8443, localhost:8443"})
+    void thePublicHostSignedHostsAndLoopbackNamesAreThisServers(String signedHost, String hostHeader) {
+        HmacAuthenticator bound = new HmacAuthenticator(clock, Duration.ofMinutes(10), List.of("identity.contoso.example"),
+                () -> "porta.example:8443", 0);
+        String hash = HmacAuthenticator.contentHash(new byte[0]);
+        String auth = HmacAuthenticator.authorizationHeader(KEY, "DELETE", "/identities/x?api-version=2022-10-01", DATE, signedHost, hash);
+
+        var result = bound.verify(new SignedRequest("DELETE", "/identities/x?api-version=2022-10-01", hostHeader, 8443, DATE, hash, auth,
+                new byte[0]), List.of(KEY));
+
+        assertThat(result.ok()).isTrue();
     }
 }

@@ -72,7 +72,7 @@ public final class MeetingsWiring {
     }
 
     private static Directory directory(DirectoryConfig dc, JdbcDirectoryStore store, Clock clock) {
-        return new Directory(store, new PasswordHasher(dc.argon2MemoryKib(), dc.argon2Iterations()), dc, clock);
+        return new Directory(store, new PasswordHasher(dc.argon2MemoryKib(), dc.argon2Iterations(), dc.argon2MaxWaiting()), dc, clock);
     }
 
     /** The directory alone, for {@code porta admin} working straight on the database. */

@@ -86,7 +86,8 @@ public final class PortaServer implements AutoCloseable {
         var signingKeys = new SigningKeyRing(identityStore, clock);
         this.identities = new IdentityService(identityStore, new AccessTokenIssuer(signingKeys), clock);
         this.accessTokens = new AccessTokenVerifier(signingKeys, identityStore, clock);
-        var hmac = new HmacAuthenticator(clock, config.duration("identity.max-clock-skew"), config.list("identity.signed-hosts"));
+        var hmac = new HmacAuthenticator(clock, config.duration("identity.max-clock-skew"), config.list("identity.signed-hosts"),
+                () -> publicHost, config.integer("identity.replay-cache-size", 0, 10_000_000));
         var failedAuth = new RateLimiter(config.integer("identity.failed-auth-burst", 1, 1_000_000),
                 config.duration("identity.failed-auth-window"), 100_000, clock);
         var identityRoutes = new IdentityRoutes(identities, hmac, failedAuth);
@@ -159,6 +160,7 @@ public final class PortaServer implements AutoCloseable {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // clients reach us as 127.0.0.1 as often as by name
             https.addCustomizer(secure);
+            https.addCustomizer(new ClientAddressCustomizer(serverConfig.trustedProxies()));
             https.setSendServerVersion(false);
             ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
                     new HttpConnectionFactory(https));

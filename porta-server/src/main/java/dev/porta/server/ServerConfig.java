@@ -4,12 +4,18 @@ package dev.porta.server;
 import dev.porta.common.BearerSecret;
 import dev.porta.common.Config;
 import dev.porta.common.ConfigException;
+import dev.porta.common.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The HTTPS listener and data directory; keys under {@code http.} and {@code data.}. */
+/**
+ * The HTTPS listener and data directory; keys under {@code http.} and {@code data.}.
+ *
+ * @param trustedProxies reverse proxies whose forwarding header names the client ({@code http.trusted-proxies},
+ *                       {@code http.forwarded-header})
+ */
 record ServerConfig(Path dataDir, String host, int port, String publicHost, long maxRequestBytes, Duration shutdownGrace,
-                    String metricsToken) {
+                    String metricsToken, TrustedProxies trustedProxies) {
 
     static ServerConfig from(Config c) {
         String host = c.string("http.host");
@@ -22,7 +28,21 @@ record ServerConfig(Path dataDir, String host, int port, String publicHost, long
         }
         return new ServerConfig(Path.of(c.string("data.dir")), host, c.integer("http.port", 0, 65535), publicHost,
                 c.integer("http.max-request-bytes", 1024, 64 * 1024 * 1024), c.duration("http.shutdown-grace"),
-                BearerSecret.configured(c, "http.metrics-token"));
+                BearerSecret.configured(c, "http.metrics-token"), trustedProxies(c));
+    }
+
+    private static TrustedProxies trustedProxies(Config c) {
+        TrustedProxies.Header header;
+        try {
+            header = TrustedProxies.Header.parse(c.string("http.forwarded-header"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("http.forwarded-header", e.getMessage());
+        }
+        try {
+            return TrustedProxies.of(c.list("http.trusted-proxies"), header);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("http.trusted-proxies", e.getMessage());
+        }
     }
 
     /** The host[:port] clients use; defaults to localhost and the bound port. */

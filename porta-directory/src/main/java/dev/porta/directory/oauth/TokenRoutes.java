@@ -6,11 +6,13 @@ import dev.porta.common.SigningKeyRing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
 import dev.porta.directory.AppRegistration;
 import dev.porta.directory.ClientId;
 import dev.porta.directory.Directory;
 import dev.porta.directory.Member;
+import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.Tenant;
 import dev.porta.directory.TenantId;
 import io.javalin.http.Context;
@@ -22,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -125,15 +126,24 @@ public final class TokenRoutes {
             return;
         }
         // Keys hold only a parsed id, so a flood of made-up client ids cannot grow the limiter's keys.
-        String clientKey = "client:" + ClientId.parse(creds.clientId()).map(ClientId::value).orElse("invalid") + "@" + ctx.ip();
-        if (throttled(ctx, clientKey, "ip:" + ctx.ip())) {
+        // The attempt is charged before the secret is checked (and given back when it is right), so a
+        // parallel burst gets no more checks than the limit allows.
+        Optional<ClientId> clientId = ClientId.parse(creds.clientId());
+        String address = AddressKey.of(ctx.ip());
+        String[] keys = {"client:" + clientId.map(ClientId::value).orElse("invalid") + "@" + address, "ip:" + address};
+        if (!failures.tryAcquireAll(keys)) {
+            tooManyAttempts(ctx, keys);
             return;
         }
-        Optional<AppRegistration> app = ClientId.parse(creds.clientId())
-                .flatMap(id -> directory.authenticateClient(tenant, id, creds.secret()));
+        Optional<AppRegistration> app;
+        try {
+            app = clientId.flatMap(id -> directory.authenticateClient(tenant, id, creds.secret()));
+        } catch (PasswordHasher.Busy e) {
+            failures.refund(keys);
+            busy(ctx);
+            return;
+        }
         if (app.isEmpty()) {
-            failures.tryAcquire(clientKey);
-            failures.tryAcquire("ip:" + ctx.ip());
             if (creds.basic()) {
                 ctx.header("WWW-Authenticate", "Basic realm=\"porta\"");
             }
@@ -141,6 +151,7 @@ public final class TokenRoutes {
                     "Invalid client credentials: the client id, the secret or its expiry did not match.");
             return;
         }
+        failures.refund(keys);
         TokenIssuer.IssuedToken token = issuer.issueAppToken(app.get(), audience.get());
         sendToken(ctx, token, null);
     }
@@ -254,18 +265,15 @@ public final class TokenRoutes {
                 .contentType("application/json; charset=utf-8").result(body.toString());
     }
 
-    private boolean throttled(Context ctx, String... keys) {
-        Duration wait = Duration.ZERO;
-        for (String key : keys) {
-            Duration w = failures.retryAfter(key);
-            wait = w.compareTo(wait) > 0 ? w : wait;
-        }
-        if (wait.isZero()) {
-            return false;
-        }
-        ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+    private void tooManyAttempts(Context ctx, String... keys) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfterAny(keys).toSeconds())));
         OAuthError.send(ctx, clock, 429, "temporarily_unavailable", 50196, "Too many failed attempts; try again later.");
-        return true;
+    }
+
+    /** Too many secret checks already waiting for the hasher: nothing was evaluated, so try again soon. */
+    private void busy(Context ctx) {
+        ctx.header("Retry-After", "1");
+        OAuthError.send(ctx, clock, 503, "temporarily_unavailable", 50196, "The server is busy; try again in a moment.");
     }
 
     // ---- members' sign-in (authorization code + PKCE)
@@ -287,25 +295,42 @@ public final class TokenRoutes {
             return;
         }
         String user = Optional.ofNullable(ctx.formParam("username")).orElse("");
-        String ipKey = "signin-ip:" + ctx.ip();
-        String userKey = "signin:" + req.tenant().id() + ":" + clip(user.toLowerCase(java.util.Locale.ROOT));
-        if (!failures.retryAfter(ipKey).isZero() || !failures.retryAfter(userKey).isZero()) {
+        // The per-account key is the name exactly as the lookup reads it, so spelling variants
+        // (" Adele@…", "ADELE@…") share one allowance. It is charged before the password is checked.
+        String[] keys = {"signin-ip:" + AddressKey.of(ctx.ip()),
+                "signin:" + req.tenant().id() + ":" + Directory.userNameKey(user).map(TokenRoutes::clip).orElse("invalid")};
+        if (!failures.tryAcquireAll(keys)) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfterAny(keys).toSeconds())));
             html(ctx, 429, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
                     "Too many failed sign-ins. Wait a minute and try again."));
             return;
         }
-        Optional<Member> member = directory.authenticateMember(req.tenant().id(), user, ctx.formParam("password"));
+        Optional<Member> member;
+        try {
+            member = directory.authenticateMember(req.tenant().id(), user, ctx.formParam("password"));
+        } catch (PasswordHasher.Busy e) {
+            failures.refund(keys);
+            ctx.header("Retry-After", "1");
+            html(ctx, 503, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
+                    "The server is busy. Try again in a moment."));
+            return;
+        }
         if (member.isEmpty()) {
-            failures.tryAcquire(ipKey);
-            failures.tryAcquire(userKey);
             html(ctx, 401, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
                     "Wrong user name or password."));
             return;
         }
-        String code = codes.issue(req.tenant().id(), req.app().clientId(), member.get().id(), req.redirectUri(), req.challenge(),
-                req.scopes(), req.audience());
+        failures.refund(keys);
+        Optional<String> code = codes.issue(req.tenant().id(), req.app().clientId(), member.get().id(), req.redirectUri(),
+                req.challenge(), req.scopes(), req.audience());
+        if (code.isEmpty()) {
+            ctx.header("Retry-After", "60");
+            html(ctx, 503, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
+                    "Too many sign-ins are waiting to complete. Try again in a few minutes."));
+            return;
+        }
         Map<String, String> result = new LinkedHashMap<>();
-        result.put("code", code);
+        result.put("code", code.get());
         if (req.state() != null) {
             result.put("state", req.state());
         }

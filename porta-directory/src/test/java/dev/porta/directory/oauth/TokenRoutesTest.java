@@ -54,12 +54,14 @@ class TokenRoutesTest {
     private AppRegistration reader;
     private String secret;
     private Member megan;
+    private PasswordHasher hasher;
 
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
         var store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
-        directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
+        hasher = new PasswordHasher(64, 1);
+        directory = new Directory(store, hasher, DirectoryConfig.forTests(), clock);
         var keys = new SigningKeyRing(store, clock);
         var audiences = new Audiences(() -> base);
         var issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
@@ -141,6 +143,53 @@ class TokenRoutesTest {
 
         clock.advance(Duration.ofMinutes(2));
         assertThat(clientCredentials(reader.clientId().value(), secret).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aParallelBurstOfWrongClientSecretsGetsExactlyTheLimitChecked() throws Exception {
+        long before = hasher.verifications();
+
+        List<Integer> statuses = burst(100, i -> clientCredentials(reader.clientId().value(), "guess-" + i).statusCode());
+
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(3);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(97);
+        assertThat(hasher.verifications() - before).as("Argon2 runs").isEqualTo(3);
+    }
+
+    @Test
+    void aParallelBurstOfWrongPasswordsGetsExactlyTheLimitEvaluated() throws Exception {
+        long before = hasher.verifications();
+
+        List<Integer> statuses = burst(100, i -> post("/" + TENANT + "/oauth2/v2.0/authorize",
+                signIn("megan@contoso.example", "wrong-" + i), Map.of()).statusCode());
+
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(3);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(97);
+        assertThat(hasher.verifications() - before).as("Argon2 runs").isEqualTo(3);
+    }
+
+    @Test
+    void spellingVariantsOfAUserNameShareOneAllowance() throws Exception {
+        for (String variant : List.of("megan@contoso.example", " megan@contoso.example", "MEGAN@contoso.example ")) {
+            assertThat(postFrom("127.0.0.2", "/" + TENANT + "/oauth2/v2.0/authorize", signIn(variant, "wrong horse")))
+                    .isEqualTo(401);
+        }
+
+        // From a fresh address, so only the account's allowance can refuse it.
+        assertThat(postFrom("127.0.0.3", "/" + TENANT + "/oauth2/v2.0/authorize", signIn(" Megan@Contoso.example", "correct horse")))
+                .isEqualTo(429);
+        assertThat(postFrom("127.0.0.3", "/" + TENANT + "/oauth2/v2.0/authorize", signIn("adele@contoso.example", "whatever")))
+                .as("other accounts are not affected").isEqualTo(401);
+    }
+
+    @Test
+    void successfulSignInsDoNotUseUpTheAllowance() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            assertThat(post("/" + TENANT + "/oauth2/v2.0/authorize", signIn("megan@contoso.example", "correct horse"), Map.of())
+                    .statusCode()).isEqualTo(302);
+        }
+        assertThat(post("/" + TENANT + "/oauth2/v2.0/authorize", signIn("megan@contoso.example", "wrong horse"), Map.of())
+                .statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -244,6 +293,63 @@ class TokenRoutesTest {
         JsonNode instance = JSON.readTree(get("/common/discovery/instance?api-version=1.1&authorization_endpoint="
                 + URLEncoder.encode("https://login.microsoftonline.com/" + TENANT + "/oauth2/v2.0/authorize", StandardCharsets.UTF_8)).body());
         assertThat(instance.get("tenant_discovery_endpoint").asText()).isEqualTo(base + TENANT + "/v2.0/.well-known/openid-configuration");
+    }
+
+    private Map<String, String> signIn(String user, String password) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("client_id", reader.clientId().value());
+        f.put("redirect_uri", REDIRECT);
+        f.put("response_type", "code");
+        f.put("scope", "https://graph.microsoft.com/OnlineMeetings.ReadWrite");
+        f.put("code_challenge", "A".repeat(43));
+        f.put("code_challenge_method", "S256");
+        f.put("username", user);
+        f.put("password", password);
+        return f;
+    }
+
+    @FunctionalInterface
+    private interface Attempt {
+        int status(int i) throws Exception;
+    }
+
+    /** Sends all attempts at once, as an attacker's parallel burst. */
+    private static List<Integer> burst(int n, Attempt attempt) throws Exception {
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> futures = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return attempt.status(k);
+                }));
+            }
+            start.countDown();
+            List<Integer> out = new java.util.ArrayList<>();
+            for (var f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        }
+    }
+
+    /** A form POST from a chosen loopback address (127.0.0.0/8 all reaches the listener), answering the status. */
+    private int postFrom(String sourceAddress, String path, Map<String, String> fields) throws Exception {
+        byte[] body = form(fields).getBytes(StandardCharsets.UTF_8);
+        URI uri = URI.create(base);
+        try (var socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(sourceAddress, 0));
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()));
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + uri.getAuthority()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
     }
 
     private HttpResponse<String> clientCredentials(String clientId, String clientSecret) throws Exception {

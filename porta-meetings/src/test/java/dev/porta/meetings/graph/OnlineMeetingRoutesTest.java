@@ -254,6 +254,21 @@ class OnlineMeetingRoutesTest {
         assertError(send("GET", "/v1.0/users/" + adele.id() + "/onlineMeetings/" + id, member, null), 403, "Forbidden", "own meetings");
     }
 
+    @Test
+    void aMemberOfAnotherTenantIsAnsweredLikeAnIdNoOneHas() throws Exception {
+        TenantId fabrikam = new TenantId("44444444-4444-4444-8444-444444444444");
+        directory.createTenant(fabrikam, "Fabrikam");
+        Member foreign = directory.addMember(fabrikam, "lee@fabrikam.example", "Lee Gu", "password1");
+
+        var forForeign = send("GET", "/v1.0/users/" + foreign.id() + "/onlineMeetings", writer, null);
+        var forNobody = send("GET", "/v1.0/users/55555555-5555-4555-8555-555555555555/onlineMeetings", writer, null);
+
+        assertThat(forForeign.statusCode()).isEqualTo(forNobody.statusCode());
+        assertThat(forForeign.body().replace(foreign.id().value(), "ID").replaceAll("\"(date|request-id|client-request-id)\":\"[^\"]*\"", ""))
+                .isEqualTo(forNobody.body().replace("55555555-5555-4555-8555-555555555555", "ID")
+                        .replaceAll("\"(date|request-id|client-request-id)\":\"[^\"]*\"", ""));
+    }
+
     private String meetings() {
         return "/v1.0/users/" + megan.id() + "/onlineMeetings";
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
 public final class CallingWebSocket {
     public static final String PATH = "/calling/v1";
     private static final String SESSION = "porta.calling.session";
+    /** Set by porta-server's ClientAddressCustomizer on every request, the upgrade included. */
+    private static final String CLIENT_ADDRESS = "porta.client-address";
 
     private final CallingService calling;
     private final int maxFrameChars;
@@ -35,7 +37,8 @@ public final class CallingWebSocket {
                 ctx.session.setMaxTextMessageSize(maxFrameChars * 4L + 1024);
                 ctx.session.setMaxBinaryMessageSize(1024);
                 ctx.session.setIdleTimeout(idleTimeout);
-                JettySignalingConnection connection = new JettySignalingConnection(ctx.session, maxQueuedBytes);
+                JettySignalingConnection connection = new JettySignalingConnection(ctx.session, maxQueuedBytes,
+                        ctx.attribute(CLIENT_ADDRESS));
                 SignalingSession session = calling.open(connection);
                 connection.whenClosedByServer(session::onClose);
                 ctx.attribute(SESSION, session);

@@ -28,11 +28,13 @@ final class JettySignalingConnection implements SignalingConnection {
     private final String remote;
     private volatile Runnable closedByServer = () -> { };
 
-    JettySignalingConnection(Session session, long maxQueuedBytes) {
+    /** @param clientAddress the client as the HTTP layer resolved it (behind a trusted proxy, not the proxy); null for the TCP peer */
+    JettySignalingConnection(Session session, long maxQueuedBytes, String clientAddress) {
         this.session = session;
         this.maxQueuedBytes = maxQueuedBytes;
         SocketAddress address = session.getRemoteSocketAddress();
-        this.remote = address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+        this.remote = clientAddress != null ? clientAddress
+                : address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
     @Override
