@@ -77,7 +77,7 @@ class DirectoryTest {
     void unknownAppsAppsWithoutSecretsAndAppsWithManySecretsCostOneHashEach() throws Exception {
         try (var t = TestDatabases.h2()) {
             PasswordHasher hasher = new PasswordHasher(64, 1);
-            Directory d = new Directory(new JdbcDirectoryStore(t.database()), hasher, DirectoryConfig.forTests(), clock);
+            Directory d = new Directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()), hasher, DirectoryConfig.forTests(), clock);
             d.createTenant(TENANT, "Contoso");
             AppRegistration none = d.registerApp(TENANT, "No secrets", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of());
             AppRegistration many = d.registerApp(TENANT, "Many secrets", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of());
@@ -99,7 +99,7 @@ class DirectoryTest {
     @org.junit.jupiter.api.Test
     void signInLooksUpTheNameTheWayTheLimiterKeysIt() throws Exception {
         try (var t = TestDatabases.h2()) {
-            Directory d = directory(new JdbcDirectoryStore(t.database()));
+            Directory d = directory(new JdbcDirectoryStore(t.database(), dev.porta.common.SecretBox.ephemeral()));
             d.createTenant(TENANT, "Contoso");
             d.addMember(TENANT, "adele@contoso.example", "Adele Vance", "correct horse");
 

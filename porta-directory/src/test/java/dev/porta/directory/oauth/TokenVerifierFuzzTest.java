@@ -34,7 +34,7 @@ class TokenVerifierFuzzTest {
     static final TenantId TENANT = new TenantId("22222222-2222-4222-8222-222222222222");
     static final ClientId APP = new ClientId("33333333-3333-4333-8333-333333333333");
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
-    private static final JdbcDirectoryStore STORE = new JdbcDirectoryStore(TestDatabases.h2().database());
+    private static final JdbcDirectoryStore STORE = new JdbcDirectoryStore(TestDatabases.h2().database(), dev.porta.common.SecretBox.ephemeral());
     private static final SigningKeyRing KEYS = new SigningKeyRing(STORE, CLOCK);
     private static final TokenVerifier VERIFIER = new TokenVerifier(KEYS, new TokenIssuer(KEYS, () -> BASE, Duration.ofHours(1), CLOCK),
             new Audiences(() -> BASE), STORE, CLOCK);
