@@ -26,11 +26,12 @@ class AccessTokenTest {
     private AccessTokenVerifier verifier;
     private CommunicationResource resource;
     private SigningKeyRing keys;
+    private final dev.porta.common.SecretBox secrets = dev.porta.common.SecretBox.ephemeral();
 
     @BeforeEach
     void setUp() {
         db = TestDatabases.h2();
-        var store = new JdbcIdentityStore(db.database(), clock, dev.porta.common.SecretBox.ephemeral());
+        var store = new JdbcIdentityStore(db.database(), clock, secrets);
         keys = new SigningKeyRing(store, clock);
         identities = new IdentityService(store, new AccessTokenIssuer(keys), clock);
         verifier = new AccessTokenVerifier(keys, store, clock);
@@ -154,7 +155,7 @@ class AccessTokenTest {
 
     @Test
     void forgedTokensWithMadeUpKeyIdsDoNotTurnIntoKeyTableReads() {
-        var store = new JdbcIdentityStore(db.database(), clock, dev.porta.common.SecretBox.ephemeral());
+        var store = new JdbcIdentityStore(db.database(), clock, secrets);
         int[] reads = {0};
         SigningKeyRing.Store counting = new SigningKeyRing.Store() {
             @Override
