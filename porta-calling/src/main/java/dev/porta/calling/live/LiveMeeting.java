@@ -342,11 +342,42 @@ public final class LiveMeeting {
 
     private void broadcastExcept(ServerMessage m, Participant excluded) {
         String frame = encoder.encode(m);
+        String redacted = null;
         for (Participant p : inMeeting.values()) {
             if (p.link != null && p != excluded) {
-                p.link.send(frame);
+                if (hidesIdentityFrom(p, m)) {
+                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
+                    p.link.send(redacted);
+                } else {
+                    p.link.send(frame);
+                }
             }
         }
+    }
+
+    /**
+     * Privacy policy: when guests' identities are not visible to guests, an external recipient sees other
+     * guests by participant id only (their raw id is left out). Members, and everyone's own entry, keep it.
+     */
+    private boolean hidesIdentity(Participant recipient, String entryId, String entryKind) {
+        return recipient.external && !details.policy().guestIdentitiesVisibleToGuests()
+                && "guest".equals(entryKind) && !recipient.id.equals(entryId);
+    }
+
+    private boolean hidesIdentityFrom(Participant recipient, ServerMessage m) {
+        return switch (m) {
+            case RosterDelta d when d.participant() instanceof RosterEntry e -> hidesIdentity(recipient, e.id(), e.kind());
+            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> hidesIdentity(recipient, e.id(), e.kind());
+            default -> false;
+        };
+    }
+
+    private static ServerMessage withoutIdentity(ServerMessage m) {
+        return switch (m) {
+            case RosterDelta d when d.participant() instanceof RosterEntry e -> new RosterDelta(d.seq(), d.op(), e.withoutIdentity());
+            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> new LobbyDelta(d.op(), e.withoutIdentity());
+            default -> m;
+        };
     }
 
     void rosterDelta(String op, Participant p) {
@@ -370,11 +401,17 @@ public final class LiveMeeting {
     private void sendEntryPackage(Participant p) {
         p.send(this, stateChanged(p, "Connected"));
         List<RosterEntry> entries = new ArrayList<>(inMeeting.size());
-        inMeeting.values().forEach(q -> entries.add(rosterEntry(q)));
+        for (Participant q : inMeeting.values()) {
+            RosterEntry e = rosterEntry(q);
+            entries.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
+        }
         p.send(this, new Roster(seq, entries));
         if (Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
             List<LobbyEntry> waiting = new ArrayList<>();
-            lobby.values().forEach(q -> waiting.add(lobbyEntry(q)));
+            for (Participant q : lobby.values()) {
+                LobbyEntry e = lobbyEntry(q);
+                waiting.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
+            }
             p.send(this, new ServerMessage.Lobby(waiting));
         }
         features.sendEntryState(p);
@@ -436,10 +473,16 @@ public final class LiveMeeting {
 
     private void toAdmitters(ServerMessage m) {
         String frame = null;
+        String redacted = null;
         for (Participant p : inMeeting.values()) {
             if (p.link != null && Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
-                frame = frame == null ? encoder.encode(m) : frame;
-                p.link.send(frame);
+                if (hidesIdentityFrom(p, m)) {
+                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
+                    p.link.send(redacted);
+                } else {
+                    frame = frame == null ? encoder.encode(m) : frame;
+                    p.link.send(frame);
+                }
             }
         }
     }
@@ -492,11 +535,11 @@ public final class LiveMeeting {
         }
         return new RosterEntry(p.id, p.kind(), p.displayName, p.role.wireName(),
                 p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId, p.external ? Boolean.TRUE : null);
+                p.breakoutRoomId, p.external ? Boolean.TRUE : null, p.rawId());
     }
 
     private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null);
+        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null, p.rawId());
     }
 
     static String iso(Instant i) {
