@@ -2,6 +2,7 @@
 package dev.porta.calling.live;
 
 import dev.porta.calling.CallingConfig;
+import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.meeting.Capability;
@@ -49,6 +50,7 @@ public final class LiveMeeting {
     final CallingCounters counters;
     final ServerMessageEncoder encoder;
     private final Registry registry;
+    private final AttendanceLog attendance;
     private final Map<String, Participant> inMeeting = new LinkedHashMap<>();
     private final Map<String, Participant> lobby = new LinkedHashMap<>();
     private final MeetingFeatures features;
@@ -60,8 +62,10 @@ public final class LiveMeeting {
     private boolean closed;
 
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
-                       ChatHistoryStore chat, CallingCounters counters, ServerMessageEncoder encoder, Registry registry) {
+                       ChatHistoryStore chat, CallingCounters counters, ServerMessageEncoder encoder, Registry registry,
+                       AttendanceLog attendance) {
         this.details = details;
+        this.attendance = attendance;
         this.config = config;
         this.clock = clock;
         this.chat = chat;
@@ -391,6 +395,8 @@ public final class LiveMeeting {
         p.state = Participant.State.CONNECTED;
         p.admittedAt = clock.instant();
         inMeeting.put(p.id, p);
+        attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id, p.rawId(), p.displayName, p.role.wireName(),
+                p.isGuest(), p.caller instanceof Caller.Member m ? m.tenantId() : null), p.admittedAt);
         media.open(p);
         seq++;
         broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot below
@@ -434,6 +440,7 @@ public final class LiveMeeting {
             toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
         }
         if (wasConnected) {
+            attendance.left(details.meetingId(), p.id, clock.instant());
             media.close(p);
             features.participantLeft(p);
             rosterDelta("removed", p);
@@ -466,6 +473,7 @@ public final class LiveMeeting {
     private void closeIfEmpty() {
         if (!closed && inMeeting.isEmpty() && lobby.isEmpty()) {
             closed = true;
+            attendance.sessionEnded(details.meetingId(), clock.instant());
             features.meetingClosed();
             registry.meetingClosed(this);
         }
