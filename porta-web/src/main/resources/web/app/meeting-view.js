@@ -193,7 +193,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   function renderPeople() {
     const rows = [el('li', { class: 'me' }, `You (${call.role})`, ...badges(call.isMuted, myHandIsUp()))];
     for (const p of call.remoteParticipants) {
-      const row = el('li', { 'data-participant': p.participantId, class: p.isGuest ? 'guest' : 'member' },
+      const row = el('li', { 'data-participant': p.participantId, 'data-identity': p.identifier.rawId, class: p.isGuest ? 'guest' : 'member' },
         el('span', { class: 'name' }, nameOf(p)),
         el('span', { class: 'role' }, p.role),
         ...badges(p.isMuted, p.isHandRaised));
