@@ -44,12 +44,12 @@ describe('Call', () => {
     const updates = [];
     call.on('remoteParticipantsUpdated', (e) => updates.push(e));
     socket.receive(connected);
-    socket.receive({ type: 'roster', seq: 4, participants: [entry('p-org', { kind: 'member', role: 'organizer', muted: false }), entry('p-me')] });
+    socket.receive({ type: 'roster', seq: 4, participants: [entry('p-org', { kind: 'member', role: 'organizer', muted: false, rawId: '8:orgid:6e4a1c3b-org' }), entry('p-me', { rawId: '8:acs:res_guest1' })] });
     await settle();
     assert.deepEqual(states, ['Connecting', 'InLobby', 'Connected']);
     assert.equal(call.remoteParticipants.length, 1, 'you are not your own remote participant');
     const organizer = call.remoteParticipants[0];
-    assert.equal(organizer.identifier.kind, 'microsoftTeamsUser');
+    assert.deepEqual(organizer.identifier, { kind: 'microsoftTeamsUser', microsoftTeamsUserId: '6e4a1c3b-org', isAnonymous: false, cloud: 'public', rawId: '8:orgid:6e4a1c3b-org' });
     assert.equal(organizer.role, 'Organizer');
     assert.equal(organizer.isMuted, false);
     assert.equal(call.totalParticipantCount, 2);

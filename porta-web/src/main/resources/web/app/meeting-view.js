@@ -191,10 +191,9 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
 
   // ---------------------------------------------------------------- roster and lobby
   function renderPeople() {
-    const raised = new Set(hands.getRaisedHands().map((h) => h.identifier.rawId));
-    const rows = [el('li', { class: 'me' }, `You (${call.role})`, ...badges(call.isMuted, raised.has(call.participantId)))];
+    const rows = [el('li', { class: 'me' }, `You (${call.role})`, ...badges(call.isMuted, myHandIsUp()))];
     for (const p of call.remoteParticipants) {
-      const row = el('li', { 'data-participant': p.participantId, class: p.isGuest ? 'guest' : 'member' },
+      const row = el('li', { 'data-participant': p.participantId, 'data-identity': p.identifier.rawId, class: p.isGuest ? 'guest' : 'member' },
         el('span', { class: 'name' }, nameOf(p)),
         el('span', { class: 'role' }, p.role),
         ...badges(p.isMuted, p.isHandRaised));
@@ -223,10 +222,24 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     chatLog.scrollTop = chatLog.scrollHeight;
   }
 
-  function nameById(rawId) {
-    if (rawId === call.participantId) return 'You';
-    const p = call.remoteParticipants.find((x) => x.participantId === rawId);
+  // Identifiers name identities (8:acs:… guests, 8:orgid:… members), not devices: compare by rawId.
+  function isMe(identifier) {
+    return identifier?.rawId !== undefined && identifier.rawId === call.identifier?.rawId;
+  }
+
+  function myHandIsUp() {
+    return hands.getRaisedHands().some((h) => isMe(h.identifier));
+  }
+
+  function nameByIdentifier(identifier) {
+    if (isMe(identifier)) return 'You';
+    const p = call.remoteParticipants.find((x) => x.identifier.rawId === identifier?.rawId);
     return p ? nameOf(p) : 'Someone';
+  }
+
+  /** The participant ids (tiles) of everyone an identifier names. */
+  function participantIdsOf(identifier) {
+    return call.remoteParticipants.filter((x) => x.identifier.rawId === identifier?.rawId).map((x) => x.participantId);
   }
 
   // ---------------------------------------------------------------- controls
@@ -259,7 +272,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
       }));
     }
     if (caps.isAllowed('raiseHand')) {
-      const up = hands.getRaisedHands().some((h) => h.identifier.rawId === call.participantId);
+      const up = myHandIsUp();
       items.push(button('hand', up ? 'Lower hand' : 'Raise hand', () => act(() => (up ? hands.lowerHand() : hands.raiseHand()))));
     }
     if (caps.isAllowed('reactions')) {
@@ -309,7 +322,8 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   // Together mode: tiles take their seats in the server's seating order on a shared background.
   function renderTogether() {
     root.querySelector('.meeting')?.classList.toggle('together', together.isActive);
-    const seatOf = new Map(together.seatingMap.map((s) => [s.identifier.rawId, s.row * 100 + s.column]));
+    const seatOf = new Map();
+    for (const s of together.seatingMap) for (const id of participantIdsOf(s.identifier)) seatOf.set(id, s.row * 100 + s.column);
     for (const [id, t] of tiles) t.tile.style.order = together.isActive ? String(seatOf.get(id) ?? 9999) : '';
     if (call.state === 'Connected') renderControls();
   }
@@ -367,10 +381,11 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   chat.on('chatMessageReceived', renderChat);
   speakers.on('dominantSpeakersChanged', () => {
     const [top] = speakers.dominantSpeakers.speakersList;
-    for (const [id, t] of tiles) t.tile.classList.toggle('active-speaker', top?.rawId === id);
+    const active = new Set(top ? participantIdsOf(top) : []);
+    for (const [id, t] of tiles) t.tile.classList.toggle('active-speaker', active.has(id));
   });
   reactions.on('reaction', ({ identifier, reactionMessage }) => {
-    const bubble = el('span', { class: 'bubble' }, `${REACTIONS[reactionMessage.reactionType] ?? ''} from ${nameById(identifier.rawId)}`);
+    const bubble = el('span', { class: 'bubble' }, `${REACTIONS[reactionMessage.reactionType] ?? ''} from ${nameByIdentifier(identifier)}`);
     floating.append(bubble);
     setTimeout(() => bubble.remove(), 4000);
   });

@@ -19,12 +19,14 @@ import {
 } from './features.js';
 import { Lobby } from './lobby.js';
 import { clientFrame, normaliseDisplayName, normaliseLocator } from './protocol.js';
-import { identifierOf, participantIdOf, RemoteParticipant, roleOf } from './participants.js';
+import { identifierOf, participantIdsOf, RemoteParticipant, roleOf } from './participants.js';
 import { Roster } from './roster.js';
 import { Signaling } from './signaling.js';
 import { LocalVideoStream, MediaStreamType } from './streams.js';
 
 const LEAVE_TIMEOUT_MS = 3000;
+/** People who left whose identifiers a call remembers (for chat senders and hands); the oldest go first. */
+const MAX_DEPARTED = 2000;
 
 /**
  * @typedef {object} CallContext internal: what the agent gives each call
@@ -73,6 +75,8 @@ export class Call extends Emitter {
   #leaveWaiter = null;
   #audio = new AudioOutput();
   #features = new Map();
+  /** @type {Map<string, object>} participant id → identifier of people who left (MAX_DEPARTED at most) */
+  #departed = new Map();
   #lobby;
   #featureCtx;
   #onCameraSourceChanged = () => { this.#replaceCameraTrack().catch((e) => this.#reportError(e)); };
@@ -94,7 +98,8 @@ export class Call extends Emitter {
     this.#machine = new CallStateMachine(() => this._emit('stateChanged', {}));
     this.#featureCtx = {
       request: (type, fields) => this.#request(type, fields),
-      identifierOf: (participantId, kind) => this.#identifierOf(participantId, kind),
+      identifierOf: (participantId) => this.#identifierOf(participantId),
+      participantIdsOf: (identifier) => participantIdsOf(identifier, this.#remote.values()),
       selfId: () => this.#selfId,
     };
     this.#lobby = new Lobby((type, fields) => this.#request(type, fields));
@@ -134,6 +139,11 @@ export class Call extends Emitter {
   get isReconnecting() { return this.#isReconnecting; }
   /** Porta: your participant id in this meeting. */
   get participantId() { return this.#selfId ?? undefined; }
+  /**
+   * Porta: your own identifier as the others see it (`8:acs:…` guest or Teams user), once the server
+   * has named you in the roster; undefined before.
+   */
+  get identifier() { return this.#selfId && this.#roster.get(this.#selfId) ? this.#identifierOf(this.#selfId) : undefined; }
 
   /**
    * A call feature, e.g. `call.feature(Features.RaiseHand)`.
@@ -294,9 +304,12 @@ export class Call extends Emitter {
    * @param {object | string} identifier
    */
   async removeParticipant(identifier) {
-    const participantId = participantIdOf(identifier);
-    if (!participantId) throw LocalError.invalidArgument('removeParticipant needs a participant identifier');
-    await this.#request('removeParticipant', { participantId });
+    const participantIds = participantIdsOf(identifier, this.#remote.values());
+    if (participantIds.length === 0) {
+      throw LocalError.invalidArgument('removeParticipant needs the identifier of someone in call.remoteParticipants');
+    }
+    // A member on several devices is several participants: ACS removes the identity, so remove each.
+    for (const participantId of participantIds) await this.#request('removeParticipant', { participantId });
   }
 
   /**
@@ -473,6 +486,7 @@ export class Call extends Emitter {
       this.#attachTracks(p);
     }
     for (const entry of change.removed) {
+      this.#rememberDeparted(entry);
       const p = this.#remote.get(entry.id);
       if (!p) continue;
       this.#remote.delete(entry.id);
@@ -613,9 +627,18 @@ export class Call extends Emitter {
     if (this.state !== CallState.Connected) throw LocalError.notConnected(what);
   }
 
-  #identifierOf(participantId, kind) {
+  /** The ACS identifier of a participant id: from the roster, else from when we last saw them. */
+  #identifierOf(participantId) {
     const entry = this.#roster.get(participantId);
-    return identifierOf(participantId, kind ?? entry?.kind ?? 'guest');
+    if (entry) return identifierOf(entry);
+    return this.#departed.get(participantId) ?? this.#lobby._identifierOf(participantId) ?? identifierOf({ id: participantId });
+  }
+
+  /** Remembers who left, so their chat messages and hands still name them; bounded. */
+  #rememberDeparted(entry) {
+    this.#departed.delete(entry.id);
+    this.#departed.set(entry.id, identifierOf(entry));
+    if (this.#departed.size > MAX_DEPARTED) this.#departed.delete(this.#departed.keys().next().value);
   }
 
   #setMuted(muted) {

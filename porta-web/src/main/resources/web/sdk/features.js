@@ -7,7 +7,6 @@
 import { Emitter } from './emitter.js';
 import { LocalError } from './errors.js';
 import { REACTIONS } from './protocol.js';
-import { participantIdOf } from './participants.js';
 
 export const Features = Object.freeze({
   Capabilities: 'Capabilities',
@@ -62,6 +61,7 @@ export function capabilitiesOf(portaCapabilities) {
  * @typedef {object} FeatureContext internal: what a feature needs from its call
  * @property {(type: string, fields?: object) => Promise<any>} request
  * @property {(participantId: string) => any} identifierOf
+ * @property {(identifier: object | string) => string[]} participantIdsOf the participants an identifier names
  * @property {() => string | null} selfId
  */
 
@@ -109,9 +109,9 @@ export class RaiseHandFeature extends Emitter {
   /** Lowers other people's hands (organizers and presenters). */
   async lowerHands(identifiers) {
     for (const identifier of identifiers) {
-      const participantId = participantIdOf(identifier);
-      if (!participantId) throw LocalError.invalidArgument('lowerHands needs participant identifiers');
-      await this.#ctx.request('lowerHand', { participantId });
+      const participantIds = this.#ctx.participantIdsOf(identifier);
+      if (participantIds.length === 0) throw LocalError.invalidArgument('lowerHands needs identifiers of remote participants');
+      for (const participantId of participantIds) await this.#ctx.request('lowerHand', { participantId });
     }
   }
   /** Lowers every raised hand (one request per hand). */
@@ -236,8 +236,9 @@ export class BreakoutRoomsFeature extends Emitter {
   createRooms(names) { return this.#ctx.request('breakoutCreate', { rooms: [...names] }).then(() => {}); }
   /** @param {string} roomId @param {(object|string)[]} identifiers */
   assign(roomId, identifiers) {
-    const participantIds = identifiers.map(participantIdOf);
-    if (participantIds.some((x) => !x)) return Promise.reject(LocalError.invalidArgument('assign needs participant identifiers'));
+    const resolved = identifiers.map((i) => this.#ctx.participantIdsOf(i));
+    if (resolved.some((ids) => ids.length === 0)) return Promise.reject(LocalError.invalidArgument('assign needs identifiers of remote participants'));
+    const participantIds = [...new Set(resolved.flat())];
     return this.#ctx.request('breakoutAssign', { roomId, participantIds }).then(() => {});
   }
   open() { return this.#ctx.request('breakoutOpen').then(() => {}); }
@@ -291,7 +292,7 @@ export class ChatFeature extends Emitter {
     if (!m || typeof m.messageId !== 'string' || this.#messages.some((x) => x.messageId === m.messageId)) return;
     const message = Object.freeze({
       messageId: m.messageId,
-      sender: this.#ctx.identifierOf(m.senderId, m.senderKind),
+      sender: this.#ctx.identifierOf(m.senderId),
       senderDisplayName: String(m.senderName ?? ''),
       isSenderGuest: m.senderKind === 'guest',
       content: String(m.text ?? ''),

@@ -7,7 +7,7 @@
  */
 import { Emitter } from './emitter.js';
 import { LocalError } from './errors.js';
-import { participantIdOf, RemoteParticipant } from './participants.js';
+import { participantIdsOf, RemoteParticipant } from './participants.js';
 
 export class Lobby extends Emitter {
   /** @type {Map<string, RemoteParticipant>} */
@@ -24,11 +24,11 @@ export class Lobby extends Emitter {
   get participants() { return [...this.#participants.values()]; }
 
   /**
-   * Lets one person in.
+   * Lets one person in: their ACS identifier (`8:acs:…` guest, Teams user), a raw id, or a `p-…` participant id.
    * @param {import('./participants.js').CommunicationIdentifier | string} identifier
    */
   async admit(identifier) {
-    await this.#request('admit', { participantId: this.#idOf(identifier) });
+    for (const participantId of this.#idsOf(identifier)) await this.#request('admit', { participantId });
   }
 
   /**
@@ -45,13 +45,19 @@ export class Lobby extends Emitter {
    * @param {import('./participants.js').CommunicationIdentifier | string} identifier
    */
   async reject(identifier) {
-    await this.#request('deny', { participantId: this.#idOf(identifier) });
+    for (const participantId of this.#idsOf(identifier)) await this.#request('deny', { participantId });
   }
 
-  #idOf(identifier) {
-    const id = participantIdOf(identifier);
-    if (!id) throw LocalError.invalidArgument('Pass the identifier of a participant from lobby.participants');
-    return id;
+  /** Everyone in the lobby the identifier names (a member may wait on several devices). */
+  #idsOf(identifier) {
+    const ids = participantIdsOf(identifier, this.#participants.values());
+    if (ids.length === 0) throw LocalError.invalidArgument('Pass the identifier of a participant from lobby.participants');
+    return ids;
+  }
+
+  /** @internal the identifier of someone waiting, if they are */
+  _identifierOf(participantId) {
+    return this.#participants.get(participantId)?.identifier;
   }
 
   /** @internal the full list (on entering Connected) */

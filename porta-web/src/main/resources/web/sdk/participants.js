@@ -7,26 +7,78 @@ import { Emitter } from './emitter.js';
 import { MediaStreamType, RemoteVideoStream } from './streams.js';
 
 /**
- * The identifier of a participant, shaped like ACS's CommunicationIdentifier. Porta's protocol names
- * participants by a meeting-scoped participant id, so `rawId` (and communicationUserId /
- * microsoftTeamsUserId) hold that id: guests are `communicationUser`, members `microsoftTeamsUser`.
- * @param {string} participantId
- * @param {'member'|'guest'} kind
+ * The identifier of a participant, shaped like ACS's CommunicationIdentifier and built from the
+ * identity the server sends in roster and lobby entries (`rawId`, docs/calling-protocol.md §4.2):
+ * guests are `{kind: 'communicationUser', communicationUserId: '8:acs:…'}` (the identity the Identity
+ * API issued), members `{kind: 'microsoftTeamsUser', microsoftTeamsUserId: <member object id>,
+ * cloud: 'public'}` with rawId `8:orgid:<id>`. When the meeting policy hides a guest's identity from
+ * you (or the person is not known any more) it is `{kind: 'unknown', id: 'p-…'}`, the meeting-scoped
+ * participant id.
+ * @param {{id: string, kind?: 'member'|'guest', rawId?: string}} entry
  */
-export function identifierOf(participantId, kind) {
-  return Object.freeze(kind === 'member'
-    ? { kind: 'microsoftTeamsUser', microsoftTeamsUserId: participantId, rawId: participantId, isAnonymous: false }
-    : { kind: 'communicationUser', communicationUserId: participantId, rawId: participantId });
+export function identifierOf(entry) {
+  const rawId = typeof entry.rawId === 'string' ? entry.rawId : '';
+  if (rawId.startsWith(TEAMS_PUBLIC_PREFIX)) {
+    return Object.freeze({ kind: 'microsoftTeamsUser', microsoftTeamsUserId: rawId.slice(TEAMS_PUBLIC_PREFIX.length),
+      isAnonymous: false, cloud: 'public', rawId });
+  }
+  if (rawId.startsWith('8:acs:') || rawId.startsWith('8:spool:')) {
+    return Object.freeze({ kind: 'communicationUser', communicationUserId: rawId, rawId });
+  }
+  return Object.freeze({ kind: 'unknown', id: rawId || entry.id, rawId: rawId || entry.id });
+}
+
+const TEAMS_PUBLIC_PREFIX = '8:orgid:';
+const TEAMS_CLOUD_PREFIXES = Object.freeze({ public: '8:orgid:', gcch: '8:gcch:', dod: '8:dod:' });
+
+/**
+ * The raw id of an identifier, as ACS's `getIdentifierRawId` computes it: its `rawId`, else one built
+ * from its kind; a string is taken as a raw id (or a Porta participant id).
+ * @param {object | string} identifier
+ * @returns {string | null}
+ */
+export function rawIdOf(identifier) {
+  if (typeof identifier === 'string') return identifier || null;
+  if (!identifier || typeof identifier !== 'object') return null;
+  if (typeof identifier.rawId === 'string' && identifier.rawId) return identifier.rawId;
+  if (typeof identifier.communicationUserId === 'string' && identifier.communicationUserId) return identifier.communicationUserId;
+  if (typeof identifier.microsoftTeamsUserId === 'string' && identifier.microsoftTeamsUserId) {
+    if (identifier.isAnonymous) return `8:teamsvisitor:${identifier.microsoftTeamsUserId}`;
+    return (TEAMS_CLOUD_PREFIXES[identifier.cloud ?? 'public'] ?? TEAMS_PUBLIC_PREFIX) + identifier.microsoftTeamsUserId;
+  }
+  if (typeof identifier.id === 'string' && identifier.id) return identifier.id;
+  return null;
+}
+
+const PARTICIPANT_ID = /^p-[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The meeting-scoped participant ids an identifier names among `participants`: those whose identity
+ * (or participant id) matches. A member on several devices is several participants. An unknown
+ * participant id (`p-…`) is passed on as is, so the server answers `participantNotFound`.
+ * @param {object | string} identifier an ACS identifier, a RemoteParticipant's `identifier`, a raw id or a participant id
+ * @param {Iterable<RemoteParticipant>} participants
+ * @returns {string[]}
+ */
+export function participantIdsOf(identifier, participants) {
+  const raw = rawIdOf(identifier);
+  if (!raw) return [];
+  const ids = [];
+  for (const p of participants) {
+    if ((p.participantId === raw || p.identifier.rawId === raw) && !ids.includes(p.participantId)) ids.push(p.participantId);
+  }
+  if (ids.length === 0 && PARTICIPANT_ID.test(raw)) ids.push(raw);
+  return ids;
 }
 
 /**
- * Accepts an identifier object, or a raw id string, and returns the participant id.
+ * Accepts an identifier object, or a raw id string, and returns the participant id, without looking
+ * at the roster (only for participant ids).
  * @returns {string | null}
  */
 export function participantIdOf(identifier) {
-  if (typeof identifier === 'string') return identifier;
-  if (!identifier || typeof identifier !== 'object') return null;
-  return identifier.rawId ?? identifier.communicationUserId ?? identifier.microsoftTeamsUserId ?? identifier.id ?? null;
+  const raw = rawIdOf(identifier);
+  return raw && PARTICIPANT_ID.test(raw) ? raw : null;
 }
 
 /** Protocol role → ACS ParticipantRole string. */
@@ -48,6 +100,7 @@ export class RemoteParticipant extends Emitter {
   #id;
   #identifier;
   #kind;
+  #external;
   #displayName;
   #state;
   #role = 'Unknown';
@@ -62,7 +115,7 @@ export class RemoteParticipant extends Emitter {
 
   /**
    * @internal
-   * @param {{id: string, kind: 'member'|'guest', displayName: string}} entry
+   * @param {{id: string, kind: 'member'|'guest', displayName: string, rawId?: string, external?: boolean}} entry
    * @param {string} state
    * @param {(participantId: string) => Promise<void>} muteAction
    */
@@ -70,7 +123,8 @@ export class RemoteParticipant extends Emitter {
     super();
     this.#id = entry.id;
     this.#kind = entry.kind;
-    this.#identifier = identifierOf(entry.id, entry.kind);
+    this.#external = entry.external === true;
+    this.#identifier = identifierOf(entry);
     this.#displayName = entry.displayName;
     this.#state = state;
     this.#muteAction = muteAction;
@@ -88,7 +142,12 @@ export class RemoteParticipant extends Emitter {
   get callEndReason() { return this.#callEndReason; }
   /** Porta: `true` for an external (guest) participant; UIs must mark guests. */
   get isGuest() { return this.#kind === 'guest'; }
-  /** Porta: the meeting-scoped participant id (same as identifier.rawId). */
+  /**
+   * Porta: `true` for anyone outside the meeting's organization: a guest, or a member of another tenant
+   * (like ACS's `isExternal` on Teams participants); UIs must mark them.
+   */
+  get isExternal() { return this.#external; }
+  /** Porta: the meeting-scoped participant id (`p-…`); the identity is in `identifier`. */
   get participantId() { return this.#id; }
   /** Porta: whether the participant's hand is raised. */
   get isHandRaised() { return this.#isHandRaised; }

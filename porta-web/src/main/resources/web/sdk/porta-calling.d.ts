@@ -16,10 +16,21 @@ export type PortaCapability = 'audio' | 'video' | 'screenShare' | 'chat' | 'reac
 export interface CollectionUpdatedEvent<T> { added: T[]; removed: T[] }
 type Listener<E> = (event: E) => void;
 
-/** Participant identifiers; rawId is the meeting-scoped participant id (see migrating-from-acs.md). */
+/**
+ * Participant identifiers, as in @azure/communication-common: guests by the communication identity the
+ * Identity API issued (`8:acs:…`), members as Teams users (`rawId` `8:orgid:<member object id>`). `unknown`
+ * (the meeting-scoped `p-…` id) when the meeting policy hides a guest's identity from you.
+ */
 export type CommunicationIdentifier =
   | { kind: 'communicationUser'; communicationUserId: string; rawId: string }
-  | { kind: 'microsoftTeamsUser'; microsoftTeamsUserId: string; rawId: string; isAnonymous?: boolean };
+  | { kind: 'microsoftTeamsUser'; microsoftTeamsUserId: string; rawId: string; isAnonymous: false; cloud: 'public' }
+  | { kind: 'unknown'; id: string; rawId: string };
+/** What methods that name a participant accept: an identifier (also ACS's, without rawId), a raw id, or a `p-…` participant id. */
+export type ParticipantReference =
+  | CommunicationIdentifier
+  | { communicationUserId: string; rawId?: string; kind?: 'communicationUser' }
+  | { microsoftTeamsUserId: string; rawId?: string; kind?: 'microsoftTeamsUser'; cloud?: 'public'; isAnonymous?: boolean }
+  | string;
 
 export interface CallEndReason {
   code: number;
@@ -150,6 +161,8 @@ export declare class Call {
   readonly lobby: Lobby;
   /** Porta */ readonly isReconnecting: boolean;
   /** Porta */ readonly participantId?: string;
+  /** Porta: your own identifier as the others see it; undefined until the roster names you. */
+  readonly identifier?: CommunicationIdentifier;
   feature(name: 'Capabilities'): CapabilitiesFeature;
   feature(name: 'RaiseHand'): RaiseHandFeature;
   feature(name: 'Reaction'): ReactionFeature;
@@ -169,7 +182,7 @@ export declare class Call {
   stopScreenSharing(): Promise<void>;
   hangUp(options?: { forEveryone?: boolean }): Promise<void>;
   muteAllRemoteParticipants(): Promise<void>;
-  removeParticipant(identifier: CommunicationIdentifier | string): Promise<void>;
+  removeParticipant(identifier: ParticipantReference): Promise<void>;
   /** Porta */ setVideoPreference(stream: RemoteVideoStream, maxHeight: number): Promise<void>;
   on(event: 'remoteParticipantsUpdated', listener: Listener<CollectionUpdatedEvent<RemoteParticipant>>): void;
   on(event: 'localVideoStreamsUpdated', listener: Listener<CollectionUpdatedEvent<LocalVideoStream>>): void;
@@ -190,6 +203,8 @@ export declare class RemoteParticipant {
   readonly videoStreams: ReadonlyArray<RemoteVideoStream>;
   readonly callEndReason?: CallEndReason;
   /** Porta */ readonly isGuest: boolean;
+  /** Porta: outside the meeting's organization (a guest, or a member of another tenant). */
+  readonly isExternal: boolean;
   /** Porta */ readonly participantId: string;
   /** Porta */ readonly isHandRaised: boolean;
   /** Porta */ readonly breakoutRoomId?: string;
@@ -201,9 +216,9 @@ export declare class RemoteParticipant {
 
 export declare class Lobby {
   readonly participants: ReadonlyArray<RemoteParticipant>;
-  admit(identifier: CommunicationIdentifier | string): Promise<void>;
+  admit(identifier: ParticipantReference): Promise<void>;
   admitAll(): Promise<{ successfulCount: number; failedCount: number }>;
-  reject(identifier: CommunicationIdentifier | string): Promise<void>;
+  reject(identifier: ParticipantReference): Promise<void>;
   on(event: 'lobbyParticipantsUpdated', listener: Listener<CollectionUpdatedEvent<RemoteParticipant>>): void;
   off(event: string, listener: (...args: any[]) => void): void;
 }
@@ -264,7 +279,7 @@ export interface CapabilitiesFeature extends FeatureEvents {
 export interface RaiseHandFeature extends FeatureEvents {
   raiseHand(): Promise<void>;
   lowerHand(): Promise<void>;
-  lowerHands(identifiers: (CommunicationIdentifier | string)[]): Promise<void>;
+  lowerHands(identifiers: ParticipantReference[]): Promise<void>;
   lowerAllHands(): Promise<void>;
   getRaisedHands(): { identifier: CommunicationIdentifier; order: number }[];
   on(event: 'raisedHandEvent' | 'loweredHandEvent', listener: Listener<{ identifier: CommunicationIdentifier }>): void;
@@ -302,7 +317,7 @@ export interface BreakoutRoomsFeature extends FeatureEvents {
   readonly breakoutRooms: BreakoutRoom[];
   readonly assignedBreakoutRoom?: { roomId: string; name: string };
   createRooms(names: string[]): Promise<void>;
-  assign(roomId: string, identifiers: (CommunicationIdentifier | string)[]): Promise<void>;
+  assign(roomId: string, identifiers: ParticipantReference[]): Promise<void>;
   open(): Promise<void>;
   close(): Promise<void>;
   on(event: 'breakoutRoomsUpdated', listener: Listener<{ type: 'breakoutRooms' | 'join' | 'leave'; data: unknown }>): void;

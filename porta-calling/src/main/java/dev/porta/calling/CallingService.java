@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.calling;
 
+import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Authentication;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.auth.CallerAuthenticator;
@@ -53,6 +54,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
+    private final AttendanceLog attendance;
 
     /**
      * @param scheduler runs the once-a-second sweep (resume grace, token expiry) and join deadlines; not shut
@@ -60,6 +62,14 @@ public final class CallingService implements CallingStats, AutoCloseable {
      */
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler) {
+        this(config, authenticator, directory, chat, media, clock, scheduler, AttendanceLog.NONE);
+    }
+
+    /** @param attendance told who enters and leaves each live meeting (attendance reports) */
+    public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
+                          ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
+                          AttendanceLog attendance) {
+        this.attendance = attendance;
         this.config = config;
         this.authenticator = authenticator;
         this.directory = directory;
@@ -263,6 +273,6 @@ public final class CallingService implements CallingStats, AutoCloseable {
             public void meetingClosed(LiveMeeting meeting) {
                 meetings.remove(meeting.meetingId(), meeting);
             }
-        });
+        }, attendance);
     }
 }

@@ -7,7 +7,9 @@ import java.util.Optional;
 /** Application permissions (app roles) an admin grants to an app; carried in the token's {@code roles}. */
 public enum AppPermission {
     ONLINE_MEETINGS_READ_ALL("OnlineMeetings.Read.All"),
-    ONLINE_MEETINGS_READ_WRITE_ALL("OnlineMeetings.ReadWrite.All");
+    ONLINE_MEETINGS_READ_WRITE_ALL("OnlineMeetings.ReadWrite.All"),
+    /** Online meeting artifacts: attendance reports and their records (Graph requires it for those alone). */
+    ONLINE_MEETING_ARTIFACT_READ_ALL("OnlineMeetingArtifact.Read.All");
 
     private final String wire;
 

@@ -27,7 +27,12 @@ public enum GuestCapability {
     PRESENT("present"),
     MANAGE_RECORDING("manageRecording"),
     CAPTIONS("captions"),
-    WHITEBOARD("whiteboard");
+    WHITEBOARD("whiteboard"),
+    /**
+     * See other guests' ACS identities ({@code 8:acs:…}) in roster and lobby, as ACS shows them. Without it
+     * (privacy) guests and other tenants' members see other guests by a meeting-scoped id only.
+     */
+    SEE_GUEST_IDENTITIES("seeGuestIdentities");
 
     private final String wire;
 
@@ -44,12 +49,12 @@ public enum GuestCapability {
     }
 
     /**
-     * The defaults: audio, video, screen sharing and chat. Guests never moderate by default (admitting
+     * The defaults: audio, video, screen sharing and chat, and seeing other guests' identities (as in ACS). Guests never moderate by default (admitting
      * from the lobby, managing participants and the presenter role are off), so one admitted guest cannot
      * let strangers in or remove the organizer's colleagues. Raise hand, Together mode, breakout rooms and
      * the rest are for members only until an admin turns them on.
      */
     public static Set<GuestCapability> defaults() {
-        return EnumSet.of(AUDIO, VIDEO, SCREEN_SHARING, CHAT);
+        return EnumSet.of(AUDIO, VIDEO, SCREEN_SHARING, CHAT, SEE_GUEST_IDENTITIES);
     }
 }

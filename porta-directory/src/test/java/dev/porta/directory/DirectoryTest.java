@@ -167,7 +167,7 @@ class DirectoryTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"h2", "postgresql"})
-    void aPolicySavedByAnOlderVersionNoLongerLetsGuestsAdmitFromTheLobby(String db) throws Exception {
+    void aPolicySavedByAnOlderVersionNoLongerLetsGuestsAdmitFromTheLobbyAndShowsGuestsIdentitiesAsInAcs(String db) throws Exception {
         try (var t = TestDatabases.create(db)) {
             var secrets = dev.porta.common.SecretBox.ephemeral();
             Directory d = directory(new JdbcDirectoryStore(t.database(), secrets));
@@ -182,16 +182,16 @@ class DirectoryTest {
                     "audio,video,screenSharing,chat,admitFromLobby", megan.id().value());
             sql.update("UPDATE directory_meeting_policy SET guest_capabilities = ? WHERE member_id <> ?",
                     "admitFromLobby,chat", megan.id().value());
-            sql.update("DELETE FROM flyway_directory WHERE version = '2'"); // as if upgrading from version 1
+            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3')"); // as if upgrading from version 1
 
             Directory upgraded = directory(new JdbcDirectoryStore(t.database(), secrets));
 
             assertThat(upgraded.effectiveMeetingPolicy(TENANT, megan.id()).guestCapabilities())
                     .containsExactlyInAnyOrder(GuestCapability.AUDIO, GuestCapability.VIDEO, GuestCapability.SCREEN_SHARING,
-                            GuestCapability.CHAT);
+                            GuestCapability.CHAT, GuestCapability.SEE_GUEST_IDENTITIES);
             upgraded.setOrganizerMeetingPolicy(TENANT, megan.id(), Optional.empty());
             assertThat(upgraded.effectiveMeetingPolicy(TENANT, megan.id()).guestCapabilities())
-                    .containsExactly(GuestCapability.CHAT);
+                    .containsExactlyInAnyOrder(GuestCapability.CHAT, GuestCapability.SEE_GUEST_IDENTITIES);
         }
     }
 

@@ -86,6 +86,66 @@ class LiveMeetingTest {
     }
 
     @Test
+    void theOrganizerSeesTheGuestByTheAcsIdentityTheAppMintedAndTheGuestSeesTheOrganizerAsATeamsUser() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Identities");
+        CommunicationUserIdentifierAndToken minted = identities.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
+        try (var guest = new SignalingClient(porta); var organizer = new SignalingClient(porta)) {
+            organizer.send("join", "token", organizerToken, "locator", Map.of("meetingLink", meeting.getJoinWebUrl()));
+            organizer.awaitState("Connected");
+            guest.send("join", "token", minted.getUserToken().getToken(), "locator", Map.of("meetingLink", meeting.getJoinWebUrl()),
+                    "displayName", "Pat Guest");
+            guest.awaitState("InLobby");
+            JsonNode waiting = organizer.await("lobbyDelta").get("participant");
+            assertThat(waiting.get("rawId").asText()).isEqualTo(minted.getUser().getId()).startsWith("8:acs:");
+
+            organizer.send("admit", "id", "a1", "participantId", waiting.get("id").asText());
+            guest.awaitState("Connected");
+            JsonNode added = organizer.await("rosterDelta", f -> f.path("op").asText().equals("added"));
+            assertThat(added.at("/participant/rawId").asText()).isEqualTo(minted.getUser().getId());
+            JsonNode roster = guest.await("roster").get("participants");
+            assertThat(roster.findValuesAsText("rawId")).contains("8:orgid:" + organizerId, minted.getUser().getId());
+        }
+    }
+
+    @Test
+    void aPrivacyPolicyWithoutSeeGuestIdentitiesHidesOneGuestsIdentityFromAnother() throws Exception {
+        EnumSet<GuestCapability> private_ = EnumSet.copyOf(GuestCapability.defaults());
+        private_.remove(GuestCapability.SEE_GUEST_IDENTITIES);
+        porta.server().meetings().directory().setOrganizerMeetingPolicy(new TenantId(tenant), new MemberId(organizerId),
+                Optional.of(new MeetingPolicy(true, EnumSet.allOf(dev.porta.directory.LobbyBypassScope.class), private_)));
+        OnlineMeeting m = new OnlineMeeting();
+        m.setSubject("Private");
+        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
+        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
+        LobbyBypassSettings everyone = new LobbyBypassSettings();
+        everyone.setScope(LobbyBypassScope.Everyone);
+        m.setLobbyBypassSettings(everyone);
+        OnlineMeeting meeting = graph.users().byUserId(organizerId).onlineMeetings().post(m);
+        CommunicationUserIdentifierAndToken ada = identities.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
+        try (var first = new SignalingClient(porta); var second = new SignalingClient(porta); var organizer = new SignalingClient(porta)) {
+            organizer.send("join", "token", organizerToken, "locator", Map.of("meetingLink", meeting.getJoinWebUrl()));
+            organizer.awaitState("Connected");
+            first.send("join", "token", ada.getUserToken().getToken(), "locator", Map.of("meetingLink", meeting.getJoinWebUrl()),
+                    "displayName", "Ada Guest");
+            first.awaitState("Connected");
+            second.send("join", "token", guestToken(), "locator", Map.of("meetingLink", meeting.getJoinWebUrl()),
+                    "displayName", "Bob Guest");
+            second.awaitState("Connected");
+            JsonNode seenBySecond = null;
+            for (JsonNode p : second.await("roster").get("participants")) {
+                if (p.get("displayName").asText().equals("Ada Guest")) {
+                    seenBySecond = p;
+                }
+            }
+            assertThat(seenBySecond).isNotNull();
+            assertThat(seenBySecond.has("rawId")).isFalse();
+            JsonNode seenByOrganizer = organizer.await("rosterDelta",
+                    f -> f.at("/participant/displayName").asText().equals("Ada Guest")).get("participant");
+            assertThat(seenByOrganizer.get("rawId").asText()).isEqualTo(ada.getUser().getId());
+        }
+    }
+
+    @Test
     void aGuestWaitsInTheLobbyIsAdmittedByTheOrganizerAndIsRefusedMembersOnlyFeatures() throws Exception {
         OnlineMeeting meeting = scheduleMeeting("Virtual appointment");
         try (var guest = new SignalingClient(porta); var organizer = new SignalingClient(porta)) {

@@ -137,6 +137,20 @@ class VirtualAppointmentBrowserTest {
         member.click(".lobby-panel li:has-text('" + GUEST + "') .admit");
         guest.waitForSelector(".meeting[data-state=Connected]");
 
+        // The member's roster names the guest by the ACS identity the portal minted (issue 14), and the
+        // library gives the member's page the identifier an ACS application expects.
+        String mintedIdentity = portal.lastMintedIdentity();
+        assertThat(mintedIdentity).startsWith("8:acs:");
+        member.waitForSelector(".people li.guest[data-identity='" + mintedIdentity + "']");
+        Map<String, Object> seen = (Map<String, Object>) member.evaluate(
+                "() => ({ ...window.portaCall.remoteParticipants.find((p) => p.isGuest).identifier })");
+        assertThat(seen).containsEntry("kind", "communicationUser").containsEntry("communicationUserId", mintedIdentity)
+                .containsEntry("rawId", mintedIdentity);
+        Map<String, Object> organizerSeen = (Map<String, Object>) guest.evaluate(
+                "() => ({ ...window.portaCall.remoteParticipants.find((p) => !p.isGuest).identifier })");
+        assertThat(organizerSeen).containsEntry("kind", "microsoftTeamsUser").containsEntry("microsoftTeamsUserId", organizerId)
+                .containsEntry("rawId", "8:orgid:" + organizerId).containsEntry("cloud", "public");
+
         // Each sees and hears the other.
         String organizerName = demo.at("/members/0/displayName").asText();
         seesAndHears(member, GUEST, Participant.BLUE);

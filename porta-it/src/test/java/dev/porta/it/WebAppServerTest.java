@@ -59,7 +59,7 @@ class WebAppServerTest {
         try (var portal = dev.porta.portal.PortalServer.start(new dev.porta.portal.PortalConfig(porta.baseUrl(),
                 java.util.Optional.of(porta.certificatePem()), demo.get("tenantId").asText(), demo.at("/app/clientId").asText(),
                 demo.at("/app/clientSecret").asText(), porta.connectionString(),
-                "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "admin-key", 0, 5,
+                "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "a portal admin key of at least thirty-two bytes", 0, 5,
                 java.time.Duration.ofSeconds(1)), java.time.Clock.systemUTC())) {
             for (String path : java.util.List.of("visit", "portal.js", "portal.css", "nothing-here")) {
                 var r = porta.httpClient().send(HttpRequest.newBuilder(URI.create(portal.baseUrl() + path)).build(),

@@ -43,6 +43,7 @@ public final class PortalServer implements AutoCloseable {
     private final PortaClients porta;
     private final HttpServer http;
     private final AtomicLong tokensMinted = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> lastMinted = new java.util.concurrent.atomic.AtomicReference<>();
     private final Clock clock;
 
     private PortalServer(PortalConfig config, Clock clock) throws IOException {
@@ -72,6 +73,14 @@ public final class PortalServer implements AutoCloseable {
     /** The organization's side: an invitation link to one meeting, valid for {@code validFor}. */
     public String invitationLink(String organizerId, String meetingLink, Duration validFor) {
         return baseUrl() + "visit?inv=" + invitations.create(organizerId, meetingLink, clock.instant().plus(validFor));
+    }
+
+    /**
+     * The ACS identity ({@code 8:acs:…}) of the last guest token handed out, or null: what a real portal
+     * would store with the visit, since meetings show guests by it (for operators and tests).
+     */
+    public String lastMintedIdentity() {
+        return lastMinted.get();
     }
 
     /** Guest tokens handed out so far (for operators and tests). */
@@ -153,6 +162,7 @@ public final class PortalServer implements AutoCloseable {
         }
         var guest = porta.identities.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
         tokensMinted.incrementAndGet();
+        lastMinted.set(guest.getUser().getId());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("token", guest.getUserToken().getToken());
         answer.put("expiresOn", guest.getUserToken().getExpiresAt().toString());

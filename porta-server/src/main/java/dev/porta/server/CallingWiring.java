@@ -12,6 +12,7 @@ import dev.porta.identity.AccessTokenVerifier;
 import dev.porta.identity.IdentityService;
 import dev.porta.media.MediaConfig;
 import dev.porta.media.Sfu;
+import dev.porta.server.calling.AttendanceRecorder;
 import dev.porta.server.calling.CallingWebSocket;
 import dev.porta.server.calling.MeetingDirectoryAdapter;
 import dev.porta.server.calling.PortaCallerAuthenticator;
@@ -36,6 +37,7 @@ final class CallingWiring implements AutoCloseable {
     private final CallingService calling;
     private final ScheduledExecutorService scheduler;
     private final CallingWebSocket socket;
+    private final AttendanceRecorder attendance;
 
     CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics) {
@@ -46,8 +48,10 @@ final class CallingWiring implements AutoCloseable {
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
         var directory = new MeetingDirectoryAdapter(meetings.lookup(), meetings.meetingStore(), meetings.directory());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());
+        this.attendance = new AttendanceRecorder(meetings.attendance());
         this.calling = new CallingService(cc, authenticator, directory,
-                new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler);
+                new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler,
+                attendance);
         identities.onRevocation(id -> calling.identityRevoked(id.value()));
         meetings.directory().onMemberRevoked(id -> calling.identityRevoked(id.value())); // disabled or deleted
         this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
@@ -75,6 +79,10 @@ final class CallingWiring implements AutoCloseable {
         return calling;
     }
 
+    AttendanceRecorder attendance() {
+        return attendance;
+    }
+
     Sfu sfu() {
         return sfu;
     }
@@ -87,6 +95,7 @@ final class CallingWiring implements AutoCloseable {
     @Override
     public void close() {
         calling.close();
+        attendance.close(); // after calling: the meetings it ended are written
         scheduler.shutdownNow();
         sfu.close();
     }

@@ -21,6 +21,7 @@ import dev.porta.meetings.JdbcMeetingStore;
 import dev.porta.meetings.JoinLinks;
 import dev.porta.meetings.MeetingLookup;
 import dev.porta.meetings.MeetingService;
+import dev.porta.meetings.attendance.JdbcAttendanceStore;
 import dev.porta.meetings.graph.OnlineMeetingRoutes;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
@@ -38,6 +39,7 @@ public final class MeetingsWiring {
     private final OnlineMeetingRoutes meetingRoutes;
     private final AdminRoutes adminRoutes;
     private final JdbcMeetingStore meetingStore;
+    private final JdbcAttendanceStore attendance;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}; read per request, so it may be known only after start */
     MeetingsWiring(Config config, Database database, SecretBox secrets, Clock clock, Supplier<String> baseUrl) {
@@ -56,7 +58,10 @@ public final class MeetingsWiring {
 
         this.meetingStore = new JdbcMeetingStore(database);
         var links = new JoinLinks(baseUrl);
-        this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock);
+        this.attendance = new JdbcAttendanceStore(database);
+        attendance.closeInterruptedSessions(); // nobody is in a live meeting at start-up
+        this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock)
+                .withAttendance(attendance);
         this.lookup = new MeetingLookup(meetingStore, directory, links,
                 new RateLimiter(config.integer("meetings.passcode-failure-burst", 1, 1_000_000),
                         config.duration("meetings.passcode-failure-window"), 100_000, clock), clock);
@@ -97,6 +102,10 @@ public final class MeetingsWiring {
     }
 
     /** Stored meetings, for the calling service's lookup by meeting ID. */
+    public JdbcAttendanceStore attendance() {
+        return attendance;
+    }
+
     public JdbcMeetingStore meetingStore() {
         return meetingStore;
     }

@@ -228,6 +228,11 @@ public final class PortaServer implements AutoCloseable {
         return live.calling();
     }
 
+    /** What records live meetings' attendance (for tests: {@code flush} before reading reports). */
+    public dev.porta.server.calling.AttendanceRecorder attendance() {
+        return live.attendance();
+    }
+
     /** The UDP port of the SFU. */
     public int mediaPort() {
         return live.sfu().port();

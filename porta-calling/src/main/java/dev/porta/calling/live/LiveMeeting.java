@@ -2,6 +2,7 @@
 package dev.porta.calling.live;
 
 import dev.porta.calling.CallingConfig;
+import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.meeting.Capability;
@@ -49,6 +50,7 @@ public final class LiveMeeting {
     final CallingCounters counters;
     final ServerMessageEncoder encoder;
     private final Registry registry;
+    private final AttendanceLog attendance;
     private final Map<String, Participant> inMeeting = new LinkedHashMap<>();
     private final Map<String, Participant> lobby = new LinkedHashMap<>();
     private final MeetingFeatures features;
@@ -60,8 +62,10 @@ public final class LiveMeeting {
     private boolean closed;
 
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
-                       ChatHistoryStore chat, CallingCounters counters, ServerMessageEncoder encoder, Registry registry) {
+                       ChatHistoryStore chat, CallingCounters counters, ServerMessageEncoder encoder, Registry registry,
+                       AttendanceLog attendance) {
         this.details = details;
+        this.attendance = attendance;
         this.config = config;
         this.clock = clock;
         this.chat = chat;
@@ -342,11 +346,42 @@ public final class LiveMeeting {
 
     private void broadcastExcept(ServerMessage m, Participant excluded) {
         String frame = encoder.encode(m);
+        String redacted = null;
         for (Participant p : inMeeting.values()) {
             if (p.link != null && p != excluded) {
-                p.link.send(frame);
+                if (hidesIdentityFrom(p, m)) {
+                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
+                    p.link.send(redacted);
+                } else {
+                    p.link.send(frame);
+                }
             }
         }
+    }
+
+    /**
+     * Privacy policy: when guests' identities are not visible to guests, an external recipient sees other
+     * guests by participant id only (their raw id is left out). Members, and everyone's own entry, keep it.
+     */
+    private boolean hidesIdentity(Participant recipient, String entryId, String entryKind) {
+        return recipient.external && !details.policy().guestIdentitiesVisibleToGuests()
+                && "guest".equals(entryKind) && !recipient.id.equals(entryId);
+    }
+
+    private boolean hidesIdentityFrom(Participant recipient, ServerMessage m) {
+        return switch (m) {
+            case RosterDelta d when d.participant() instanceof RosterEntry e -> hidesIdentity(recipient, e.id(), e.kind());
+            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> hidesIdentity(recipient, e.id(), e.kind());
+            default -> false;
+        };
+    }
+
+    private static ServerMessage withoutIdentity(ServerMessage m) {
+        return switch (m) {
+            case RosterDelta d when d.participant() instanceof RosterEntry e -> new RosterDelta(d.seq(), d.op(), e.withoutIdentity());
+            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> new LobbyDelta(d.op(), e.withoutIdentity());
+            default -> m;
+        };
     }
 
     void rosterDelta(String op, Participant p) {
@@ -360,6 +395,8 @@ public final class LiveMeeting {
         p.state = Participant.State.CONNECTED;
         p.admittedAt = clock.instant();
         inMeeting.put(p.id, p);
+        attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id, p.rawId(), p.displayName, p.role.wireName(),
+                p.isGuest(), p.caller instanceof Caller.Member m ? m.tenantId() : null), p.admittedAt);
         media.open(p);
         seq++;
         broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot below
@@ -370,11 +407,17 @@ public final class LiveMeeting {
     private void sendEntryPackage(Participant p) {
         p.send(this, stateChanged(p, "Connected"));
         List<RosterEntry> entries = new ArrayList<>(inMeeting.size());
-        inMeeting.values().forEach(q -> entries.add(rosterEntry(q)));
+        for (Participant q : inMeeting.values()) {
+            RosterEntry e = rosterEntry(q);
+            entries.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
+        }
         p.send(this, new Roster(seq, entries));
         if (Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
             List<LobbyEntry> waiting = new ArrayList<>();
-            lobby.values().forEach(q -> waiting.add(lobbyEntry(q)));
+            for (Participant q : lobby.values()) {
+                LobbyEntry e = lobbyEntry(q);
+                waiting.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
+            }
             p.send(this, new ServerMessage.Lobby(waiting));
         }
         features.sendEntryState(p);
@@ -397,6 +440,7 @@ public final class LiveMeeting {
             toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
         }
         if (wasConnected) {
+            attendance.left(details.meetingId(), p.id, clock.instant());
             media.close(p);
             features.participantLeft(p);
             rosterDelta("removed", p);
@@ -429,6 +473,7 @@ public final class LiveMeeting {
     private void closeIfEmpty() {
         if (!closed && inMeeting.isEmpty() && lobby.isEmpty()) {
             closed = true;
+            attendance.sessionEnded(details.meetingId(), clock.instant());
             features.meetingClosed();
             registry.meetingClosed(this);
         }
@@ -436,10 +481,16 @@ public final class LiveMeeting {
 
     private void toAdmitters(ServerMessage m) {
         String frame = null;
+        String redacted = null;
         for (Participant p : inMeeting.values()) {
             if (p.link != null && Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
-                frame = frame == null ? encoder.encode(m) : frame;
-                p.link.send(frame);
+                if (hidesIdentityFrom(p, m)) {
+                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
+                    p.link.send(redacted);
+                } else {
+                    frame = frame == null ? encoder.encode(m) : frame;
+                    p.link.send(frame);
+                }
             }
         }
     }
@@ -492,11 +543,11 @@ public final class LiveMeeting {
         }
         return new RosterEntry(p.id, p.kind(), p.displayName, p.role.wireName(),
                 p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId, p.external ? Boolean.TRUE : null);
+                p.breakoutRoomId, p.external ? Boolean.TRUE : null, p.rawId());
     }
 
     private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null);
+        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null, p.rawId());
     }
 
     static String iso(Instant i) {

@@ -50,6 +50,17 @@ public final class Participant {
         return caller instanceof Caller.Guest;
     }
 
+    /**
+     * The ACS raw id of the person: a guest's communication identity ({@code 8:acs:…}, what the Identity
+     * API issued), a member's {@code 8:orgid:<member object id>} (ACS's form for a Teams user, public cloud).
+     */
+    String rawId() {
+        return switch (caller) {
+            case Caller.Guest g -> g.identityId();
+            case Caller.Member m -> "8:orgid:" + m.memberId();
+        };
+    }
+
     String kind() {
         return isGuest() ? "guest" : "member";
     }

@@ -14,13 +14,27 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** @param external true for anyone outside the meeting's organization (guests, other tenants' members); null otherwise */
+    /**
+     * @param external true for anyone outside the meeting's organization (guests, other tenants' members); null otherwise
+     * @param rawId    the person's ACS raw identity: {@code 8:acs:…} for a guest, {@code 8:orgid:<member id>} for a
+     *                 member; null when the meeting policy hides a guest's identity from the recipient
+     */
     record RosterEntry(String id, String kind, String displayName, String role, String state, boolean muted,
                        boolean speaking, boolean handRaised, List<String> streams, String breakoutRoomId,
-                       Boolean external) { }
+                       Boolean external, String rawId) {
+        /** This entry without the identity (what a recipient sees when the policy hides it). */
+        public RosterEntry withoutIdentity() {
+            return new RosterEntry(id, kind, displayName, role, state, muted, speaking, handRaised, streams,
+                    breakoutRoomId, external, null);
+        }
+    }
 
-    /** @param external as in {@link RosterEntry} */
-    record LobbyEntry(String id, String kind, String displayName, Boolean external) { }
+    /** @param external as in {@link RosterEntry} @param rawId as in {@link RosterEntry} */
+    record LobbyEntry(String id, String kind, String displayName, Boolean external, String rawId) {
+        public LobbyEntry withoutIdentity() {
+            return new LobbyEntry(id, kind, displayName, external, null);
+        }
+    }
 
     /** Only the id: what {@code removed} deltas carry. */
     record Ref(String id) { }

@@ -26,6 +26,8 @@ public final class CallingHarness implements AutoCloseable {
     public final FakeAuthenticator auth = new FakeAuthenticator(NOW.plus(Duration.ofHours(24)));
     public final InMemoryMeetingDirectory meetings = new InMemoryMeetingDirectory();
     public final FakeMediaHost media = new FakeMediaHost();
+    /** What calling told the attendance log, as lines ("entered meeting-1 8:acs:res_ada guest attendee"). */
+    public final List<String> attendance = java.util.Collections.synchronizedList(new ArrayList<>());
     public final CallingService calling;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final LoopbackWebSocketServer server;
@@ -37,7 +39,23 @@ public final class CallingHarness implements AutoCloseable {
     }
 
     public CallingHarness(CallingConfig config) {
-        calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler);
+        calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
+            @Override
+            public void entered(String meetingId, Attendee a, Instant at) {
+                attendance.add("entered " + meetingId + " " + a.rawId() + " " + (a.guest() ? "guest" : "member") + " " + a.role()
+                        + " " + a.participantId() + " " + at);
+            }
+
+            @Override
+            public void left(String meetingId, String participantId, Instant at) {
+                attendance.add("left " + meetingId + " " + participantId + " " + at);
+            }
+
+            @Override
+            public void sessionEnded(String meetingId, Instant at) {
+                attendance.add("ended " + meetingId + " " + at);
+            }
+        });
         try {
             server = new LoopbackWebSocketServer(calling);
         } catch (java.io.IOException e) {

@@ -44,7 +44,8 @@ public final class TokenRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access", "email");
     /** Delegated permissions a member can give an app. */
-    public static final Set<String> DELEGATED_SCOPES = Set.of("OnlineMeetings.ReadWrite", "OnlineMeetings.Read");
+    public static final Set<String> DELEGATED_SCOPES = Set.of("OnlineMeetings.ReadWrite", "OnlineMeetings.Read",
+            "OnlineMeetingArtifact.Read.All");
     private static final Pattern AUTHORIZE_URL = Pattern.compile("https://[^/]+/([^/]+)/oauth2/v2\\.0/authorize/?");
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");

@@ -40,6 +40,7 @@ public final class OnlineMeetingRoutes {
     private final JoinLinks links;
     private final Supplier<String> baseUrl;
     private final Clock clock;
+    private AttendanceRoutes attendance;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}, for {@code @odata.context} */
     public OnlineMeetingRoutes(MeetingService meetings, Directory directory, TokenVerifier tokens, JoinLinks links,
@@ -55,19 +56,38 @@ public final class OnlineMeetingRoutes {
     public void register(JavalinDefaultRoutingApi r) {
         r.before("/v1.0/*", GraphError::correlate);
         for (String base : List.of("/v1.0/me/onlineMeetings", "/v1.0/users/{userId}/onlineMeetings")) {
-            r.post(base, ctx -> withOrganizer(ctx, true, this::create));
-            r.get(base, ctx -> withOrganizer(ctx, false, this::findByFilter));
-            r.post(base + "/createOrGet", ctx -> withOrganizer(ctx, true, this::createOrGet));
-            r.get(base + "/{meetingId}", ctx -> withOrganizer(ctx, false, this::get));
-            r.patch(base + "/{meetingId}", ctx -> withOrganizer(ctx, true, this::update));
-            r.delete(base + "/{meetingId}", ctx -> withOrganizer(ctx, true, this::delete));
+            r.post(base, ctx -> withOrganizer(ctx, Access.WRITE, this::create));
+            r.get(base, ctx -> withOrganizer(ctx, Access.READ, this::findByFilter));
+            r.post(base + "/createOrGet", ctx -> withOrganizer(ctx, Access.WRITE, this::createOrGet));
+            r.get(base + "/{meetingId}", ctx -> withOrganizer(ctx, Access.READ, this::get));
+            r.patch(base + "/{meetingId}", ctx -> withOrganizer(ctx, Access.WRITE, this::update));
+            r.delete(base + "/{meetingId}", ctx -> withOrganizer(ctx, Access.WRITE, this::delete));
         }
         r.get("/v1.0/communications/onlineMeetings", this::findByVideoTeleconferenceId);
+        if (attendance != null) {
+            for (String base : List.of("/v1.0/me/onlineMeetings/{meetingId}", "/v1.0/users/{userId}/onlineMeetings/{meetingId}")) {
+                r.get(base + "/attendanceReports", ctx -> withOrganizer(ctx, Access.READ_ARTIFACTS, attendance::listReports));
+                r.get(base + "/attendanceReports/{reportId}", ctx -> withOrganizer(ctx, Access.READ_ARTIFACTS, attendance::getReport));
+                r.get(base + "/attendanceReports/{reportId}/attendanceRecords",
+                        ctx -> withOrganizer(ctx, Access.READ_ARTIFACTS, attendance::listRecords));
+                r.get(base + "/attendanceReports/{reportId}/attendanceRecords/{recordId}",
+                        ctx -> withOrganizer(ctx, Access.READ_ARTIFACTS, attendance::getRecord));
+            }
+        }
     }
+
+    /** Serves attendance reports from {@code store} (the routes exist only with it). */
+    public OnlineMeetingRoutes withAttendance(dev.porta.meetings.attendance.JdbcAttendanceStore store) {
+        this.attendance = new AttendanceRoutes(store, directory, baseUrl, clock, this::meeting);
+        return this;
+    }
+
+    /** What an operation needs: reading meetings, changing them, or reading their artifacts (attendance). */
+    private enum Access { READ, WRITE, READ_ARTIFACTS }
 
     /** A handler that runs once the caller may act on the organizer's meetings. */
     @FunctionalInterface
-    private interface Operation {
+    interface Operation {
         void handle(Context ctx, Member organizer);
     }
 
@@ -205,7 +225,7 @@ public final class OnlineMeetingRoutes {
 
     // ---- authentication and authorization
 
-    private void withOrganizer(Context ctx, boolean write, Operation op) {
+    private void withOrganizer(Context ctx, Access access, Operation op) {
         String header = ctx.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
         if (token.isEmpty()) {
@@ -221,16 +241,22 @@ public final class OnlineMeetingRoutes {
         Principal principal = ((TokenVerifier.Result.Valid) result).principal();
         String userId = ctx.pathParamMap().get("userId");
         Optional<Member> organizer = switch (principal) {
-            case Principal.Member member -> memberCaller(ctx, member, userId, write);
-            case Principal.App app -> appCaller(ctx, app, userId, write);
+            case Principal.Member member -> memberCaller(ctx, member, userId, access);
+            case Principal.App app -> appCaller(ctx, app, userId, access);
         };
         organizer.ifPresent(o -> op.handle(ctx, o));
     }
 
-    private Optional<Member> memberCaller(Context ctx, Principal.Member member, String userId, boolean write) {
-        boolean allowed = member.scopes().contains("OnlineMeetings.ReadWrite") || (!write && member.scopes().contains("OnlineMeetings.Read"));
-        if (!allowed) {
-            GraphError.send(ctx, clock, 403, "Forbidden", "Insufficient privileges: the token's scopes do not include OnlineMeetings.ReadWrite.");
+    private Optional<Member> memberCaller(Context ctx, Principal.Member member, String userId, Access access) {
+        Set<String> scopes = member.scopes();
+        String needed = switch (access) {
+            case WRITE -> scopes.contains("OnlineMeetings.ReadWrite") ? null : "OnlineMeetings.ReadWrite";
+            case READ -> scopes.contains("OnlineMeetings.ReadWrite") || scopes.contains("OnlineMeetings.Read") ? null
+                    : "OnlineMeetings.Read or OnlineMeetings.ReadWrite";
+            case READ_ARTIFACTS -> scopes.contains("OnlineMeetingArtifact.Read.All") ? null : "OnlineMeetingArtifact.Read.All";
+        };
+        if (needed != null) {
+            GraphError.send(ctx, clock, 403, "Forbidden", "Insufficient privileges: the token's scopes do not include " + needed + ".");
             return Optional.empty();
         }
         Optional<Member> self = directory.member(member.tenant(), member.memberId());
@@ -245,16 +271,21 @@ public final class OnlineMeetingRoutes {
         return self;
     }
 
-    private Optional<Member> appCaller(Context ctx, Principal.App app, String userId, boolean write) {
+    private Optional<Member> appCaller(Context ctx, Principal.App app, String userId, Access access) {
         if (userId == null) {
             GraphError.send(ctx, clock, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
             return Optional.empty();
         }
-        boolean allowed = app.roles().contains(AppPermission.ONLINE_MEETINGS_READ_WRITE_ALL)
-                || (!write && app.roles().contains(AppPermission.ONLINE_MEETINGS_READ_ALL));
-        if (!allowed) {
-            GraphError.send(ctx, clock, 403, "Forbidden", "The app lacks the application permission "
-                    + (write ? "OnlineMeetings.ReadWrite.All" : "OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All") + ".");
+        Set<AppPermission> roles = app.roles();
+        String needed = switch (access) {
+            case WRITE -> roles.contains(AppPermission.ONLINE_MEETINGS_READ_WRITE_ALL) ? null : "OnlineMeetings.ReadWrite.All";
+            case READ -> roles.contains(AppPermission.ONLINE_MEETINGS_READ_WRITE_ALL) || roles.contains(AppPermission.ONLINE_MEETINGS_READ_ALL)
+                    ? null : "OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All";
+            // Graph: attendance reports are meeting artifacts; the meeting permissions do not reach them.
+            case READ_ARTIFACTS -> roles.contains(AppPermission.ONLINE_MEETING_ARTIFACT_READ_ALL) ? null : "OnlineMeetingArtifact.Read.All";
+        };
+        if (needed != null) {
+            GraphError.send(ctx, clock, 403, "Forbidden", "The app lacks the application permission " + needed + ".");
             return Optional.empty();
         }
         Optional<MemberId> byId = MemberId.parse(userId);
@@ -283,7 +314,7 @@ public final class OnlineMeetingRoutes {
 
     // ---- helpers
 
-    private Optional<OnlineMeeting> meeting(Context ctx, Member organizer) {
+    Optional<OnlineMeeting> meeting(Context ctx, Member organizer) {
         Optional<OnlineMeeting> m = MeetingId.parse(ctx.pathParam("meetingId"))
                 .flatMap(id -> meetings.find(organizer.tenantId(), organizer.id(), id));
         if (m.isEmpty()) {

@@ -24,6 +24,8 @@ import dev.porta.directory.oauth.TokenVerifier;
 import dev.porta.meetings.JdbcMeetingStore;
 import dev.porta.meetings.JoinLinks;
 import dev.porta.meetings.MeetingService;
+import dev.porta.meetings.attendance.Attendance;
+import dev.porta.meetings.attendance.JdbcAttendanceStore;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -66,6 +68,7 @@ class OnlineMeetingRoutesTest {
     private String writer;
     private String reader;
     private String outsider;
+    private JdbcAttendanceStore attendance;
 
     @BeforeEach
     void start() {
@@ -76,8 +79,9 @@ class OnlineMeetingRoutesTest {
         issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
         var verifier = new TokenVerifier(keys, issuer, new Audiences(() -> base), store, clock);
         var links = new JoinLinks(() -> base);
+        attendance = new JdbcAttendanceStore(db.database());
         var routes = new OnlineMeetingRoutes(new MeetingService(new JdbcMeetingStore(db.database()), directory, clock), directory,
-                verifier, links, () -> base, clock);
+                verifier, links, () -> base, clock).withAttendance(attendance);
         app = Javalin.create(cfg -> {
             cfg.jetty.host = "127.0.0.1";
             cfg.jetty.port = 0;
@@ -267,6 +271,44 @@ class OnlineMeetingRoutesTest {
         assertThat(forForeign.body().replace(foreign.id().value(), "ID").replaceAll("\"(date|request-id|client-request-id)\":\"[^\"]*\"", ""))
                 .isEqualTo(forNobody.body().replace("55555555-5555-4555-8555-555555555555", "ID")
                         .replaceAll("\"(date|request-id|client-request-id)\":\"[^\"]*\"", ""));
+    }
+
+    @Test
+    void attendanceNeedsTheArtifactPermissionForMembersAndAppsAndNamesAGuestByItsAcsIdentity() throws Exception {
+        Member organizer = directory.memberByUpn(TENANT, "megan@contoso.example").orElseThrow();
+        var client = directory.apps(TENANT).getFirst().clientId();
+        String meetingsOnly = issuer.issueMemberToken(organizer, client, Audiences.GRAPH, Set.of("OnlineMeetings.ReadWrite")).accessToken();
+        String artifacts = issuer.issueMemberToken(organizer, client, Audiences.GRAPH,
+                Set.of("OnlineMeetings.ReadWrite", "OnlineMeetingArtifact.Read.All")).accessToken();
+        String id = JSON.readTree(send("POST", "/v1.0/me/onlineMeetings", meetingsOnly, BODY).body()).get("id").asText();
+        String ada = "8:acs:44444444-4444-4444-8444-444444444444_00000001-aaaa-bbbb-cccc-000000000001";
+        Instant t0 = Instant.parse("2030-01-15T09:00:00Z");
+        attendance.entered(id, new Attendance.Interval("p-org", "8:orgid:" + organizer.id(), "Megan Bowen", "organizer", false,
+                TENANT.value(), t0, null));
+        attendance.entered(id, new Attendance.Interval("p-ada", ada, "Ada", "attendee", true, null, t0.plusSeconds(60), null));
+        attendance.sessionEnded(id, t0.plusSeconds(600));
+
+        assertError(send("GET", "/v1.0/me/onlineMeetings/" + id + "/attendanceReports", meetingsOnly, null), 403, "Forbidden",
+                "OnlineMeetingArtifact.Read.All");
+        assertError(send("GET", meetings() + "/" + id + "/attendanceReports", writer, null), 403, "Forbidden",
+                "OnlineMeetingArtifact.Read.All");
+        var list = send("GET", "/v1.0/me/onlineMeetings/" + id + "/attendanceReports", artifacts, null);
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        JsonNode report = JSON.readTree(list.body()).get("value").get(0);
+        assertThat(report.get("totalParticipantCount").asInt()).isEqualTo(2);
+        assertThat(report.get("meetingEndDateTime").asText()).isEqualTo("2030-01-15T09:10:00Z");
+
+        String records = "/v1.0/me/onlineMeetings/" + id + "/attendanceReports/" + report.get("id").asText() + "/attendanceRecords";
+        JsonNode guest = JSON.readTree(send("GET", records, artifacts, null).body()).get("value").get(1);
+        assertThat(guest.at("/identity/@odata.type").asText()).isEqualTo("#microsoft.graph.azureCommunicationServicesUserIdentity");
+        assertThat(guest.at("/identity/id").asText()).isEqualTo(ada);
+        assertThat(guest.at("/identity/azureCommunicationServicesResourceId").asText()).isEqualTo("44444444-4444-4444-8444-444444444444");
+        assertThat(guest.get("totalAttendanceInSeconds").asInt()).isEqualTo(540);
+        assertThat(guest.get("role").asText()).isEqualTo("Attendee");
+        var one = send("GET", records + "/" + URLEncoder.encode(ada, StandardCharsets.UTF_8), artifacts, null);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(JSON.readTree(one.body()).at("/identity/displayName").asText()).isEqualTo("Ada");
+        assertError(send("GET", records + "/nobody", artifacts, null), 404, "itemNotFound", "attendance record");
     }
 
     private String meetings() {

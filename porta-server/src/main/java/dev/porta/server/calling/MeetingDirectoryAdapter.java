@@ -75,7 +75,8 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 .toList();
         var tenantPolicy = directory.tenantMeetingPolicy(m.tenantId());
         var policy = new MeetingPolicy(tenantPolicy.allowAnonymousJoin(), m.policy().allowAnonymousJoin(),
-                guestCapabilities(m.policy().guestCapabilities()), true);
+                guestCapabilities(m.policy().guestCapabilities()), true,
+                m.policy().guestCapabilities().contains(GuestCapability.SEE_GUEST_IDENTITIES));
         return Optional.of(new MeetingDetails(m.id().value(), m.tenantId().value(), m.organizer().id().value(), m.subject(),
                 m.start(), m.end(),
                 LobbyBypassScope.fromWire(m.lobbyBypass().scope().wire()), m.lobbyBypass().dialInBypassEnabled(),
@@ -128,6 +129,7 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 case PRESENT -> { } // a role, not an action: below
                 case MANAGE_RECORDING -> out.add(Capability.MANAGE_RECORDING);
                 case SPOTLIGHT, CAPTIONS, WHITEBOARD -> { } // no such feature in a Porta meeting yet
+                case SEE_GUEST_IDENTITIES -> { } // what the roster shows, not an action: the policy's flag above
             }
         }
         return new GuestCapabilities(out, granted.contains(GuestCapability.PRESENT));
