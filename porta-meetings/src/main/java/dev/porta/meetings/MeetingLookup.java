@@ -1,30 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.meetings;
 
-import dev.porta.common.RateLimiter;
 import dev.porta.directory.Directory;
 import dev.porta.directory.LobbyBypassScope;
 import dev.porta.directory.MeetingPolicy;
 import dev.porta.directory.Member;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * The calling service's read API: finds a meeting by join link, by meeting ID + passcode (constant-time
- * check, failures limited per meeting ID so a passcode cannot be guessed from many addresses), or by
- * thread id, and answers with everything admission needs, including the effective meeting policy.
+ * The calling service's read API: finds a meeting by join link, by thread id or by id, and answers with
+ * everything admission needs, including the effective meeting policy. Joining by meeting ID + passcode
+ * is calling's {@code JoinGate}: it charges its limits before it looks a meeting up, so a guess costs
+ * the same whether or not the meeting exists.
  */
 public final class MeetingLookup {
-    private static final Pattern MEETING_ID = Pattern.compile("\\d{6,16}");
-
     private final MeetingStore store;
     private final Directory directory;
     private final JoinLinks links;
-    private final RateLimiter passcodeFailures;
     private final Clock clock;
 
     /** The outcome of a lookup; each refusal maps to its own join end reason. */
@@ -33,16 +26,12 @@ public final class MeetingLookup {
 
         record NotFound() implements Result { }
 
-        record WrongPasscode() implements Result { }
-
-        record Throttled(Duration retryAfter) implements Result { }
     }
 
-    public MeetingLookup(MeetingStore store, Directory directory, JoinLinks links, RateLimiter passcodeFailures, Clock clock) {
+    public MeetingLookup(MeetingStore store, Directory directory, JoinLinks links, Clock clock) {
         this.store = store;
         this.directory = directory;
         this.links = links;
-        this.passcodeFailures = passcodeFailures;
         this.clock = clock;
     }
 
@@ -57,30 +46,6 @@ public final class MeetingLookup {
     /** By the thread id of a meeting-coordinates locator ({@code 19:meeting_…@thread.v2}). */
     public Result byThreadId(String threadId) {
         return JoinLinks.isThreadId(threadId) ? found(store.findByThreadId(threadId)) : new Result.NotFound();
-    }
-
-    /** By meeting ID and passcode, as typed by a person; the passcode is ignored when the meeting needs none. */
-    public Result byJoinMeetingId(String joinMeetingId, String passcode) {
-        String id = joinMeetingId == null ? "" : joinMeetingId.replace(" ", "");
-        if (!MEETING_ID.matcher(id).matches()) {
-            return new Result.NotFound();
-        }
-        String key = "meeting-id:" + id;
-        Duration wait = passcodeFailures.retryAfter(key);
-        if (!wait.isZero()) {
-            return new Result.Throttled(wait);
-        }
-        Optional<OnlineMeeting> m = store.findByJoinMeetingId(id).filter(this::current);
-        if (m.isEmpty()) {
-            passcodeFailures.tryAcquire(key);
-            return new Result.NotFound();
-        }
-        if (m.get().passcodeRequired() && !MessageDigest.isEqual(m.get().passcode().getBytes(StandardCharsets.UTF_8),
-                (passcode == null ? "" : passcode.trim()).getBytes(StandardCharsets.UTF_8))) {
-            passcodeFailures.tryAcquire(key);
-            return new Result.WrongPasscode();
-        }
-        return found(m);
     }
 
     public Result byId(MeetingId id) {

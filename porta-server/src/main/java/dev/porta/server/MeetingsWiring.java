@@ -62,9 +62,7 @@ public final class MeetingsWiring {
         attendance.closeInterruptedSessions(); // nobody is in a live meeting at start-up
         this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock)
                 .withAttendance(attendance);
-        this.lookup = new MeetingLookup(meetingStore, directory, links,
-                new RateLimiter(config.integer("meetings.passcode-failure-burst", 1, 1_000_000),
-                        config.duration("meetings.passcode-failure-window"), 100_000, clock), clock);
+        this.lookup = new MeetingLookup(meetingStore, directory, links, clock);
         this.adminRoutes = new AdminRoutes(directory, dc.adminKey(), new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000, clock));
     }
 
