@@ -191,7 +191,7 @@ class GraphMeetingsSdkTest {
     }
 
     @Test
-    void tamperedForeignTenantAndExpiredTokensGet401() {
+    void tamperedAndExpiredTokensGet401AndAnotherTenantsTokenCannotTellThisTenantsMembersExist() {
         String token = GraphSdk.credential(porta, tenant, porta.demo().at("/app/clientId").asText(), porta.demo().at("/app/clientSecret").asText())
                 .getTokenSync(new TokenRequestContext().addScopes(GraphSdk.GRAPH_SCOPE)).getToken();
         var meetings = (java.util.function.Function<String, GraphServiceClient>) t -> GraphSdk.graph(porta, GraphSdk.fixed(t));
@@ -204,7 +204,13 @@ class GraphMeetingsSdkTest {
         directory.setAccessPolicy(other, "all", Set.of(foreignApp.clientId()));
         directory.grantAccessPolicy(other, Optional.empty(), Optional.of("all"));
         String foreignSecret = directory.addClientSecret(other, foreignApp.clientId(), null).value();
-        assertUnauthorized(GraphSdk.graph(porta, GraphSdk.credential(porta, other.value(), foreignApp.clientId().value(), foreignSecret)));
+        // Another tenant's valid token learns nothing about this tenant's members: an id of theirs is
+        // answered exactly like an id nobody has (review finding L12).
+        GraphServiceClient foreign = GraphSdk.graph(porta, GraphSdk.credential(porta, other.value(), foreignApp.clientId().value(), foreignSecret));
+        ODataError forMember = refusal(foreign, organizerId);
+        ODataError forNobody = refusal(foreign, "55555555-5555-4555-8555-555555555555");
+        assertThat(forMember.getResponseStatusCode()).isEqualTo(404).isEqualTo(forNobody.getResponseStatusCode());
+        assertThat(forMember.getError().getCode()).isEqualTo(forNobody.getError().getCode());
 
         GraphServiceClient fixed = meetings.apply(token);
         assertThat(fixed.users().byUserId(organizerId).onlineMeetings().post(newMeeting("Still valid")).getId()).isNotBlank();
@@ -214,6 +220,15 @@ class GraphMeetingsSdkTest {
         } finally {
             CLOCK.advance(Duration.ofMinutes(-70));
         }
+    }
+
+    private static ODataError refusal(GraphServiceClient client, String userId) {
+        try {
+            client.users().byUserId(userId).onlineMeetings().post(newMeeting("Refused"));
+        } catch (ODataError e) {
+            return e;
+        }
+        throw new AssertionError("creating a meeting for " + userId + " was not refused");
     }
 
     private static void assertUnauthorized(GraphServiceClient client) {
