@@ -11,6 +11,7 @@ import dev.porta.media.forward.MediaContext;
 import dev.porta.media.forward.Participant;
 import dev.porta.media.forward.PeerTransport;
 import dev.porta.media.forward.Room;
+import dev.porta.media.ice.Link;
 import dev.porta.media.ice.MediaLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,13 +43,15 @@ public final class Sfu implements MediaHost, AutoCloseable {
         final Map<MediaRoomId, Room> rooms = new HashMap<>();
         final Map<String, Participant> sessions = new HashMap<>();
 
-        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port) {
+        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port, int tcpPort) {
             try {
-                this.loop = new MediaLoop(new InetSocketAddress(config.bindAddress(), port), clock::millis, 20);
+                MediaLoop.TcpListen tcp = tcpPort < 0 ? null : new MediaLoop.TcpListen(
+                        addresses(config.bindAddresses(), tcpPort), config.tcp(), config.consentTimeout().toMillis());
+                this.loop = new MediaLoop(addresses(config.bindAddresses(), port), tcp, clock::millis, 20);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot bind media UDP port " + port, e);
+                throw new UncheckedIOException("cannot open the media sockets on port " + port + ": " + e.getMessage(), e);
             }
-            this.ctx = new MediaContext(loop, config, certificate, clock::millis, loop.localAddress().getPort());
+            this.ctx = new MediaContext(loop, config, certificate, clock::millis, loop.localAddress().getPort(), loop.tcpPort());
             ctx.closedHook = this::forget;
             loop.start(this::packet, this::tick);
         }
@@ -62,15 +65,17 @@ public final class Sfu implements MediaHost, AutoCloseable {
             }
         }
 
-        private void packet(byte[] b, int off, int len, InetSocketAddress from) {
+        private void packet(byte[] b, int off, int len, InetSocketAddress from, Link via) {
             ctx.packetsIn++;
             ctx.bytesIn += len;
             int first = b[off] & 0xFF;
             if (first <= 3) {
-                ctx.ice.handle(b, off, len, from, loop::send);
+                if (ctx.ice.handle(b, off, len, from, via)) {
+                    via.validCheck();
+                }
                 return;
             }
-            PeerTransport t = ctx.byAddress.get(from);
+            Link.Route t = via.route(from);
             if (t == null) {
                 ctx.drop("unknown-address");
                 return;
@@ -90,12 +95,21 @@ public final class Sfu implements MediaHost, AutoCloseable {
         DtlsCertificate certificate = DtlsCertificate.generate(clock.instant());
         try {
             for (int i = 0; i < config.loops(); i++) {
-                shards.add(new Shard(config, clock, certificate, config.port() == 0 ? 0 : config.port() + i));
+                shards.add(new Shard(config, clock, certificate, config.port() == 0 ? 0 : config.port() + i,
+                        config.tcpPort() <= 0 ? config.tcpPort() : config.tcpPort() + i));
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    private static List<InetSocketAddress> addresses(List<String> hosts, int port) {
+        List<InetSocketAddress> l = new ArrayList<>();
+        for (String h : hosts) {
+            l.add(new InetSocketAddress(h, port));
+        }
+        return l;
     }
 
     private static String key(MediaRoomId room, MediaParticipantId participant) {
@@ -110,6 +124,11 @@ public final class Sfu implements MediaHost, AutoCloseable {
     /** The UDP port of the first media thread (the only one unless {@code media.loops} > 1). */
     public int port() {
         return shards.get(0).ctx.port;
+    }
+
+    /** The ICE-TCP port of the first media thread, or -1 when ICE-TCP is off. */
+    public int tcpPort() {
+        return shards.get(0).ctx.tcpPort;
     }
 
     @Override
@@ -142,6 +161,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
         long pout = 0;
         long bout = 0;
         Map<String, Long> drops = new HashMap<>();
+        Map<String, Long> tcp = new HashMap<>();
         List<MediaStats.Participant> ps = new ArrayList<>();
         for (Shard s : shards) {
             MediaStats one = s.loop.call(() -> {
@@ -156,7 +176,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
                 d.put("send-errors", s.loop.sendErrors());
                 d.put("handler-failures", s.loop.handlerFailures());
                 return new MediaStats(s.sessions.size(), s.ctx.packetsIn, s.ctx.bytesIn, s.ctx.packetsOut,
-                        s.ctx.bytesOut, d, list);
+                        s.ctx.bytesOut, d, list, s.loop.counters());
             });
             sessions += one.sessions();
             pin += one.packetsIn();
@@ -164,9 +184,10 @@ public final class Sfu implements MediaHost, AutoCloseable {
             pout += one.packetsOut();
             bout += one.bytesOut();
             one.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+            one.tcp().forEach((k, v) -> tcp.merge(k, v, Long::sum));
             ps.addAll(one.participants());
         }
-        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps));
+        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps), Map.copyOf(tcp));
     }
 
     @Override

@@ -93,8 +93,7 @@ public final class Participant implements MediaSession {
     }
 
     private PublishNegotiator.LocalTransport local(PeerTransport t) {
-        return new PublishNegotiator.LocalTransport(t.ufrag, t.pwd, ctx.certificate.fingerprint(),
-                ctx.config.advertisedAddress(), ctx.port);
+        return new PublishNegotiator.LocalTransport(t.ufrag, t.pwd, ctx.certificate.fingerprint(), ctx.candidates);
     }
 
     // ---- MediaSession API (any thread) ----

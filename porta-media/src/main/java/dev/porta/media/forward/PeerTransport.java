@@ -4,6 +4,7 @@ package dev.porta.media.forward;
 import dev.porta.media.dtls.DtlsTransport;
 import dev.porta.media.dtls.SrtpKeyMaterial;
 import dev.porta.media.ice.IceLiteResponder;
+import dev.porta.media.ice.Link;
 import dev.porta.media.rtcp.RtcpCompound;
 import dev.porta.media.rtcp.TccRecorder;
 import dev.porta.media.rtp.RtpPacket;
@@ -16,7 +17,7 @@ import java.security.SecureRandom;
  * selected address, the DTLS server, and the SRTP contexts once keys exist. Demultiplexes what arrives
  * on its address (RFC 7983) and protects what leaves.
  */
-public final class PeerTransport implements IceLiteResponder.Endpoint {
+public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Route {
     enum Role { PUBLISH, SUBSCRIBE }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,7 +33,9 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
     String remoteUfrag;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpCompound rtcp = new RtcpCompound();
+    /** The selected remote address and the link it is on (a UDP socket or an ICE-TCP connection). */
     volatile InetSocketAddress address;
+    volatile Link link;
     volatile String remoteFingerprint;
     DtlsTransport dtls;
     SrtpContext in;
@@ -93,19 +96,38 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
      * it has just selected, such as after a network change. Consent checks only refresh consent.
      */
     @Override
-    public void checked(InetSocketAddress from, boolean nominated) {
+    public void checked(InetSocketAddress from, Link via, boolean nominated) {
         if (closed) {
             return;
         }
         lastCheckMillis = ctx.millis.getAsLong();
-        if (address == null || (nominated && !from.equals(address))) {
+        if (address == null || (nominated && !(from.equals(address) && via == link))) {
             if (address != null) {
-                ctx.byAddress.remove(address);
+                link.unroute(address, this);
             }
+            // the link first: a DTLS send on another thread reads address, then link
+            link = via;
             address = from;
-            ctx.byAddress.put(from, this);
+            via.route(from, this);
             startDtls();
         }
+    }
+
+    /**
+     * The ICE-TCP connection carrying media closed. The path stays selected (sends on it go nowhere) so that
+     * consent expiry still fails the transport unless the browser nominates another path in time.
+     */
+    @Override
+    public void linkClosed(Link l) {
+        if (l == link) {
+            ctx.drop("tcp-path-closed");
+        }
+    }
+
+    /** "udp" or "tcp": what carries this transport now, or null before a check. */
+    String protocol() {
+        Link l = link;
+        return address == null || l == null ? null : l.protocol();
     }
 
     private void startDtls() {
@@ -114,8 +136,9 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         }
         dtls = new DtlsTransport(ctx.certificate, (b, o, l) -> {
             InetSocketAddress a = address;
-            if (a != null) {
-                ctx.loop.send(b, o, l, a);
+            Link via = link;
+            if (a != null && via != null) {
+                via.send(b, o, l, a);
             }
         });
         dtls.expectFingerprint(remoteFingerprint);
@@ -141,7 +164,8 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         }
     }
 
-    /** Entry point for the host's demux; see {@link #receive}. */
+    /** Entry point for the link's demux; see {@link #receive}. */
+    @Override
     public void receiveFromLoop(byte[] b, int off, int len, long nowMillis) {
         receive(b, off, len, nowMillis);
     }
@@ -211,7 +235,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             ctx.drop("srtp-index-reused"); // a duplicate got this far: never encrypt it a second time
             return;
         }
-        ctx.loop.send(b, off, n, a);
+        link.send(b, off, n, a);
         ctx.sent(n);
     }
 
@@ -221,7 +245,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             return;
         }
         int n = out.protectRtcp(b, off, len);
-        ctx.loop.send(b, off, n, a);
+        link.send(b, off, n, a);
         ctx.sent(n);
     }
 
@@ -229,7 +253,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         closed = true;
         ctx.ice.unregister(ufrag);
         if (address != null) {
-            ctx.byAddress.remove(address, this);
+            link.unroute(address, this);
         }
         if (dtls != null) {
             dtls.close();

@@ -116,7 +116,7 @@ class SfuLoopbackTest {
         assertThat(r.type()).isEqualTo(StunMessage.BINDING_SUCCESS);
         assertThat(r.verifyIntegrity(pwd.getBytes(StandardCharsets.US_ASCII))).isTrue();
         assertThat(r.verifyFingerprint()).isTrue();
-        assertThat(r.xorMappedAddress().getPort()).isEqualTo(peer.socket.getLocalPort());
+        assertThat(r.xorMappedAddress().getPort()).isEqualTo(peer.localPort());
         peer.handshake(find(sdpFromSfu, "a=fingerprint:sha-256 (\\S+)"));
     }
 
