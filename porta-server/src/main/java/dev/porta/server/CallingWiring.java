@@ -86,6 +86,14 @@ final class CallingWiring implements AutoCloseable {
         FunctionCounter.builder("porta.media.packets.out", sfu, s -> s.stats().packetsOut()).register(r);
         FunctionCounter.builder("porta.media.bytes.in", sfu, s -> s.stats().bytesIn()).register(r);
         FunctionCounter.builder("porta.media.bytes.out", sfu, s -> s.stats().bytesOut()).register(r);
+        // ICE-TCP: connections accepted and open, and each reason one was refused or closed by the SFU
+        FunctionCounter.builder("porta.media.tcp.accepted", sfu, s -> s.stats().tcp().getOrDefault("accepted", 0L)).register(r);
+        Gauge.builder("porta.media.tcp.open", sfu, s -> s.stats().tcp().getOrDefault("open", 0L)).register(r);
+        for (String reason : java.util.List.of("refused-connection-limit", "refused-address-limit", "frame-invalid",
+                "unauthenticated", "handshake-timeout", "idle-timeout", "send-overflow", "read-error", "write-error")) {
+            FunctionCounter.builder("porta.media.tcp.refused", sfu, s -> s.stats().tcp().getOrDefault(reason, 0L))
+                    .tag("reason", reason).register(r);
+        }
     }
 
     /** The expiry of a member token that the directory has already verified. */
