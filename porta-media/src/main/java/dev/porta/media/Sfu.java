@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.media;
 
+import dev.porta.media.api.IceServers;
 import dev.porta.media.api.MediaHost;
 import dev.porta.media.api.MediaListener;
 import dev.porta.media.api.MediaParticipantId;
@@ -13,6 +14,8 @@ import dev.porta.media.forward.PeerTransport;
 import dev.porta.media.forward.Room;
 import dev.porta.media.ice.Link;
 import dev.porta.media.ice.MediaLoop;
+import dev.porta.media.turn.TurnConfig;
+import dev.porta.media.turn.TurnCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -35,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Sfu implements MediaHost, AutoCloseable {
     private final List<Shard> shards = new ArrayList<>();
     private final AtomicInteger sessionCount = new AtomicInteger();
+    private final TurnCredentials turn;
 
     /** One media thread, its port, and the rooms that live on it; fields touched only on its thread. */
     private final class Shard {
@@ -92,6 +96,12 @@ public final class Sfu implements MediaHost, AutoCloseable {
     }
 
     public Sfu(MediaConfig config, Clock clock) {
+        this(config, TurnConfig.off(), clock);
+    }
+
+    /** An SFU that also hands out credentials for the TURN relay in {@code turn}. */
+    public Sfu(MediaConfig config, TurnConfig turn, Clock clock) {
+        this.turn = new TurnCredentials(turn, clock);
         DtlsCertificate certificate = DtlsCertificate.generate(clock.instant());
         try {
             for (int i = 0; i < config.loops(); i++) {
@@ -146,6 +156,16 @@ public final class Sfu implements MediaHost, AutoCloseable {
             sessionCount.incrementAndGet();
             return p;
         });
+    }
+
+    @Override
+    public IceServers iceServers(MediaParticipantId participant) {
+        return turn.issue(participant.value());
+    }
+
+    /** TURN credentials handed out since start. */
+    public long turnCredentialsIssued() {
+        return turn.issued();
     }
 
     @Override

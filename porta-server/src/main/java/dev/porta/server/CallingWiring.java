@@ -38,7 +38,7 @@ final class CallingWiring implements AutoCloseable {
 
     CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics) {
-        this.sfu = new Sfu(MediaConfig.from(config), clock);
+        this.sfu = new Sfu(MediaConfig.from(config), dev.porta.media.turn.TurnConfig.from(config), clock);
         CallingConfig cc = CallingConfig.from(config);
         var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyCallingMember(token)
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
@@ -86,6 +86,7 @@ final class CallingWiring implements AutoCloseable {
         FunctionCounter.builder("porta.media.packets.out", sfu, s -> s.stats().packetsOut()).register(r);
         FunctionCounter.builder("porta.media.bytes.in", sfu, s -> s.stats().bytesIn()).register(r);
         FunctionCounter.builder("porta.media.bytes.out", sfu, s -> s.stats().bytesOut()).register(r);
+        FunctionCounter.builder("porta.media.turn.credentials.issued", sfu, Sfu::turnCredentialsIssued).register(r);
         // ICE-TCP: connections accepted and open, and each reason one was refused or closed by the SFU
         FunctionCounter.builder("porta.media.tcp.accepted", sfu, s -> s.stats().tcp().getOrDefault("accepted", 0L)).register(r);
         Gauge.builder("porta.media.tcp.open", sfu, s -> s.stats().tcp().getOrDefault("open", 0L)).register(r);

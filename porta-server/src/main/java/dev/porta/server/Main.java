@@ -29,6 +29,7 @@ public final class Main {
                                     Replace one access key (clients using the other keep working).
               admin connection-string
                                     Print the connection string for the Identity API.
+              admin turn-config     Print the coturn configuration matching the turn.* keys.
               admin tenants | members | apps | secret-add | access-policy-set | meeting-policy-set ...
                                     Manage the directory: tenants, members, app registrations and
                                     secrets, application access policies, meeting policy (guest

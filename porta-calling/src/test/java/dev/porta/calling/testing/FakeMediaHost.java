@@ -50,6 +50,14 @@ public final class FakeMediaHost implements MediaHost {
         return s;
     }
 
+    /** What {@link #iceServers} answers per participant id; no TURN relay by default. */
+    public volatile java.util.function.Function<String, dev.porta.media.api.IceServers> turn = id -> null;
+
+    @Override
+    public dev.porta.media.api.IceServers iceServers(MediaParticipantId participant) {
+        return turn.apply(participant.value());
+    }
+
     @Override
     public int sessionCount() {
         return open.size();
