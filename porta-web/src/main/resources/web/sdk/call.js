@@ -34,7 +34,8 @@ const LEAVE_TIMEOUT_MS = 3000;
  * @property {import('./scheduler.js').Scheduler} scheduler
  * @property {import('./device-manager.js').DeviceManager} deviceManager
  * @property {(url: string) => WebSocket} [createWebSocket]
- * @property {(options: {signaling: object}) => import('./media.js').MediaSession} createMediaSession
+ * @property {(options: {signaling: object, iceServers?: RTCIceServer[], iceTransportPolicy?: 'all'|'relay'}) => import('./media.js').MediaSession} createMediaSession
+ * @property {'all'|'relay'} [iceTransportPolicy]
  * @property {number} joinTimeoutMs
  * @property {number} resumeGraceMs
  * @property {(call: Call) => void} onEnded
@@ -51,6 +52,8 @@ export class Call extends Emitter {
   #signaling = null;
   /** @type {import('./media.js').MediaSession | null} */
   #media = null;
+  /** @type {RTCIceServer[]} TURN servers from the server's latest `iceServers` frame */
+  #iceServers = [];
   #roster = new Roster();
   /** @type {Map<string, RemoteParticipant>} */
   #remote = new Map();
@@ -408,6 +411,11 @@ export class Call extends Emitter {
         this.feature(Features.Transcription)._set(frame.transcription);
         return;
       case 'error': return this.#reportError(fromActionError(frame));
+      case 'iceServers':
+        // TURN credentials: kept for the peer connections made on Connected, handed to live ones on renewal
+        this.#iceServers = frame.iceServers.map((s) => ({ urls: [...s.urls], username: s.username, credential: s.credential }));
+        this.#media?.setIceServers?.(this.#iceServers)?.catch((e) => this.#reportError(e));
+        return undefined;
       default: return undefined;
     }
   }
@@ -500,7 +508,11 @@ export class Call extends Emitter {
   // ------------------------------------------------------------------ media
   async #startMedia() {
     try {
-      this.#media = this.#ctx.createMediaSession({ signaling: this.#signaling });
+      this.#media = this.#ctx.createMediaSession({
+        signaling: this.#signaling,
+        iceServers: this.#iceServers,
+        iceTransportPolicy: this.#ctx.iceTransportPolicy,
+      });
     } catch (error) {
       this.#reportError(error);
       return;

@@ -6,8 +6,10 @@
  *   its track with null, so only a new source needs renegotiation);
  * - subscribe: the server offers (`subscribeOffer`), the browser answers (`subscribeAnswer`); each
  *   remote track is identified by `a=msid:<participantId> <source>` of its m-section.
- * The SFU is ICE-lite and puts its candidate in the SDP: no STUN/TURN servers, no trickle ICE; the
+ * The SFU is ICE-lite and puts its candidates in the SDP (UDP, and ICE-TCP below it): no trickle ICE; the
  * library sends its SDP once gathering completes (or after a short wait), so nothing can overtake it.
+ * When the server hands out TURN credentials (`iceServers`), both connections gather relay candidates
+ * too; `iceTransportPolicy: 'relay'` makes them use nothing else.
  * Each connection negotiates strictly one step at a time.
  *
  * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `failed`
@@ -34,11 +36,30 @@ function waitForGathering(pc, timeoutMs) {
   });
 }
 
+/** Whether the connection's selected candidate pair goes through a TURN relay (either end). */
+async function selectedPairIsRelayed(pc) {
+  if (typeof pc.getStats !== 'function') return false;
+  try {
+    const stats = await pc.getStats();
+    const byId = new Map();
+    stats.forEach((s) => byId.set(s.id, s));
+    for (const s of byId.values()) {
+      if (s.type !== 'transport' || !s.selectedCandidatePairId) continue;
+      const pair = byId.get(s.selectedCandidatePairId);
+      const local = pair && byId.get(pair.localCandidateId);
+      if (local?.candidateType === 'relay') return true;
+    }
+  } catch { /* no stats: assume not relayed */ }
+  return false;
+}
+
 /**
  * @typedef {object} MediaSessionOptions
  * @property {{request: (type: string, fields?: object) => Promise<any>}} signaling
  * @property {typeof RTCPeerConnection} [RTCPeerConnection]
  * @property {number} [gatherTimeoutMs]
+ * @property {RTCIceServer[]} [iceServers] TURN servers with credentials from the server (protocol `iceServers`)
+ * @property {'all'|'relay'} [iceTransportPolicy] 'relay': only TURN relay candidates (default 'all')
  */
 
 export class MediaSession extends Emitter {
@@ -66,8 +87,13 @@ export class MediaSession extends Emitter {
     if (typeof Pc !== 'function') throw LocalError.unsupported('WebRTC');
     this.#signaling = options.signaling;
     this.#gatherTimeoutMs = options.gatherTimeoutMs ?? GATHER_TIMEOUT_MS;
-    // No iceServers: the SFU is ICE-lite and reachable directly; bundle everything on one transport.
-    const config = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    // The SFU is ICE-lite and reachable directly; TURN only when the server gave credentials. One transport.
+    const config = {
+      iceServers: options.iceServers ?? [],
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    };
     this.#publishPc = new Pc(config);
     this.#subscribePc = new Pc(config);
     this.#watch(this.#publishPc, 'publish');
@@ -81,6 +107,24 @@ export class MediaSession extends Emitter {
     };
     pc.addEventListener?.('connectionstatechange', onState);
     if (!('connectionState' in pc)) pc.addEventListener?.('iceconnectionstatechange', onState);
+  }
+
+  /**
+   * Fresh TURN credentials (a renewal before the old ones expire): later gathering (an ICE restart, a
+   * network change) uses them. A publish connection relayed through TURN restarts ICE at once, so its
+   * allocation is made again with credentials that do not run out mid-call.
+   * @param {RTCIceServer[]} iceServers
+   */
+  async setIceServers(iceServers) {
+    if (this.#closed) return;
+    for (const pc of [this.#publishPc, this.#subscribePc]) {
+      if (typeof pc.setConfiguration !== 'function') continue;
+      const current = typeof pc.getConfiguration === 'function' ? pc.getConfiguration() : {};
+      pc.setConfiguration({ ...current, iceServers });
+    }
+    if (this.#senders.size > 0 && await selectedPairIsRelayed(this.#publishPc)) {
+      await this.renegotiate({ iceRestart: true });
+    }
   }
 
   /** Sources with a sending transceiver. */
