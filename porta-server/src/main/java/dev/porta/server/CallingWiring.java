@@ -87,6 +87,10 @@ final class CallingWiring implements AutoCloseable {
         FunctionCounter.builder("porta.media.bytes.in", sfu, s -> s.stats().bytesIn()).register(r);
         FunctionCounter.builder("porta.media.bytes.out", sfu, s -> s.stats().bytesOut()).register(r);
         FunctionCounter.builder("porta.media.turn.credentials.issued", sfu, Sfu::turnCredentialsIssued).register(r);
+        for (String transport : java.util.List.of("udp", "tcp", "relay")) {
+            Gauge.builder("porta.media.participants", sfu, s -> s.stats().participantsByTransport().get(transport))
+                    .tag("transport", transport).register(r);
+        }
         // ICE-TCP: connections accepted and open, and each reason one was refused or closed by the SFU
         FunctionCounter.builder("porta.media.tcp.accepted", sfu, s -> s.stats().tcp().getOrDefault("accepted", 0L)).register(r);
         Gauge.builder("porta.media.tcp.open", sfu, s -> s.stats().tcp().getOrDefault("open", 0L)).register(r);

@@ -527,7 +527,8 @@ public final class Participant implements MediaSession {
                         d.current == null || !d.forwarding ? -1 : d.current.height);
             }
         }
+        String path = publish.path() != null ? publish.path() : subscribe.path();
         return new MediaStats.Participant(room.id.value(), id.value(), packetsIn, bytesIn, out, outBytes, lost, nacks,
-                rtx, plis, subscribe.bwe.estimateBps(), layers);
+                rtx, plis, subscribe.bwe.estimateBps(), layers, path);
     }
 }

@@ -36,6 +36,8 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
     /** The selected remote address and the link it is on (a UDP socket or an ICE-TCP connection). */
     volatile InetSocketAddress address;
     volatile Link link;
+    /** The selected path's check came from a TURN relay candidate. */
+    boolean relayed;
     volatile String remoteFingerprint;
     DtlsTransport dtls;
     SrtpContext in;
@@ -96,12 +98,14 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
      * it has just selected, such as after a network change. Consent checks only refresh consent.
      */
     @Override
-    public void checked(InetSocketAddress from, Link via, boolean nominated) {
+    public void checked(InetSocketAddress from, Link via, boolean nominated, long priority) {
         if (closed) {
             return;
         }
         lastCheckMillis = ctx.millis.getAsLong();
         if (address == null || (nominated && !(from.equals(address) && via == link))) {
+            // a relayed candidate has type preference 0 (RFC 8445 §5.1.2.2): the top byte of its priority
+            relayed = priority >= 0 && (priority >>> 24) == 0;
             if (address != null) {
                 link.unroute(address, this);
             }
@@ -124,10 +128,10 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
         }
     }
 
-    /** "udp" or "tcp": what carries this transport now, or null before a check. */
-    String protocol() {
+    /** "udp", "tcp" or "relay" (through a TURN server): what carries this transport now, or null before a check. */
+    String path() {
         Link l = link;
-        return address == null || l == null ? null : l.protocol();
+        return address == null || l == null ? null : relayed ? "relay" : l.protocol();
     }
 
     private void startDtls() {

@@ -26,7 +26,8 @@ public final class TurnCredentials {
     public TurnCredentials(TurnConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.key = new SecretKeySpec(config.sharedSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA1");
+        // TURN off: no secret, no key (an empty HMAC key is refused by the JCE anyway)
+        this.key = config.enabled() ? new SecretKeySpec(config.sharedSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA1") : null;
     }
 
     /** Credentials for {@code id}, valid for the configured TTL; null when TURN is off. */
@@ -47,6 +48,9 @@ public final class TurnCredentials {
 
     /** base64(HMAC-SHA1(secret, username)), as coturn computes it. */
     public String password(String username) {
+        if (key == null) {
+            throw new IllegalStateException("TURN is off");
+        }
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(key);

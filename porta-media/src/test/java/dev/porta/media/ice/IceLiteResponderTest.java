@@ -42,7 +42,7 @@ class IceLiteResponderTest {
         }
 
         @Override
-        public void checked(InetSocketAddress from, Link via, boolean nominated) {
+        public void checked(InetSocketAddress from, Link via, boolean nominated, long priority) {
             checks++;
             if (selected == null || nominated) {
                 selected = from;

@@ -95,6 +95,8 @@ class IceTcpLoopbackTest {
             assertThat(sub.nextRtp(3000)).as("TCP publisher -> UDP subscriber").isNotNull();
             assertThat(tcpSub.nextRtp(3000)).as("TCP publisher -> TCP subscriber").isNotNull();
             assertThat(sfu.stats().tcp()).containsEntry("accepted", 2L);
+            assertThat(sfu.stats().participantsByTransport()).as("alice and carol over TCP, bob over UDP")
+                    .containsEntry("tcp", 2L).containsEntry("udp", 1L).containsEntry("relay", 0L);
         }
     }
 
