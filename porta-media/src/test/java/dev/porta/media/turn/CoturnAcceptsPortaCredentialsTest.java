@@ -3,6 +3,7 @@ package dev.porta.media.turn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porta.common.testing.RealCoturn;
 import dev.porta.media.api.IceServers;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -25,7 +26,12 @@ class CoturnAcceptsPortaCredentialsTest {
 
     @BeforeAll
     static void startCoturn() throws Exception {
-        coturn = RealCoturn.start(SECRET);
+        RealCoturn.require();
+        int port = RealCoturn.freePort();
+        int relay = RealCoturn.relayPortBase();
+        CoturnConfig config = new CoturnConfig("porta.test", List.of("127.0.0.1"), port, 0, null, null, relay, relay + 50,
+                List.of(), List.of("127.0.0.1"));
+        coturn = RealCoturn.start(port, config.render(SECRET));
         awaitReady();
     }
 

@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.porta.media.turn;
+package dev.porta.common.testing;
 
-import dev.porta.common.testing.RequiredService;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * A real coturn (Debian's {@code turnserver}) on 127.0.0.1 and a free port, run by the test with the
- * configuration {@link CoturnConfig} renders (what {@code porta admin turn-config} prints), plus only
- * what a test needs: its own pid file, database and log.
+ * A real coturn (Debian's {@code turnserver}) run by a test with the configuration porta-media's
+ * {@code CoturnConfig} renders (what {@code porta admin turn-config} prints), plus only what a test needs:
+ * its own relay address, pid file, database and log. Skips (or, with porta.require, fails) without coturn.
  */
-final class RealCoturn implements AutoCloseable {
-    static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
+public final class RealCoturn implements AutoCloseable {
+    public static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
 
-    final int port;
+    public final int port;
     final Path dir;
     private final Process process;
 
@@ -28,24 +26,35 @@ final class RealCoturn implements AutoCloseable {
         this.process = process;
     }
 
-    static RealCoturn start(String secret) throws Exception {
+    /** Skips (or fails) the calling test when coturn is not installed. */
+    public static void require() {
         RequiredService.require("coturn", Files.isExecutable(TURNSERVER),
                 "Install Debian's coturn: apt-get install -y coturn");
-        int port = freePort();
-        int relay = 40000 + (int) (ProcessHandle.current().pid() % 20000);
-        CoturnConfig c = new CoturnConfig("porta.test", List.of("127.0.0.1"), port, 0, null, null, relay,
-                Math.min(65535, relay + 50), List.of(), List.of("127.0.0.1"));
+    }
+
+    /** A relay port range of 50 ports for this test JVM. */
+    public static int relayPortBase() {
+        return 40000 + (int) (ProcessHandle.current().pid() % 20000);
+    }
+
+    /**
+     * Starts coturn on 127.0.0.1:{@code port} with {@code config} (a rendered turnserver.conf listening
+     * there), relaying from 127.0.0.1.
+     */
+    public static RealCoturn start(int port, String config, String... extraLines) throws Exception {
+        require();
         Path dir = Files.createTempDirectory("porta-coturn-");
         Path conf = dir.resolve("turnserver.conf");
-        Files.writeString(conf, c.render(secret) + "relay-ip=127.0.0.1\npidfile=" + dir.resolve("turnserver.pid")
-                + "\nuserdb=" + dir.resolve("turndb") + "\nlog-file=stdout\nsimple-log\n");
+        Files.writeString(conf, config + "relay-ip=127.0.0.1\npidfile=" + dir.resolve("turnserver.pid")
+                + "\nuserdb=" + dir.resolve("turndb") + "\nlog-file=stdout\nsimple-log\n"
+                + String.join("\n", extraLines) + "\n");
         Process p = new ProcessBuilder(TURNSERVER.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("turnserver.log").toFile()).start();
         return new RealCoturn(port, dir, p);
     }
 
     /** A port free for both UDP and TCP at the moment of asking. */
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         for (int i = 0; i < 20; i++) {
             try (DatagramSocket u = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
                 int p = u.getLocalPort();
@@ -59,7 +68,7 @@ final class RealCoturn implements AutoCloseable {
         throw new IOException("no free port");
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("turnserver.log"));
         } catch (IOException e) {
@@ -67,7 +76,7 @@ final class RealCoturn implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
