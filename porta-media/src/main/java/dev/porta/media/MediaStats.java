@@ -7,15 +7,17 @@ import java.util.Map;
 /**
  * A consistent snapshot of the SFU's counters, taken on the media thread; the server binds these to
  * Micrometer. Counters are totals since start; rates and estimates are current values. {@code tcp}
- * counts ICE-TCP connections: accepted, open, and each reason one was refused or closed.
+ * counts ICE-TCP connections: accepted, open, and each reason one was refused or closed; {@code ice} counts
+ * ICE restarts and consent failures.
  */
 public record MediaStats(int sessions, long packetsIn, long bytesIn, long packetsOut, long bytesOut,
-                         Map<String, Long> drops, List<Participant> participants, Map<String, Long> tcp) {
+                         Map<String, Long> drops, List<Participant> participants, Map<String, Long> tcp,
+                         Map<String, Long> ice) {
 
-    /** Without ICE-TCP counters. */
+    /** Without ICE-TCP and ICE counters. */
     public MediaStats(int sessions, long packetsIn, long bytesIn, long packetsOut, long bytesOut,
                       Map<String, Long> drops, List<Participant> participants) {
-        this(sessions, packetsIn, bytesIn, packetsOut, bytesOut, drops, participants, Map.of());
+        this(sessions, packetsIn, bytesIn, packetsOut, bytesOut, drops, participants, Map.of(), Map.of());
     }
 
     /**

@@ -182,6 +182,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
         long bout = 0;
         Map<String, Long> drops = new HashMap<>();
         Map<String, Long> tcp = new HashMap<>();
+        Map<String, Long> ice = new HashMap<>();
         List<MediaStats.Participant> ps = new ArrayList<>();
         for (Shard s : shards) {
             MediaStats one = s.loop.call(() -> {
@@ -196,7 +197,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
                 d.put("send-errors", s.loop.sendErrors());
                 d.put("handler-failures", s.loop.handlerFailures());
                 return new MediaStats(s.sessions.size(), s.ctx.packetsIn, s.ctx.bytesIn, s.ctx.packetsOut,
-                        s.ctx.bytesOut, d, list, s.loop.counters());
+                        s.ctx.bytesOut, d, list, s.loop.counters(), new HashMap<>(s.ctx.iceEvents));
             });
             sessions += one.sessions();
             pin += one.packetsIn();
@@ -205,9 +206,11 @@ public final class Sfu implements MediaHost, AutoCloseable {
             bout += one.bytesOut();
             one.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
             one.tcp().forEach((k, v) -> tcp.merge(k, v, Long::sum));
+            one.ice().forEach((k, v) -> ice.merge(k, v, Long::sum));
             ps.addAll(one.participants());
         }
-        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps), Map.copyOf(tcp));
+        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps), Map.copyOf(tcp),
+                Map.copyOf(ice));
     }
 
     @Override

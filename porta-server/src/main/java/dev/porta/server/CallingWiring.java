@@ -87,6 +87,8 @@ final class CallingWiring implements AutoCloseable {
         FunctionCounter.builder("porta.media.bytes.in", sfu, s -> s.stats().bytesIn()).register(r);
         FunctionCounter.builder("porta.media.bytes.out", sfu, s -> s.stats().bytesOut()).register(r);
         FunctionCounter.builder("porta.media.turn.credentials.issued", sfu, Sfu::turnCredentialsIssued).register(r);
+        FunctionCounter.builder("porta.media.ice.restarts", sfu, s -> s.stats().ice().getOrDefault("ice-restarts", 0L)).register(r);
+        FunctionCounter.builder("porta.media.consent.failures", sfu, s -> s.stats().ice().getOrDefault("consent-failures", 0L)).register(r);
         for (String transport : java.util.List.of("udp", "tcp", "relay")) {
             Gauge.builder("porta.media.participants", sfu, s -> s.stats().participantsByTransport().get(transport))
                     .tag("transport", transport).register(r);

@@ -57,6 +57,13 @@ public final class MediaContext {
         this.candidates = IceCandidate.of(config.candidateAddresses(), config.publicAddresses(), port, tcpPort);
     }
 
+    /** ICE events (restarts, consent failures) by name. */
+    public final Map<String, Long> iceEvents = new TreeMap<>(Map.of("ice-restarts", 0L, "consent-failures", 0L));
+
+    void count(String event) {
+        iceEvents.merge(event, 1L, Long::sum);
+    }
+
     /** Counts a dropped packet under {@code reason}; drop reasons are a small fixed set of literals. */
     public void drop(String reason) {
         drops.merge(reason, 1L, Long::sum);

@@ -448,6 +448,7 @@ public final class Participant implements MediaSession {
         }
         for (PeerTransport t : new PeerTransport[] {publish, subscribe}) {
             if (t.address != null && nowMillis - t.lastCheckMillis > ctx.config.consentTimeout().toMillis()) {
+                ctx.count("consent-failures");
                 t.fail("consent expired");
             } else if (!t.connected && t.address != null
                     && nowMillis - t.lastCheckMillis > ctx.config.connectTimeout().toMillis()) {

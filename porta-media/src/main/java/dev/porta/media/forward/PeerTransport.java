@@ -73,6 +73,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
      * address stays until a check with the new credentials nominates another; DTLS and SRTP carry on.
      */
     void restartIce() {
+        ctx.count("ice-restarts");
         ctx.ice.unregister(ufrag);
         ufrag = random(8);
         pwd = random(24);
