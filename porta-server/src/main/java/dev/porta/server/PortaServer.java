@@ -235,6 +235,11 @@ public final class PortaServer implements AutoCloseable {
         return live.sfu().port();
     }
 
+    /** A snapshot of the SFU's counters (for tests and tools). */
+    public dev.porta.media.MediaStats mediaStats() {
+        return live.sfu().stats();
+    }
+
     /** The SFU's ICE-TCP port, or -1 when ICE-TCP is off. */
     public int mediaTcpPort() {
         return live.sfu().tcpPort();
