@@ -101,6 +101,8 @@ class TurnRelayBrowserTest {
                 assertThat(((Number) pair.get("remote").get("port")).intValue()).isEqualTo(porta.server().mediaPort());
             }
         }
+        assertThat(porta.server().mediaStats().participantsByTransport()).as("the SFU counts them as relayed")
+                .containsEntry("relay", 2L).containsEntry("udp", 0L).containsEntry("tcp", 0L);
         assertThat(coturn.alive()).isTrue();
     }
 

@@ -47,7 +47,8 @@ public final class Sfu implements MediaHost, AutoCloseable {
         final Map<MediaRoomId, Room> rooms = new HashMap<>();
         final Map<String, Participant> sessions = new HashMap<>();
 
-        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port, int tcpPort) {
+        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port, int tcpPort,
+              java.util.Set<java.net.InetAddress> relays) {
             try {
                 MediaLoop.TcpListen tcp = tcpPort < 0 ? null : new MediaLoop.TcpListen(
                         addresses(config.bindAddresses(), tcpPort), config.tcp(), config.consentTimeout().toMillis());
@@ -57,6 +58,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
             }
             this.ctx = new MediaContext(loop, config, certificate, clock::millis, loop.localAddress().getPort(), loop.tcpPort());
             ctx.closedHook = this::forget;
+            ctx.relayAddresses = relays;
             loop.start(this::packet, this::tick);
         }
 
@@ -102,11 +104,12 @@ public final class Sfu implements MediaHost, AutoCloseable {
     /** An SFU that also hands out credentials for the TURN relay in {@code turn}. */
     public Sfu(MediaConfig config, TurnConfig turn, Clock clock) {
         this.turn = new TurnCredentials(turn, clock);
+        java.util.Set<java.net.InetAddress> relays = turn.relayAddresses();
         DtlsCertificate certificate = DtlsCertificate.generate(clock.instant());
         try {
             for (int i = 0; i < config.loops(); i++) {
                 shards.add(new Shard(config, clock, certificate, config.port() == 0 ? 0 : config.port() + i,
-                        config.tcpPort() <= 0 ? config.tcpPort() : config.tcpPort() + i));
+                        config.tcpPort() <= 0 ? config.tcpPort() : config.tcpPort() + i, relays));
             }
         } catch (RuntimeException e) {
             close();

@@ -26,6 +26,8 @@ public final class MediaContext {
     /** The UDP port, and the ICE-TCP port or -1. */
     public final int port;
     public final int tcpPort;
+    /** The TURN server's addresses: a path from one of them is counted as relayed (metrics). */
+    public java.util.Set<java.net.InetAddress> relayAddresses = java.util.Set.of();
     /** The candidates every transport on this loop announces. */
     public final List<IceCandidate> candidates;
     /** SSRC the SFU uses as the sender of its own RTCP. */

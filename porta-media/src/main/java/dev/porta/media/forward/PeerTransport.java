@@ -36,7 +36,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
     /** The selected remote address and the link it is on (a UDP socket or an ICE-TCP connection). */
     volatile InetSocketAddress address;
     volatile Link link;
-    /** The selected path's check came from a TURN relay candidate. */
+    /** The selected path's check came from the TURN server's address. */
     boolean relayed;
     volatile String remoteFingerprint;
     DtlsTransport dtls;
@@ -99,14 +99,15 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
      * it has just selected, such as after a network change. Consent checks only refresh consent.
      */
     @Override
-    public void checked(InetSocketAddress from, Link via, boolean nominated, long priority) {
+    public void checked(InetSocketAddress from, Link via, boolean nominated) {
         if (closed) {
             return;
         }
         lastCheckMillis = ctx.millis.getAsLong();
         if (address == null || (nominated && !(from.equals(address) && via == link))) {
-            // a relayed candidate has type preference 0 (RFC 8445 §5.1.2.2): the top byte of its priority
-            relayed = priority >= 0 && (priority >>> 24) == 0;
+            // checks relayed by the TURN server come from its address (a browser's PRIORITY cannot tell:
+            // it is always that of a peer-reflexive candidate, RFC 8445 §7.1.1)
+            relayed = ctx.relayAddresses.contains(from.getAddress());
             if (address != null) {
                 link.unroute(address, this);
             }

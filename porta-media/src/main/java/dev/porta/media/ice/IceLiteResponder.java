@@ -23,9 +23,9 @@ public final class IceLiteResponder {
 
         /**
          * A new valid check (a transaction id not seen before on these credentials) arrived from
-         * {@code from} on link {@code via}, with the PRIORITY the peer gave its candidate; {@code nominated} when it carried USE-CANDIDATE before MESSAGE-INTEGRITY.
+         * {@code from} on link {@code via}; {@code nominated} when it carried USE-CANDIDATE before MESSAGE-INTEGRITY.
          */
-        void checked(InetSocketAddress from, Link via, boolean nominated, long priority);
+        void checked(InetSocketAddress from, Link via, boolean nominated);
     }
 
     /** One set of local credentials: who owns them and the checks made with them so far. */
@@ -83,7 +83,7 @@ public final class IceLiteResponder {
         via.send(out, 0, n, from);
         answered++;
         if (seen == RecentTransactions.Seen.NEW) {
-            e.checked(from, via, m.useCandidate(), m.priority());
+            e.checked(from, via, m.useCandidate());
         }
         return true;
     }

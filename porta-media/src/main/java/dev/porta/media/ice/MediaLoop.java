@@ -421,7 +421,8 @@ public final class MediaLoop implements AutoCloseable {
             return;
         }
         long handshake = tcp.limits().handshakeTimeout().toMillis();
-        for (IceTcpConnection c : List.copyOf(connections)) {
+        for (int i = connections.size() - 1; i >= 0; i--) { // backwards: closing removes the connection
+            IceTcpConnection c = connections.get(i);
             if (!c.authenticated && now - c.openedMillis >= handshake) {
                 closeTcp(c, "handshake-timeout");
             } else if (c.authenticated && now - c.lastFrameMillis >= tcp.idleMillis()) {

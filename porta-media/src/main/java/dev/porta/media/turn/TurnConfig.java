@@ -44,6 +44,26 @@ public record TurnConfig(List<String> urls, String sharedSecret, Duration creden
                 c.duration("turn.credential-ttl"));
     }
 
+    /**
+     * The addresses of the hosts in {@link #urls}, resolved once: media arriving from them is relayed.
+     * A name that does not resolve is left out (it only affects the transport metric).
+     */
+    public java.util.Set<java.net.InetAddress> relayAddresses() {
+        java.util.Set<java.net.InetAddress> s = new java.util.HashSet<>();
+        for (String u : urls) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("turns?:(\\[[^\\]]+\\]|[^:?]+)").matcher(u);
+            if (m.lookingAt()) {
+                String host = m.group(1).replace("[", "").replace("]", "");
+                try {
+                    s.addAll(java.util.List.of(java.net.InetAddress.getAllByName(host)));
+                } catch (java.net.UnknownHostException e) {
+                    // not resolvable now: its relayed participants count as udp
+                }
+            }
+        }
+        return java.util.Set.copyOf(s);
+    }
+
     public boolean enabled() {
         return !urls.isEmpty();
     }

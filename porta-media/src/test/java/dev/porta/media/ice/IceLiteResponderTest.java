@@ -42,7 +42,7 @@ class IceLiteResponderTest {
         }
 
         @Override
-        public void checked(InetSocketAddress from, Link via, boolean nominated, long priority) {
+        public void checked(InetSocketAddress from, Link via, boolean nominated) {
             checks++;
             if (selected == null || nominated) {
                 selected = from;
