@@ -187,6 +187,24 @@ describe('Call', () => {
     assert.equal(medias[0].options.iceTransportPolicy, 'all');
   });
 
+  test('while a media path is restarted the call stays Connected and isReconnecting, and ends only if it never recovers', async () => {
+    const { call, socket, medias } = await joined();
+    socket.open();
+    socket.receive(connected);
+    await settle();
+    const flips = [];
+    call.on('isReconnectingChanged', () => flips.push(call.isReconnecting));
+    medias[0].emit('reconnecting', { which: 'subscribe' });
+    assert.equal(call.state, 'Connected');
+    assert.equal(call.isReconnecting, true);
+    medias[0].emit('recovered', {});
+    assert.deepEqual(flips, [true, false]);
+    medias[0].emit('reconnecting', { which: 'publish' });
+    medias[0].emit('failed', { which: 'publish' });
+    await settle();
+    assert.equal(call.state, 'Disconnected');
+  });
+
   test('an iceTransportPolicy other than all or relay is refused up front', () => {
     assert.throws(() => new CallClient({ iceTransportPolicy: 'udp' }), /iceTransportPolicy must be 'all' or 'relay'/);
   });

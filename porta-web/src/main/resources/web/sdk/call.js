@@ -63,6 +63,8 @@ export class Call extends Emitter {
   #isMuted;
   #isIncomingAudioMuted = false;
   #isReconnecting = false;
+  #signalingDown = false;
+  #mediaRecovering = false;
   /** @type {LocalVideoStream | null} */
   #camera = null;
   /** @type {LocalVideoStream | null} */
@@ -346,8 +348,8 @@ export class Call extends Emitter {
     });
     this.#signaling = signaling;
     signaling.on('frame', (frame) => this.#onFrame(frame));
-    signaling.on('reconnecting', () => this.#setReconnecting(true));
-    signaling.on('resumed', () => this.#setReconnecting(false));
+    signaling.on('reconnecting', () => { this.#signalingDown = true; this.#updateReconnecting(); });
+    signaling.on('resumed', () => { this.#signalingDown = false; this.#updateReconnecting(); });
     signaling.on('invalidFrame', ({ reason }) => this.#reportError(new CallingError(500, 46098, `The server sent ${reason}; it was ignored.`, { reason: 'invalidFrame' })));
     signaling.on('closed', ({ reason }) => this.#onSignalingClosed(reason));
     const join = { token, locator: checked.locator, muted: this.#isMuted };
@@ -512,6 +514,7 @@ export class Call extends Emitter {
         signaling: this.#signaling,
         iceServers: this.#iceServers,
         iceTransportPolicy: this.#ctx.iceTransportPolicy,
+        scheduler: this.#ctx.scheduler,
       });
     } catch (error) {
       this.#reportError(error);
@@ -520,8 +523,13 @@ export class Call extends Emitter {
     this.#media.on('remoteTrackAdded', (t) => this.#onRemoteTrack(t, true));
     this.#media.on('remoteTrackRemoved', (t) => this.#onRemoteTrack(t, false));
     this.#media.on('error', (e) => this.#reportError(e));
+    // a broken media path restarts ICE: the call stays Connected, isReconnecting meanwhile
+    this.#media.on('reconnecting', () => { this.#mediaRecovering = true; this.#updateReconnecting(); });
+    this.#media.on('recovered', () => { this.#mediaRecovering = false; this.#updateReconnecting(); });
     this.#media.on('failed', () => {
-      if (this.state === CallState.Connected && !this.#isReconnecting) this.#end(LocalEndReason.mediaLost());
+      this.#mediaRecovering = false;
+      if (this.state === CallState.Connected && !this.#signalingDown) this.#end(LocalEndReason.mediaLost());
+      else this.#updateReconnecting();
     });
     const caps = this.feature(Features.Capabilities);
     if (caps.isAllowed('audio')) {
@@ -641,6 +649,11 @@ export class Call extends Emitter {
     this.#isIncomingAudioMuted = muted;
     this.#audio.setMuted(muted);
     this._emit('isIncomingAudioMutedChanged', {});
+  }
+
+  /** Reconnecting while the signaling connection is being resumed or a media path is being restarted. */
+  #updateReconnecting() {
+    this.#setReconnecting(this.#signalingDown || this.#mediaRecovering);
   }
 
   #setReconnecting(value) {

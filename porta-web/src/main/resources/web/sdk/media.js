@@ -12,8 +12,15 @@
  * too; `iceTransportPolicy: 'relay'` makes them use nothing else.
  * Each connection negotiates strictly one step at a time.
  *
- * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `failed`
- * ({ which: 'publish' | 'subscribe' }), `error` (a CallingError for a refused negotiation).
+ * When a connection's path breaks (the network changed, consent lost: ICE `disconnected` for 2 s, or
+ * `failed`), it restarts ICE: the publish connection with a new offer (`iceRestart`), the subscribe
+ * connection by asking the server (`restartIce`), which answers with a fresh offer; the SFU moves media
+ * only after a valid check with the new credentials.
+ *
+ * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `reconnecting`
+ * and `recovered` (an ICE restart began / every restarted connection is connected again), `failed`
+ * ({ which: 'publish' | 'subscribe' }: not connected again within 30 s), `error` (a CallingError for a
+ * refused negotiation).
  * @module media
  */
 import { Emitter } from './emitter.js';
@@ -21,6 +28,10 @@ import { LocalError } from './errors.js';
 import { publishSourcesByMid, remoteTracksByMid } from './sdp.js';
 
 const GATHER_TIMEOUT_MS = 1500;
+/** A path `disconnected` this long is taken as broken (ICE itself gives up only after ~30 s). */
+const DISCONNECTED_GRACE_MS = 2000;
+/** How long a restarted connection may take to connect again before the media counts as lost. */
+const RECOVERY_TIMEOUT_MS = 30_000;
 
 function waitForGathering(pc, timeoutMs) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -60,6 +71,7 @@ async function selectedPairIsRelayed(pc) {
  * @property {number} [gatherTimeoutMs]
  * @property {RTCIceServer[]} [iceServers] TURN servers with credentials from the server (protocol `iceServers`)
  * @property {'all'|'relay'} [iceTransportPolicy] 'relay': only TURN relay candidates (default 'all')
+ * @property {{setTimeout: Function, clearTimeout: Function}} [scheduler] timers (default: the global ones)
  */
 
 export class MediaSession extends Emitter {
@@ -79,6 +91,9 @@ export class MediaSession extends Emitter {
   /** @type {Map<string, {participantId: string, source: string, track: MediaStreamTrack}>} key participantId/source */
   #remoteTracks = new Map();
   #closed = false;
+  #timers;
+  /** @type {Map<string, {grace: any, giveUp: any, restarting: boolean}>} per connection ('publish'|'subscribe') */
+  #recovery = new Map();
 
   /** @param {MediaSessionOptions} options */
   constructor(options) {
@@ -87,6 +102,7 @@ export class MediaSession extends Emitter {
     if (typeof Pc !== 'function') throw LocalError.unsupported('WebRTC');
     this.#signaling = options.signaling;
     this.#gatherTimeoutMs = options.gatherTimeoutMs ?? GATHER_TIMEOUT_MS;
+    this.#timers = options.scheduler ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
     // The SFU is ICE-lite and reachable directly; TURN only when the server gave credentials. One transport.
     const config = {
       iceServers: options.iceServers ?? [],
@@ -102,11 +118,48 @@ export class MediaSession extends Emitter {
 
   #watch(pc, which) {
     const onState = () => {
+      if (this.#closed) return;
       const state = pc.connectionState ?? pc.iceConnectionState;
-      if (state === 'failed' && !this.#closed) this._emit('failed', { which });
+      const r = this.#recoveryOf(which);
+      if (state === 'connected' || state === 'completed') {
+        this.#timers.clearTimeout(r.grace);
+        r.grace = null;
+        if (r.restarting) {
+          this.#timers.clearTimeout(r.giveUp);
+          r.restarting = false;
+          if (![...this.#recovery.values()].some((x) => x.restarting)) this._emit('recovered', {});
+        }
+      } else if (state === 'disconnected') {
+        if (r.grace === null && !r.restarting) {
+          r.grace = this.#timers.setTimeout(() => { r.grace = null; this.#restartIce(which); }, DISCONNECTED_GRACE_MS);
+        }
+      } else if (state === 'failed') {
+        this.#restartIce(which);
+      }
     };
     pc.addEventListener?.('connectionstatechange', onState);
     if (!('connectionState' in pc)) pc.addEventListener?.('iceconnectionstatechange', onState);
+  }
+
+  #recoveryOf(which) {
+    let r = this.#recovery.get(which);
+    if (!r) this.#recovery.set(which, r = { grace: null, giveUp: null, restarting: false });
+    return r;
+  }
+
+  /** ICE restart of one connection after its path broke; gives up (`failed`) if it does not connect again. */
+  #restartIce(which) {
+    const r = this.#recoveryOf(which);
+    if (this.#closed || r.restarting) return;
+    r.restarting = true;
+    this._emit('reconnecting', { which });
+    r.giveUp = this.#timers.setTimeout(() => {
+      if (r.restarting && !this.#closed) this._emit('failed', { which });
+    }, RECOVERY_TIMEOUT_MS);
+    const restart = which === 'publish'
+      ? this.renegotiate({ iceRestart: true })
+      : this.#signaling.request('restartIce', {});
+    Promise.resolve(restart).catch((e) => this._emit('error', e));
   }
 
   /**
@@ -240,6 +293,10 @@ export class MediaSession extends Emitter {
   close() {
     if (this.#closed) return;
     this.#closed = true;
+    for (const r of this.#recovery.values()) {
+      this.#timers.clearTimeout(r.grace);
+      this.#timers.clearTimeout(r.giveUp);
+    }
     for (const entry of this.#remoteTracks.values()) this._emit('remoteTrackRemoved', entry);
     this.#remoteTracks.clear();
     try { this.#publishPc.close(); } catch { /* ignore */ }

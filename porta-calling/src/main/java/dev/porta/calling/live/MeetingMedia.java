@@ -142,6 +142,21 @@ public final class MeetingMedia {
         }
     }
 
+    /**
+     * The client's network changed (new address, consent lost): the SFU gives its subscribe connection new
+     * ICE credentials and sends a fresh offer; media moves only after a valid check with them.
+     */
+    public ServerMessage restartIce(Participant p, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            p.media.restartSubscribeIce();
+            return new Ack(requestId, null);
+        }
+    }
+
     public ServerMessage videoPreference(Participant p, String publisherId, TrackSource source, int maxHeight,
                                          String requestId) {
         synchronized (meeting) {

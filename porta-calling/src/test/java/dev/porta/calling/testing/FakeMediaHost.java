@@ -88,6 +88,14 @@ public final class FakeMediaHost implements MediaHost {
         public void acceptSubscribeAnswer(String sdpAnswer) {
         }
 
+        /** ICE restarts of the subscribe connection asked for; the fake answers with a new offer, as the SFU does. */
+        public final java.util.concurrent.atomic.AtomicInteger iceRestarts = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void restartSubscribeIce() {
+            listener.subscribeOffer("v=0 restarted offer " + iceRestarts.incrementAndGet() + " for " + participant);
+        }
+
         @Override
         public synchronized void setSourceEnabled(TrackSource source, boolean on) {
             if (on) {

@@ -120,6 +120,17 @@ public final class Participant implements MediaSession {
     }
 
     @Override
+    public void restartSubscribeIce() {
+        ctx.loop.execute(() -> {
+            if (closed || downTracks.isEmpty()) {
+                return; // no subscribe connection yet: its first offer will carry fresh credentials anyway
+            }
+            subscribe.restartIce();
+            renegotiate(); // now, or once the outstanding offer is answered
+        });
+    }
+
+    @Override
     public void acceptSubscribeAnswer(String sdpAnswer) throws SdpException {
         SessionDescription d = SessionDescription.parse(sdpAnswer);
         if (d.media.isEmpty()) {
