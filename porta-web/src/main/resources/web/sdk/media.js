@@ -12,7 +12,7 @@
  * too; `iceTransportPolicy: 'relay'` makes them use nothing else.
  * Each connection negotiates strictly one step at a time.
  *
- * When a connection's path breaks (the network changed, consent lost: ICE `disconnected` for 2 s, or
+ * When a connection's path breaks (the network changed, consent lost: ICE `disconnected` for 1 s, or
  * `failed`), it restarts ICE: the publish connection with a new offer (`iceRestart`), the subscribe
  * connection by asking the server (`restartIce`), which answers with a fresh offer; the SFU moves media
  * only after a valid check with the new credentials.
@@ -29,7 +29,7 @@ import { publishSourcesByMid, remoteTracksByMid } from './sdp.js';
 
 const GATHER_TIMEOUT_MS = 1500;
 /** A path `disconnected` this long is taken as broken (ICE itself gives up only after ~30 s). */
-const DISCONNECTED_GRACE_MS = 2000;
+const DISCONNECTED_GRACE_MS = 1000;
 /** How long a restarted connection may take to connect again before the media counts as lost. */
 const RECOVERY_TIMEOUT_MS = 30_000;
 
