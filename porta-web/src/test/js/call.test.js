@@ -20,6 +20,7 @@ async function joined(options = {}) {
     scheduler: clock, createWebSocket: factory.create, mediaDevices: fakeMediaDevices(),
     createMediaSession: (o) => { const m = new FakeMediaSession(o); medias.push(m); return m; },
     signalingUrl: 'https://porta.test',
+    iceTransportPolicy: options.iceTransportPolicy,
   });
   const token = jwt({ skypeid: 'acs:guest1', exp: Math.floor(clock.now() / 1000) + 3600 });
   const credential = new AzureCommunicationTokenCredential(token, { scheduler: clock });
@@ -160,6 +161,52 @@ describe('Call', () => {
     assert.equal(caps.shareScreen.isPresent, false);
     assert.equal(caps.raiseHand.isPresent, false);
     await assert.rejects(call.startScreenSharing(), (e) => e.reason === 'capabilityDisabled' && e.code === 403);
+  });
+
+  test('TURN credentials sent before Connected reach the peer connections with the chosen policy, and renewals reach live ones', async () => {
+    const { socket, medias } = await joined({ iceTransportPolicy: 'relay' });
+    socket.open();
+    const turn = (user) => ({ type: 'iceServers', expiresAt: '2030-01-15T21:00:00Z',
+      iceServers: [{ urls: ['turn:turn.porta.test:3478?transport=udp', 'turns:turn.porta.test:443?transport=tcp'], username: user, credential: 'c' }] });
+    socket.receive(turn('1900000000:p-me'));
+    socket.receive(connected);
+    await settle();
+    assert.equal(medias[0].options.iceTransportPolicy, 'relay');
+    assert.deepEqual(medias[0].options.iceServers, [{ urls: ['turn:turn.porta.test:3478?transport=udp', 'turns:turn.porta.test:443?transport=tcp'], username: '1900000000:p-me', credential: 'c' }]);
+    socket.receive(turn('1900040000:p-me'));
+    await settle();
+    assert.deepEqual(medias[0].calls.find((c) => c[0] === 'setIceServers'), ['setIceServers', ['1900040000:p-me']]);
+  });
+
+  test('without TURN the peer connections get no ice servers and use every path', async () => {
+    const { socket, medias } = await joined();
+    socket.open();
+    socket.receive(connected);
+    await settle();
+    assert.deepEqual(medias[0].options.iceServers, []);
+    assert.equal(medias[0].options.iceTransportPolicy, 'all');
+  });
+
+  test('while a media path is restarted the call stays Connected and isReconnecting, and ends only if it never recovers', async () => {
+    const { call, socket, medias } = await joined();
+    socket.open();
+    socket.receive(connected);
+    await settle();
+    const flips = [];
+    call.on('isReconnectingChanged', () => flips.push(call.isReconnecting));
+    medias[0].emit('reconnecting', { which: 'subscribe' });
+    assert.equal(call.state, 'Connected');
+    assert.equal(call.isReconnecting, true);
+    medias[0].emit('recovered', {});
+    assert.deepEqual(flips, [true, false]);
+    medias[0].emit('reconnecting', { which: 'publish' });
+    medias[0].emit('failed', { which: 'publish' });
+    await settle();
+    assert.equal(call.state, 'Disconnected');
+  });
+
+  test('an iceTransportPolicy other than all or relay is refused up front', () => {
+    assert.throws(() => new CallClient({ iceTransportPolicy: 'udp' }), /iceTransportPolicy must be 'all' or 'relay'/);
   });
 
   test('joining publishes the microphone muted and unmute asks the server first', async () => {

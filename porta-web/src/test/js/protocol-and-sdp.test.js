@@ -29,6 +29,14 @@ describe('Message validation', () => {
     assert.equal(normaliseDisplayName(undefined).ok, false);
   });
 
+  test('iceServers frames carry only turn: and turns: servers with credentials', () => {
+    const ok = { urls: ['turn:t.test:3478?transport=udp', 'turns:t.test:443?transport=tcp'], username: '1:p', credential: 'c' };
+    assert.equal(parseServerFrame(frame({ type: 'iceServers', iceServers: [ok], expiresAt: '2030-01-01T00:00:00Z' })).kind, 'frame');
+    for (const bad of [{ ...ok, urls: ['https://evil.test'] }, { ...ok, urls: [] }, { urls: ok.urls, username: '1:p' }]) {
+      assert.equal(parseServerFrame(frame({ type: 'iceServers', iceServers: [bad] })).kind, 'invalid');
+    }
+  });
+
   test('a valid server frame is accepted and unknown fields are ignored', () => {
     const parsed = parseServerFrame(frame({ type: 'rosterDelta', seq: 3, op: 'removed', participant: { id: 'p-1' }, future: true }));
     assert.equal(parsed.kind, 'frame');

@@ -69,6 +69,29 @@
       for (const ws of sockets) if (ws.readyState === NativeWs.OPEN) { ws.close(4999, 'test drop'); n++; }
       return n;
     },
+    /**
+     * The candidate pair each connected peer connection uses, from getStats(): [{local: {type, protocol},
+     * remote: {type, protocol, port}}], so a test can tell which path carried the media.
+     */
+    async selectedPairs() {
+      const out = [];
+      for (const pc of pcs) {
+        if (pc.connectionState !== 'connected') continue;
+        const stats = await pc.getStats();
+        const byId = new Map();
+        stats.forEach((s) => byId.set(s.id, s));
+        for (const s of byId.values()) {
+          if (s.type !== 'transport' || !s.selectedCandidatePairId) continue;
+          const pair = byId.get(s.selectedCandidatePairId);
+          const l = pair && byId.get(pair.localCandidateId);
+          const r = pair && byId.get(pair.remoteCandidateId);
+          if (!l || !r) continue;
+          out.push({ local: { type: l.candidateType, protocol: l.protocol, relayProtocol: l.relayProtocol || null },
+            remote: { type: r.candidateType, protocol: r.protocol, port: r.port } });
+        }
+      }
+      return out;
+    },
     /** Every remote track with its counters: [{participantId, source, kind, packets, frames}]. */
     async inbound() {
       const out = [];

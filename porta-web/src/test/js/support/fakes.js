@@ -95,6 +95,7 @@ export class FakeMediaSession {
   async setSource(source, track) { this.calls.push(['setSource', source, track ? track.kind : null]); }
   async renegotiate(options) { this.calls.push(['renegotiate', options ?? {}]); }
   async acceptSubscribeOffer(sdp) { this.calls.push(['subscribeOffer', sdp]); }
+  async setIceServers(servers) { this.calls.push(['setIceServers', servers.map((s) => s.username)]); }
   remoteTrack() { return null; }
   close() { this.calls.push(['close']); }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The script of minimal-join.html (no inline script: Porta's Content-Security-Policy allows only
-// scripts from its own origin). Reads #token=&link=&name= but joins only when Join is clicked.
+// scripts from its own origin). Reads #token=&link=&name= (and &relay=1 for iceTransportPolicy 'relay')
+// but joins only when Join is clicked.
 import { CallClient, AzureCommunicationTokenCredential, LocalVideoStream, VideoStreamRenderer }
   from '/sdk/porta-calling.js';
 
@@ -12,7 +13,7 @@ window.errors = [];
 async function join() {
   try {
     const credential = new AzureCommunicationTokenCredential(params.get('token'));
-    const client = new CallClient();
+    const client = new CallClient(params.get('relay') === '1' ? { iceTransportPolicy: 'relay' } : {});
     const agent = await client.createCallAgent(credential, { displayName: params.get('name') ?? undefined });
     const devices = await client.getDeviceManager();
     await devices.askDevicePermission({ audio: true, video: true });

@@ -84,6 +84,9 @@ export function signalingUrlFor(locator, signalingUrl, libraryUrl, allowedOrigin
  *   through this server (e.g. `['https://meet.contoso.example']`); links on any other origin are refused
  * @property {number} [joinTimeoutMs] Porta: how long to wait for the server to answer a join (default 30 s)
  * @property {number} [resumeGraceMs] Porta: how long to try to resume a dropped connection (default 30 s)
+ * @property {'all'|'relay'} [iceTransportPolicy] Porta: 'relay' sends media only through the TURN relay the
+ *   server hands out (hides the client's addresses from the SFU's path; needs turn.urls on the server);
+ *   default 'all' (direct UDP, then ICE-TCP, then TURN)
  * @property {import('./scheduler.js').Scheduler} [scheduler] Porta, for tests: the clock and timers
  * @property {(url: string) => WebSocket} [createWebSocket] Porta, for tests
  * @property {(options: {signaling: object}) => MediaSession} [createMediaSession] Porta, for tests
@@ -101,7 +104,11 @@ export class CallClient {
 
   /** @param {CallClientOptions} [options] */
   constructor(options = {}) {
-    this.#options = { joinTimeoutMs: 30_000, resumeGraceMs: 30_000, ...options };
+    const policy = options.iceTransportPolicy ?? 'all';
+    if (policy !== 'all' && policy !== 'relay') {
+      throw new TypeError(`iceTransportPolicy must be 'all' or 'relay', not ${JSON.stringify(policy)}`);
+    }
+    this.#options = { joinTimeoutMs: 30_000, resumeGraceMs: 30_000, ...options, iceTransportPolicy: policy };
     this.#allowedOrigins = meetingOrigins(options.allowedMeetingOrigins);
   }
 
@@ -128,6 +135,7 @@ export class CallClient {
       createMediaSession: this.#options.createMediaSession ?? ((o) => new MediaSession(o)),
       joinTimeoutMs: this.#options.joinTimeoutMs,
       resumeGraceMs: this.#options.resumeGraceMs,
+      iceTransportPolicy: this.#options.iceTransportPolicy,
       signalingUrlFor: (locator) => signalingUrlFor(locator, this.#options.signalingUrl, import.meta.url, this.#allowedOrigins),
     };
     return new CallAgent(ctx, credential, options.displayName, () => this.#agents.delete(identity));

@@ -36,7 +36,8 @@ const MAX_DEPARTED = 2000;
  * @property {import('./scheduler.js').Scheduler} scheduler
  * @property {import('./device-manager.js').DeviceManager} deviceManager
  * @property {(url: string) => WebSocket} [createWebSocket]
- * @property {(options: {signaling: object}) => import('./media.js').MediaSession} createMediaSession
+ * @property {(options: {signaling: object, iceServers?: RTCIceServer[], iceTransportPolicy?: 'all'|'relay'}) => import('./media.js').MediaSession} createMediaSession
+ * @property {'all'|'relay'} [iceTransportPolicy]
  * @property {number} joinTimeoutMs
  * @property {number} resumeGraceMs
  * @property {(call: Call) => void} onEnded
@@ -53,6 +54,8 @@ export class Call extends Emitter {
   #signaling = null;
   /** @type {import('./media.js').MediaSession | null} */
   #media = null;
+  /** @type {RTCIceServer[]} TURN servers from the server's latest `iceServers` frame */
+  #iceServers = [];
   #roster = new Roster();
   /** @type {Map<string, RemoteParticipant>} */
   #remote = new Map();
@@ -62,6 +65,8 @@ export class Call extends Emitter {
   #isMuted;
   #isIncomingAudioMuted = false;
   #isReconnecting = false;
+  #signalingDown = false;
+  #mediaRecovering = false;
   /** @type {LocalVideoStream | null} */
   #camera = null;
   /** @type {LocalVideoStream | null} */
@@ -356,8 +361,8 @@ export class Call extends Emitter {
     });
     this.#signaling = signaling;
     signaling.on('frame', (frame) => this.#onFrame(frame));
-    signaling.on('reconnecting', () => this.#setReconnecting(true));
-    signaling.on('resumed', () => this.#setReconnecting(false));
+    signaling.on('reconnecting', () => { this.#signalingDown = true; this.#updateReconnecting(); });
+    signaling.on('resumed', () => { this.#signalingDown = false; this.#updateReconnecting(); });
     signaling.on('invalidFrame', ({ reason }) => this.#reportError(new CallingError(500, 46098, `The server sent ${reason}; it was ignored.`, { reason: 'invalidFrame' })));
     signaling.on('closed', ({ reason }) => this.#onSignalingClosed(reason));
     const join = { token, locator: checked.locator, muted: this.#isMuted };
@@ -421,6 +426,11 @@ export class Call extends Emitter {
         this.feature(Features.Transcription)._set(frame.transcription);
         return;
       case 'error': return this.#reportError(fromActionError(frame));
+      case 'iceServers':
+        // TURN credentials: kept for the peer connections made on Connected, handed to live ones on renewal
+        this.#iceServers = frame.iceServers.map((s) => ({ urls: [...s.urls], username: s.username, credential: s.credential }));
+        this.#media?.setIceServers?.(this.#iceServers)?.catch((e) => this.#reportError(e));
+        return undefined;
       default: return undefined;
     }
   }
@@ -514,7 +524,12 @@ export class Call extends Emitter {
   // ------------------------------------------------------------------ media
   async #startMedia() {
     try {
-      this.#media = this.#ctx.createMediaSession({ signaling: this.#signaling });
+      this.#media = this.#ctx.createMediaSession({
+        signaling: this.#signaling,
+        iceServers: this.#iceServers,
+        iceTransportPolicy: this.#ctx.iceTransportPolicy,
+        scheduler: this.#ctx.scheduler,
+      });
     } catch (error) {
       this.#reportError(error);
       return;
@@ -522,8 +537,13 @@ export class Call extends Emitter {
     this.#media.on('remoteTrackAdded', (t) => this.#onRemoteTrack(t, true));
     this.#media.on('remoteTrackRemoved', (t) => this.#onRemoteTrack(t, false));
     this.#media.on('error', (e) => this.#reportError(e));
+    // a broken media path restarts ICE: the call stays Connected, isReconnecting meanwhile
+    this.#media.on('reconnecting', () => { this.#mediaRecovering = true; this.#updateReconnecting(); });
+    this.#media.on('recovered', () => { this.#mediaRecovering = false; this.#updateReconnecting(); });
     this.#media.on('failed', () => {
-      if (this.state === CallState.Connected && !this.#isReconnecting) this.#end(LocalEndReason.mediaLost());
+      this.#mediaRecovering = false;
+      if (this.state === CallState.Connected && !this.#signalingDown) this.#end(LocalEndReason.mediaLost());
+      else this.#updateReconnecting();
     });
     const caps = this.feature(Features.Capabilities);
     if (caps.isAllowed('audio')) {
@@ -652,6 +672,11 @@ export class Call extends Emitter {
     this.#isIncomingAudioMuted = muted;
     this.#audio.setMuted(muted);
     this._emit('isIncomingAudioMutedChanged', {});
+  }
+
+  /** Reconnecting while the signaling connection is being resumed or a media path is being restarted. */
+  #updateReconnecting() {
+    this.#setReconnecting(this.#signalingDown || this.#mediaRecovering);
   }
 
   #setReconnecting(value) {

@@ -6,12 +6,21 @@
  *   its track with null, so only a new source needs renegotiation);
  * - subscribe: the server offers (`subscribeOffer`), the browser answers (`subscribeAnswer`); each
  *   remote track is identified by `a=msid:<participantId> <source>` of its m-section.
- * The SFU is ICE-lite and puts its candidate in the SDP: no STUN/TURN servers, no trickle ICE; the
+ * The SFU is ICE-lite and puts its candidates in the SDP (UDP, and ICE-TCP below it): no trickle ICE; the
  * library sends its SDP once gathering completes (or after a short wait), so nothing can overtake it.
+ * When the server hands out TURN credentials (`iceServers`), both connections gather relay candidates
+ * too; `iceTransportPolicy: 'relay'` makes them use nothing else.
  * Each connection negotiates strictly one step at a time.
  *
- * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `failed`
- * ({ which: 'publish' | 'subscribe' }), `error` (a CallingError for a refused negotiation).
+ * When a connection's path breaks (the network changed, consent lost: ICE `disconnected` for 1 s, or
+ * `failed`), it restarts ICE: the publish connection with a new offer (`iceRestart`), the subscribe
+ * connection by asking the server (`restartIce`), which answers with a fresh offer; the SFU moves media
+ * only after a valid check with the new credentials.
+ *
+ * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `reconnecting`
+ * and `recovered` (an ICE restart began / every restarted connection is connected again), `failed`
+ * ({ which: 'publish' | 'subscribe' }: not connected again within 30 s), `error` (a CallingError for a
+ * refused negotiation).
  * @module media
  */
 import { Emitter } from './emitter.js';
@@ -19,6 +28,10 @@ import { LocalError } from './errors.js';
 import { publishSourcesByMid, remoteTracksByMid } from './sdp.js';
 
 const GATHER_TIMEOUT_MS = 1500;
+/** A path `disconnected` this long is taken as broken (ICE itself gives up only after ~30 s). */
+const DISCONNECTED_GRACE_MS = 1000;
+/** How long a restarted connection may take to connect again before the media counts as lost. */
+const RECOVERY_TIMEOUT_MS = 30_000;
 
 function waitForGathering(pc, timeoutMs) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -34,11 +47,31 @@ function waitForGathering(pc, timeoutMs) {
   });
 }
 
+/** Whether the connection's selected candidate pair goes through a TURN relay (either end). */
+async function selectedPairIsRelayed(pc) {
+  if (typeof pc.getStats !== 'function') return false;
+  try {
+    const stats = await pc.getStats();
+    const byId = new Map();
+    stats.forEach((s) => byId.set(s.id, s));
+    for (const s of byId.values()) {
+      if (s.type !== 'transport' || !s.selectedCandidatePairId) continue;
+      const pair = byId.get(s.selectedCandidatePairId);
+      const local = pair && byId.get(pair.localCandidateId);
+      if (local?.candidateType === 'relay') return true;
+    }
+  } catch { /* no stats: assume not relayed */ }
+  return false;
+}
+
 /**
  * @typedef {object} MediaSessionOptions
  * @property {{request: (type: string, fields?: object) => Promise<any>}} signaling
  * @property {typeof RTCPeerConnection} [RTCPeerConnection]
  * @property {number} [gatherTimeoutMs]
+ * @property {RTCIceServer[]} [iceServers] TURN servers with credentials from the server (protocol `iceServers`)
+ * @property {'all'|'relay'} [iceTransportPolicy] 'relay': only TURN relay candidates (default 'all')
+ * @property {{setTimeout: Function, clearTimeout: Function}} [scheduler] timers (default: the global ones)
  */
 
 export class MediaSession extends Emitter {
@@ -58,6 +91,9 @@ export class MediaSession extends Emitter {
   /** @type {Map<string, {participantId: string, source: string, track: MediaStreamTrack}>} key participantId/source */
   #remoteTracks = new Map();
   #closed = false;
+  #timers;
+  /** @type {Map<string, {grace: any, giveUp: any, restarting: boolean}>} per connection ('publish'|'subscribe') */
+  #recovery = new Map();
 
   /** @param {MediaSessionOptions} options */
   constructor(options) {
@@ -66,8 +102,14 @@ export class MediaSession extends Emitter {
     if (typeof Pc !== 'function') throw LocalError.unsupported('WebRTC');
     this.#signaling = options.signaling;
     this.#gatherTimeoutMs = options.gatherTimeoutMs ?? GATHER_TIMEOUT_MS;
-    // No iceServers: the SFU is ICE-lite and reachable directly; bundle everything on one transport.
-    const config = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    this.#timers = options.scheduler ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
+    // The SFU is ICE-lite and reachable directly; TURN only when the server gave credentials. One transport.
+    const config = {
+      iceServers: options.iceServers ?? [],
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    };
     this.#publishPc = new Pc(config);
     this.#subscribePc = new Pc(config);
     this.#watch(this.#publishPc, 'publish');
@@ -76,11 +118,66 @@ export class MediaSession extends Emitter {
 
   #watch(pc, which) {
     const onState = () => {
+      if (this.#closed) return;
       const state = pc.connectionState ?? pc.iceConnectionState;
-      if (state === 'failed' && !this.#closed) this._emit('failed', { which });
+      const r = this.#recoveryOf(which);
+      if (state === 'connected' || state === 'completed') {
+        this.#timers.clearTimeout(r.grace);
+        r.grace = null;
+        if (r.restarting) {
+          this.#timers.clearTimeout(r.giveUp);
+          r.restarting = false;
+          if (![...this.#recovery.values()].some((x) => x.restarting)) this._emit('recovered', {});
+        }
+      } else if (state === 'disconnected') {
+        if (r.grace === null && !r.restarting) {
+          r.grace = this.#timers.setTimeout(() => { r.grace = null; this.#restartIce(which); }, DISCONNECTED_GRACE_MS);
+        }
+      } else if (state === 'failed') {
+        this.#restartIce(which);
+      }
     };
     pc.addEventListener?.('connectionstatechange', onState);
     if (!('connectionState' in pc)) pc.addEventListener?.('iceconnectionstatechange', onState);
+  }
+
+  #recoveryOf(which) {
+    let r = this.#recovery.get(which);
+    if (!r) this.#recovery.set(which, r = { grace: null, giveUp: null, restarting: false });
+    return r;
+  }
+
+  /** ICE restart of one connection after its path broke; gives up (`failed`) if it does not connect again. */
+  #restartIce(which) {
+    const r = this.#recoveryOf(which);
+    if (this.#closed || r.restarting) return;
+    r.restarting = true;
+    this._emit('reconnecting', { which });
+    r.giveUp = this.#timers.setTimeout(() => {
+      if (r.restarting && !this.#closed) this._emit('failed', { which });
+    }, RECOVERY_TIMEOUT_MS);
+    const restart = which === 'publish'
+      ? this.renegotiate({ iceRestart: true })
+      : this.#signaling.request('restartIce', {});
+    Promise.resolve(restart).catch((e) => this._emit('error', e));
+  }
+
+  /**
+   * Fresh TURN credentials (a renewal before the old ones expire): later gathering (an ICE restart, a
+   * network change) uses them. A publish connection relayed through TURN restarts ICE at once, so its
+   * allocation is made again with credentials that do not run out mid-call.
+   * @param {RTCIceServer[]} iceServers
+   */
+  async setIceServers(iceServers) {
+    if (this.#closed) return;
+    for (const pc of [this.#publishPc, this.#subscribePc]) {
+      if (typeof pc.setConfiguration !== 'function') continue;
+      const current = typeof pc.getConfiguration === 'function' ? pc.getConfiguration() : {};
+      pc.setConfiguration({ ...current, iceServers });
+    }
+    if (this.#senders.size > 0 && await selectedPairIsRelayed(this.#publishPc)) {
+      await this.renegotiate({ iceRestart: true });
+    }
   }
 
   /** Sources with a sending transceiver. */
@@ -196,6 +293,10 @@ export class MediaSession extends Emitter {
   close() {
     if (this.#closed) return;
     this.#closed = true;
+    for (const r of this.#recovery.values()) {
+      this.#timers.clearTimeout(r.grace);
+      this.#timers.clearTimeout(r.giveUp);
+    }
     for (const entry of this.#remoteTracks.values()) this._emit('remoteTrackRemoved', entry);
     this.#remoteTracks.clear();
     try { this.#publishPc.close(); } catch { /* ignore */ }

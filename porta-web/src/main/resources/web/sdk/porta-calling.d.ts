@@ -90,6 +90,8 @@ export interface CallClientOptions {
   allowedMeetingOrigins?: string[];
   joinTimeoutMs?: number;
   resumeGraceMs?: number;
+  /** Porta: 'relay' sends media only through the TURN relay the server hands out (default 'all'). */
+  iceTransportPolicy?: 'all' | 'relay';
   /** For tests. */
   scheduler?: Scheduler;
   createWebSocket?: (url: string) => WebSocket;

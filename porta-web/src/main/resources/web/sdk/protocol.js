@@ -109,6 +109,9 @@ function checkFields(object, schema, where) {
 const rosterParticipant = (x) => checkFields(x, ROSTER_PARTICIPANT, 'participant') === null;
 const lobbyParticipant = (x) => checkFields(x, LOBBY_PARTICIPANT, 'participant') === null;
 const idOnly = (x) => isObject(x) && isString(x.id);
+/** A TURN server as RTCPeerConnection takes it: turn:/turns: URLs with a username and credential. */
+const iceServer = (x) => isObject(x) && isArray(x.urls) && x.urls.length > 0
+  && x.urls.every((u) => isString(u) && /^turns?:/.test(u)) && isString(x.username) && isString(x.credential);
 
 /** Per server frame type: field → check. Unknown fields are ignored (§1). */
 const SERVER_FRAMES = {
@@ -142,6 +145,7 @@ const SERVER_FRAMES = {
   ack: { id: isString, count: optional(isInt) },
   error: { id: optional(isString), code: isString, message: optional(isString) },
   pong: {},
+  iceServers: { iceServers: (x) => isArray(x) && x.every(iceServer), expiresAt: optional(isString) },
 };
 
 /**

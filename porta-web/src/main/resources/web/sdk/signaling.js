@@ -23,7 +23,7 @@ const OPEN = 1;
 /** Delays between resume attempts; the last repeats until the grace period ends. */
 const RESUME_DELAYS_MS = [0, 500, 1000, 2000, 4000];
 /** Frames whose meaning does not survive a new socket: media is renegotiated after a resume. */
-const DROPPED_ON_RECONNECT = new Set(['publishOffer', 'subscribeAnswer', 'ping']);
+const DROPPED_ON_RECONNECT = new Set(['publishOffer', 'subscribeAnswer', 'restartIce', 'ping']);
 
 /**
  * @typedef {object} SignalingOptions

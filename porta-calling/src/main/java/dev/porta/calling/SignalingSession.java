@@ -132,6 +132,7 @@ public final class SignalingSession implements ParticipantLink {
             case Unpublish un -> reply(m.media().publish(p, un.source(), false, un.id()));
             case PublishOffer o -> reply(m.media().publishOffer(p, o.sdp(), o.sources(), o.id()));
             case SubscribeAnswer a -> reply(m.media().subscribeAnswer(p, a.sdp(), a.id()));
+            case RestartIce r -> reply(m.media().restartIce(p, r.id()));
             case VideoPreference vp -> reply(m.media().videoPreference(p, vp.participantId(),
                     vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
             case Admit a -> reply(m.admit(p, a.participantId(), a.id()));

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What all synthetic participants of one run share: the recorded media, one DTLS identity, the totals
- * their subscribers add to, and the scheduler that paces every publisher.
+ * their subscribers add to, the scheduler that paces every publisher, and whether media goes over
+ * ICE-TCP instead of UDP.
  */
-record Env(RecordedMedia media, DtlsCertificate identity, Totals totals, ScheduledExecutorService pacer) { }
+record Env(RecordedMedia media, DtlsCertificate identity, Totals totals, ScheduledExecutorService pacer, boolean tcp) { }

@@ -22,19 +22,26 @@ final class LoadRun {
     private final RecordedMedia media;
     private final PrintStream progress;
     private long nodePacketsOut = -1;
+    private final boolean tcp;
 
     LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress) {
+        this(target, scenario, media, progress, false);
+    }
+
+    /** With {@code tcp}, every peer connection uses the server's ICE-TCP candidate instead of UDP. */
+    LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress, boolean tcp) {
         this.target = target;
         this.scenario = scenario;
         this.media = media;
         this.progress = progress;
+        this.tcp = tcp;
     }
 
     RunResult run() throws Exception {
         Totals totals = new Totals();
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("pacer-", 0).daemon().factory());
-        Env env = new Env(media, DtlsCertificate.generate(java.time.Instant.now()), totals, pacer);
+        Env env = new Env(media, DtlsCertificate.generate(java.time.Instant.now()), totals, pacer, tcp);
         target.prepare(scenario);
         NodeProbe node = new NodeProbe(target.nodePid());
         NodeProbe generator = new NodeProbe(ProcessHandle.current().pid());

@@ -32,6 +32,8 @@ public final class LoadTestMain {
 
             Servers (everything on 127.0.0.1; each started here is stopped at the end):
               --target T          porta (default), janus, or both (same scenario, one after the other)
+              --transport X       udp (default) or tcp: Porta's media over ICE-TCP (RFC 6544/4571)
+                                  instead of UDP; Janus is measured over UDP either way
               --porta-jar FILE    start this porta.jar (default $PORTA_JAR, else porta-server/target/porta.jar)
               --demo-json FILE    or use a running Porta's demo.json (then --pid PID for its CPU and memory)
               --janus FILE        the janus binary (default /usr/bin/janus)
@@ -86,6 +88,10 @@ public final class LoadTestMain {
             if (!List.of("porta", "janus", "both").contains(which)) {
                 throw new IllegalArgumentException("--target must be porta, janus or both");
             }
+            String transport = o.getOrDefault("transport", "udp");
+            if (!List.of("udp", "tcp").contains(transport)) {
+                throw new IllegalArgumentException("--transport must be udp or tcp (relay through TURN is not measured yet)");
+            }
             RecordedMedia media = RecordedMedia.load();
             List<RunResult> results = new ArrayList<>();
             if (!which.equals("janus")) {
@@ -93,7 +99,7 @@ public final class LoadTestMain {
                         ? PortaTarget.attach(Path.of(o.get("demo-json")), Long.parseLong(o.getOrDefault("pid", "-1")), false)
                         : PortaTarget.start(Path.of(o.getOrDefault("porta-jar",
                                 System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar"))), outDir)) {
-                    results.add(new LoadRun(t, s, media, err).run());
+                    results.add(new LoadRun(t, s, media, err, transport.equals("tcp")).run());
                 }
             }
             if (!which.equals("porta")) {

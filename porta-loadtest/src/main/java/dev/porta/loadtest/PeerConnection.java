@@ -24,9 +24,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One synthetic peer connection on its own loopback UDP socket: an ICE check (controlling, with
- * USE-CANDIDATE) to the server's host candidate, the DTLS client handshake, then SRTP both ways and a
- * consent check every few seconds. What a browser's RTCPeerConnection does on the wire, minus codecs.
+ * One synthetic peer connection on its own loopback UDP socket, or over ICE-TCP (an active TCP connection
+ * to the server's passive candidate, RFC 4571 framing): an ICE check (controlling, with USE-CANDIDATE) to
+ * the server's host candidate, the DTLS client handshake, then SRTP both ways and a consent check every
+ * few seconds. What a browser's RTCPeerConnection does on the wire, minus codecs.
  */
 public final class PeerConnection implements AutoCloseable {
     private static final boolean DEBUG = System.getenv("PORTA_LOADTEST_DEBUG") != null;
@@ -38,8 +39,15 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     private static final Pattern CANDIDATE = Pattern.compile("a=candidate:\\S+ 1 (?i:udp) \\d+ (127\\.0\\.0\\.1) (\\d+) typ host");
+    private static final Pattern TCP_CANDIDATE =
+            Pattern.compile("a=candidate:\\S+ 1 (?i:tcp) \\d+ (127\\.0\\.0\\.1) (\\d+) typ host tcptype passive");
 
+    /** The UDP socket, or null over ICE-TCP. */
     private final DatagramSocket socket;
+    private final boolean tcp;
+    private volatile java.net.Socket tcpSocket;
+    private java.io.OutputStream tcpOut; // guarded by tcpLock
+    private final Object tcpLock = new Object();
     private final DtlsClient dtls;
     private final String localUfrag = randomToken(8);
     private final String localPwd = randomToken(24);
@@ -56,11 +64,22 @@ public final class PeerConnection implements AutoCloseable {
     private volatile long srtpFailures;
 
     public PeerConnection(DtlsCertificate identity, Receiver receiver) throws SocketException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        this.socket.setReceiveBufferSize(1 << 20);
+        this(identity, receiver, false);
+    }
+
+    /** Over ICE-TCP when {@code tcp}: the connection opens in {@link #connect}. */
+    public PeerConnection(DtlsCertificate identity, Receiver receiver, boolean tcp) throws SocketException {
+        this.tcp = tcp;
         this.dtls = new DtlsClient(identity, DtlsClient.BROWSER_PROFILES);
         this.receiver = receiver;
-        this.reader = Thread.ofVirtual().name("peer-reader-" + socket.getLocalPort()).start(this::read);
+        if (tcp) {
+            this.socket = null;
+            this.reader = null;
+        } else {
+            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            this.socket.setReceiveBufferSize(1 << 20);
+            this.reader = Thread.ofVirtual().name("peer-reader-" + socket.getLocalPort()).start(this::read);
+        }
     }
 
     public String localUfrag() {
@@ -71,8 +90,9 @@ public final class PeerConnection implements AutoCloseable {
         return localPwd;
     }
 
+    /** The UDP port (over ICE-TCP the discard port 9, as browsers write for active TCP candidates). */
     public int localPort() {
-        return socket.getLocalPort();
+        return socket != null ? socket.getLocalPort() : 9;
     }
 
     public boolean connected() {
@@ -88,11 +108,21 @@ public final class PeerConnection implements AutoCloseable {
      * fingerprint): ICE check until answered, then the DTLS handshake. Blocks; throws if either fails.
      */
     public void connect(String serverSdp) throws IOException, InterruptedException {
-        Matcher c = CANDIDATE.matcher(serverSdp);
+        Matcher c = (tcp ? TCP_CANDIDATE : CANDIDATE).matcher(serverSdp);
         if (!c.find()) {
-            throw new IOException("no loopback host candidate in the server's SDP");
+            throw new IOException("no loopback " + (tcp ? "passive TCP" : "UDP") + " host candidate in the server's SDP");
         }
         remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(c.group(2)));
+        if (tcp && tcpSocket == null) {
+            java.net.Socket s = new java.net.Socket();
+            s.setTcpNoDelay(true);
+            s.connect(remote, 5000);
+            synchronized (tcpLock) {
+                tcpOut = new java.io.BufferedOutputStream(s.getOutputStream(), 4096);
+            }
+            tcpSocket = s;
+            Thread.ofVirtual().name("peer-tcp-reader-" + s.getLocalPort()).start(() -> readTcp(s));
+        }
         remoteUfrag = Sdp.attribute(serverSdp, "ice-ufrag");
         remotePwd = Sdp.attribute(serverSdp, "ice-pwd");
         String fingerprint = Sdp.attribute(serverSdp, "fingerprint");
@@ -167,7 +197,11 @@ public final class PeerConnection implements AutoCloseable {
         byte[] b = new byte[128];
         int n = new StunWriter(b, 0, StunMessage.BINDING_SUCCESS, tx).xorMappedAddress(from)
                 .messageIntegrity(localPwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
-        socket.send(new DatagramPacket(b, 0, n, from));
+        if (tcp) {
+            send(b, 0, n);
+        } else {
+            socket.send(new DatagramPacket(b, 0, n, from));
+        }
     }
 
     /** Encrypts and sends an RTP packet built in {@code b} (which needs room for the SRTP tag). */
@@ -201,8 +235,21 @@ public final class PeerConnection implements AutoCloseable {
 
     private void send(byte[] b, int off, int len) throws IOException {
         InetSocketAddress to = remote;
-        if (to != null && !closed) {
+        if (to == null || closed) {
+            return;
+        }
+        if (!tcp) {
             socket.send(new DatagramPacket(b, off, len, to));
+            return;
+        }
+        synchronized (tcpLock) {
+            if (tcpOut != null) {
+                // RFC 4571: each packet behind its 16-bit length
+                tcpOut.write(len >>> 8);
+                tcpOut.write(len);
+                tcpOut.write(b, off, len);
+                tcpOut.flush();
+            }
         }
     }
 
@@ -213,50 +260,83 @@ public final class PeerConnection implements AutoCloseable {
             try {
                 p.setLength(buf.length);
                 socket.receive(p);
-                long now = System.nanoTime();
-                int len = p.getLength();
-                int first = buf[0] & 0xFF;
-                // RFC 7983 demultiplexing by the first byte
-                if (first <= 3) {
-                    StunMessage m = StunMessage.parse(buf, 0, len);
-                    if (m != null && m.type() == StunMessage.BINDING_REQUEST) {
-                        answerCheck(m, (InetSocketAddress) p.getSocketAddress());
-                    } else {
-                        stun.offer(Arrays.copyOf(buf, len));
-                    }
-                } else if (first >= 20 && first <= 63) {
-                    dtls.receive(buf, 0, len);
-                } else if (first >= 128 && first <= 191 && len >= 12) {
-                    SrtpContext ctx = in;
-                    if (ctx == null) {
-                        continue;
-                    }
-                    int pt = buf[1] & 0xFF;
-                    if (pt >= 192 && pt <= 223) {
-                        int n = ctx.unprotectRtcp(buf, 0, len);
-                        if (n > 0) {
-                            receiver.rtcp(buf, n);
-                        } else {
-                            srtpFailures++;
-                        }
-                    } else {
-                        int h = RtpPacket.headerLength(buf, 0, len);
-                        int n = h > 0 ? ctx.unprotectRtp(buf, 0, len, h) : -1;
-                        if (n > 0) {
-                            receiver.rtp(buf, n, now);
-                        } else {
-                            srtpFailures++;
-                        }
-                    }
+                if (!handle(buf, p.getLength(), (InetSocketAddress) p.getSocketAddress())) {
+                    return;
                 }
             } catch (IOException e) {
                 if (!closed) {
                     srtpFailures++;
                 }
                 return;
-            } catch (RuntimeException e) {
-                srtpFailures++; // a malformed packet must not kill the reader
             }
+        }
+    }
+
+    /** Reads RFC 4571 frames from the ICE-TCP connection until it closes. */
+    private void readTcp(java.net.Socket s) {
+        byte[] buf = new byte[65535];
+        try {
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            while (!closed) {
+                int len = in.readUnsignedShort();
+                in.readFully(buf, 0, len);
+                if (!handle(buf, len, remote)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                srtpFailures++;
+            }
+        }
+    }
+
+    /** One received packet, demultiplexed (RFC 7983 by the first byte); false when the peer connection is done. */
+    private boolean handle(byte[] buf, int len, InetSocketAddress from) {
+        try {
+            long now = System.nanoTime();
+            int first = buf[0] & 0xFF;
+            if (first <= 3) {
+                StunMessage m = StunMessage.parse(buf, 0, len);
+                if (m != null && m.type() == StunMessage.BINDING_REQUEST) {
+                    answerCheck(m, from);
+                } else {
+                    stun.offer(Arrays.copyOf(buf, len));
+                }
+            } else if (first >= 20 && first <= 63) {
+                dtls.receive(buf, 0, len);
+            } else if (first >= 128 && first <= 191 && len >= 12) {
+                SrtpContext ctx = in;
+                if (ctx == null) {
+                    return true;
+                }
+                int pt = buf[1] & 0xFF;
+                if (pt >= 192 && pt <= 223) {
+                    int n = ctx.unprotectRtcp(buf, 0, len);
+                    if (n > 0) {
+                        receiver.rtcp(buf, n);
+                    } else {
+                        srtpFailures++;
+                    }
+                } else {
+                    int h = RtpPacket.headerLength(buf, 0, len);
+                    int n = h > 0 ? ctx.unprotectRtp(buf, 0, len, h) : -1;
+                    if (n > 0) {
+                        receiver.rtp(buf, n, now);
+                    } else {
+                        srtpFailures++;
+                    }
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            if (!closed) {
+                srtpFailures++;
+            }
+            return false;
+        } catch (RuntimeException e) {
+            srtpFailures++; // a malformed packet must not kill the reader
+            return true;
         }
     }
 
@@ -272,7 +352,17 @@ public final class PeerConnection implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        socket.close();
-        reader.interrupt();
+        if (socket != null) {
+            socket.close();
+            reader.interrupt();
+        }
+        java.net.Socket t = tcpSocket;
+        if (t != null) {
+            try {
+                t.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 }

@@ -109,7 +109,7 @@ final class PortaParticipant extends ParticipantProgress {
                 String offer = f.path("sdp").asText();
                 boolean first = subscribePc == null;
                 if (first) {
-                    subscribePc = new PeerConnection(env.identity(), subscriber);
+                    subscribePc = new PeerConnection(env.identity(), subscriber, env.tcp());
                     subscriber.attach(subscribePc);
                 }
                 subscriber.transportCcExtension(Sdp.extensionId(offer, Extensions.TRANSPORT_CC));
@@ -158,7 +158,7 @@ final class PortaParticipant extends ParticipantProgress {
         publishPc = new PeerConnection(env.identity(), new PeerConnection.Receiver() {
             @Override public void rtp(byte[] b, int len, long arrivalNanos) { }
             @Override public void rtcp(byte[] b, int len) { }
-        });
+        }, env.tcp());
         publisher = new Publisher(env.media(), publishPc::sendRtp, env.totals(), audio, video);
         ws.send("publishOffer", "id", "po", "sdp",
                 Sdp.publishOffer(publishPc, env.identity().fingerprint(), publisher.audioSsrc, video),

@@ -49,4 +49,20 @@ class LoadTestSmokeTest {
             assertThat(Files.size(out.resolve("report.png"))).isPositive();
         }
     }
+
+    @Test
+    void threeSyntheticParticipantsCarryTheirMediaOverIceTcp() throws Exception {
+        try (RunningPorta porta = RunningPorta.start();
+             PortaTarget target = PortaTarget.attach(porta.dataDir().resolve("demo.json"), ProcessHandle.current().pid(), true)) {
+            Scenario scenario = new Scenario("smoke-tcp", 1, 3, 1, 3, 10, Duration.ofSeconds(3));
+            RunResult r = new LoadRun(target, scenario, RecordedMedia.load(),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true).run();
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.joined()).isEqualTo(3);
+            assertThat(r.packetsReceived()).as("media forwarded to subscribers over TCP").isPositive();
+            assertThat(porta.server().mediaStats().tcp().get("accepted"))
+                    .as("a connection per peer connection: 3 publish, 3 subscribe").isGreaterThanOrEqualTo(6L);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.media;
 
+import dev.porta.media.api.IceServers;
 import dev.porta.media.api.MediaHost;
 import dev.porta.media.api.MediaListener;
 import dev.porta.media.api.MediaParticipantId;
@@ -11,7 +12,10 @@ import dev.porta.media.forward.MediaContext;
 import dev.porta.media.forward.Participant;
 import dev.porta.media.forward.PeerTransport;
 import dev.porta.media.forward.Room;
+import dev.porta.media.ice.Link;
 import dev.porta.media.ice.MediaLoop;
+import dev.porta.media.turn.TurnConfig;
+import dev.porta.media.turn.TurnCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Sfu implements MediaHost, AutoCloseable {
     private final List<Shard> shards = new ArrayList<>();
     private final AtomicInteger sessionCount = new AtomicInteger();
+    private final TurnCredentials turn;
 
     /** One media thread, its port, and the rooms that live on it; fields touched only on its thread. */
     private final class Shard {
@@ -42,14 +47,18 @@ public final class Sfu implements MediaHost, AutoCloseable {
         final Map<MediaRoomId, Room> rooms = new HashMap<>();
         final Map<String, Participant> sessions = new HashMap<>();
 
-        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port) {
+        Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port, int tcpPort,
+              java.util.Set<java.net.InetAddress> relays) {
             try {
-                this.loop = new MediaLoop(new InetSocketAddress(config.bindAddress(), port), clock::millis, 20);
+                MediaLoop.TcpListen tcp = tcpPort < 0 ? null : new MediaLoop.TcpListen(
+                        addresses(config.bindAddresses(), tcpPort), config.tcp(), config.consentTimeout().toMillis());
+                this.loop = new MediaLoop(addresses(config.bindAddresses(), port), tcp, clock::millis, 20);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot bind media UDP port " + port, e);
+                throw new UncheckedIOException("cannot open the media sockets on port " + port + ": " + e.getMessage(), e);
             }
-            this.ctx = new MediaContext(loop, config, certificate, clock::millis, loop.localAddress().getPort());
+            this.ctx = new MediaContext(loop, config, certificate, clock::millis, loop.localAddress().getPort(), loop.tcpPort());
             ctx.closedHook = this::forget;
+            ctx.relayAddresses = relays;
             loop.start(this::packet, this::tick);
         }
 
@@ -62,15 +71,17 @@ public final class Sfu implements MediaHost, AutoCloseable {
             }
         }
 
-        private void packet(byte[] b, int off, int len, InetSocketAddress from) {
+        private void packet(byte[] b, int off, int len, InetSocketAddress from, Link via) {
             ctx.packetsIn++;
             ctx.bytesIn += len;
             int first = b[off] & 0xFF;
             if (first <= 3) {
-                ctx.ice.handle(b, off, len, from, loop::send);
+                if (ctx.ice.handle(b, off, len, from, via)) {
+                    via.validCheck();
+                }
                 return;
             }
-            PeerTransport t = ctx.byAddress.get(from);
+            Link.Route t = via.route(from);
             if (t == null) {
                 ctx.drop("unknown-address");
                 return;
@@ -87,15 +98,31 @@ public final class Sfu implements MediaHost, AutoCloseable {
     }
 
     public Sfu(MediaConfig config, Clock clock) {
+        this(config, TurnConfig.off(), clock);
+    }
+
+    /** An SFU that also hands out credentials for the TURN relay in {@code turn}. */
+    public Sfu(MediaConfig config, TurnConfig turn, Clock clock) {
+        this.turn = new TurnCredentials(turn, clock);
+        java.util.Set<java.net.InetAddress> relays = turn.relayAddresses();
         DtlsCertificate certificate = DtlsCertificate.generate(clock.instant());
         try {
             for (int i = 0; i < config.loops(); i++) {
-                shards.add(new Shard(config, clock, certificate, config.port() == 0 ? 0 : config.port() + i));
+                shards.add(new Shard(config, clock, certificate, config.port() == 0 ? 0 : config.port() + i,
+                        config.tcpPort() <= 0 ? config.tcpPort() : config.tcpPort() + i, relays));
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    private static List<InetSocketAddress> addresses(List<String> hosts, int port) {
+        List<InetSocketAddress> l = new ArrayList<>();
+        for (String h : hosts) {
+            l.add(new InetSocketAddress(h, port));
+        }
+        return l;
     }
 
     private static String key(MediaRoomId room, MediaParticipantId participant) {
@@ -110,6 +137,11 @@ public final class Sfu implements MediaHost, AutoCloseable {
     /** The UDP port of the first media thread (the only one unless {@code media.loops} > 1). */
     public int port() {
         return shards.get(0).ctx.port;
+    }
+
+    /** The ICE-TCP port of the first media thread, or -1 when ICE-TCP is off. */
+    public int tcpPort() {
+        return shards.get(0).ctx.tcpPort;
     }
 
     @Override
@@ -130,6 +162,16 @@ public final class Sfu implements MediaHost, AutoCloseable {
     }
 
     @Override
+    public IceServers iceServers(MediaParticipantId participant) {
+        return turn.issue(participant.value());
+    }
+
+    /** TURN credentials handed out since start. */
+    public long turnCredentialsIssued() {
+        return turn.issued();
+    }
+
+    @Override
     public int sessionCount() {
         return sessionCount.get();
     }
@@ -142,6 +184,8 @@ public final class Sfu implements MediaHost, AutoCloseable {
         long pout = 0;
         long bout = 0;
         Map<String, Long> drops = new HashMap<>();
+        Map<String, Long> tcp = new HashMap<>();
+        Map<String, Long> ice = new HashMap<>();
         List<MediaStats.Participant> ps = new ArrayList<>();
         for (Shard s : shards) {
             MediaStats one = s.loop.call(() -> {
@@ -156,7 +200,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
                 d.put("send-errors", s.loop.sendErrors());
                 d.put("handler-failures", s.loop.handlerFailures());
                 return new MediaStats(s.sessions.size(), s.ctx.packetsIn, s.ctx.bytesIn, s.ctx.packetsOut,
-                        s.ctx.bytesOut, d, list);
+                        s.ctx.bytesOut, d, list, s.loop.counters(), new HashMap<>(s.ctx.iceEvents));
             });
             sessions += one.sessions();
             pin += one.packetsIn();
@@ -164,9 +208,12 @@ public final class Sfu implements MediaHost, AutoCloseable {
             pout += one.packetsOut();
             bout += one.bytesOut();
             one.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+            one.tcp().forEach((k, v) -> tcp.merge(k, v, Long::sum));
+            one.ice().forEach((k, v) -> ice.merge(k, v, Long::sum));
             ps.addAll(one.participants());
         }
-        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps));
+        return new MediaStats(sessions, pin, bin, pout, bout, Map.copyOf(drops), List.copyOf(ps), Map.copyOf(tcp),
+                Map.copyOf(ice));
     }
 
     @Override

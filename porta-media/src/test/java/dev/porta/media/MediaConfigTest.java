@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porta.common.Config;
+import dev.porta.common.ConfigException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +30,11 @@ class MediaConfigTest {
     @Test
     void readsTypedValuesFromTheMediaSection() {
         MediaConfig c = MediaConfig.from(Config.of(keys()));
-        assertThat(c.advertisedAddress()).isEqualTo("203.0.113.7");
+        assertThat(c.advertisedAddresses()).containsExactly("203.0.113.7");
+        assertThat(c.tcpPort()).as("ICE-TCP on the UDP port's number unless configured").isEqualTo(10000);
+        Map<String, String> off = keys();
+        off.put("media.tcp-port", "off");
+        assertThat(MediaConfig.from(Config.of(off)).tcpPort()).isEqualTo(-1);
         assertThat(c.consentTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.keyframeInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.lastN()).isEqualTo(9);
@@ -37,6 +42,36 @@ class MediaConfigTest {
         Map<String, String> m = keys();
         m.put("media.loops", "2");
         assertThat(MediaConfig.from(Config.of(m)).loops()).isEqualTo(2);
+    }
+
+    @Test
+    void bindAdvertisedAndPublicAddressesAreListsOfIpv4AndIpv6Literals() {
+        Map<String, String> m = keys();
+        m.put("media.bind-address", "10.0.0.5, fd00::5");
+        m.put("media.advertised-address", "");
+        m.put("media.public-address", "203.0.113.7, 2001:db8::7");
+        m.put("media.tcp-port", "4443");
+        MediaConfig c = MediaConfig.from(Config.of(m));
+        assertThat(c.bindAddresses()).containsExactly("10.0.0.5", "fd00::5");
+        assertThat(c.candidateAddresses()).as("no advertised addresses: the bind addresses").containsExactly("10.0.0.5", "fd00::5");
+        assertThat(c.publicAddresses()).containsExactly("203.0.113.7", "2001:db8::7");
+        assertThat(c.tcpPort()).isEqualTo(4443);
+    }
+
+    @Test
+    void aWildcardBindAddressWithoutAdvertisedAddressesIsRefusedNamingTheKey() {
+        Map<String, String> m = keys();
+        m.put("media.advertised-address", "");
+        assertThatThrownBy(() -> MediaConfig.from(Config.of(m))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("media.advertised-address");
+    }
+
+    @Test
+    void aHostNameIsRefusedWhereAnAddressBelongs() {
+        Map<String, String> m = keys();
+        m.put("media.public-address", "porta.example.com");
+        assertThatThrownBy(() -> MediaConfig.from(Config.of(m))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("media.public-address");
     }
 
     @Test

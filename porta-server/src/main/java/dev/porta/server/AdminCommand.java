@@ -33,6 +33,46 @@ final class AdminCommand {
     private final InputStream in;
     private final PrintStream out;
 
+    /**
+     * Prints the coturn configuration matching {@code turn.*}: the realm is the public host, coturn listens
+     * where the {@code turn:} URLs say, and its relay may reach Porta's media addresses. Without a secret yet,
+     * prints a fresh one to put in both places.
+     */
+    private int turnConfig() {
+        dev.porta.media.turn.TurnConfig turn = dev.porta.media.turn.TurnConfig.from(config);
+        dev.porta.media.MediaConfig media = dev.porta.media.MediaConfig.from(config);
+        String secret = turn.sharedSecret();
+        if (secret.isEmpty()) {
+            byte[] b = new byte[32];
+            new java.security.SecureRandom().nextBytes(b);
+            secret = java.util.HexFormat.of().formatHex(b);
+            out.println("# turn.shared-secret is not set: a fresh secret is below. Set the same value in Porta:");
+            out.println("#   turn.shared-secret = " + secret);
+        }
+        int port = 3478;
+        int tlsPort = 0;
+        for (String u : turn.urls()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(turns?):[^:?]+(?::(\\d+))?").matcher(u);
+            if (m.lookingAt()) {
+                int p = m.group(2) == null ? (m.group(1).equals("turns") ? 5349 : 3478) : Integer.parseInt(m.group(2));
+                if (m.group(1).equals("turns")) {
+                    tlsPort = p;
+                } else {
+                    port = p;
+                }
+            }
+        }
+        String host = config.has("http.public-host") ? config.string("http.public-host").replaceFirst(":\\d+$", "") : "porta.example.com";
+        java.util.List<String> external = new java.util.ArrayList<>();
+        for (int i = 0; i < media.publicAddresses().size() && i < media.candidateAddresses().size(); i++) {
+            external.add(media.publicAddresses().get(i) + "/" + media.candidateAddresses().get(i));
+        }
+        out.print(new dev.porta.media.turn.CoturnConfig(host, java.util.List.of(), port, tlsPort,
+                "/etc/letsencrypt/live/" + host + "/fullchain.pem", "/etc/letsencrypt/live/" + host + "/privkey.pem",
+                49160, 49200, external, media.candidateAddresses()).render(secret));
+        return 0;
+    }
+
     AdminCommand(Config config, List<String> words, Map<String, String> options, InputStream in, PrintStream out) {
         this.config = config;
         this.words = words;
@@ -44,6 +84,9 @@ final class AdminCommand {
     int run() {
         if (words.isEmpty()) {
             throw new Main.UsageException("admin needs a subcommand: keys, rotate-key, connection-string (see porta help)");
+        }
+        if (words.getFirst().equals("turn-config")) {
+            return turnConfig(); // no database: it may run beside a live Porta
         }
         Path dataDir = Path.of(config.string("data.dir"));
         if (words.getFirst().equals("generate-master-key")) {

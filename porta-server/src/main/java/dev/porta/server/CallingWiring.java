@@ -43,7 +43,7 @@ final class CallingWiring implements AutoCloseable {
                   MeetingsWiring meetings, MeterRegistry metrics) {
         CallingConfig cc = CallingConfig.from(config);
         int maxQueuedBytes = maxQueuedBytes(config, cc);
-        this.sfu = new Sfu(MediaConfig.from(config), clock);
+        this.sfu = new Sfu(MediaConfig.from(config), dev.porta.media.turn.TurnConfig.from(config), clock);
         var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyCallingMember(token)
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
         var directory = new MeetingDirectoryAdapter(meetings.lookup(), meetings.meetingStore(), meetings.directory());
@@ -110,6 +110,21 @@ final class CallingWiring implements AutoCloseable {
         FunctionCounter.builder("porta.media.packets.out", sfu, s -> s.stats().packetsOut()).register(r);
         FunctionCounter.builder("porta.media.bytes.in", sfu, s -> s.stats().bytesIn()).register(r);
         FunctionCounter.builder("porta.media.bytes.out", sfu, s -> s.stats().bytesOut()).register(r);
+        FunctionCounter.builder("porta.media.turn.credentials.issued", sfu, Sfu::turnCredentialsIssued).register(r);
+        FunctionCounter.builder("porta.media.ice.restarts", sfu, s -> s.stats().ice().getOrDefault("ice-restarts", 0L)).register(r);
+        FunctionCounter.builder("porta.media.consent.failures", sfu, s -> s.stats().ice().getOrDefault("consent-failures", 0L)).register(r);
+        for (String transport : java.util.List.of("udp", "tcp", "relay")) {
+            Gauge.builder("porta.media.participants", sfu, s -> s.stats().participantsByTransport().get(transport))
+                    .tag("transport", transport).register(r);
+        }
+        // ICE-TCP: connections accepted and open, and each reason one was refused or closed by the SFU
+        FunctionCounter.builder("porta.media.tcp.accepted", sfu, s -> s.stats().tcp().getOrDefault("accepted", 0L)).register(r);
+        Gauge.builder("porta.media.tcp.open", sfu, s -> s.stats().tcp().getOrDefault("open", 0L)).register(r);
+        for (String reason : java.util.List.of("refused-connection-limit", "refused-address-limit", "frame-invalid",
+                "unauthenticated", "handshake-timeout", "idle-timeout", "send-overflow", "read-error", "write-error")) {
+            FunctionCounter.builder("porta.media.tcp.refused", sfu, s -> s.stats().tcp().getOrDefault(reason, 0L))
+                    .tag("reason", reason).register(r);
+        }
     }
 
     /** The expiry of a member token that the directory has already verified. */

@@ -35,6 +35,7 @@ public final class Main {
                                     as <file>.retired-<id> for older backups (docs/security.md).
               admin generate-master-key --file FILE
                                     Write a new master key (0600) for secrets.master-key-file.
+              admin turn-config     Print the coturn configuration matching the turn.* keys.
               admin tenants | members | apps | secret-add | access-policy-set | meeting-policy-set ...
                                     Manage the directory: tenants, members, app registrations and
                                     secrets, application access policies, meeting policy (guest
@@ -47,6 +48,8 @@ public final class Main {
               --config FILE         A configuration file (key = value lines; see porta.conf for every key).
               --data-dir DIR        Overrides data.dir (default: data).
               --port N              Overrides http.port (default: 8443; 0 picks a free port).
+              --media-port N        Overrides media.port, the SFU's UDP (and ICE-TCP) port (default: 10000;
+                                    0 picks a free one; demo picks one by itself when 10000 is taken).
               --tenant ID           admin: the tenant whose resource to use (default: the only one).
 
             Environment: PORTA_<KEY> overrides any key (http.port -> PORTA_HTTP_PORT). PORTA_MASTER_KEY (Base64
@@ -95,7 +98,7 @@ public final class Main {
     }
 
     private static int serve(Config config, boolean demo, PrintStream out) {
-        PortaServer server = PortaServer.start(config, Clock.systemUTC());
+        PortaServer server = start(config, demo, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -105,6 +108,8 @@ public final class Main {
         out.println("  health:            " + server.baseUrl() + "health");
         out.println("  metrics:           " + server.baseUrl() + "metrics");
         out.println("  TLS certificate:   " + server.certificatePem().toAbsolutePath() + " (trust it in clients)");
+        out.println("  media:             UDP " + server.mediaPort()
+                + (server.mediaTcpPort() > 0 ? ", ICE-TCP " + server.mediaTcpPort() : ""));
         if (demo) {
             DemoTenant.Result result = DemoTenant.seed(server);
             out.println();
@@ -120,6 +125,24 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return -1;
+    }
+
+    /**
+     * Starts the server. A demo whose media port is taken (a second {@code porta demo}) takes a free one
+     * instead, as {@code --port 0} does for HTTP; {@code serve} keeps the configured port and says why not.
+     */
+    static PortaServer start(Config config, boolean demo, PrintStream out) {
+        try {
+            return PortaServer.start(config, Clock.systemUTC());
+        } catch (ConfigException e) {
+            if (!demo || !(e.key().equals("media.port") || e.key().equals("media.tcp-port"))) {
+                throw e;
+            }
+            out.println("porta: " + e.getMessage());
+            out.println("The demo takes a free media port instead.");
+            String tcp = config.has("media.tcp-port") && config.string("media.tcp-port").equals("off") ? "off" : "";
+            return PortaServer.start(config.with(Map.of("media.port", "0", "media.tcp-port", tcp)), Clock.systemUTC());
+        }
     }
 
     /** The demo app and members (fresh secrets on every run: only hashes are stored). */
@@ -164,7 +187,7 @@ public final class Main {
             }
             boolean admin = !words.isEmpty() && words.getFirst().equals("admin");
             for (String name : options.keySet()) {
-                if (!admin && !List.of("config", "data-dir", "port", "json").contains(name)) {
+                if (!admin && !List.of("config", "data-dir", "port", "media-port", "json").contains(name)) {
                     throw new UsageException("unknown option --" + name + " (see porta help)");
                 }
             }
@@ -175,6 +198,9 @@ public final class Main {
             }
             if (options.containsKey("port")) {
                 overrides.put("http.port", options.get("port"));
+            }
+            if (options.containsKey("media-port")) {
+                overrides.put("media.port", options.get("media-port"));
             }
             Path file = options.containsKey("config") ? Path.of(options.get("config")) : null;
             Config config = Config.load("porta.conf", file, System.getenv()).with(overrides);

@@ -96,7 +96,12 @@ public final class PortaServer implements AutoCloseable {
         this.meetings = new MeetingsWiring(config, database, secrets, clock, this::baseUrl);
 
         // live meetings: SFU and calling service (porta-media, porta-calling)
-        this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics);
+        try {
+            this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics);
+        } catch (RuntimeException e) {
+            closeAll(); // e.g. a taken media port: leave nothing open behind the one-line error
+            throw e;
+        }
         closeables.add(live);
 
         this.webApp = new WebAppRoutes(this::baseUrl);
@@ -127,7 +132,7 @@ public final class PortaServer implements AutoCloseable {
             server.app.start();
         } catch (RuntimeException e) {
             server.close();
-            throw e;
+            throw portTaken(e, server.serverConfig);
         }
         server.publicHost = server.serverConfig.effectivePublicHost(server.port());
         LOG.info("Porta is listening on https://{}:{}/ (public URL {})", server.serverConfig.host(), server.port(), server.baseUrl());
@@ -236,6 +241,38 @@ public final class PortaServer implements AutoCloseable {
     /** The UDP port of the SFU. */
     public int mediaPort() {
         return live.sfu().port();
+    }
+
+    /** A snapshot of the SFU's counters (for tests and tools). */
+    public dev.porta.media.MediaStats mediaStats() {
+        return live.sfu().stats();
+    }
+
+    /** The SFU's ICE-TCP port, or -1 when ICE-TCP is off. */
+    public int mediaTcpPort() {
+        return live.sfu().tcpPort();
+    }
+
+    /** A taken HTTP port as one line naming the key, instead of Jetty's stack trace. */
+    private static RuntimeException portTaken(RuntimeException e, ServerConfig c) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException b) {
+                return new dev.porta.common.ConfigException("http.port", "TCP port " + c.port() + " on " + c.host()
+                        + " cannot be bound (" + b.getMessage() + "): another process (another Porta?) has it;"
+                        + " stop it or choose another port (--port 0 picks a free one)");
+            }
+        }
+        return e;
+    }
+
+    private void closeAll() {
+        for (AutoCloseable c : closeables.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}", c, e);
+            }
+        }
     }
 
     @Override

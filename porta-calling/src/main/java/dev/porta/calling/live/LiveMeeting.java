@@ -195,6 +195,8 @@ public final class LiveMeeting {
                 end(p, EndReason.CONNECTION_LOST);
             } else if (!p.caller.expiresAt().isAfter(now)) {
                 end(p, EndReason.TOKEN_EXPIRED);
+            } else if (p.link != null && p.iceServersRenewAt != null && !p.iceServersRenewAt.isAfter(now)) {
+                media.sendIceServers(p);
             }
         }
     }
@@ -405,6 +407,7 @@ public final class LiveMeeting {
     }
 
     private void sendEntryPackage(Participant p) {
+        media.sendIceServers(p); // before Connected: the client builds its peer connections with them
         p.send(this, stateChanged(p, "Connected"));
         List<RosterEntry> entries = new ArrayList<>(inMeeting.size());
         for (Participant q : inMeeting.values()) {

@@ -142,6 +142,21 @@ public final class MeetingMedia {
         }
     }
 
+    /**
+     * The client's network changed (new address, consent lost): the SFU gives its subscribe connection new
+     * ICE credentials and sends a fresh offer; media moves only after a valid check with them.
+     */
+    public ServerMessage restartIce(Participant p, String requestId) {
+        synchronized (meeting) {
+            ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            p.media.restartSubscribeIce();
+            return new Ack(requestId, null);
+        }
+    }
+
     public ServerMessage videoPreference(Participant p, String publisherId, TrackSource source, int maxHeight,
                                          String requestId) {
         synchronized (meeting) {
@@ -171,6 +186,28 @@ public final class MeetingMedia {
             p.media.close();
             p.media = null;
         }
+    }
+
+    /**
+     * Sends {@code p} fresh TURN credentials (when a relay is configured) and notes when to renew them: with
+     * a quarter of their lifetime left, so a long call never holds expired ones. Only for participants let
+     * into the meeting: lobby participants get no relay.
+     */
+    void sendIceServers(Participant p) {
+        dev.porta.media.api.IceServers servers = p.state == Participant.State.CONNECTED
+                ? host.iceServers(new MediaParticipantId(p.id)) : null;
+        if (servers == null) {
+            p.iceServersRenewAt = null;
+            return;
+        }
+        java.time.Instant now = meeting.clock.instant();
+        java.time.Duration left = java.time.Duration.between(now, servers.expiresAt());
+        p.iceServersRenewAt = now.plus(left.minus(left.dividedBy(4)));
+        java.util.List<ServerMessage.IceServer> list = new java.util.ArrayList<>();
+        for (dev.porta.media.api.IceServers.Server s : servers.servers()) {
+            list.add(new ServerMessage.IceServer(s.urls(), s.username(), s.credential()));
+        }
+        p.send(meeting, new ServerMessage.IceServers(list, servers.expiresAt().toString()));
     }
 
     /** Re-opens the participant's session in the room it now belongs to (breakout or main). */

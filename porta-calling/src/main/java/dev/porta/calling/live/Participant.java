@@ -31,6 +31,8 @@ public final class Participant {
     final Set<TrackSource> published = EnumSet.noneOf(TrackSource.class);
     MediaSession media;
     String breakoutRoomId;
+    /** When this participant's TURN credentials are due for renewal; null without TURN. */
+    Instant iceServersRenewAt;
 
     Participant(String id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
         this.id = id;

@@ -38,6 +38,9 @@ public sealed interface ClientMessage {
 
     record SubscribeAnswer(String id, String sdp) implements ClientMessage { }
 
+    /** The client's network changed: restart ICE on its subscribe connection (a fresh offer follows). */
+    record RestartIce(String id) implements ClientMessage { }
+
     record VideoPreference(String id, String participantId, TrackSource source, int maxHeight) implements ClientMessage { }
 
     record Admit(String id, String participantId) implements ClientMessage { }

@@ -87,6 +87,7 @@ public final class ClientMessageDecoder {
             case "unpublish" -> new Unpublish(id, f.source("source"));
             case "publishOffer" -> new PublishOffer(id, f.requiredString("sdp", 1, maxSdpChars), f.sourcesByMid("sources"));
             case "subscribeAnswer" -> new SubscribeAnswer(id, f.requiredString("sdp", 1, maxSdpChars));
+            case "restartIce" -> new RestartIce(id);
             case "videoPreference" -> new VideoPreference(id, f.participantId("participantId"), f.source("source"),
                     f.integer("maxHeight", 0, 4320));
             case "admit" -> new Admit(id, f.participantId("participantId"));

@@ -88,4 +88,10 @@ public sealed interface ServerMessage {
     record Error(String id, String code, String message) implements ServerMessage { }
 
     record Pong(String id) implements ServerMessage { }
+
+    /** One RTCIceServer: TURN URLs with time-limited credentials. */
+    record IceServer(List<String> urls, String username, String credential) { }
+
+    /** The TURN relays an admitted participant may use, until {@code expiresAt}; sent again before then. */
+    record IceServers(List<IceServer> iceServers, String expiresAt) implements ServerMessage { }
 }

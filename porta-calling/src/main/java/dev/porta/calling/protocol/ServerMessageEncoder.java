@@ -45,6 +45,7 @@ public final class ServerMessageEncoder {
             case Ack a -> "ack";
             case ServerMessage.Error e -> "error";
             case Pong p -> "pong";
+            case ServerMessage.IceServers i -> "iceServers";
         };
     }
 }

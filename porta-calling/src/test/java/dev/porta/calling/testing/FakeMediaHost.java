@@ -50,6 +50,14 @@ public final class FakeMediaHost implements MediaHost {
         return s;
     }
 
+    /** What {@link #iceServers} answers per participant id; no TURN relay by default. */
+    public volatile java.util.function.Function<String, dev.porta.media.api.IceServers> turn = id -> null;
+
+    @Override
+    public dev.porta.media.api.IceServers iceServers(MediaParticipantId participant) {
+        return turn.apply(participant.value());
+    }
+
     @Override
     public int sessionCount() {
         return open.size();
@@ -78,6 +86,14 @@ public final class FakeMediaHost implements MediaHost {
 
         @Override
         public void acceptSubscribeAnswer(String sdpAnswer) {
+        }
+
+        /** ICE restarts of the subscribe connection asked for; the fake answers with a new offer, as the SFU does. */
+        public final java.util.concurrent.atomic.AtomicInteger iceRestarts = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void restartSubscribeIce() {
+            listener.subscribeOffer("v=0 restarted offer " + iceRestarts.incrementAndGet() + " for " + participant);
         }
 
         @Override

@@ -21,4 +21,12 @@ public interface MediaHost {
 
     /** Participants with an open session on this node, across all rooms; for metrics and capacity. */
     int sessionCount();
+
+    /**
+     * Fresh TURN credentials for {@code participant}, whom calling has let into a meeting's media (never
+     * one still in the lobby); null when no TURN relay is configured.
+     */
+    default IceServers iceServers(MediaParticipantId participant) {
+        return null;
+    }
 }

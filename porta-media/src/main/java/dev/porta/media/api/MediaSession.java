@@ -20,6 +20,14 @@ public interface MediaSession extends AutoCloseable {
     void acceptSubscribeAnswer(String sdpAnswer) throws SdpException;
 
     /**
+     * ICE restart of the subscribe connection (the participant's network changed): new local credentials,
+     * the old ones refused at once, and a fresh offer carrying them through {@link MediaListener#subscribeOffer}
+     * (after the outstanding one is answered). Media keeps its path until a valid check with the new
+     * credentials nominates another.
+     */
+    default void restartSubscribeIce() { }
+
+    /**
      * Server-side switch for one of this participant's sources: when disabled, the SFU forwards none of
      * its packets (an organizer's mute, or a source the participant is not allowed to publish).
      */

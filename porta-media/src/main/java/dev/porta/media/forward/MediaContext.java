@@ -5,15 +5,16 @@ import dev.porta.media.MediaConfig;
 import dev.porta.media.dtls.DtlsCertificate;
 import dev.porta.media.ice.IceLiteResponder;
 import dev.porta.media.ice.MediaLoop;
-import java.net.InetSocketAddress;
-import java.util.HashMap;
+import dev.porta.media.sdp.IceCandidate;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
  * What every room, participant and transport on one media loop shares: the loop (socket and thread),
- * config, DTLS identity, the ICE responder, the address demux table, node counters and the clock.
+ * config, DTLS identity, the ICE responder, its candidates, node counters and the clock (each link keeps
+ * its own address demux table).
  * Touched only on the media thread.
  */
 public final class MediaContext {
@@ -21,9 +22,14 @@ public final class MediaContext {
     public final MediaConfig config;
     public final DtlsCertificate certificate;
     public final IceLiteResponder ice = new IceLiteResponder();
-    public final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
     public final LongSupplier millis;
+    /** The UDP port, and the ICE-TCP port or -1. */
     public final int port;
+    public final int tcpPort;
+    /** The TURN server's addresses: a path from one of them is counted as relayed (metrics). */
+    public java.util.Set<java.net.InetAddress> relayAddresses = java.util.Set.of();
+    /** The candidates every transport on this loop announces. */
+    public final List<IceCandidate> candidates;
     /** SSRC the SFU uses as the sender of its own RTCP. */
     public final long rtcpSsrc = 0x504F5254L; // "PORT"
     /** Scratch buffers for building packets; safe because only the media thread uses them. */
@@ -39,11 +45,25 @@ public final class MediaContext {
     public java.util.function.Consumer<Participant> closedHook = p -> { };
 
     public MediaContext(MediaLoop loop, MediaConfig config, DtlsCertificate certificate, LongSupplier millis, int port) {
+        this(loop, config, certificate, millis, port, -1);
+    }
+
+    public MediaContext(MediaLoop loop, MediaConfig config, DtlsCertificate certificate, LongSupplier millis, int port,
+                        int tcpPort) {
         this.loop = loop;
         this.config = config;
         this.certificate = certificate;
         this.millis = millis;
         this.port = port;
+        this.tcpPort = tcpPort;
+        this.candidates = IceCandidate.of(config.candidateAddresses(), config.publicAddresses(), port, tcpPort);
+    }
+
+    /** ICE events (restarts, consent failures) by name. */
+    public final Map<String, Long> iceEvents = new TreeMap<>(Map.of("ice-restarts", 0L, "consent-failures", 0L));
+
+    void count(String event) {
+        iceEvents.merge(event, 1L, Long::sum);
     }
 
     /** Counts a dropped packet under {@code reason}; drop reasons are a small fixed set of literals. */

@@ -93,8 +93,7 @@ public final class Participant implements MediaSession {
     }
 
     private PublishNegotiator.LocalTransport local(PeerTransport t) {
-        return new PublishNegotiator.LocalTransport(t.ufrag, t.pwd, ctx.certificate.fingerprint(),
-                ctx.config.advertisedAddress(), ctx.port);
+        return new PublishNegotiator.LocalTransport(t.ufrag, t.pwd, ctx.certificate.fingerprint(), ctx.candidates);
     }
 
     // ---- MediaSession API (any thread) ----
@@ -117,6 +116,17 @@ public final class Participant implements MediaSession {
             publish.remoteUfrag = probe.remoteUfrag();
             applyPublish(r);
             return r.answer();
+        });
+    }
+
+    @Override
+    public void restartSubscribeIce() {
+        ctx.loop.execute(() -> {
+            if (closed || downTracks.isEmpty()) {
+                return; // no subscribe connection yet: its first offer will carry fresh credentials anyway
+            }
+            subscribe.restartIce();
+            renegotiate(); // now, or once the outstanding offer is answered
         });
     }
 
@@ -449,6 +459,7 @@ public final class Participant implements MediaSession {
         }
         for (PeerTransport t : new PeerTransport[] {publish, subscribe}) {
             if (t.address != null && nowMillis - t.lastCheckMillis > ctx.config.consentTimeout().toMillis()) {
+                ctx.count("consent-failures");
                 t.fail("consent expired");
             } else if (!t.connected && t.address != null
                     && nowMillis - t.lastCheckMillis > ctx.config.connectTimeout().toMillis()) {
@@ -528,7 +539,8 @@ public final class Participant implements MediaSession {
                         d.current == null || !d.forwarding ? -1 : d.current.height);
             }
         }
+        String path = publish.path() != null ? publish.path() : subscribe.path();
         return new MediaStats.Participant(room.id.value(), id.value(), packetsIn, bytesIn, out, outBytes, lost, nacks,
-                rtx, plis, subscribe.bwe.estimateBps(), layers);
+                rtx, plis, subscribe.bwe.estimateBps(), layers, path);
     }
 }

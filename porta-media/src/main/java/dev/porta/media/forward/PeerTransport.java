@@ -4,6 +4,7 @@ package dev.porta.media.forward;
 import dev.porta.media.dtls.DtlsTransport;
 import dev.porta.media.dtls.SrtpKeyMaterial;
 import dev.porta.media.ice.IceLiteResponder;
+import dev.porta.media.ice.Link;
 import dev.porta.media.rtcp.RtcpCompound;
 import dev.porta.media.rtcp.TccRecorder;
 import dev.porta.media.rtp.RtpPacket;
@@ -16,7 +17,7 @@ import java.security.SecureRandom;
  * selected address, the DTLS server, and the SRTP contexts once keys exist. Demultiplexes what arrives
  * on its address (RFC 7983) and protects what leaves.
  */
-public final class PeerTransport implements IceLiteResponder.Endpoint {
+public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Route {
     enum Role { PUBLISH, SUBSCRIBE }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,7 +33,11 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
     String remoteUfrag;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpCompound rtcp = new RtcpCompound();
+    /** The selected remote address and the link it is on (a UDP socket or an ICE-TCP connection). */
     volatile InetSocketAddress address;
+    volatile Link link;
+    /** The selected path's check came from the TURN server's address. */
+    boolean relayed;
     volatile String remoteFingerprint;
     DtlsTransport dtls;
     SrtpContext in;
@@ -68,6 +73,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
      * address stays until a check with the new credentials nominates another; DTLS and SRTP carry on.
      */
     void restartIce() {
+        ctx.count("ice-restarts");
         ctx.ice.unregister(ufrag);
         ufrag = random(8);
         pwd = random(24);
@@ -93,19 +99,41 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
      * it has just selected, such as after a network change. Consent checks only refresh consent.
      */
     @Override
-    public void checked(InetSocketAddress from, boolean nominated) {
+    public void checked(InetSocketAddress from, Link via, boolean nominated) {
         if (closed) {
             return;
         }
         lastCheckMillis = ctx.millis.getAsLong();
-        if (address == null || (nominated && !from.equals(address))) {
+        if (address == null || (nominated && !(from.equals(address) && via == link))) {
+            // checks relayed by the TURN server come from its address (a browser's PRIORITY cannot tell:
+            // it is always that of a peer-reflexive candidate, RFC 8445 §7.1.1)
+            relayed = ctx.relayAddresses.contains(from.getAddress());
             if (address != null) {
-                ctx.byAddress.remove(address);
+                link.unroute(address, this);
             }
+            // the link first: a DTLS send on another thread reads address, then link
+            link = via;
             address = from;
-            ctx.byAddress.put(from, this);
+            via.route(from, this);
             startDtls();
         }
+    }
+
+    /**
+     * The ICE-TCP connection carrying media closed. The path stays selected (sends on it go nowhere) so that
+     * consent expiry still fails the transport unless the browser nominates another path in time.
+     */
+    @Override
+    public void linkClosed(Link l) {
+        if (l == link) {
+            ctx.drop("tcp-path-closed");
+        }
+    }
+
+    /** "udp", "tcp" or "relay" (through a TURN server): what carries this transport now, or null before a check. */
+    String path() {
+        Link l = link;
+        return address == null || l == null ? null : relayed ? "relay" : l.protocol();
     }
 
     private void startDtls() {
@@ -114,8 +142,9 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         }
         dtls = new DtlsTransport(ctx.certificate, (b, o, l) -> {
             InetSocketAddress a = address;
-            if (a != null) {
-                ctx.loop.send(b, o, l, a);
+            Link via = link;
+            if (a != null && via != null) {
+                via.send(b, o, l, a);
             }
         });
         dtls.expectFingerprint(remoteFingerprint);
@@ -141,7 +170,8 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         }
     }
 
-    /** Entry point for the host's demux; see {@link #receive}. */
+    /** Entry point for the link's demux; see {@link #receive}. */
+    @Override
     public void receiveFromLoop(byte[] b, int off, int len, long nowMillis) {
         receive(b, off, len, nowMillis);
     }
@@ -211,7 +241,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             ctx.drop("srtp-index-reused"); // a duplicate got this far: never encrypt it a second time
             return;
         }
-        ctx.loop.send(b, off, n, a);
+        link.send(b, off, n, a);
         ctx.sent(n);
     }
 
@@ -221,7 +251,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
             return;
         }
         int n = out.protectRtcp(b, off, len);
-        ctx.loop.send(b, off, n, a);
+        link.send(b, off, n, a);
         ctx.sent(n);
     }
 
@@ -229,7 +259,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint {
         closed = true;
         ctx.ice.unregister(ufrag);
         if (address != null) {
-            ctx.byAddress.remove(address, this);
+            link.unroute(address, this);
         }
         if (dtls != null) {
             dtls.close();

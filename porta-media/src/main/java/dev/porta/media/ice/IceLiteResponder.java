@@ -23,14 +23,9 @@ public final class IceLiteResponder {
 
         /**
          * A new valid check (a transaction id not seen before on these credentials) arrived from
-         * {@code from}; {@code nominated} when it carried USE-CANDIDATE before MESSAGE-INTEGRITY.
+         * {@code from} on link {@code via}; {@code nominated} when it carried USE-CANDIDATE before MESSAGE-INTEGRITY.
          */
-        void checked(InetSocketAddress from, boolean nominated);
-    }
-
-    /** Sends the response. */
-    public interface Out {
-        void send(byte[] b, int off, int len, InetSocketAddress to);
+        void checked(InetSocketAddress from, Link via, boolean nominated);
     }
 
     /** One set of local credentials: who owns them and the checks made with them so far. */
@@ -52,15 +47,19 @@ public final class IceLiteResponder {
         byUfrag.remove(localUfrag);
     }
 
-    public void handle(byte[] b, int off, int len, InetSocketAddress from, Out sender) {
+    /**
+     * Answers one STUN message; true when it was a valid check (new or a retransmission), which is what
+     * lets an ICE-TCP connection past its handshake.
+     */
+    public boolean handle(byte[] b, int off, int len, InetSocketAddress from, Link via) {
         StunMessage m = StunMessage.parse(b, off, len);
         if (m == null) {
             malformed++;
-            return;
+            return false;
         }
         if (m.type() != StunMessage.BINDING_REQUEST) {
             // indications and responses need no answer from an ICE-lite agent
-            return;
+            return false;
         }
         String username = m.username();
         int colon = username == null ? -1 : username.indexOf(':');
@@ -68,24 +67,25 @@ public final class IceLiteResponder {
         // FINGERPRINT is required: every browser sends it, and RFC 8445 §7.2.2 has ICE agents include it
         if (r == null || !m.hasFingerprint() || !m.verifyFingerprint() || !m.verifyIntegrity(r.endpoint.localPassword())) {
             unauthorized++;
-            return;
+            return false;
         }
         m.copyTransactionId(tx, 0);
         RecentTransactions.Seen seen = r.recent.check(tx, from);
         if (seen == RecentTransactions.Seen.REPLAY) {
             replayed++; // not answered either: the SFU would otherwise send to wherever the copy came from
-            return;
+            return false;
         }
         Endpoint e = r.endpoint;
         int n = new StunWriter(out, 0, StunMessage.BINDING_SUCCESS, tx)
                 .xorMappedAddress(from)
                 .messageIntegrity(e.localPassword())
                 .fingerprintAndFinish();
-        sender.send(out, 0, n, from);
+        via.send(out, 0, n, from);
         answered++;
         if (seen == RecentTransactions.Seen.NEW) {
-            e.checked(from, m.useCandidate());
+            e.checked(from, via, m.useCandidate());
         }
+        return true;
     }
 
     public long malformed() {

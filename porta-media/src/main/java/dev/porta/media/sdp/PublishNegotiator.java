@@ -14,7 +14,18 @@ import java.util.Map;
  */
 public final class PublishNegotiator {
     /** Local transport parameters written into every answer. */
-    public record LocalTransport(String ufrag, String pwd, String fingerprint, String address, int port) { }
+    public record LocalTransport(String ufrag, String pwd, String fingerprint, List<IceCandidate> candidates) {
+        /** UDP host candidates only: one per comma-separated address, on {@code port}. */
+        public LocalTransport(String ufrag, String pwd, String fingerprint, String address, int port) {
+            this(ufrag, pwd, fingerprint, IceCandidate.of(List.of(address.split(",")), List.of(), port, -1));
+        }
+
+        /** The m-section's {@code c=} line: the most preferred candidate's address (RFC 8839 §5.1). */
+        public String connectionLine() {
+            String a = candidates.isEmpty() ? "0.0.0.0" : candidates.getFirst().address();
+            return (a.indexOf(':') >= 0 ? "c=IN IP6 " : "c=IN IP4 ") + a;
+        }
+    }
 
     /** The answer text, the accepted media, and the peer's transport parameters. */
     public record Result(String answer, List<PublishedMedia> media, String remoteUfrag, String remoteFingerprint) { }
@@ -110,7 +121,7 @@ public final class PublishNegotiator {
 
             String fmts = rtx >= 0 ? pt + " " + rtx : Integer.toString(pt);
             body.append("m=").append(m.kind).append(" 9 UDP/TLS/RTP/SAVPF ").append(fmts).append("\r\n");
-            body.append("c=IN IP4 ").append(local.address().split(",")[0].trim()).append("\r\n");
+            body.append(local.connectionLine()).append("\r\n");
             body.append("a=mid:").append(mid).append("\r\n");
             body.append("a=recvonly\r\n");
             transport(body, local);
@@ -172,11 +183,9 @@ public final class PublishNegotiator {
         b.append("a=ice-ufrag:").append(local.ufrag()).append("\r\n");
         b.append("a=ice-pwd:").append(local.pwd()).append("\r\n");
         b.append("a=fingerprint:sha-256 ").append(local.fingerprint()).append("\r\n");
-        // one host candidate per advertised address, in order of preference
-        String[] addresses = local.address().split(",");
-        for (int i = 0; i < addresses.length; i++) {
-            b.append("a=candidate:").append(i + 1).append(" 1 udp ").append(2130706431L - i).append(' ')
-                    .append(addresses[i].trim()).append(' ').append(local.port()).append(" typ host\r\n");
+        // the SFU's candidates in order of preference: UDP host, UDP 1:1 NAT, then the same over ICE-TCP
+        for (IceCandidate c : local.candidates()) {
+            b.append(c.sdpLine()).append("\r\n");
         }
         b.append("a=end-of-candidates\r\n");
     }

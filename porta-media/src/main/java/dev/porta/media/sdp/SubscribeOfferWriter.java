@@ -29,7 +29,7 @@ public final class SubscribeOfferWriter {
         for (DownTrackSpec t : tracks) {
             String fmts = t.audio() ? Integer.toString(OPUS_PT) : t.h264() ? H264_PT + " " + H264_RTX_PT : VP8_PT + " " + RTX_PT;
             sdp.append("m=").append(t.audio() ? "audio" : "video").append(" 9 UDP/TLS/RTP/SAVPF ").append(fmts).append("\r\n");
-            sdp.append("c=IN IP4 ").append(local.address().split(",")[0].trim()).append("\r\n");
+            sdp.append(local.connectionLine()).append("\r\n");
             sdp.append("a=mid:").append(t.mid()).append("\r\n");
             PublishNegotiator.transport(sdp, local);
             sdp.append("a=setup:actpass\r\n");

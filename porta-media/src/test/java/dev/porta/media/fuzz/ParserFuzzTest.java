@@ -26,6 +26,43 @@ class ParserFuzzTest {
     private static final byte[] KEY = new byte[16];
     private static final byte[] SALT = new byte[14];
 
+    /**
+     * The ICE-TCP framing (RFC 4571) fed in chunks cut where the input says: it never throws, never holds
+     * more than one frame, hands out only frames of 1..max bytes, and cutting the stream differently never
+     * changes what comes out.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void iceTcpFraming(byte[] data) {
+        // the first byte chooses the largest frame, the rest is the stream
+        int max = 64 + (data.length == 0 ? 0 : (data[0] & 0xFF) * 8);
+        int start = Math.min(1, data.length);
+        java.util.List<String> whole = new java.util.ArrayList<>();
+        dev.porta.media.ice.Rfc4571Framer one = new dev.porta.media.ice.Rfc4571Framer(max);
+        boolean ok = one.feed(data, start, data.length - start, (b, o, l) -> whole.add(java.util.HexFormat.of().formatHex(b, o, o + l)));
+        java.util.List<String> chunked = new java.util.ArrayList<>();
+        dev.porta.media.ice.Rfc4571Framer many = new dev.porta.media.ice.Rfc4571Framer(max);
+        boolean ok2 = true;
+        int at = start;
+        int step = 1;
+        while (at < data.length && ok2) {
+            int n = Math.min(data.length - at, step);
+            ok2 = many.feed(data, at, n, (b, o, l) -> {
+                if (l < 1 || l > max) {
+                    throw new IllegalStateException("frame of " + l + " bytes with max " + max);
+                }
+                chunked.add(java.util.HexFormat.of().formatHex(b, o, o + l));
+            });
+            if (many.buffered() > max + 2) {
+                throw new IllegalStateException("holds " + many.buffered() + " bytes");
+            }
+            at += n;
+            step = 1 + (data[at - 1] & 0x1F);
+        }
+        if (ok != ok2 || !whole.equals(chunked)) {
+            throw new IllegalStateException("chunking changed the frames");
+        }
+    }
+
     @FuzzTest(maxDuration = "30s")
     void stun(byte[] data) {
         StunMessage m = StunMessage.parse(data, 0, data.length);

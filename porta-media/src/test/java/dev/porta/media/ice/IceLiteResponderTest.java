@@ -42,7 +42,7 @@ class IceLiteResponderTest {
         }
 
         @Override
-        public void checked(InetSocketAddress from, boolean nominated) {
+        public void checked(InetSocketAddress from, Link via, boolean nominated) {
             checks++;
             if (selected == null || nominated) {
                 selected = from;
@@ -124,11 +124,30 @@ class IceLiteResponderTest {
     }
 
     private void handle(byte[] b, InetSocketAddress from) {
-        ice.handle(b, 0, b.length, from, (out, off, len, to) -> {
-            StunMessage r = StunMessage.parse(out, off, len);
-            assertThat(r.type()).isEqualTo(StunMessage.BINDING_SUCCESS);
-            assertThat(r.verifyIntegrity(PWD)).isTrue();
-            answeredTo.add(to);
+        ice.handle(b, 0, b.length, from, new Link() {
+            @Override
+            public void send(byte[] out, int off, int len, InetSocketAddress to) {
+                StunMessage r = StunMessage.parse(out, off, len);
+                assertThat(r.type()).isEqualTo(StunMessage.BINDING_SUCCESS);
+                assertThat(r.verifyIntegrity(PWD)).isTrue();
+                answeredTo.add(to);
+            }
+
+            @Override
+            public Route route(InetSocketAddress f) {
+                return null;
+            }
+
+            @Override
+            public void route(InetSocketAddress f, Route owner) { }
+
+            @Override
+            public void unroute(InetSocketAddress f, Route owner) { }
+
+            @Override
+            public String protocol() {
+                return "udp";
+            }
         });
     }
 

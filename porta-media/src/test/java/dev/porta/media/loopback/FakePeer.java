@@ -19,11 +19,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One peer connection played by the test over a loopback UDP socket: ICE check with USE-CANDIDATE,
- * DTLS client handshake, then SRTP in both directions. What a browser does, minus the codecs.
+ * One peer connection played by the test over a loopback UDP socket, or over ICE-TCP (an active TCP
+ * connection with RFC 4571 framing): ICE check with USE-CANDIDATE, DTLS client handshake, then SRTP in
+ * both directions. What a browser does, minus the codecs.
  */
 final class FakePeer implements AutoCloseable {
+    /** The UDP socket, or null over ICE-TCP. */
     final DatagramSocket socket;
+    private final String host;
+    private java.net.Socket tcp;
+    private java.io.OutputStream tcpOut;
     final DtlsCertificate certificate = DtlsCertificate.generate(java.time.Instant.now());
     final DtlsClient dtls = new DtlsClient(certificate, new int[] {7, 1});
     final BlockingQueue<byte[]> media = new LinkedBlockingQueue<>();
@@ -38,9 +43,64 @@ final class FakePeer implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
 
     FakePeer() throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        this("127.0.0.1");
+    }
+
+    /** A UDP peer on {@code host} (an IPv4 or IPv6 literal), sending to the SFU's candidate on the same family. */
+    FakePeer(String host) throws IOException {
+        this.host = host;
+        socket = new DatagramSocket(new InetSocketAddress(host, 0));
         socket.setSoTimeout(200);
         reader = Thread.ofPlatform().daemon().start(this::read);
+    }
+
+    private FakePeer(String host, boolean tcpMarker) {
+        this.host = host;
+        this.socket = null;
+        this.reader = null;
+    }
+
+    /** A peer that speaks ICE-TCP to the SFU's passive candidate on {@code host}; connects at its first check. */
+    static FakePeer overTcp(String host) {
+        return new FakePeer(host, true);
+    }
+
+    /** The local port of the UDP socket or of the TCP connection. */
+    int localPort() {
+        return socket != null ? socket.getLocalPort() : tcp.getLocalPort();
+    }
+
+    private void dispatch(byte[] b) {
+        int first = b[0] & 0xFF;
+        if (first <= 3) {
+            stun.add(b);
+        } else if (first >= 20 && first <= 63) {
+            dtls.receive(b, 0, b.length);
+        } else if (countOnly) {
+            counted.incrementAndGet();
+        } else {
+            media.add(b);
+        }
+    }
+
+    private void readTcp(java.io.InputStream in) {
+        try {
+            java.io.DataInputStream d = new java.io.DataInputStream(in);
+            while (!closed) {
+                int len = d.readUnsignedShort();
+                byte[] b = new byte[len];
+                d.readFully(b);
+                dispatch(b);
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    /** Writes raw bytes on the ICE-TCP connection (tests of malformed framing). */
+    synchronized void writeRaw(byte[] b) throws IOException {
+        tcpOut.write(b);
+        tcpOut.flush();
     }
 
     String fingerprint() {
@@ -53,17 +113,7 @@ final class FakePeer implements AutoCloseable {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 socket.receive(p);
-                byte[] b = Arrays.copyOf(p.getData(), p.getLength());
-                int first = b[0] & 0xFF;
-                if (first <= 3) {
-                    stun.add(b);
-                } else if (first >= 20 && first <= 63) {
-                    dtls.receive(b, 0, b.length);
-                } else if (countOnly) {
-                    counted.incrementAndGet();
-                } else {
-                    media.add(b);
-                }
+                dispatch(Arrays.copyOf(p.getData(), p.getLength()));
             } catch (SocketTimeoutException e) {
                 // poll closed
             } catch (IOException e) {
@@ -73,13 +123,29 @@ final class FakePeer implements AutoCloseable {
     }
 
     void send(byte[] b, int off, int len) throws IOException {
-        socket.send(new DatagramPacket(b, off, len, sfu));
+        if (socket != null) {
+            socket.send(new DatagramPacket(b, off, len, sfu));
+            return;
+        }
+        byte[] framed = new byte[len + 2];
+        framed[0] = (byte) (len >>> 8);
+        framed[1] = (byte) len;
+        System.arraycopy(b, off, framed, 2, len);
+        writeRaw(framed);
     }
 
     /** ICE check to the SFU's candidate; returns the binding response. */
     StunMessage check(int port, String localUfrag, String remoteUfrag, String remotePwd, boolean nominate)
             throws Exception {
-        sfu = new InetSocketAddress("127.0.0.1", port);
+        sfu = new InetSocketAddress(host, port);
+        if (socket == null && tcp == null) {
+            tcp = new java.net.Socket();
+            tcp.setTcpNoDelay(true);
+            tcp.connect(sfu, 2000);
+            tcpOut = tcp.getOutputStream();
+            java.io.InputStream in = tcp.getInputStream();
+            Thread.ofPlatform().daemon().start(() -> readTcp(in));
+        }
         lastCheck = checkBytes(localUfrag, remoteUfrag, remotePwd, nominate);
         send(lastCheck, 0, lastCheck.length);
         byte[] r = stun.poll(2, TimeUnit.SECONDS);
@@ -161,6 +227,15 @@ final class FakePeer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        socket.close();
+        if (socket != null) {
+            socket.close();
+        }
+        if (tcp != null) {
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 }

@@ -89,6 +89,60 @@ class IceReplayLoopbackTest {
         }
     }
 
+    @Test
+    void aSubscriberThatRestartsIceGetsNewCredentialsAndMediaMovesOnlyAfterACheckWithThem() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer pub = new FakePeer(); FakePeer sub = new FakePeer();
+             DatagramSocket moved = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            SfuLoopbackTest.Recorder subEvents = new SfuLoopbackTest.Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), new SfuLoopbackTest.Recorder());
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), subEvents);
+            connect(pub, alice.answerPublishOffer(publishOffer(pub.fingerprint()), SOURCES), "pubU");
+            String offer = subEvents.lastOffer();
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, sub.fingerprint()));
+            connect(sub, offer, "subU");
+            awaitConnected(subEvents);
+
+            bob.restartSubscribeIce();
+            long end = System.currentTimeMillis() + 3000;
+            while (subEvents.offers.size() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(subEvents.offers).as("a fresh offer").hasSize(2);
+            String fresh = subEvents.lastOffer();
+            assertThat(find(fresh, "a=ice-ufrag:(\\S+)")).isNotEqualTo(find(offer, "a=ice-ufrag:(\\S+)"));
+            bob.acceptSubscribeAnswer(subscribeAnswer(fresh, sub.fingerprint()));
+
+            // from the new network: the old credentials are refused and media stays where it was
+            moved.setSoTimeout(500);
+            byte[] old = FakePeer.checkBytes("subU", find(offer, "a=ice-ufrag:(\\S+)"), find(offer, "a=ice-pwd:(\\S+)"), true);
+            moved.send(new DatagramPacket(old, old.length, sub.sfu));
+            byte[] buf = new byte[2048];
+            assertThatThrownBy(() -> moved.receive(new DatagramPacket(buf, buf.length))).as("old credentials are refused")
+                    .isInstanceOf(SocketTimeoutException.class);
+            // a valid check with the new credentials moves it
+            moved.setSoTimeout(3000);
+            byte[] check = FakePeer.checkBytes("subU", find(fresh, "a=ice-ufrag:(\\S+)"), find(fresh, "a=ice-pwd:(\\S+)"), true);
+            moved.send(new DatagramPacket(check, check.length, sub.sfu));
+            DatagramPacket got = new DatagramPacket(buf, buf.length);
+            moved.receive(got);
+            assertThat(StunMessage.parse(buf, 0, got.getLength()).type()).isEqualTo(StunMessage.BINDING_SUCCESS);
+            sendRtp(pub, 111, 10, 960, 1111, 4, "0", new byte[] {1, 2, 3});
+            byte[] rtp = null;
+            while (rtp == null) {
+                got = new DatagramPacket(buf, buf.length);
+                moved.receive(got);
+                int pt = buf[1] & 0xFF;
+                if ((buf[0] & 0xC0) == 0x80 && (pt < 192 || pt > 223)) {
+                    rtp = Arrays.copyOf(buf, got.getLength());
+                }
+            }
+            assertThat(sub.in.unprotectRtp(rtp, 0, rtp.length, RtpPacket.headerLength(rtp, 0, rtp.length)))
+                    .as("media follows the restarted path, same DTLS keys").isPositive();
+            assertThat(sfu.stats().ice()).containsEntry("ice-restarts", 1L);
+        }
+    }
+
     /** Alice publishes audio and camera, Bob subscribes; returns Bob's subscribe offer. */
     private static String join(Sfu sfu, FakePeer pub, FakePeer sub) throws Exception {
         SfuLoopbackTest.Recorder subEvents = new SfuLoopbackTest.Recorder();

@@ -116,7 +116,7 @@ class SfuLoopbackTest {
         assertThat(r.type()).isEqualTo(StunMessage.BINDING_SUCCESS);
         assertThat(r.verifyIntegrity(pwd.getBytes(StandardCharsets.US_ASCII))).isTrue();
         assertThat(r.verifyFingerprint()).isTrue();
-        assertThat(r.xorMappedAddress().getPort()).isEqualTo(peer.socket.getLocalPort());
+        assertThat(r.xorMappedAddress().getPort()).isEqualTo(peer.localPort());
         peer.handshake(find(sdpFromSfu, "a=fingerprint:sha-256 (\\S+)"));
     }
 
@@ -709,6 +709,7 @@ class SfuLoopbackTest {
             assertThat(pub.check(port, "pubU", find(first, "a=ice-ufrag:(\\S+)"), find(first, "a=ice-pwd:(\\S+)"), true))
                     .as("old credentials are refused").isNull();
             assertThat(events.states).doesNotContain(TransportState.FAILED);
+            assertThat(sfu.stats().ice()).containsEntry("ice-restarts", 1L).containsEntry("consent-failures", 0L);
         }
     }
 
@@ -732,6 +733,7 @@ class SfuLoopbackTest {
                 Thread.sleep(20);
             }
             assertThat(events.states).endsWith(TransportState.FAILED);
+            assertThat(sfu.stats().ice()).containsEntry("consent-failures", 1L);
         }
     }
 }
