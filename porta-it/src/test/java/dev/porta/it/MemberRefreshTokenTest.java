@@ -88,6 +88,44 @@ class MemberRefreshTokenTest {
     }
 
     @Test
+    void aMemberInAMeetingStaysConnectedAcrossThreeAccessTokenLifetimesByRefreshing() throws Exception {
+        JsonNode signIn = signIn(0);
+        String graphToken = signIn.get("access_token").asText();
+        String refreshToken = signIn.get("refresh_token").asText();
+        OnlineMeeting m = new OnlineMeeting();
+        m.setSubject("Marathon");
+        m.setStartDateTime(clock.instant().minus(Duration.ofMinutes(5)).atOffset(java.time.ZoneOffset.UTC));
+        m.setEndDateTime(clock.instant().plus(Duration.ofHours(5)).atOffset(java.time.ZoneOffset.UTC));
+        OnlineMeeting meeting = GraphSdk.graph(porta, GraphSdk.fixed(graphToken)).me().onlineMeetings().post(m);
+        Instant end = clock.instant().plus(Duration.ofHours(3)).plus(Duration.ofMinutes(10));
+
+        try (var member = new SignalingClient(porta)) {
+            member.send("join", "token", MemberSignIn.callingToken(porta, tenant, graphToken), "locator",
+                    Map.of("meetingLink", meeting.getJoinWebUrl()));
+            member.awaitState("Connected");
+            int step = 0;
+            while (clock.instant().isBefore(end)) {
+                // What the members' app does: renew the sign-in before it ends, and the calling token from it.
+                if (expiry(graphToken).minus(Duration.ofMinutes(10)).isBefore(clock.instant())) {
+                    JsonNode renewed = JSON.readTree(MemberSignIn.refresh(porta, tenant, clientId, refreshToken, SCOPE).body());
+                    graphToken = renewed.get("access_token").asText();
+                    refreshToken = renewed.get("refresh_token").asText();
+                }
+                String id = "u" + step++;
+                member.send("updateToken", "id", id, "token", MemberSignIn.callingToken(porta, tenant, graphToken));
+                member.await("ack", f -> f.path("id").asText().equals(id));
+                clock.advance(Duration.ofMinutes(8)); // calling tokens live 10 minutes
+            }
+            assertThat(member.seen()).noneMatch(f -> f.path("state").asText().equals("Disconnected"));
+            assertThat(step).isGreaterThan(20);
+        }
+    }
+
+    private static Instant expiry(String jwt) throws Exception {
+        return com.nimbusds.jwt.SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant();
+    }
+
+    @Test
     void aReplayedRefreshTokenEndsTheSignInForBothHolders() throws Exception {
         String stolen = signIn(1).get("refresh_token").asText();
         String legit = JSON.readTree(MemberSignIn.refresh(porta, tenant, clientId, stolen, SCOPE).body()).get("refresh_token").asText();
