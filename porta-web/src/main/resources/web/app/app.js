@@ -13,7 +13,10 @@ import { mountMeeting } from './meeting-view.js';
 
 const $ = (sel) => document.querySelector(sel);
 const store = window.sessionStorage;
-const SCOPE = 'https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile';
+// offline_access: a refresh token comes with the sign-in, so a member in a long meeting is never cut off.
+const SCOPE = 'https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile offline_access';
+/** Refresh the sign-in token this long before it expires (and never use one closer to its end). */
+const REFRESH_AHEAD_MS = 5 * 60_000;
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const CALLING_AUDIENCE = 'urn:porta:calling';
@@ -59,7 +62,68 @@ async function finishSignIn(params) {
   });
   const body = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(`Sign-in failed: ${body.error_description ?? r.status}. Sign in again.`);
+  keepTokens(body);
+}
+
+/** Keeps a token answer: the access token and, when offline_access was granted, the (rotated) refresh token. */
+function keepTokens(body) {
   store.setItem('porta.token', body.access_token);
+  if (typeof body.refresh_token === 'string') store.setItem('porta.refresh', body.refresh_token);
+  scheduleRefresh();
+}
+
+let refreshing = null;
+let refreshTimer = null;
+
+/**
+ * A new access token from the refresh token (grant_type=refresh_token). Every use rotates the refresh
+ * token and the server revokes the whole sign-in if an old one is presented again, so concurrent
+ * callers share one request. A refusal ends the sign-in: the member signs in again.
+ */
+function refreshSignIn() {
+  refreshing ??= (async () => {
+    const rt = store.getItem('porta.refresh');
+    if (!rt) throw new Error('Your sign-in has expired. Sign in again to keep joining meetings.');
+    const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: config.clientId, refresh_token: rt, scope: SCOPE }),
+    });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok || typeof body.access_token !== 'string') {
+      if (r.status === 400) store.removeItem('porta.refresh'); // revoked, expired or reused: it will not work again
+      throw new Error(`Your sign-in could not be renewed (${body.error_description ?? r.status}). Sign in again.`);
+    }
+    keepTokens(body);
+    return token();
+  })().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+/** Renews the sign-in a few minutes before it expires, while the page is open (a meeting may last for hours). */
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  const exp = expiryOf(store.getItem('porta.token'));
+  if (!exp || !store.getItem('porta.refresh')) return;
+  refreshTimer = setTimeout(() => {
+    refreshSignIn().catch((e) => console.warn(e.message));
+  }, Math.max(0, exp - REFRESH_AHEAD_MS - Date.now()));
+}
+
+/** The sign-in token with a few minutes left, renewed first when needed; null when signed out. */
+async function freshToken() {
+  const exp = expiryOf(store.getItem('porta.token'));
+  if (exp && exp - Date.now() > REFRESH_AHEAD_MS) return token();
+  if (store.getItem('porta.refresh')) return refreshSignIn();
+  return token();
+}
+
+function expiryOf(t) {
+  try {
+    return JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000;
+  } catch {
+    return null;
+  }
 }
 
 function token() {
@@ -95,9 +159,11 @@ async function schedule(event) {
   };
   const attendees = f.attendees.value.split(/[,;\s]+/).filter(Boolean);
   if (attendees.length) body.participants = { attendees: attendees.map((upn) => ({ upn, role: 'attendee' })) };
+  const me = await freshToken();
+  if (!me) throw new Error('Your sign-in has expired. Sign in again.');
   const r = await fetch('/v1.0/me/onlineMeetings', {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token().token}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${me.token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
   const meeting = await r.json().catch(() => ({}));
@@ -168,10 +234,12 @@ function foreignLinkMessage(value) {
 
 /**
  * A calling token for the signed-in member: the token exchange (RFC 8693) of the Graph sign-in token
- * for a short-lived token whose only audience is the calling service. Also the credential's refresher.
+ * for a short-lived token whose only audience is the calling service. Also the credential's refresher,
+ * so during a meeting the calling token is renewed from a sign-in token that is itself kept fresh by
+ * the refresh token: no gap however long the meeting lasts (within directory.refresh-token-lifetime).
  */
 async function callingToken() {
-  const me = token();
+  const me = await freshToken().catch(() => null);
   if (!me) throw new Error('Your sign-in has expired. Sign in again to keep joining meetings.');
   const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
@@ -193,7 +261,7 @@ async function subjectOf(locator) {
   if (mine) return mine.subject;
   try {
     const filter = `JoinWebUrl eq '${locator.meetingLink.replace(/'/g, "''")}'`;
-    const r = await fetch(`/v1.0/me/onlineMeetings?$filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${token().token}` } });
+    const r = await fetch(`/v1.0/me/onlineMeetings?$filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${(await freshToken()).token}` } });
     const found = r.ok ? (await r.json()).value?.[0] : undefined;
     return typeof found?.subject === 'string' ? found.subject : null;
   } catch {
@@ -209,7 +277,7 @@ async function joinMeeting(locator) {
     show('home-view');
     return;
   }
-  if (!token()) { store.setItem('porta.pendingJoin', JSON.stringify(locator)); return signIn(); }
+  if (!(await freshToken().catch(() => null))) { store.setItem('porta.pendingJoin', JSON.stringify(locator)); return signIn(); }
   say('#prejoin-error', '');
   $('#prejoin-subject').textContent = locator.meetingLink ? 'a meeting' : `meeting ${locator.meetingId}`;
   $('#prejoin-target').textContent = locator.meetingLink ?? `Meeting ID ${locator.meetingId}`;
@@ -280,8 +348,9 @@ async function main() {
     else refused = foreignLinkMessage(hash.get('join'));
     history.replaceState(null, '', location.pathname);
   }
-  const me = token();
+  const me = await freshToken().catch(() => null);
   if (!me) { say('#signin-error', refused); show('signin-view'); return; }
+  scheduleRefresh();
   say('#home-error', refused);
   $('#who').textContent = me.name;
   $('#schedule-form').start.value = localInput(new Date(Date.now() + 60_000));
@@ -295,7 +364,11 @@ async function main() {
 }
 
 $('#signin').onclick = () => signIn().catch((e) => say('#signin-error', e.message));
-$('#signout').onclick = () => { store.removeItem('porta.token'); location.assign('/app/'); };
+$('#signout').onclick = () => {
+  store.removeItem('porta.token');
+  store.removeItem('porta.refresh');
+  location.assign('/app/');
+};
 $('#schedule-form').onsubmit = (e) => schedule(e).catch((err) => say('#schedule-error', err.message));
 $('#join-form').onsubmit = joinByForm;
 $('#back-home').onclick = () => location.assign('/app/');

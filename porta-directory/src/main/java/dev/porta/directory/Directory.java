@@ -100,10 +100,23 @@ public final class Directory {
                 password == null ? m.passwordHash() : hasher.hash(password(password)),
                 enabled == null ? m.enabled() : enabled, m.createdAt());
         store.updateMember(changed);
+        if (password != null || !changed.enabled()) {
+            // A new password or a disabled account ends every sign-in: no refresh token survives it.
+            store.revokeRefreshTokens(id, clock.instant());
+        }
         if (!changed.enabled()) {
             memberRevoked(id);
         }
         return changed.withoutSecrets();
+    }
+
+    /**
+     * Revokes every refresh token of a member (Graph's {@code revokeSignInSessions}): each app must sign
+     * the member in again once its access token expires. Returns how many tokens were still live.
+     */
+    public int revokeSignInSessions(TenantId tenant, MemberId id) {
+        store.findMember(tenant, id).orElseThrow(() -> DirectoryException.notFound("Member " + id));
+        return store.revokeRefreshTokens(id, clock.instant());
     }
 
     public boolean deleteMember(TenantId tenant, MemberId id) {

@@ -73,4 +73,22 @@ public interface DirectoryStore extends SigningKeyRing.Store {
     Optional<MeetingPolicy> meetingPolicy(TenantId tenant, String memberIdOrWholeTenant);
 
 
+
+    // ---- refresh tokens (hashes only)
+
+    void saveRefreshToken(RefreshTokenRecord token);
+
+    Optional<RefreshTokenRecord> findRefreshToken(String tokenHash);
+
+    /** Marks an unused, unrevoked token used; false when it already was (or is revoked): the caller lost a race or replays it. */
+    boolean markRefreshTokenUsed(String tokenHash, Instant at);
+
+    /** Revokes every token of a sign-in; returns how many were still live. */
+    int revokeRefreshTokenFamily(String familyId, Instant at);
+
+    /** Revokes every refresh token of a member (password change, disabled, admin). */
+    int revokeRefreshTokens(MemberId member, Instant at);
+
+    /** Forgets tokens whose family expired before {@code now}. */
+    int purgeExpiredRefreshTokens(Instant now);
 }

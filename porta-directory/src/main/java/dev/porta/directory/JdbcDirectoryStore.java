@@ -42,6 +42,51 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         }
     }
 
+    // ---- refresh tokens
+
+    @Override
+    public void saveRefreshToken(RefreshTokenRecord t) {
+        sql.update("INSERT INTO directory_refresh_token (token_hash, family_id, tenant_id, member_id, client_id, scopes, audience, "
+                        + "issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                t.tokenHash(), t.familyId(), t.tenant().value(), t.member().value(), t.client().value(),
+                String.join(" ", new java.util.TreeSet<>(t.scopes())), t.audience(), t.issuedAt(), t.expiresAt());
+    }
+
+    @Override
+    public Optional<RefreshTokenRecord> findRefreshToken(String tokenHash) {
+        return sql.one("SELECT * FROM directory_refresh_token WHERE token_hash = ?", JdbcDirectoryStore::refreshToken, tokenHash);
+    }
+
+    @Override
+    public boolean markRefreshTokenUsed(String tokenHash, java.time.Instant at) {
+        return sql.update("UPDATE directory_refresh_token SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL",
+                at, tokenHash) == 1;
+    }
+
+    @Override
+    public int revokeRefreshTokenFamily(String familyId, java.time.Instant at) {
+        return sql.update("UPDATE directory_refresh_token SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", at, familyId);
+    }
+
+    @Override
+    public int revokeRefreshTokens(MemberId member, java.time.Instant at) {
+        return sql.update("UPDATE directory_refresh_token SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL", at, member.value());
+    }
+
+    @Override
+    public int purgeExpiredRefreshTokens(java.time.Instant now) {
+        return sql.update("DELETE FROM directory_refresh_token WHERE expires_at < ?", now);
+    }
+
+    private static RefreshTokenRecord refreshToken(ResultSet rs) throws SQLException {
+        String scopes = rs.getString("scopes");
+        return new RefreshTokenRecord(rs.getString("token_hash"), rs.getString("family_id"), new TenantId(rs.getString("tenant_id")),
+                new MemberId(rs.getString("member_id")), new ClientId(rs.getString("client_id")),
+                scopes.isBlank() ? Set.of() : Set.of(scopes.split(" ")), rs.getString("audience"),
+                Sql.instant(rs, "issued_at").orElseThrow(), Sql.instant(rs, "expires_at").orElseThrow(),
+                Sql.instant(rs, "used_at"), Sql.instant(rs, "revoked_at"));
+    }
+
     @Override
     public void createTenant(Tenant t) {
         sql.update("INSERT INTO directory_tenant (id, display_name, created_at) VALUES (?, ?, ?)",
@@ -101,6 +146,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         return sql.transaction(c -> {
             Sql.update(c, "DELETE FROM directory_access_policy_grant WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
             Sql.update(c, "DELETE FROM directory_meeting_policy WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
+            Sql.update(c, "DELETE FROM directory_refresh_token WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
             return Sql.update(c, "DELETE FROM directory_member WHERE tenant_id = ? AND id = ?", tenant.value(), id.value()) == 1;
         });
     }

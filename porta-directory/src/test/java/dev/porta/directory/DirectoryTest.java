@@ -182,7 +182,9 @@ class DirectoryTest {
                     "audio,video,screenSharing,chat,admitFromLobby", megan.id().value());
             sql.update("UPDATE directory_meeting_policy SET guest_capabilities = ? WHERE member_id <> ?",
                     "admitFromLobby,chat", megan.id().value());
-            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3')"); // as if upgrading from version 1
+            // as if upgrading from version 1: later migrations' tables go too
+            sql.update("DROP TABLE directory_refresh_token");
+            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3', '4')");
 
             Directory upgraded = directory(new JdbcDirectoryStore(t.database(), secrets));
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +29,8 @@ import java.util.stream.Collectors;
 public final class AccessTokenIssuer {
     /** The constant {@code scp} claim every ACS token carries. */
     static final int ACS_SCP = 1792;
+    /** How a member's {@code skypeid} starts: ACS's raw id of a Teams user is {@code 8:orgid:<object id>}. */
+    static final String TEAMS_USER_PREFIX = "orgid:";
 
     private final SigningKeyRing keys;
 
@@ -49,6 +52,34 @@ public final class AccessTokenIssuer {
                 // Milliseconds of issue, so a token minted just after a revocation in the same second stays valid.
                 + ",\"iatms\":" + now.toEpochMilli()
                 + "}";
+        String token = sign(payload);
+        return new AccessToken(token, Instant.ofEpochSecond(exp), identity, Set.copyOf(scopes));
+    }
+
+    /**
+     * A token for a directory member from the Teams-user exchange: the same shape, with the member as
+     * {@code skypeid} ({@code orgid:<object id>}, as ACS names Teams users) and the member's tenant and
+     * app, expiring with the directory token it came from.
+     */
+    public TeamsUserToken issueForTeamsUser(UUID resourceId, String tenantId, String userObjectId, String appId, Instant now,
+                                            Instant expiresAt) {
+        long iat = now.getEpochSecond();
+        long exp = expiresAt.getEpochSecond();
+        String payload = "{\"skypeid\":" + jsonString(TEAMS_USER_PREFIX + userObjectId)
+                + ",\"scp\":" + ACS_SCP
+                + ",\"csi\":" + jsonString(Long.toString(iat))
+                + ",\"iat\":" + iat
+                + ",\"exp\":" + exp
+                + ",\"acsScope\":" + jsonString(TokenScope.VOIP.wire())
+                + ",\"resourceId\":" + jsonString(resourceId.toString())
+                + ",\"tid\":" + jsonString(tenantId)
+                + ",\"appid\":" + jsonString(appId)
+                + ",\"iatms\":" + now.toEpochMilli()
+                + "}";
+        return new TeamsUserToken(sign(payload), Instant.ofEpochSecond(exp), tenantId, userObjectId);
+    }
+
+    private String sign(String payload) {
         RSAKey key = keys.active();
         JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
                 new Payload(payload.getBytes(StandardCharsets.US_ASCII)));
@@ -63,7 +94,7 @@ public final class AccessTokenIssuer {
             throw new IllegalStateException("token payload would not decode with the standard Base64 decoder");
         }
         Base64.getDecoder().decode(payloadSegment); // the check the official TokenParser makes
-        return new AccessToken(token, Instant.ofEpochSecond(exp), identity, Set.copyOf(scopes));
+        return token;
     }
 
     /** A JSON string literal in pure ASCII, with the characters that could yield {@code -}/{@code _} escaped. */

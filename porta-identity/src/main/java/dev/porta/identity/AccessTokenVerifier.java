@@ -17,15 +17,19 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one place that decides whether a communication access token is good: signature by one of
  * Porta's signing keys, expiry, the identity still existing, and no revocation since issue. Every
  * component that accepts these tokens (the calling service's connect and reconnect) asks this.
+ * Tokens of the Teams-user exchange come back as {@link TokenCheck.TeamsUser}: signature and expiry
+ * checked here, the member's status by the caller.
  */
 public final class AccessTokenVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKEN_CHARS = 8192;
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final long MAX_EPOCH_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
 
     private final SigningKeyRing keys;
@@ -66,14 +70,22 @@ public final class AccessTokenVerifier {
         } catch (IOException e) {
             return refused(TokenCheck.Reason.MALFORMED);
         }
-        CommunicationUserId id = CommunicationUserId.parseOrNull("8:" + claims.path("skypeid").asText(""));
-        if (id == null || !isEpochSecond(claims.path("exp")) || !isEpochSecond(claims.path("iat"))) {
+        if (!isEpochSecond(claims.path("exp")) || !isEpochSecond(claims.path("iat"))) {
             return refused(TokenCheck.Reason.MALFORMED);
         }
         Instant expiresAt = Instant.ofEpochSecond(claims.get("exp").asLong());
         Instant issuedAt = claims.path("iatms").canConvertToLong()
                 ? Instant.ofEpochMilli(claims.get("iatms").asLong())
                 : Instant.ofEpochSecond(claims.get("iat").asLong());
+        String skypeId = claims.path("skypeid").asText("");
+        if (skypeId.startsWith(AccessTokenIssuer.TEAMS_USER_PREFIX)) {
+            return teamsUser(skypeId.substring(AccessTokenIssuer.TEAMS_USER_PREFIX.length()), claims.path("tid").asText(""),
+                    issuedAt, expiresAt);
+        }
+        CommunicationUserId id = CommunicationUserId.parseOrNull("8:" + skypeId);
+        if (id == null) {
+            return refused(TokenCheck.Reason.MALFORMED);
+        }
         if (!clock.instant().isBefore(expiresAt)) {
             return refused(TokenCheck.Reason.EXPIRED);
         }
@@ -85,6 +97,17 @@ public final class AccessTokenVerifier {
             return refused(TokenCheck.Reason.REVOKED);
         }
         return new TokenCheck.Valid(id, scopes(claims.path("acsScope").asText("")), issuedAt, expiresAt);
+    }
+
+    /** A Teams-user token: the member's existence and status are the caller's to check (see {@link TokenCheck.TeamsUser}). */
+    private TokenCheck teamsUser(String objectId, String tenantId, Instant issuedAt, Instant expiresAt) {
+        if (!GUID.matcher(objectId).matches() || tenantId.isEmpty() || tenantId.length() > 64) {
+            return refused(TokenCheck.Reason.MALFORMED);
+        }
+        if (!clock.instant().isBefore(expiresAt)) {
+            return refused(TokenCheck.Reason.EXPIRED);
+        }
+        return new TokenCheck.TeamsUser(tenantId, objectId, issuedAt, expiresAt);
     }
 
     /** A whole number of seconds between 1970 and the year 9999 (beyond, Instant arithmetic would throw). */

@@ -37,11 +37,19 @@ public final class IdentityRoutes {
     private final IdentityService identities;
     private final HmacAuthenticator hmac;
     private final RateLimiter failedAuth;
+    /** The Teams-user exchange; off (403) until {@link #withTeamsUserExchange} is called. */
+    private volatile TeamsUserExchange teamsUserExchange;
 
     public IdentityRoutes(IdentityService identities, HmacAuthenticator hmac, RateLimiter failedAuth) {
         this.identities = identities;
         this.hmac = hmac;
         this.failedAuth = failedAuth;
+    }
+
+    /** Turns on {@code POST /teamsUser/:exchangeAccessToken}, checking members' tokens through {@code tokens}; returns this. */
+    public IdentityRoutes withTeamsUserExchange(TeamsUserTokens tokens) {
+        this.teamsUserExchange = new TeamsUserExchange(identities, tokens);
+        return this;
     }
 
     public void register(JavalinDefaultRoutingApi r) {
@@ -51,8 +59,7 @@ public final class IdentityRoutes {
         r.addHttpHandler(HandlerType.POST, "/identities/<rest>", ctx -> authenticated(ctx, this::action));
         r.addHttpHandler(HandlerType.DELETE, "/identities/<rest>", ctx -> authenticated(ctx, this::delete));
         r.addHttpHandler(HandlerType.GET, "/identities/<rest>", ctx -> authenticated(ctx, this::get));
-        r.addHttpHandler(HandlerType.POST, "/teamsUser/<action>", ctx -> authenticated(ctx, (c, res, body) ->
-                AcsError.send(c, 403, "Forbidden", "Porta members join meetings with their own sign-in; Teams token exchange is not offered.")));
+        r.addHttpHandler(HandlerType.POST, "/teamsUser/<action>", ctx -> authenticated(ctx, this::teamsUser));
     }
 
     @FunctionalInterface
@@ -188,6 +195,22 @@ public final class IdentityRoutes {
         }
     }
 
+    private void teamsUser(Context ctx, CommunicationResource resource, byte[] body) {
+        if (!ctx.pathParam("action").equals(":exchangeAccessToken")) {
+            AcsError.send(ctx, 404, "NotFound", "No such operation: POST /teamsUser/" + truncate(ctx.pathParam("action")));
+            return;
+        }
+        TeamsUserExchange exchange = teamsUserExchange;
+        if (exchange == null) {
+            AcsError.send(ctx, 403, "Forbidden", "The Teams-user token exchange is not enabled on this server.");
+            return;
+        }
+        JsonNode json = parseJson(ctx, body, true);
+        if (json != null) {
+            exchange.handle(ctx, resource, json);
+        }
+    }
+
     private void delete(Context ctx, CommunicationResource resource, byte[] body) {
         CommunicationUserId id = identity(ctx, ctx.pathParam("rest"));
         if (id == null) {
@@ -290,7 +313,12 @@ public final class IdentityRoutes {
 
     private static void putToken(ObjectNode target, AccessToken token) {
         target.put("token", token.token());
-        target.put("expiresOn", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(token.expiresOn().atOffset(java.time.ZoneOffset.UTC)));
+        target.put("expiresOn", rfc3339(token.expiresOn()));
+    }
+
+    /** An instant as RFC 3339 with offset, as {@code expiresOn} carries it. */
+    static String rfc3339(java.time.Instant instant) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atOffset(java.time.ZoneOffset.UTC));
     }
 
     private static String truncate(String s) {

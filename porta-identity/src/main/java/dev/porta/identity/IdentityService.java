@@ -78,6 +78,18 @@ public final class IdentityService {
         return Optional.of(token);
     }
 
+    /**
+     * A communication token for a directory member whose token the caller has checked (the Teams-user
+     * exchange). It expires with that token, and never later than the longest lifetime ACS grants.
+     */
+    public TeamsUserToken issueTeamsUserToken(CommunicationResource resource, String tenantId, String userObjectId, String appId,
+                                              Instant directoryTokenExpiry) {
+        Instant now = clock.instant();
+        Instant cap = now.plus(MAX_TOKEN_LIFETIME);
+        return issuer.issueForTeamsUser(resource.id(), tenantId, userObjectId, appId, now,
+                directoryTokenExpiry.isAfter(cap) ? cap : directoryTokenExpiry);
+    }
+
     /** Makes every token issued so far invalid; false when there is no such identity. */
     public boolean revokeTokens(CommunicationResource resource, CommunicationUserId id) {
         if (!id.resourceId().equals(resource.id()) || !store.revoke(id, clock.instant())) {

@@ -9,6 +9,13 @@ public sealed interface TokenCheck {
 
     record Valid(CommunicationUserId identity, Set<TokenScope> scopes, Instant issuedAt, Instant expiresAt) implements TokenCheck { }
 
+    /**
+     * A token from the Teams-user exchange: it speaks for the directory member {@code userObjectId} of
+     * {@code tenantId} (raw id {@code 8:orgid:<userObjectId>}), not for a communication identity. The
+     * caller must still check that the member exists and is enabled; this module cannot see the directory.
+     */
+    record TeamsUser(String tenantId, String userObjectId, Instant issuedAt, Instant expiresAt) implements TokenCheck { }
+
     record Refused(Reason reason) implements TokenCheck { }
 
     /** Why a token was refused; each maps to a documented end reason of the calling protocol. */

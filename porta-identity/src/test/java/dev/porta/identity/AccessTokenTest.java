@@ -76,6 +76,29 @@ class AccessTokenTest {
     }
 
     @Test
+    void aTeamsUserTokenNamesTheMemberExpiresWithTheDirectoryTokenAndNoLaterThanADay() {
+        String member = "11111111-2222-4333-8444-555555555555";
+        TeamsUserToken soon = identities.issueTeamsUserToken(resource, "tenant", member, "app", clock.instant().plus(Duration.ofMinutes(42)));
+        TeamsUserToken late = identities.issueTeamsUserToken(resource, "tenant", member, "app", clock.instant().plus(Duration.ofDays(3)));
+
+        assertThat(verifier.check(soon.token())).isEqualTo(new TokenCheck.TeamsUser("tenant", member, clock.instant(),
+                Instant.parse("2026-11-22T10:42:00Z")));
+        assertThat(late.expiresOn()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z"));
+        String payload = new String(Base64.getDecoder().decode(soon.token().split("\\.")[1]), StandardCharsets.US_ASCII);
+        assertThat(payload).contains("\"skypeid\":\"orgid:" + member + "\"").contains("\"exp\":");
+
+        clock.advance(Duration.ofMinutes(42));
+        assertThat(verifier.check(soon.token())).isEqualTo(new TokenCheck.Refused(TokenCheck.Reason.EXPIRED));
+    }
+
+    @Test
+    void aTeamsUserTokenWhoseMemberIdIsNotAnObjectIdIsRefusedAsMalformed() {
+        TeamsUserToken odd = identities.issueTeamsUserToken(resource, "tenant", "8:acs:someone", "app", clock.instant().plus(Duration.ofHours(1)));
+
+        assertThat(verifier.check(odd.token())).isEqualTo(new TokenCheck.Refused(TokenCheck.Reason.MALFORMED));
+    }
+
+    @Test
     void rejectsTokenIssuedBeforeRevocationButAcceptsOneIssuedInTheSameSecondAfterIt() {
         var id = identities.createIdentity(resource);
         String before = identities.issueToken(resource, id, Set.of(TokenScope.VOIP), Duration.ofHours(1)).orElseThrow().token();

@@ -24,6 +24,13 @@ final class MemberSignIn {
 
     /** Returns the member's delegated access token. */
     static String signIn(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password) throws Exception {
+        return signIn(porta, tenant, clientId, redirect, user, password, "https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile")
+                .get("access_token").asText();
+    }
+
+    /** Signs in asking for {@code scope} (MSAL adds {@code offline_access}); returns the token endpoint's whole answer. */
+    static com.fasterxml.jackson.databind.JsonNode signIn(RunningPorta porta, String tenant, String clientId, String redirect, String user,
+                                                         String password, String scope) throws Exception {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -33,7 +40,7 @@ final class MemberSignIn {
         form.put("client_id", clientId);
         form.put("redirect_uri", redirect);
         form.put("response_type", "code");
-        form.put("scope", "https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile");
+        form.put("scope", scope);
         form.put("state", "xyz");
         form.put("code_challenge", challenge);
         form.put("code_challenge_method", "S256");
@@ -53,7 +60,15 @@ final class MemberSignIn {
                 .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("grant_type", "authorization_code", "client_id", clientId,
                         "code", code, "redirect_uri", redirect, "code_verifier", verifier)))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        return new ObjectMapper().readTree(token.body()).get("access_token").asText();
+        return new ObjectMapper().readTree(token.body());
+    }
+
+    /** The refresh request MSAL makes for a public client; returns the raw answer. */
+    static HttpResponse<String> refresh(RunningPorta porta, String tenant, String clientId, String refreshToken, String scope) throws Exception {
+        return porta.httpClient().send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("grant_type", "refresh_token", "client_id", clientId,
+                        "refresh_token", refreshToken, "scope", scope, "client_info", "1")))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The member's calling token: the token exchange (RFC 8693) of their Graph token, as the members' app does. */

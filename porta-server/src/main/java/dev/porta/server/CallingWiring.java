@@ -45,7 +45,11 @@ final class CallingWiring implements AutoCloseable {
         int maxQueuedBytes = maxQueuedBytes(config, cc);
         this.sfu = new Sfu(MediaConfig.from(config), dev.porta.media.turn.TurnConfig.from(config), clock);
         var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyCallingMember(token)
-                .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))));
+                .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))),
+                (tenant, member, expiresAt) -> dev.porta.directory.TenantId.parse(tenant)
+                        .flatMap(t -> dev.porta.directory.MemberId.parse(member).flatMap(id -> meetings.directory().member(t, id)))
+                        .filter(dev.porta.directory.Member::enabled)
+                        .map(m -> new Caller.Member(m.tenantId().value(), m.id().value(), m.displayName(), expiresAt)));
         var directory = new MeetingDirectoryAdapter(meetings.lookup(), meetings.meetingStore(), meetings.directory());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());
         this.attendance = new AttendanceRecorder(meetings.attendance());

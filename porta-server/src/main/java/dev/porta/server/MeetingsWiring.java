@@ -55,6 +55,8 @@ public final class MeetingsWiring {
         // Calling tokens: short-lived, audience calling only, from a member's Graph token (docs/graph-api.md).
         var callingIssuer = new TokenIssuer(keys, baseUrl, callingTokenLifetime(config), clock);
         tokenRoutes.withTokenExchange(new TokenExchangeGrant(tokens, callingIssuer, directory, clock));
+        // Refresh tokens for members who ask for offline_access: rotating, hashed, revoked with the sign-in.
+        tokenRoutes.withRefreshTokens(new dev.porta.directory.RefreshTokens(store, refreshTokenLifetime(config), clock));
 
         this.meetingStore = new JdbcMeetingStore(database);
         var links = new JoinLinks(baseUrl);
@@ -70,6 +72,14 @@ public final class MeetingsWiring {
         java.time.Duration d = config.duration("directory.calling-token-lifetime");
         if (d.compareTo(java.time.Duration.ofMinutes(1)) < 0 || d.compareTo(java.time.Duration.ofHours(1)) > 0) {
             throw new dev.porta.common.ConfigException("directory.calling-token-lifetime", "must be between 1m and 1h, got " + d);
+        }
+        return d;
+    }
+
+    private static java.time.Duration refreshTokenLifetime(Config config) {
+        java.time.Duration d = config.duration("directory.refresh-token-lifetime");
+        if (d.compareTo(java.time.Duration.ofMinutes(5)) < 0 || d.compareTo(java.time.Duration.ofDays(90)) > 0) {
+            throw new dev.porta.common.ConfigException("directory.refresh-token-lifetime", "must be between 5m and 90d, got " + d);
         }
         return d;
     }

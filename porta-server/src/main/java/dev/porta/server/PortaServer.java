@@ -94,6 +94,8 @@ public final class PortaServer implements AutoCloseable {
 
         // directory, token issuer, meetings API (porta-directory, porta-meetings)
         this.meetings = new MeetingsWiring(config, database, secrets, clock, this::baseUrl);
+        // getTokenForTeamsUser: a member's directory token for a communication token bound to the member
+        identityRoutes.withTeamsUserExchange(new DirectoryTeamsUserTokens(meetings.tokens()));
 
         // live meetings: SFU and calling service (porta-media, porta-calling)
         try {

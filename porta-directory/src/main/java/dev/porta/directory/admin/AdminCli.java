@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * tenants | tenant-create --name N [--id UUID]
  * members --tenant T | member-add --tenant T --upn U --name N --password-stdin
  * member-update --tenant T --member M [--name N] [--password-stdin] [--enabled true|false] | member-delete --tenant T --member M
+ * member-revoke-sessions --tenant T --member M
  * apps --tenant T | app-register --tenant T --name N [--permissions P,…] [--redirect-uris U,…]
  * app-permissions --tenant T --app A --permissions P,… | app-delete --tenant T --app A
  * secret-add --tenant T --app A [--days D] | secrets --tenant T --app A | secret-delete --tenant T --app A --key K
@@ -49,6 +50,7 @@ public final class AdminCli {
             porta admin members --tenant T | member-add --tenant T --upn U --name N --password-stdin
             porta admin member-update --tenant T --member M [--name N] [--password-stdin] [--enabled true|false]
             porta admin member-delete --tenant T --member M
+            porta admin member-revoke-sessions --tenant T --member M   (revokes the member's refresh tokens)
             porta admin apps --tenant T | app-register --tenant T --name N [--permissions P,...] [--redirect-uris U,...]
             porta admin app-permissions --tenant T --app A --permissions P,... | app-delete --tenant T --app A
             porta admin secret-add --tenant T --app A [--days D] | secrets --tenant T --app A
@@ -64,7 +66,7 @@ public final class AdminCli {
             """;
 
     public static final Set<String> COMMANDS = Set.of("tenants", "tenant-create", "members", "member-add", "member-update",
-            "member-delete", "apps", "app-register", "app-permissions", "app-delete", "secret-add", "secrets", "secret-delete",
+            "member-delete", "member-revoke-sessions", "apps", "app-register", "app-permissions", "app-delete", "secret-add", "secrets", "secret-delete",
             "access-policies", "access-policy-set", "access-policy-grant", "access-policy-revoke", "meeting-policy",
             "meeting-policy-set", "meeting-policy-clear");
 
@@ -95,6 +97,8 @@ public final class AdminCli {
             case "member-update" -> AdminJson.member(directory.updateMember(tenant(o), member(o), o.get("name"), password(o).orElse(null),
                     o.containsKey("enabled") ? Boolean.valueOf(o.get("enabled")) : null));
             case "member-delete" -> deleted(directory.deleteMember(tenant(o), member(o)), "member");
+            case "member-revoke-sessions" -> AdminJson.JSON.createObjectNode()
+                    .put("revokedRefreshTokens", directory.revokeSignInSessions(tenant(o), member(o)));
             case "apps" -> list(directory.apps(tenant(o)).stream().map(AdminJson::app).toList());
             case "app-register" -> AdminJson.app(directory.registerApp(tenant(o), required(o, "name"), permissions(o), csv(o, "redirect-uris")));
             case "app-permissions" -> AdminJson.app(directory.setPermissions(tenant(o), app(o), permissions(o)));

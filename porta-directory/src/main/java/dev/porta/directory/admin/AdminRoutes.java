@@ -43,6 +43,8 @@ public final class AdminRoutes {
         r.post(T + "/members", ctx -> admin(ctx, this::addMember));
         r.patch(T + "/members/{memberId}", ctx -> admin(ctx, this::updateMember));
         r.delete(T + "/members/{memberId}", ctx -> admin(ctx, this::deleteMember));
+        // Graph's name for it: revokes the member's refresh tokens, so every app must sign them in again.
+        r.post(T + "/members/{memberId}/revokeSignInSessions", ctx -> admin(ctx, this::revokeSignInSessions));
         r.get(T + "/apps", ctx -> admin(ctx, this::listApps));
         r.post(T + "/apps", ctx -> admin(ctx, this::registerApp));
         r.patch(T + "/apps/{appId}", ctx -> admin(ctx, this::updateApp));
@@ -144,6 +146,11 @@ public final class AdminRoutes {
             throw DirectoryException.notFound("Member " + ctx.pathParam("memberId"));
         }
         ctx.status(204);
+    }
+
+    private void revokeSignInSessions(Context ctx) {
+        int revoked = directory.revokeSignInSessions(tenant(ctx), member(ctx));
+        ok(ctx, 200, new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("value", true).put("revokedRefreshTokens", revoked));
     }
 
     // ---- apps and secrets

@@ -13,6 +13,8 @@ import dev.porta.directory.ClientId;
 import dev.porta.directory.Directory;
 import dev.porta.directory.Member;
 import dev.porta.directory.PasswordHasher;
+import dev.porta.directory.RefreshTokenRecord;
+import dev.porta.directory.RefreshTokens;
 import dev.porta.directory.Tenant;
 import dev.porta.directory.TenantId;
 import io.javalin.http.Context;
@@ -42,7 +44,8 @@ import java.util.regex.Pattern;
  */
 public final class TokenRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access", "email");
+    private static final String OFFLINE_ACCESS = "offline_access";
+    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", OFFLINE_ACCESS, "email");
     /** Delegated permissions a member can give an app. */
     public static final Set<String> DELEGATED_SCOPES = Set.of("OnlineMeetings.ReadWrite", "OnlineMeetings.Read",
             "OnlineMeetingArtifact.Read.All");
@@ -61,6 +64,8 @@ public final class TokenRoutes {
     private final AuthorizationCodes codes;
     /** The token-exchange grant (calling tokens); off until {@link #withTokenExchange} is called. */
     private volatile TokenExchangeGrant tokenExchange;
+    /** Refresh tokens for members who ask for {@code offline_access}; off until {@link #withRefreshTokens} is called. */
+    private volatile RefreshTokens refreshTokens;
 
     /**
      * @param failures limits failed client secrets (per client id and address) and failed member
@@ -82,6 +87,12 @@ public final class TokenRoutes {
     /** Turns on the token-exchange grant ({@link TokenExchangeGrant#GRANT_TYPE}); returns this. */
     public TokenRoutes withTokenExchange(TokenExchangeGrant grant) {
         this.tokenExchange = grant;
+        return this;
+    }
+
+    /** Turns on refresh tokens ({@code offline_access}, {@code grant_type=refresh_token}); returns this. */
+    public TokenRoutes withRefreshTokens(RefreshTokens tokens) {
+        this.refreshTokens = tokens;
         return this;
     }
 
@@ -110,6 +121,8 @@ public final class TokenRoutes {
             clientCredentials(ctx, tenant.get().id());
         } else if (grantType.equals("authorization_code")) {
             authorizationCode(ctx, tenant.get().id());
+        } else if (grantType.equals("refresh_token") && refreshTokens != null) {
+            refreshToken(ctx, tenant.get().id());
         } else if (grantType.equals(TokenExchangeGrant.GRANT_TYPE) && tokenExchange != null) {
             tokenExchange.handle(ctx, tenant.get().id());
         } else {
@@ -182,8 +195,72 @@ public final class TokenRoutes {
                     "The authorization code is invalid, expired, already used, or does not match the client, redirect URI or code verifier.");
             return;
         }
-        TokenIssuer.IssuedToken token = issuer.issueMemberToken(member.get(), grant.get().client(), grant.get().audience(), grant.get().scopes());
-        sendToken(ctx, token, String.join(" ", grant.get().scopes()));
+        // offline_access travels with the code's scopes as a marker; it is no permission of the access token.
+        Set<String> scopes = new LinkedHashSet<>(grant.get().scopes());
+        boolean offline = scopes.remove(OFFLINE_ACCESS);
+        TokenIssuer.IssuedToken token = issuer.issueMemberToken(member.get(), grant.get().client(), grant.get().audience(), scopes);
+        RefreshTokens refresh = refreshTokens;
+        if (offline && refresh != null) {
+            String rt = refresh.issue(tenant, member.get().id(), grant.get().client(), scopes, grant.get().audience());
+            sendToken(ctx, token, String.join(" ", scopes) + " " + OFFLINE_ACCESS, rt, refresh.lifetime().toSeconds());
+        } else {
+            sendToken(ctx, token, String.join(" ", scopes));
+        }
+    }
+
+    /**
+     * {@code grant_type=refresh_token}, as MSAL sends it for a public client: {@code client_id} and
+     * {@code refresh_token} ({@code scope}, {@code client_info} and {@code claims} are accepted and
+     * ignored: the new tokens carry the sign-in's own scopes). Each use rotates the token; a used
+     * token revokes its family. Refused tokens are charged to the same allowance as wrong secrets
+     * (per client and address, and per address), before the lookup; a good one is refunded.
+     */
+    private void refreshToken(Context ctx, TenantId tenant) {
+        String clientId = param(ctx, "client_id");
+        String presented = ctx.formParam("refresh_token");
+        if (clientId == null || presented == null || presented.isBlank()) {
+            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain 'client_id' and 'refresh_token'.");
+            return;
+        }
+        Optional<ClientId> client = ClientId.parse(clientId);
+        String address = AddressKey.of(ctx.ip());
+        String[] keys = {"refresh:" + client.map(ClientId::value).orElse("invalid") + "@" + address, "ip:" + address};
+        if (!failures.tryAcquireAll(keys)) {
+            tooManyAttempts(ctx, keys);
+            return;
+        }
+        RefreshTokens refresh = refreshTokens;
+        RefreshTokens.Redemption result = client.isEmpty() ? new RefreshTokens.Redemption.Refused(RefreshTokens.Reason.UNKNOWN)
+                : refresh.redeem(presented.trim(), tenant, client.get());
+        if (result instanceof RefreshTokens.Redemption.Refused(RefreshTokens.Reason reason)) {
+            refusedRefreshToken(ctx, reason);
+            return;
+        }
+        var rotated = (RefreshTokens.Redemption.Rotated) result;
+        RefreshTokenRecord grant = rotated.grant();
+        Optional<Member> member = directory.member(tenant, grant.member()).filter(Member::enabled);
+        if (member.isEmpty()) {
+            refusedRefreshToken(ctx, RefreshTokens.Reason.REVOKED);
+            return;
+        }
+        failures.refund(keys);
+        TokenIssuer.IssuedToken token = issuer.issueMemberToken(member.get(), grant.client(), grant.audience(), grant.scopes());
+        long left = Math.max(0, java.time.Duration.between(clock.instant(), grant.expiresAt()).toSeconds());
+        sendToken(ctx, token, String.join(" ", new java.util.TreeSet<>(grant.scopes())) + " " + OFFLINE_ACCESS, rotated.refreshToken(), left);
+    }
+
+    /** Entra's answers: 70000 invalid grant, 700082 expired, 50173 revoked (password change), 70043 reuse. */
+    private void refusedRefreshToken(Context ctx, RefreshTokens.Reason reason) {
+        switch (reason) {
+            case EXPIRED -> OAuthError.send(ctx, clock, 400, "invalid_grant", 700082,
+                    "The refresh token has expired; the member must sign in again.");
+            case REVOKED -> OAuthError.send(ctx, clock, 400, "invalid_grant", 50173,
+                    "The refresh token was revoked (new password, account disabled, or signed out by an administrator); sign in again.");
+            case REUSED -> OAuthError.send(ctx, clock, 400, "invalid_grant", 70043,
+                    "The refresh token was already used; every token of this sign-in is now revoked. Sign in again.");
+            case UNKNOWN -> OAuthError.send(ctx, clock, 400, "invalid_grant", 70000,
+                    "The refresh token is invalid or was not issued to this client.");
+        }
     }
 
     private record Credentials(String clientId, String secret, boolean basic) { }
@@ -254,6 +331,10 @@ public final class TokenRoutes {
     }
 
     private void sendToken(Context ctx, TokenIssuer.IssuedToken token, String scope) {
+        sendToken(ctx, token, scope, null, 0);
+    }
+
+    private void sendToken(Context ctx, TokenIssuer.IssuedToken token, String scope, String refreshToken, long refreshExpiresIn) {
         ObjectNode body = JSON.createObjectNode();
         body.put("token_type", "Bearer");
         if (scope != null) {
@@ -262,6 +343,10 @@ public final class TokenRoutes {
         body.put("expires_in", token.expiresInSeconds());
         body.put("ext_expires_in", token.expiresInSeconds());
         body.put("access_token", token.accessToken());
+        if (refreshToken != null) {
+            body.put("refresh_token", refreshToken);
+            body.put("refresh_token_expires_in", refreshExpiresIn);
+        }
         ctx.status(200).header("Cache-Control", "no-store").header("Pragma", "no-cache")
                 .contentType("application/json; charset=utf-8").result(body.toString());
     }
@@ -379,7 +464,9 @@ public final class TokenRoutes {
         String audience = Audiences.GRAPH;
         String scopeParam = Optional.ofNullable(params.apply("scope")).orElse("");
         boolean bad = scopeParam.length() > MAX_PARAM;
+        boolean offline = false;
         for (String s : scopeParam.trim().split("\\s+")) {
+            offline |= s.equals(OFFLINE_ACCESS);
             if (s.isEmpty() || OIDC_SCOPES.contains(s)) {
                 continue;
             }
@@ -407,6 +494,9 @@ public final class TokenRoutes {
             ctx.redirect(withQuery(redirectUri, back), io.javalin.http.HttpStatus.FOUND);
             return null;
         }
+        if (offline) {
+            scopes.add(OFFLINE_ACCESS); // a marker the token endpoint takes out again (refresh token wanted)
+        }
         Map<String, String> echo = new LinkedHashMap<>();
         for (String k : List.of("client_id", "redirect_uri", "response_type", "scope", "code_challenge", "code_challenge_method")) {
             echo.put(k, params.apply(k));
@@ -430,11 +520,14 @@ public final class TokenRoutes {
         doc.put("token_endpoint", base + "/oauth2/v2.0/token");
         doc.put("jwks_uri", base + "/discovery/v2.0/keys");
         array(doc, "token_endpoint_auth_methods_supported", "client_secret_post", "client_secret_basic", "none");
-        if (tokenExchange == null) {
-            array(doc, "grant_types_supported", "client_credentials", "authorization_code");
-        } else {
-            array(doc, "grant_types_supported", "client_credentials", "authorization_code", TokenExchangeGrant.GRANT_TYPE);
+        List<String> grants = new java.util.ArrayList<>(List.of("client_credentials", "authorization_code"));
+        if (refreshTokens != null) {
+            grants.add("refresh_token");
         }
+        if (tokenExchange != null) {
+            grants.add(TokenExchangeGrant.GRANT_TYPE);
+        }
+        array(doc, "grant_types_supported", grants.toArray(String[]::new));
         array(doc, "response_types_supported", "code");
         array(doc, "response_modes_supported", "query");
         array(doc, "code_challenge_methods_supported", "S256");

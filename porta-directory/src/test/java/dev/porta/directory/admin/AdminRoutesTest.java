@@ -40,13 +40,15 @@ class AdminRoutesTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private TestDatabases.TestDatabase db;
     private Directory directory;
+    private JdbcDirectoryStore store;
     private Javalin app;
     private String base;
 
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
-        directory = new Directory(new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral()), new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
+        store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
+        directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock));
         app = Javalin.create(cfg -> {
             cfg.jetty.host = "127.0.0.1";
@@ -96,6 +98,32 @@ class AdminRoutesTest {
         assertThat(call("GET", "/admin/v1/tenants", "wrong", null).statusCode()).isEqualTo(401);
         call("GET", "/admin/v1/tenants", "wrong", null);
         assertThat(call("GET", "/admin/v1/tenants", KEY, null).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void anAdminRevokesAMembersSignInSessionsThroughTheApiAndTheCli() throws Exception {
+        TenantId tenant = new TenantId("55555555-5555-4555-8555-555555555555");
+        directory.createTenant(tenant, "Contoso");
+        var megan = directory.addMember(tenant, "megan@contoso.example", "Megan", "password1");
+        var app = directory.registerApp(tenant, "Members' app", java.util.Set.of(), java.util.List.of("https://app.example/cb"));
+        var refresh = new dev.porta.directory.RefreshTokens(store, Duration.ofHours(24), clock);
+        String first = refresh.issue(tenant, megan.id(), app.clientId(), java.util.Set.of("OnlineMeetings.ReadWrite"), "https://graph.microsoft.com");
+        String second = refresh.issue(tenant, megan.id(), app.clientId(), java.util.Set.of("OnlineMeetings.ReadWrite"), "https://graph.microsoft.com");
+
+        var api = call("POST", "/admin/v1/tenants/" + tenant + "/members/" + megan.id() + "/revokeSignInSessions", KEY, null);
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
+        assertThat(JSON.readTree(api.body()).get("revokedRefreshTokens").asInt()).isEqualTo(2);
+        assertThat(refresh.redeem(first, tenant, app.clientId()))
+                .isEqualTo(new dev.porta.directory.RefreshTokens.Redemption.Refused(dev.porta.directory.RefreshTokens.Reason.REVOKED));
+
+        String third = refresh.issue(tenant, megan.id(), app.clientId(), java.util.Set.of("OnlineMeetings.ReadWrite"), "https://graph.microsoft.com");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new AdminCli(directory, new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> "unused")
+                .run("member-revoke-sessions", Map.of("tenant", tenant.value(), "member", megan.id().value(), "json", "true"));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"revokedRefreshTokens\":1");
+        assertThat(refresh.redeem(third, tenant, app.clientId()))
+                .isInstanceOf(dev.porta.directory.RefreshTokens.Redemption.Refused.class);
+        assertThat(second).isNotEqualTo(third);
     }
 
     @Test
