@@ -58,7 +58,8 @@ public final class TokenRoutes {
     private final RateLimiter failures;
     private final Supplier<String> baseUrl;
     private final Clock clock;
-    private final AuthorizationCodes codes;
+    /** In this process unless {@link #withAuthorizationCodes} shares them between nodes. */
+    private volatile AuthorizationCodeStore codes;
     /** The token-exchange grant (calling tokens); off until {@link #withTokenExchange} is called. */
     private volatile TokenExchangeGrant tokenExchange;
 
@@ -82,6 +83,12 @@ public final class TokenRoutes {
     /** Turns on the token-exchange grant ({@link TokenExchangeGrant#GRANT_TYPE}); returns this. */
     public TokenRoutes withTokenExchange(TokenExchangeGrant grant) {
         this.tokenExchange = grant;
+        return this;
+    }
+
+    /** Keeps authorization codes in {@code store} (a cluster's shared one) instead of this process. */
+    public TokenRoutes withAuthorizationCodes(AuthorizationCodeStore store) {
+        this.codes = store;
         return this;
     }
 
