@@ -24,6 +24,17 @@ final class MemberSignIn {
 
     /** Returns the member's delegated access token. */
     static String signIn(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password) throws Exception {
+        Code code = authorize(porta, tenant, clientId, redirect, user, password);
+        var token = redeem(porta, tenant, clientId, redirect, code);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(token.body()).get("access_token").asText();
+    }
+
+    /** An authorization code and the PKCE verifier that redeems it. */
+    record Code(String code, String verifier) { }
+
+    /** The sign-in page's half: the member signs in and Porta redirects back with a code. */
+    static Code authorize(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password) throws Exception {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -47,13 +58,16 @@ final class MemberSignIn {
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(302);
         String location = answer.headers().firstValue("Location").orElseThrow();
-        String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
-        var token = http.send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
+        return new Code(URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8), verifier);
+    }
+
+    /** The app's half: the code for tokens at the token endpoint (of any node). */
+    static HttpResponse<String> redeem(RunningPorta porta, String tenant, String clientId, String redirect, Code code) throws Exception {
+        return porta.httpClient().send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("grant_type", "authorization_code", "client_id", clientId,
-                        "code", code, "redirect_uri", redirect, "code_verifier", verifier)))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        return new ObjectMapper().readTree(token.body()).get("access_token").asText();
+                        "code", code.code(), "redirect_uri", redirect, "code_verifier", code.verifier())))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The member's calling token: the token exchange (RFC 8693) of their Graph token, as the members' app does. */

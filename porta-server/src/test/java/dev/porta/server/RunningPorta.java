@@ -78,6 +78,24 @@ public final class RunningPorta implements AutoCloseable {
         return start(overrides, clock, () -> { });
     }
 
+    /**
+     * A second node of the same cluster as {@code first}: the same database (and whatever shared services
+     * {@code overrides} name, such as {@code cluster.redis-url}) and the same master key, its own data
+     * directory and ports; the demo tenant is {@code first}'s. Close it before {@code first}.
+     */
+    public static RunningPorta anotherNode(RunningPorta first, Map<String, String> overrides, Clock clock) {
+        try {
+            Path dataDir = Files.createTempDirectory("porta-test-");
+            Map<String, String> keys = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0", "media.port", "0",
+                    "http.host", "127.0.0.1", "secrets.master-key-file", first.dataDir().resolve("keys/master.key").toString()));
+            keys.putAll(overrides);
+            Config config = Config.load("porta.conf", null, Map.of()).with(keys);
+            return new RunningPorta(PortaServer.start(config, clock), first.demo(), dataDir, () -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static RunningPorta start(Map<String, String> overrides, Clock clock, AutoCloseable database) {
         try {
             Path dataDir = Files.createTempDirectory("porta-test-");
