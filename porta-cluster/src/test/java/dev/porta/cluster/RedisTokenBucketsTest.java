@@ -101,6 +101,17 @@ class RedisTokenBucketsTest {
     }
 
     @Test
+    void aRedisThatForgotTheScriptAfterARestartIsTaughtItAgainAndKeepsCounting() {
+        RateLimiter a = limiter(nodeA, 2, Duration.ofMinutes(1));
+        assertThat(a.tryAcquire("k")).isTrue();
+
+        nodeB.commands().scriptFlush(); // what a restarted Redis knows of scripts: nothing
+
+        assertThat(a.tryAcquire("k")).isTrue();
+        assertThat(limiter(nodeB, 2, Duration.ofMinutes(1)).tryAcquire("k")).isFalse();
+    }
+
+    @Test
     void whileRedisCannotBeReachedEveryAttemptIsRefused() {
         RateLimiter a = limiter(nodeA, 5, Duration.ofMinutes(1));
         assertThat(a.tryAcquire("k")).isTrue();
