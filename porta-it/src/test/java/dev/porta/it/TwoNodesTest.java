@@ -114,17 +114,39 @@ class TwoNodesTest {
     }
 
     @Test
-    void aGuestRevokedThroughOneNodeIsDisconnectedFromTheMeetingItJoinedOnTheOther() throws Exception {
+    void wrongPasscodesSpreadOverBothNodesShareOneAllowancePerAddress() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Guessed on two nodes");
+        String meetingId = meeting.getJoinMeetingIdSettings().getJoinMeetingId();
+        String wrong = meeting.getJoinMeetingIdSettings().getPasscode() + "x";
+        CommunicationIdentityClient identitiesAtA = Sdk.identityClient(nodeA, nodeA.connectionString());
+        List<Integer> subCodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            try (var guesser = new SignalingClient(i % 2 == 0 ? nodeA : nodeB)) {
+                guesser.send("join", "token", identitiesAtA.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(),
+                        "locator", Map.of("meetingId", meetingId, "passcode", wrong), "displayName", "Guesser");
+                subCodes.add(guesser.awaitState("Disconnected").at("/callEndReason/subCode").asInt());
+            }
+        }
+        // calling.passcode-attempts-per-client = 5 for the whole cluster: then passcodeAttemptsExceeded on either node
+        assertThat(subCodes).containsExactly(5251, 5251, 5251, 5251, 5251, 5252, 5252);
+    }
+
+    private static OnlineMeeting scheduleMeeting(String subject) {
         var graph = GraphSdk.graph(nodeA, GraphSdk.credential(nodeA, tenant, demo.at("/app/clientId").asText(),
                 demo.at("/app/clientSecret").asText()));
         OnlineMeeting m = new OnlineMeeting();
-        m.setSubject("Two nodes");
+        m.setSubject(subject);
         m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
         m.setEndDateTime(OffsetDateTime.now().plusHours(1));
         LobbyBypassSettings lobby = new LobbyBypassSettings();
         lobby.setScope(LobbyBypassScope.Organization);
         m.setLobbyBypassSettings(lobby);
-        OnlineMeeting meeting = graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+        return graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+    }
+
+    @Test
+    void aGuestRevokedThroughOneNodeIsDisconnectedFromTheMeetingItJoinedOnTheOther() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Two nodes");
         CommunicationIdentityClient identitiesAtA = Sdk.identityClient(nodeA, nodeA.connectionString());
         var guest = identitiesAtA.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
 
