@@ -39,16 +39,13 @@ public final class RunningPorta implements AutoCloseable {
         this.database = database;
     }
 
-    /** The databases a whole Porta runs on in tests: {@code h2} (embedded) and {@code postgresql}. */
-    public static final String[] DATABASES = {"h2", "postgresql"};
-
-    /** Starts Porta on a database named as in {@link #DATABASES}. */
+    /** Starts Porta on a database by name: {@code h2} (embedded) or {@code postgresql}. */
     public static RunningPorta on(String database) {
         return on(database, Map.of(), Clock.systemUTC());
     }
 
     /**
-     * Starts Porta on a database named as in {@link #DATABASES}: PostgreSQL is a fresh database on
+     * Starts Porta on {@code h2} or {@code postgresql}: PostgreSQL is a fresh database on
      * 127.0.0.1:5432 (skipped loudly, or failed under porta.require, when there is none).
      */
     public static RunningPorta on(String database, Map<String, String> overrides, Clock clock) {
