@@ -21,6 +21,7 @@ import dev.porta.calling.protocol.ServerMessageEncoder;
 import dev.porta.calling.stats.CallingCounters;
 import dev.porta.calling.stats.CallingStats;
 import dev.porta.common.RateLimiter;
+import dev.porta.common.RateLimits;
 import dev.porta.media.api.MediaHost;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +70,17 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
                           AttendanceLog attendance) {
+        this(config, authenticator, directory, chat, media, clock, scheduler, attendance, RateLimits.local(clock));
+    }
+
+    /**
+     * @param attendance   told who enters and leaves each live meeting (attendance reports)
+     * @param passcodeLimits makes the failed-passcode limiters: in this process, or shared by every node of a
+     *                       cluster so that spreading guesses over the nodes gains nothing
+     */
+    public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
+                          ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
+                          AttendanceLog attendance, RateLimits passcodeLimits) {
         this.attendance = attendance;
         this.config = config;
         this.authenticator = authenticator;
@@ -77,7 +89,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.media = media;
         this.clock = clock;
         this.decoder = new ClientMessageDecoder(config.maxFrameChars());
-        this.gate = new JoinGate(config, directory, clock);
+        this.gate = new JoinGate(config, directory, clock, passcodeLimits);
         this.scheduler = scheduler;
         this.unjoined = new UnjoinedSockets(config.maxUnjoinedPerAddress());
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import dev.porta.calling.protocol.ClientMessage.Locator;
 import dev.porta.calling.protocol.EndReason;
 import dev.porta.common.AddressKey;
 import dev.porta.common.RateLimiter;
+import dev.porta.common.RateLimits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -46,12 +47,16 @@ final class JoinGate {
     private final RateLimiter failuresByMeetingAndClient;
 
     JoinGate(CallingConfig config, MeetingDirectory directory, Clock clock) {
+        this(config, directory, clock, RateLimits.local(clock));
+    }
+
+    JoinGate(CallingConfig config, MeetingDirectory directory, Clock clock, RateLimits limits) {
         this.config = config;
         this.directory = directory;
         this.clock = clock;
-        this.failuresByClient = new RateLimiter(config.passcodeAttemptsPerClient(), config.passcodeWindow(), 100_000, clock);
-        this.failuresByMeetingId = new RateLimiter(config.passcodeAttemptsPerMeeting(), config.passcodeWindow(), 100_000, clock);
-        this.failuresByMeetingAndClient = new RateLimiter(PERSONAL_ATTEMPTS, config.passcodeWindow(), 100_000, clock);
+        this.failuresByClient = limits.limiter("calling.passcode-by-client", config.passcodeAttemptsPerClient(), config.passcodeWindow(), 100_000);
+        this.failuresByMeetingId = limits.limiter("calling.passcode-by-meeting", config.passcodeAttemptsPerMeeting(), config.passcodeWindow(), 100_000);
+        this.failuresByMeetingAndClient = limits.limiter("calling.passcode-by-meeting-client", PERSONAL_ATTEMPTS, config.passcodeWindow(), 100_000);
     }
 
     static EndReason endReasonOf(TokenRefusal r) {

@@ -3,96 +3,55 @@ package dev.porta.common;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * A token bucket per key (client address, meeting, app) for what can be guessed: passcodes, secrets,
- * failed sign-ins. The number of keys it remembers is bounded; the least recently used key is
- * forgotten first, so a flood of distinct keys costs bounded memory.
+ * failed sign-ins. The buckets live in this process ({@link LocalTokenBuckets}: bounded, least recently
+ * used key forgotten first) or in a store every node shares ({@link TokenBuckets}); see {@link RateLimits}.
  *
  * <p>Callers guarding slow or secret-dependent work reserve an attempt <em>before</em> the work
  * ({@link #tryAcquireAll}: check and charge in one step, so a concurrent burst cannot slip past the
  * check) and {@link #refund} it when the attempt succeeds; only failures then stay charged.
  */
 public final class RateLimiter {
-    private final int burst;
-    private final double refillPerNano;
-    private final Clock clock;
-    private final Map<String, Bucket> buckets;
-
-    private static final class Bucket {
-        double tokens;
-        long lastNanos;
-    }
+    private final TokenBuckets buckets;
 
     /**
+     * Buckets in this process.
+     *
      * @param burst  attempts allowed at once
      * @param per    the time in which {@code burst} attempts are refilled
      * @param maxKeys the most keys remembered at once
      */
     public RateLimiter(int burst, Duration per, int maxKeys, Clock clock) {
-        if (burst < 1 || per.isNegative() || per.isZero() || maxKeys < 1) {
-            throw new IllegalArgumentException("burst, period and maxKeys must be positive");
-        }
-        this.burst = burst;
-        this.refillPerNano = burst / (double) per.toNanos();
-        this.clock = clock;
-        this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-                return size() > maxKeys;
-            }
-        };
+        this(new LocalTokenBuckets(burst, per, maxKeys, clock));
+    }
+
+    public RateLimiter(TokenBuckets buckets) {
+        this.buckets = buckets;
     }
 
     /** Takes one attempt for {@code key}; false when the key has used up its attempts for now. */
-    public synchronized boolean tryAcquire(String key) {
-        return tryAcquireAll(key);
+    public boolean tryAcquire(String key) {
+        return buckets.tryAcquireAll(List.of(key));
     }
 
     /**
      * Takes one attempt from every key, or from none: false (and nothing charged) when any key has used
-     * up its attempts for now. Checking and charging happen under one lock.
+     * up its attempts for now. Checking and charging are one atomic step.
      */
-    public synchronized boolean tryAcquireAll(String... keys) {
-        long now = nanos();
-        Bucket[] taken = new Bucket[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            taken[i] = refilled(keys[i], now);
-            if (taken[i].tokens < 1) {
-                return false;
-            }
-        }
-        for (Bucket b : taken) {
-            b.tokens -= 1;
-        }
-        return true;
+    public boolean tryAcquireAll(String... keys) {
+        return buckets.tryAcquireAll(List.of(keys));
     }
 
     /** Gives back an attempt taken for {@code key} (the attempt succeeded); never above the burst. */
-    public synchronized void refund(String... keys) {
-        long now = nanos();
-        for (String key : keys) {
-            Bucket b = refilled(key, now);
-            b.tokens = Math.min(burst, b.tokens + 1);
-        }
-    }
-
-    private Bucket refilled(String key, long now) {
-        Bucket b = buckets.computeIfAbsent(key, k -> {
-            Bucket nb = new Bucket();
-            nb.tokens = burst;
-            nb.lastNanos = now;
-            return nb;
-        });
-        b.tokens = Math.min(burst, b.tokens + (now - b.lastNanos) * refillPerNano);
-        b.lastNanos = now;
-        return b;
+    public void refund(String... keys) {
+        buckets.refund(List.of(keys));
     }
 
     /** The longest {@link #retryAfter} of these keys. */
-    public synchronized Duration retryAfterAny(String... keys) {
+    public Duration retryAfterAny(String... keys) {
         Duration wait = Duration.ZERO;
         for (String key : keys) {
             Duration w = retryAfter(key);
@@ -102,20 +61,7 @@ public final class RateLimiter {
     }
 
     /** How long until {@code key} may try again; zero when it may now. */
-    public synchronized Duration retryAfter(String key) {
-        Bucket b = buckets.get(key);
-        if (b == null) {
-            return Duration.ZERO;
-        }
-        double tokens = Math.min(burst, b.tokens + (nanos() - b.lastNanos) * refillPerNano);
-        if (tokens >= 1) {
-            return Duration.ZERO;
-        }
-        return Duration.ofNanos((long) Math.ceil((1 - tokens) / refillPerNano));
-    }
-
-    private long nanos() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    public Duration retryAfter(String key) {
+        return buckets.retryAfter(key);
     }
 }

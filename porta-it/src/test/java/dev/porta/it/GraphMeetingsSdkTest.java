@@ -33,15 +33,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official Graph SDK with {@code ClientSecretCredential}, over TLS, against a running Porta seeded
  * with the demo tenant: the whole custom-application flow and each refusal.
  */
+@ParameterizedClass(name = "on {0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class GraphMeetingsSdkTest {
+    /** The database this Porta runs on ("h2" or "postgresql"); the lifecycle methods receive it too. */
+    @Parameter
+    String database;
     static final MutableClock CLOCK = new MutableClock(Instant.now());
     static RunningPorta porta;
     static String tenant;
@@ -50,9 +58,9 @@ class GraphMeetingsSdkTest {
     static GraphServiceClient graph;
     static Directory directory;
 
-    @BeforeAll
-    static void start() {
-        porta = RunningPorta.start(Map.of(), CLOCK);
+    @BeforeParameterizedClassInvocation
+    static void start(String database) {
+        porta = RunningPorta.on(database, Map.of(), CLOCK);
         JsonNode demo = porta.demo();
         tenant = demo.get("tenantId").asText();
         organizerId = demo.at("/members/0/id").asText();
@@ -61,7 +69,7 @@ class GraphMeetingsSdkTest {
         graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText()));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         porta.close();
     }

@@ -18,25 +18,33 @@ import dev.porta.server.RunningPorta;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official {@code azure-communication-identity} SDK, configured with nothing but Porta's connection
  * string (and an HTTP client that trusts Porta's self-signed certificate), against a running Porta.
  */
+@ParameterizedClass(name = "on {0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class IdentityApiSdkTest {
+    /** The database this Porta runs on ("h2" or "postgresql"); the lifecycle methods receive it too. */
+    @Parameter
+    String database;
     static RunningPorta porta;
     static CommunicationIdentityClient client;
 
-    @BeforeAll
-    static void start() {
-        porta = RunningPorta.start();
+    @BeforeParameterizedClassInvocation
+    static void start(String database) {
+        porta = RunningPorta.on(database);
         client = Sdk.identityClient(porta, porta.connectionString());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         porta.close();
     }

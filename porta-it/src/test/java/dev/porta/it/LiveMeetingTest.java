@@ -23,10 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole signaling path on a running Porta: the custom application schedules and reads a meeting
@@ -34,7 +37,12 @@ import org.junit.jupiter.api.Test;
  * the guest and the organizer take part over the calling WebSocket (wss). Media is exercised by the
  * browser tests.
  */
+@ParameterizedClass(name = "on {0}")
+@ValueSource(strings = {"h2", "postgresql"})
 class LiveMeetingTest {
+    /** The database this Porta runs on ("h2" or "postgresql"); the lifecycle methods receive it too. */
+    @Parameter
+    String database;
     static RunningPorta porta;
     static GraphServiceClient graph;
     static CommunicationIdentityClient identities;
@@ -43,9 +51,9 @@ class LiveMeetingTest {
     static String organizerToken;
     static String organizerGraphToken;
 
-    @BeforeAll
-    static void start() throws Exception {
-        porta = RunningPorta.start();
+    @BeforeParameterizedClassInvocation
+    static void start(String database) throws Exception {
+        porta = RunningPorta.on(database);
         JsonNode demo = porta.demo();
         tenant = demo.get("tenantId").asText();
         organizerId = demo.at("/members/0/id").asText();
@@ -59,7 +67,7 @@ class LiveMeetingTest {
         organizerToken = MemberSignIn.callingToken(porta, tenant, organizerGraphToken);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         porta.close();
     }

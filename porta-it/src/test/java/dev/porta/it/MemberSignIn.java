@@ -24,13 +24,30 @@ final class MemberSignIn {
 
     /** Returns the member's delegated access token. */
     static String signIn(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password) throws Exception {
-        return signIn(porta, tenant, clientId, redirect, user, password, "https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile")
-                .get("access_token").asText();
+        return signIn(porta, tenant, clientId, redirect, user, password, DEFAULT_SCOPE).get("access_token").asText();
     }
+
+    private static final String DEFAULT_SCOPE = "https://graph.microsoft.com/OnlineMeetings.ReadWrite openid profile";
 
     /** Signs in asking for {@code scope} (MSAL adds {@code offline_access}); returns the token endpoint's whole answer. */
     static com.fasterxml.jackson.databind.JsonNode signIn(RunningPorta porta, String tenant, String clientId, String redirect, String user,
                                                          String password, String scope) throws Exception {
+        Code code = authorize(porta, tenant, clientId, redirect, user, password, scope);
+        var token = redeem(porta, tenant, clientId, redirect, code);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(token.body());
+    }
+
+    /** An authorization code and the PKCE verifier that redeems it. */
+    record Code(String code, String verifier) { }
+
+    /** The sign-in page's half: the member signs in and Porta redirects back with a code. */
+    static Code authorize(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password) throws Exception {
+        return authorize(porta, tenant, clientId, redirect, user, password, DEFAULT_SCOPE);
+    }
+
+    static Code authorize(RunningPorta porta, String tenant, String clientId, String redirect, String user, String password,
+                          String scope) throws Exception {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -54,13 +71,16 @@ final class MemberSignIn {
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(302);
         String location = answer.headers().firstValue("Location").orElseThrow();
-        String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
-        var token = http.send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
+        return new Code(URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8), verifier);
+    }
+
+    /** The app's half: the code for tokens at the token endpoint (of any node). */
+    static HttpResponse<String> redeem(RunningPorta porta, String tenant, String clientId, String redirect, Code code) throws Exception {
+        return porta.httpClient().send(HttpRequest.newBuilder(URI.create(porta.baseUrl() + tenant + "/oauth2/v2.0/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(Map.of("grant_type", "authorization_code", "client_id", clientId,
-                        "code", code, "redirect_uri", redirect, "code_verifier", verifier)))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        return new ObjectMapper().readTree(token.body());
+                        "code", code.code(), "redirect_uri", redirect, "code_verifier", code.verifier())))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The refresh request MSAL makes for a public client; returns the raw answer. */

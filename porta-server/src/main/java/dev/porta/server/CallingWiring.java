@@ -40,7 +40,7 @@ final class CallingWiring implements AutoCloseable {
     private final AttendanceRecorder attendance;
 
     CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
-                  MeetingsWiring meetings, MeterRegistry metrics) {
+                  MeetingsWiring meetings, MeterRegistry metrics, ClusterWiring cluster) {
         CallingConfig cc = CallingConfig.from(config);
         int maxQueuedBytes = maxQueuedBytes(config, cc);
         this.sfu = new Sfu(MediaConfig.from(config), dev.porta.media.turn.TurnConfig.from(config), clock);
@@ -55,9 +55,12 @@ final class CallingWiring implements AutoCloseable {
         this.attendance = new AttendanceRecorder(meetings.attendance());
         this.calling = new CallingService(cc, authenticator, directory,
                 new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler,
-                attendance);
-        identities.onRevocation(id -> calling.identityRevoked(id.value()));
-        meetings.directory().onMemberRevoked(id -> calling.identityRevoked(id.value())); // disabled or deleted
+                attendance, cluster.rateLimits());
+        // A revocation ends the participation on whichever node holds it (in a cluster, through Redis).
+        var revocations = cluster.revocations();
+        revocations.subscribe(calling::identityRevoked);
+        identities.onRevocation(id -> revocations.publish(id.value()));
+        meetings.directory().onMemberRevoked(id -> revocations.publish(id.value())); // disabled or deleted
         this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
         bindMetrics(metrics);
     }

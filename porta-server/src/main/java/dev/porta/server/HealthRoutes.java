@@ -2,25 +2,31 @@
 package dev.porta.server;
 
 import dev.porta.common.BearerSecret;
+import dev.porta.cluster.Redis;
 import dev.porta.common.Database;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 
 /**
- * Liveness, readiness (database included) and the Prometheus scrape endpoint. The scrape endpoint
+ * Liveness ({@code /health/live}: the process answers), readiness ({@code /health/ready}, and
+ * {@code /health} as before: the database and, in a cluster, Redis answer; a load balancer sends no new
+ * clients to a node that is not ready) and the Prometheus scrape endpoint. The scrape endpoint
  * tells who is in how many meetings and how busy the node is, so it is not public: with
  * {@code http.metrics-token} set it wants that bearer token, otherwise it answers loopback callers only.
  */
 final class HealthRoutes {
     private final Database database;
+    private final Optional<Redis> redis;
     private final PrometheusMeterRegistry metrics;
     private final BearerSecret metricsToken;
 
-    HealthRoutes(Database database, PrometheusMeterRegistry metrics, BearerSecret metricsToken) {
+    HealthRoutes(Database database, Optional<Redis> redis, PrometheusMeterRegistry metrics, BearerSecret metricsToken) {
         this.database = database;
+        this.redis = redis;
         this.metrics = metrics;
         this.metricsToken = metricsToken;
     }
@@ -69,7 +75,18 @@ final class HealthRoutes {
 
     private void readiness(Context ctx) {
         boolean db = database.isReachable();
-        ctx.status(db ? 200 : 503).contentType("application/json")
-                .result("{\"status\":\"" + (db ? "UP" : "DOWN") + "\",\"checks\":{\"database\":\"" + (db ? "UP" : "DOWN") + "\"}}");
+        StringBuilder checks = new StringBuilder("\"database\":\"" + upOrDown(db) + "\"");
+        boolean ready = db;
+        if (redis.isPresent()) {
+            boolean r = redis.get().isReachable();
+            checks.append(",\"redis\":\"").append(upOrDown(r)).append('"');
+            ready &= r;
+        }
+        ctx.status(ready ? 200 : 503).contentType("application/json")
+                .result("{\"status\":\"" + upOrDown(ready) + "\",\"checks\":{" + checks + "}}");
+    }
+
+    private static String upOrDown(boolean up) {
+        return up ? "UP" : "DOWN";
     }
 }

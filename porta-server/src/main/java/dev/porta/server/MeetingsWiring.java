@@ -3,7 +3,6 @@ package dev.porta.server;
 
 import dev.porta.common.Config;
 import dev.porta.common.Database;
-import dev.porta.common.RateLimiter;
 import dev.porta.common.SecretBox;
 import dev.porta.directory.DemoSeeder;
 import dev.porta.directory.Directory;
@@ -42,7 +41,7 @@ public final class MeetingsWiring {
     private final JdbcAttendanceStore attendance;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}; read per request, so it may be known only after start */
-    MeetingsWiring(Config config, Database database, SecretBox secrets, Clock clock, Supplier<String> baseUrl) {
+    MeetingsWiring(Config config, Database database, SecretBox secrets, Clock clock, Supplier<String> baseUrl, ClusterWiring cluster) {
         DirectoryConfig dc = DirectoryConfig.from(config);
         var store = new JdbcDirectoryStore(database, secrets);
         this.directory = directory(dc, store, clock);
@@ -50,8 +49,9 @@ public final class MeetingsWiring {
         var audiences = new Audiences(baseUrl);
         var issuer = new TokenIssuer(keys, baseUrl, dc.accessTokenLifetime(), clock);
         this.tokens = new TokenVerifier(keys, issuer, audiences, store, clock);
-        var failures = new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000, clock);
-        this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock);
+        var failures = cluster.rateLimits().limiter("directory.failed-secret", dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000);
+        this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock)
+                .withAuthorizationCodes(cluster.authorizationCodes());
         // Calling tokens: short-lived, audience calling only, from a member's Graph token (docs/graph-api.md).
         var callingIssuer = new TokenIssuer(keys, baseUrl, callingTokenLifetime(config), clock);
         tokenRoutes.withTokenExchange(new TokenExchangeGrant(tokens, callingIssuer, directory, clock));
@@ -65,7 +65,8 @@ public final class MeetingsWiring {
         this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock)
                 .withAttendance(attendance);
         this.lookup = new MeetingLookup(meetingStore, directory, links, clock);
-        this.adminRoutes = new AdminRoutes(directory, dc.adminKey(), new RateLimiter(dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000, clock));
+        this.adminRoutes = new AdminRoutes(directory, dc.adminKey(),
+                cluster.rateLimits().limiter("directory.admin-key", dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000));
     }
 
     private static java.time.Duration callingTokenLifetime(Config config) {

@@ -7,7 +7,6 @@ import dev.porta.common.Database;
 import dev.porta.common.DatabaseConfig;
 import dev.porta.common.MasterKeys;
 import dev.porta.common.PrivateFiles;
-import dev.porta.common.RateLimiter;
 import dev.porta.identity.AccessTokenIssuer;
 import dev.porta.identity.AccessTokenVerifier;
 import dev.porta.identity.HmacAuthenticator;
@@ -52,6 +51,7 @@ public final class PortaServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final IdentityService identities;
     private final AccessTokenVerifier accessTokens;
+    private final ClusterWiring cluster;
     private final MeetingsWiring meetings;
     private final CallingWiring live;
     private final WebAppRoutes webApp;
@@ -73,6 +73,9 @@ public final class PortaServer implements AutoCloseable {
         this.database = Database.open(DatabaseConfig.from(config, dataDir));
         closeables.add(database);
         MasterKeyCommands.sealStoredSecrets(database, secrets, clock);
+        // what the nodes share (Redis) or this process keeps (one node): limits, codes, revocations
+        this.cluster = new ClusterWiring(config, clock);
+        closeables.add(cluster);
         this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -88,18 +91,18 @@ public final class PortaServer implements AutoCloseable {
         this.accessTokens = new AccessTokenVerifier(signingKeys, identityStore, clock);
         var hmac = new HmacAuthenticator(clock, config.duration("identity.max-clock-skew"), config.list("identity.signed-hosts"),
                 () -> publicHost, config.integer("identity.replay-cache-size", 0, 10_000_000));
-        var failedAuth = new RateLimiter(config.integer("identity.failed-auth-burst", 1, 1_000_000),
-                config.duration("identity.failed-auth-window"), 100_000, clock);
+        var failedAuth = cluster.rateLimits().limiter("identity.failed-auth", config.integer("identity.failed-auth-burst", 1, 1_000_000),
+                config.duration("identity.failed-auth-window"), 100_000);
         var identityRoutes = new IdentityRoutes(identities, hmac, failedAuth);
 
         // directory, token issuer, meetings API (porta-directory, porta-meetings)
-        this.meetings = new MeetingsWiring(config, database, secrets, clock, this::baseUrl);
+        this.meetings = new MeetingsWiring(config, database, secrets, clock, this::baseUrl, cluster);
         // getTokenForTeamsUser: a member's directory token for a communication token bound to the member
         identityRoutes.withTeamsUserExchange(new DirectoryTeamsUserTokens(meetings.tokens()));
 
         // live meetings: SFU and calling service (porta-media, porta-calling)
         try {
-            this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics);
+            this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics, cluster);
         } catch (RuntimeException e) {
             closeAll(); // e.g. a taken media port: leave nothing open behind the one-line error
             throw e;
@@ -115,9 +118,9 @@ public final class PortaServer implements AutoCloseable {
             configureServer(cfg);
             securityHeaders.register(cfg);
             new HttpBasics(metrics).register(cfg);
-            new HealthRoutes(database, metrics, new BearerSecret(serverConfig.metricsToken(), new RateLimiter(
-                    config.integer("directory.failed-secret-burst", 1, 1_000_000),
-                    config.duration("directory.failed-secret-window"), 10_000, clock), "metrics:")).register(cfg.routes);
+            new HealthRoutes(database, cluster.redis(), metrics, new BearerSecret(serverConfig.metricsToken(), cluster.rateLimits().limiter(
+                    "http.metrics-token", config.integer("directory.failed-secret-burst", 1, 1_000_000),
+                    config.duration("directory.failed-secret-window"), 10_000), "metrics:")).register(cfg.routes);
             identityRoutes.register(cfg.routes);
             meetings.register(cfg.routes);
             live.register(cfg.routes);

@@ -35,6 +35,16 @@ public final class TestDatabases {
 
     /** A new PostgreSQL database; skips (or fails under porta.require) when no server answers. */
     public static TestDatabase postgres() {
+        EmptyPostgres pg = emptyPostgres();
+        Database db = Database.open(new DatabaseConfig(pg.url(), pg.user(), "", 4, Duration.ofSeconds(5)));
+        return new TestDatabase(db, pg::close);
+    }
+
+    /**
+     * A new, empty PostgreSQL database that nothing has opened yet (a whole Porta opens it through
+     * {@code db.url}); skips, or fails under porta.require, when no server answers.
+     */
+    public static EmptyPostgres emptyPostgres() {
         String base = System.getenv().getOrDefault("PORTA_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
         String user = System.getenv().getOrDefault("PORTA_TEST_PG_USER", "postgres");
         String name = "porta_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
@@ -48,13 +58,20 @@ public final class TestDatabases {
         }
         RequiredService.require("postgresql", up,
                 "Start PostgreSQL on 127.0.0.1:5432 with trust auth for user postgres (.ci/run does this)");
-        Database db = Database.open(new DatabaseConfig(base + name, user, "", 4, Duration.ofSeconds(5)));
-        return new TestDatabase(db, () -> {
+        return new EmptyPostgres(base + name, user, () -> {
             try (Connection c = DriverManager.getConnection(base + "postgres", user, "");
                  Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             }
         });
+    }
+
+    /** A PostgreSQL database by JDBC URL (trust auth, no password), dropped on close. */
+    public record EmptyPostgres(String url, String user, Cleanup drop) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            drop.run();
+        }
     }
 
     /** A database handle that removes its database on close. */

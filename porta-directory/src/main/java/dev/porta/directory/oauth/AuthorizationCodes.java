@@ -18,22 +18,23 @@ import java.util.Set;
 
 /**
  * Authorization codes between the sign-in page and the token endpoint: single use, short-lived, bound to
- * the client, the redirect URI and the PKCE challenge. Held in memory: a code lives a few minutes and the
- * redeeming request normally reaches the node that issued it (behind a load balancer, use stickiness).
+ * the client, the redirect URI and the PKCE challenge. Held in this process's memory (a cluster shares them
+ * in Redis instead: porta-cluster's {@code RedisAuthorizationCodes}, with the same limits).
  *
  * <p>Bounded three ways, so that no one can make sign-in fail for others: a member holds at most
  * {@link #MAX_PER_MEMBER} unredeemed codes (a new one replaces their oldest, so scripting sign-ins only
  * spends one's own codes), an app at most {@link #MAX_PER_CLIENT}, and the node at most
  * {@link #MAX_OUTSTANDING}. Codes sit in issue order, which is expiry order, so purging is cheap.
  */
-final class AuthorizationCodes {
-    static final Duration LIFETIME = Duration.ofMinutes(5);
-    static final int MAX_OUTSTANDING = 10_000;
-    static final int MAX_PER_CLIENT = 1_000;
-    static final int MAX_PER_MEMBER = 10;
+public final class AuthorizationCodes implements AuthorizationCodeStore {
+    public static final Duration LIFETIME = Duration.ofMinutes(5);
+    public static final int MAX_OUTSTANDING = 10_000;
+    public static final int MAX_PER_CLIENT = 1_000;
+    public static final int MAX_PER_MEMBER = 10;
 
-    record Grant(TenantId tenant, ClientId client, MemberId member, String redirectUri, String codeChallenge,
-                 Set<String> scopes, String audience, Instant expiresAt) { }
+    /** What a code stands for. */
+    public record Grant(TenantId tenant, ClientId client, MemberId member, String redirectUri, String codeChallenge,
+                        Set<String> scopes, String audience, Instant expiresAt) { }
 
     private final Map<String, Grant> codes = new LinkedHashMap<>();
     private final Map<MemberId, ArrayDeque<String>> byMember = new HashMap<>();
@@ -41,13 +42,14 @@ final class AuthorizationCodes {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
-    AuthorizationCodes(Clock clock) {
+    public AuthorizationCodes(Clock clock) {
         this.clock = clock;
     }
 
     /** A new code; empty when the app or this node already holds as many unredeemed codes as allowed. */
-    synchronized Optional<String> issue(TenantId tenant, ClientId client, MemberId member, String redirectUri, String challenge,
-                                        Set<String> scopes, String audience) {
+    @Override
+    public synchronized Optional<String> issue(TenantId tenant, ClientId client, MemberId member, String redirectUri, String challenge,
+                                               Set<String> scopes, String audience) {
         purgeExpired();
         ArrayDeque<String> mine = byMember.computeIfAbsent(member, m -> new ArrayDeque<>());
         if (mine.size() >= MAX_PER_MEMBER) {
@@ -69,7 +71,8 @@ final class AuthorizationCodes {
     }
 
     /** Takes the code out (it can be redeemed once, whatever the outcome); empty when unknown or expired. */
-    synchronized Optional<Grant> redeem(String code) {
+    @Override
+    public synchronized Optional<Grant> redeem(String code) {
         if (code == null || code.length() > 100) {
             return Optional.empty();
         }

@@ -61,7 +61,8 @@ public final class TokenRoutes {
     private final RateLimiter failures;
     private final Supplier<String> baseUrl;
     private final Clock clock;
-    private final AuthorizationCodes codes;
+    /** In this process unless {@link #withAuthorizationCodes} shares them between nodes. */
+    private volatile AuthorizationCodeStore codes;
     /** The token-exchange grant (calling tokens); off until {@link #withTokenExchange} is called. */
     private volatile TokenExchangeGrant tokenExchange;
     /** Refresh tokens for members who ask for {@code offline_access}; off until {@link #withRefreshTokens} is called. */
@@ -93,6 +94,12 @@ public final class TokenRoutes {
     /** Turns on refresh tokens ({@code offline_access}, {@code grant_type=refresh_token}); returns this. */
     public TokenRoutes withRefreshTokens(RefreshTokens tokens) {
         this.refreshTokens = tokens;
+        return this;
+    }
+
+    /** Keeps authorization codes in {@code store} (a cluster's shared one) instead of this process. */
+    public TokenRoutes withAuthorizationCodes(AuthorizationCodeStore store) {
+        this.codes = store;
         return this;
     }
 

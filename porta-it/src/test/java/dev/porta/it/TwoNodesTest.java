@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it;
+
+import static dev.porta.it.SignalingClient.assertEndReason;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.communication.identity.CommunicationIdentityClient;
+import com.azure.communication.identity.models.CommunicationTokenScope;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.LobbyBypassScope;
+import com.microsoft.graph.models.LobbyBypassSettings;
+import com.microsoft.graph.models.OnlineMeeting;
+import dev.porta.cluster.TestRedis;
+import dev.porta.common.testing.TestDatabases;
+import dev.porta.directory.TenantId;
+import dev.porta.server.RunningPorta;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Porta nodes (own ports, own data directories) on one PostgreSQL and one Redis, as behind a load
+ * balancer that sends each request wherever it likes: what one node starts, the other finishes.
+ */
+class TwoNodesTest {
+    static TestRedis redis;
+    static TestDatabases.EmptyPostgres postgres;
+    static RunningPorta nodeA;
+    static RunningPorta nodeB;
+    static String tenant;
+    static JsonNode demo;
+
+    @BeforeAll
+    static void start() {
+        redis = TestRedis.start();
+        postgres = TestDatabases.emptyPostgres();
+        Map<String, String> shared = Map.of("db.url", postgres.url(), "db.user", postgres.user(), "db.password", "",
+                "cluster.redis-url", redis.url(), "cluster.redis-key-prefix", redis.prefix());
+        nodeA = RunningPorta.start(with(shared, "cluster.node-id", "node-a"), Clock.systemUTC());
+        nodeB = RunningPorta.anotherNode(nodeA, with(shared, "cluster.node-id", "node-b"), Clock.systemUTC());
+        demo = nodeA.demo();
+        tenant = demo.get("tenantId").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> shared, String key, String value) {
+        Map<String, String> m = new HashMap<>(shared);
+        m.put(key, value);
+        return m;
+    }
+
+    @Test
+    void aSignInCodeIssuedByOneNodeIsRedeemedAtTheOtherAndThenNowhere() throws Exception {
+        String redirect = "https://app.example/signed-in";
+        var app = nodeA.server().meetings().directory().registerApp(new TenantId(tenant), "Two-node app", Set.of(), List.of(redirect));
+        String clientId = app.clientId().value();
+
+        MemberSignIn.Code code = MemberSignIn.authorize(nodeA, tenant, clientId, redirect,
+                demo.at("/members/0/userPrincipalName").asText(), demo.at("/members/0/password").asText());
+
+        HttpResponse<String> atB = MemberSignIn.redeem(nodeB, tenant, clientId, redirect, code);
+        assertThat(atB.statusCode()).as(atB.body()).isEqualTo(200);
+        assertThat(atB.body()).contains("\"access_token\"");
+        HttpResponse<String> againAtA = MemberSignIn.redeem(nodeA, tenant, clientId, redirect, code);
+        assertThat(againAtA.statusCode()).isEqualTo(400);
+        assertThat(againAtA.body()).contains("invalid_grant");
+        assertThat(MemberSignIn.redeem(nodeB, tenant, clientId, redirect, code).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void wrongClientSecretsSpreadOverBothNodesShareOneAllowance() throws Exception {
+        // an app of its own: the throttled key (app and address) must not throttle the other tests' demo app
+        String clientId = nodeA.server().meetings().directory().registerApp(new TenantId(tenant), "Guessed app", Set.of(), List.of())
+                .clientId().value();
+        int refusedAsWrong = 0;
+        int throttled = 0;
+        for (int i = 0; i < 14; i++) {
+            int status = clientCredentials(i % 2 == 0 ? nodeA : nodeB, clientId, "not-the-secret-" + i).statusCode();
+            if (status == 401 || status == 400) {
+                refusedAsWrong++;
+            } else if (status == 429) {
+                throttled++;
+            }
+        }
+        // directory.failed-secret-burst = 10 for the whole cluster, not 10 per node
+        assertThat(refusedAsWrong).isEqualTo(10);
+        assertThat(throttled).isEqualTo(4);
+    }
+
+    @Test
+    void wrongPasscodesSpreadOverBothNodesShareOneAllowancePerAddress() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Guessed on two nodes");
+        String meetingId = meeting.getJoinMeetingIdSettings().getJoinMeetingId();
+        String wrong = meeting.getJoinMeetingIdSettings().getPasscode() + "x";
+        CommunicationIdentityClient identitiesAtA = Sdk.identityClient(nodeA, nodeA.connectionString());
+        List<Integer> subCodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            try (var guesser = new SignalingClient(i % 2 == 0 ? nodeA : nodeB)) {
+                guesser.send("join", "token", identitiesAtA.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(),
+                        "locator", Map.of("meetingId", meetingId, "passcode", wrong), "displayName", "Guesser");
+                subCodes.add(guesser.awaitState("Disconnected").at("/callEndReason/subCode").asInt());
+            }
+        }
+        // calling.passcode-attempts-per-client = 5 for the whole cluster: then passcodeAttemptsExceeded on either node
+        assertThat(subCodes).containsExactly(5251, 5251, 5251, 5251, 5251, 5252, 5252);
+    }
+
+    private static OnlineMeeting scheduleMeeting(String subject) {
+        var graph = GraphSdk.graph(nodeA, GraphSdk.credential(nodeA, tenant, demo.at("/app/clientId").asText(),
+                demo.at("/app/clientSecret").asText()));
+        OnlineMeeting m = new OnlineMeeting();
+        m.setSubject(subject);
+        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
+        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
+        LobbyBypassSettings lobby = new LobbyBypassSettings();
+        lobby.setScope(LobbyBypassScope.Organization);
+        m.setLobbyBypassSettings(lobby);
+        return graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+    }
+
+    @Test
+    void aGuestRevokedThroughOneNodeIsDisconnectedFromTheMeetingItJoinedOnTheOther() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Two nodes");
+        CommunicationIdentityClient identitiesAtA = Sdk.identityClient(nodeA, nodeA.connectionString());
+        var guest = identitiesAtA.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
+
+        try (var atB = new SignalingClient(nodeB)) {
+            atB.send("join", "token", guest.getUserToken().getToken(), "locator",
+                    Map.of("meetingLink", meeting.getJoinWebUrl()), "displayName", "Pat Guest");
+            atB.awaitState("InLobby");
+
+            identitiesAtA.revokeTokens(guest.getUser());
+
+            assertEndReason(atB.awaitState("Disconnected"), 495, 4509);
+        }
+    }
+
+    private static HttpResponse<String> clientCredentials(RunningPorta node, String clientId, String secret) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8)
+                + "&scope=" + URLEncoder.encode("https://graph.microsoft.com/.default", StandardCharsets.UTF_8);
+        return node.httpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
