@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -156,6 +157,11 @@ public final class CallingService implements CallingStats, AutoCloseable {
         List<MeetingStats> out = new ArrayList<>();
         meetings.values().forEach(m -> out.add(m.stats()));
         return out;
+    }
+
+    /** The chat thread of the meeting's live session on this node; empty while nobody is in the meeting. */
+    public Optional<dev.porta.calling.live.ThreadChat> threadChat(String meetingId) {
+        return Optional.ofNullable(meetings.get(meetingId)).map(LiveMeeting::threadChat);
     }
 
     // ---- called by sessions ----
