@@ -16,6 +16,7 @@ import dev.porta.server.calling.AttendanceRecorder;
 import dev.porta.server.calling.CallingWebSocket;
 import dev.porta.server.calling.MeetingDirectoryAdapter;
 import dev.porta.server.calling.PortaCallerAuthenticator;
+import dev.porta.server.chat.ChatThreadRoutes;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -37,6 +38,7 @@ final class CallingWiring implements AutoCloseable {
     private final CallingService calling;
     private final ScheduledExecutorService scheduler;
     private final CallingWebSocket socket;
+    private final ChatThreadRoutes chatApi;
     private final AttendanceRecorder attendance;
 
     CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
@@ -62,6 +64,9 @@ final class CallingWiring implements AutoCloseable {
         identities.onRevocation(id -> revocations.publish(id.value()));
         meetings.directory().onMemberRevoked(id -> revocations.publish(id.value())); // disabled or deleted
         this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
+        // The ACS Chat API on meeting threads: a thread id names the meeting whose chatInfo.threadId it is.
+        this.chatApi = new ChatThreadRoutes(calling, authenticator,
+                threadId -> meetings.meetingStore().findByThreadId(threadId).map(m -> m.id().value()));
         bindMetrics(metrics);
     }
 
@@ -80,6 +85,7 @@ final class CallingWiring implements AutoCloseable {
 
     void register(JavalinDefaultRoutingApi routes) {
         socket.register(routes);
+        chatApi.register(routes);
     }
 
     CallingService calling() {
