@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.server.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -247,7 +246,7 @@ public final class ChatThreadRoutes {
                 throw new ChatApiError(400, "BadRequest", "The request body must be a JSON object.");
             }
             return node;
-        } catch (JsonProcessingException e) {
+        } catch (java.io.IOException e) { // malformed JSON
             throw new ChatApiError(400, "BadRequest", "The request body is not valid JSON.");
         }
     }
