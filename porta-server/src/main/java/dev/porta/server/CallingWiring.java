@@ -5,8 +5,9 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.porta.calling.CallingConfig;
 import dev.porta.calling.CallingService;
 import dev.porta.calling.auth.Caller;
-import dev.porta.calling.chat.InMemoryChatHistoryStore;
+import dev.porta.calling.chat.JdbcChatHistoryStore;
 import dev.porta.common.Config;
+import dev.porta.common.Database;
 import dev.porta.common.ConfigException;
 import dev.porta.identity.AccessTokenVerifier;
 import dev.porta.identity.IdentityService;
@@ -41,7 +42,7 @@ final class CallingWiring implements AutoCloseable {
     private final ChatThreadRoutes chatApi;
     private final AttendanceRecorder attendance;
 
-    CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
+    CallingWiring(Config config, Database database, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics, ClusterWiring cluster) {
         CallingConfig cc = CallingConfig.from(config);
         int maxQueuedBytes = maxQueuedBytes(config, cc);
@@ -56,7 +57,7 @@ final class CallingWiring implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());
         this.attendance = new AttendanceRecorder(meetings.attendance());
         this.calling = new CallingService(cc, authenticator, directory,
-                new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler,
+                new JdbcChatHistoryStore(database, cc.chatHistorySize(), cc.chatHistoryBytes()), sfu, clock, scheduler,
                 attendance, cluster.rateLimits());
         // A revocation ends the participation on whichever node holds it (in a cluster, through Redis).
         var revocations = cluster.revocations();
