@@ -145,6 +145,29 @@ class ChatApiSdkTest {
     }
 
     @Test
+    void aGuestSeesTheChatFromTheirAdmissionOnAndTheOrganizerWithACallingTokenSeesAll() throws Exception {
+        OnlineMeeting meeting = schedule("History", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var organizer = new SignalingClient(porta); var guestSocket = new SignalingClient(porta)) {
+            join(organizer, organizerToken, meeting, "Organizer");
+            organizer.awaitState("Connected");
+            organizer.send("chat", "id", "c1", "text", "Before the guest");
+            organizer.await("ack", f -> f.path("id").asText().equals("c1"));
+            join(guestSocket, guest.getUserToken().getToken(), meeting, "Pat Guest");
+            guestSocket.awaitState("InLobby");
+            organizer.send("admit", "id", "a1", "participantId", organizer.await("lobbyDelta").at("/participant/id").asText());
+            guestSocket.awaitState("Connected");
+            thread(guest.getUserToken().getToken(), meeting).sendMessage(new SendChatMessageOptions().setContent("After"));
+
+            assertThat(thread(guest.getUserToken().getToken(), meeting).listMessages().stream().toList())
+                    .extracting(m -> m.getContent().getMessage()).containsExactly("After");
+            // a member's calling token works with the SDK's credential too
+            assertThat(thread(organizerToken, meeting).listMessages().stream().toList())
+                    .extracting(m -> m.getContent().getMessage()).containsExactly("After", "Before the guest");
+        }
+    }
+
+    @Test
     void aGuestCannotEditOrDeleteTheOrganizersMessage() throws Exception {
         OnlineMeeting meeting = schedule("Own messages", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
         CommunicationUserIdentifierAndToken guest = chattingGuest();
@@ -177,6 +200,25 @@ class ChatApiSdkTest {
             assertThat(people.get(1).getDisplayName()).isEqualTo("Pat Guest");
             assertThat(chat.getProperties().getTopic()).isEqualTo("Roster on the thread");
             chat.sendTypingNotification();
+        }
+    }
+
+    @Test
+    void aReadReceiptIsListedForTheReaderAndTheMessage() throws Exception {
+        OnlineMeeting meeting = schedule("Receipts", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var organizer = new SignalingClient(porta); var guestSocket = new SignalingClient(porta)) {
+            admitted(organizer, guestSocket, guest.getUserToken().getToken(), meeting);
+            organizer.send("chat", "id", "c1", "text", "Please read");
+            String id = organizer.await("chatMessage").get("messageId").asText();
+            ChatThreadClient chat = thread(guest.getUserToken().getToken(), meeting);
+
+            chat.sendReadReceipt(id);
+            var receipts = thread(organizerToken, meeting).listReadReceipts().stream().toList();
+            assertThat(receipts).hasSize(1);
+            assertThat(receipts.get(0).getChatMessageId()).isEqualTo(id);
+            assertThat(receipts.get(0).getSender().getRawId()).isEqualTo(guest.getUser().getId());
+            assertThatThrownBy(() -> chat.sendReadReceipt("m-999-nosuch")).satisfies(e -> assertThat(statusOf(e)).isEqualTo(404));
         }
     }
 

@@ -49,6 +49,37 @@ public final class ThreadChat {
     /** What the thread shows about itself. */
     public record Properties(String topic, Instant createdOn, String organizerRawId) { }
 
+    /** That {@code readerRawId} has read the thread up to {@code messageId}. */
+    public record ReadReceipt(String readerRawId, String messageId, Instant readOn) { }
+
+    /**
+     * Keeps the caller's read receipt (one per participant, the latest); receipts of people no longer connected
+     * are dropped, so they are bounded by the meeting's capacity.
+     */
+    public void markRead(String identityId, String messageId) {
+        synchronized (meeting) {
+            Participant p = participant(identityId);
+            message(identityId, messageId);
+            meeting.readReceipts.put(p.rawId(), new ReadReceipt(p.rawId(), messageId, meeting.clock.instant()));
+            pruneReceipts();
+        }
+    }
+
+    /** The latest read receipt of each connected participant. */
+    public List<ReadReceipt> readReceipts(String identityId) {
+        synchronized (meeting) {
+            participant(identityId);
+            pruneReceipts();
+            return List.copyOf(meeting.readReceipts.values());
+        }
+    }
+
+    private void pruneReceipts() {
+        java.util.Set<String> connected = new java.util.HashSet<>();
+        meeting.connectedInJoinOrder().forEach(q -> connected.add(q.rawId()));
+        meeting.readReceipts.keySet().retainAll(connected);
+    }
+
     public ChatEntry send(String identityId, String content) {
         synchronized (meeting) {
             Participant p = participant(identityId);

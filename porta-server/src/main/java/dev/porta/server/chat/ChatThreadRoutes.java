@@ -60,6 +60,8 @@ public final class ChatThreadRoutes {
         r.delete(thread + "/messages/{chatMessageId}", ctx -> on(ctx, this::delete));
         r.get(thread + "/participants", ctx -> on(ctx, this::participants));
         r.post(thread + "/typing", ctx -> on(ctx, this::typing));
+        r.post(thread + "/readReceipts", ctx -> on(ctx, this::markRead));
+        r.get(thread + "/readReceipts", ctx -> on(ctx, this::readReceipts));
     }
 
     /** One authenticated operation on one thread. */
@@ -187,6 +189,33 @@ public final class ChatThreadRoutes {
     private void typing(Context ctx, ThreadChat chat, String identityId) {
         chat.properties(identityId);
         ctx.status(200);
+    }
+
+    private void markRead(Context ctx, ThreadChat chat, String identityId) throws ChatApiError {
+        JsonNode id = body(ctx).get("chatMessageId");
+        if (id == null || !id.isTextual()) {
+            throw new ChatApiError(400, "BadRequest", "chatMessageId is required.");
+        }
+        chat.markRead(identityId, id.asText());
+        ctx.status(200);
+    }
+
+    private void readReceipts(Context ctx, ThreadChat chat, String identityId) throws ChatApiError {
+        int size = pageSize(ctx);
+        int skip = nonNegative(ctx.queryParam("skip"));
+        List<ThreadChat.ReadReceipt> all = chat.readReceipts(identityId);
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode value = out.putArray("value");
+        for (ThreadChat.ReadReceipt r : all.subList(Math.min(skip, all.size()), Math.min(skip + size, all.size()))) {
+            ObjectNode o = value.addObject();
+            o.set("senderCommunicationIdentifier", identifier(r.readerRawId()));
+            o.put("chatMessageId", r.messageId());
+            o.put("readOn", r.readOn().toString());
+        }
+        if (skip + size < all.size()) {
+            out.put("nextLink", nextLink(ctx, size, skip + size));
+        }
+        json(ctx, 200, out);
     }
 
     // ---- JSON shapes ----
