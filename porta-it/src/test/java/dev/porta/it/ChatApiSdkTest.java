@@ -236,7 +236,9 @@ class ChatApiSdkTest {
             ChatThreadClient chat = thread(guest.getUserToken().getToken(), meeting);
 
             assertThatThrownBy(() -> chat.sendMessage(new SendChatMessageOptions().setContent("Let me in")))
-                    .satisfies(e -> assertThat(statusOf(e)).isEqualTo(403));
+                    .satisfies(e -> assertThat(statusOf(e)).isEqualTo(403))
+                    // ACS's error body, read by the SDK into its exception
+                    .satisfies(e -> assertThat(((ChatErrorResponseException) e).getValue().getCode()).isEqualTo("Forbidden"));
             assertThatThrownBy(() -> chat.listMessages().stream().toList())
                     .satisfies(e -> assertThat(statusOf(e)).isEqualTo(403));
         }
