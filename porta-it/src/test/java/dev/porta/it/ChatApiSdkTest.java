@@ -133,11 +133,15 @@ class ChatApiSdkTest {
                     .isEqualTo(guest.getUser().getId());
 
             chat.updateMessage(id, new UpdateChatMessageOptions().setContent("Hello, edited"));
+            JsonNode liveEdit = organizer.await("chatMessageEdited");
+            assertThat(liveEdit.get("messageId").asText()).isEqualTo(id);
+            assertThat(liveEdit.get("text").asText()).isEqualTo("Hello, edited");
             ChatMessage edited = chat.getMessage(id);
             assertThat(edited.getContent().getMessage()).isEqualTo("Hello, edited");
             assertThat(edited.getEditedOn()).isNotNull();
 
             chat.deleteMessage(id);
+            assertThat(organizer.await("chatMessageDeleted").get("messageId").asText()).isEqualTo(id);
             assertThatThrownBy(() -> chat.getMessage(id)).isInstanceOf(ChatErrorResponseException.class)
                     .satisfies(e -> assertThat(statusOf(e)).isEqualTo(404));
             assertThat(chat.listMessages().stream().toList()).hasSize(1);
@@ -162,8 +166,16 @@ class ChatApiSdkTest {
             assertThat(thread(guest.getUserToken().getToken(), meeting).listMessages().stream().toList())
                     .extracting(m -> m.getContent().getMessage()).containsExactly("After");
             // a member's calling token works with the SDK's credential too
-            assertThat(thread(organizerToken, meeting).listMessages().stream().toList())
-                    .extracting(m -> m.getContent().getMessage()).containsExactly("After", "Before the guest");
+            List<ChatMessage> all = thread(organizerToken, meeting).listMessages().stream().toList();
+            assertThat(all).extracting(m -> m.getContent().getMessage()).containsExactly("After", "Before the guest");
+
+            // an edit of a message from before the guest's admission is not shown to the guest; a later one is
+            ChatThreadClient organizerChat = thread(organizerToken, meeting);
+            organizerChat.updateMessage(all.get(1).getId(), new UpdateChatMessageOptions().setContent("Secret edit"));
+            organizerChat.sendMessage(new SendChatMessageOptions().setContent("Visible"));
+            String visible = guestSocket.await("chatMessage", f -> f.path("text").asText().equals("Visible")).get("messageId").asText();
+            organizerChat.updateMessage(visible, new UpdateChatMessageOptions().setContent("Visible, edited"));
+            assertThat(guestSocket.await("chatMessageEdited").get("messageId").asText()).isEqualTo(visible);
         }
     }
 

@@ -290,6 +290,19 @@ public final class MeetingFeatures {
         return out;
     }
 
+    /**
+     * Sends {@code m}, news about message {@code e}, to the connected participants who may see {@code e}: an
+     * edit or deletion must not show a guest a message from before their admission. The caller holds the lock.
+     */
+    void toThoseWhoSee(ChatEntry e, ServerMessage m) {
+        for (Participant q : meeting.connectedInJoinOrder()) {
+            boolean sharesAll = !q.external && meeting.details.shareChatHistory() == ChatHistoryShare.ALL;
+            if (sharesAll || !e.sentAt().isBefore(q.admittedAt)) {
+                q.send(meeting, m);
+            }
+        }
+    }
+
     /** The live meeting ended: a {@code limited} chat goes with it; otherwise it is kept for the retention time. */
     void meetingClosed() {
         if (meeting.details.allowMeetingChat() == ChatMode.LIMITED) {

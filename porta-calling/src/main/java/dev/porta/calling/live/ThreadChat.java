@@ -14,7 +14,8 @@ import java.util.List;
  * than by a WebSocket. It applies the same rules as the WebSocket's {@code chat} action: only a participant
  * connected to the meeting (not in the lobby) takes part; {@code allowMeetingChat: disabled} refuses sending;
  * a participant sees what {@link MeetingFeatures#visibleTo} allows. Messages it accepts reach everyone
- * connected as {@code chatMessage} frames and share one history with the WebSocket's messages.
+ * connected as {@code chatMessage} frames (edits and deletions as {@code chatMessageEdited} and
+ * {@code chatMessageDeleted}) and share one history with the WebSocket's messages.
  */
 public final class ThreadChat {
     /** ACS's limit for one message's content: 28 KiB. */
@@ -118,6 +119,8 @@ public final class ThreadChat {
             if (!meeting.chat.replace(meeting.meetingId(), edited)) {
                 throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
             }
+            meeting.features().toThoseWhoSee(edited, new dev.porta.calling.protocol.ServerMessage.ChatMessageEdited(
+                    messageId, edited.text(), edited.editedAt().toString()));
             return edited;
         }
     }
@@ -125,8 +128,10 @@ public final class ThreadChat {
     /** Deletes the caller's own message. */
     public void delete(String identityId, String messageId) {
         synchronized (meeting) {
-            own(identityId, messageId);
-            meeting.chat.remove(meeting.meetingId(), messageId);
+            ChatEntry gone = own(identityId, messageId);
+            if (meeting.chat.remove(meeting.meetingId(), messageId)) {
+                meeting.features().toThoseWhoSee(gone, new dev.porta.calling.protocol.ServerMessage.ChatMessageDeleted(messageId));
+            }
         }
     }
 
