@@ -293,6 +293,33 @@ class ChatApiSdkTest {
         }
     }
 
+    /** One raw request, to see the status and ACS error body the SDK would turn into an exception. */
+    static com.azure.core.http.HttpResponse raw(String method, String pathAndQuery, String token) {
+        var request = new com.azure.core.http.HttpRequest(com.azure.core.http.HttpMethod.valueOf(method),
+                porta.baseUrl().replaceAll("/+$", "") + pathAndQuery);
+        if (token != null) {
+            request.setHeader(com.azure.core.http.HttpHeaderName.AUTHORIZATION, "Bearer " + token);
+        }
+        return Sdk.trustingHttpClient(porta).sendSync(request, com.azure.core.util.Context.NONE);
+    }
+
+    @Test
+    void refusalsCarryAcsErrorBodiesForAnUnknownThreadAMissingTokenAndAMissingApiVersion() throws Exception {
+        String token = chattingGuest().getUserToken().getToken();
+        String unknown = "/chat/threads/19%3Ameeting_nosuchthread%40thread.v2/messages";
+
+        try (var notFound = raw("GET", unknown + "?api-version=2021-09-27", token);
+             var noToken = raw("GET", unknown + "?api-version=2021-09-27", null);
+             var noVersion = raw("GET", unknown, token)) {
+            assertThat(notFound.getStatusCode()).isEqualTo(404);
+            assertThat(notFound.getBodyAsString().block()).contains("\"code\":\"NotFound\"");
+            assertThat(notFound.getHeaderValue("x-ms-error-code")).isEqualTo("NotFound");
+            assertThat(noToken.getStatusCode()).isEqualTo(401);
+            assertThat(noToken.getBodyAsString().block()).contains("\"code\":\"Unauthorized\"");
+            assertThat(noVersion.getStatusCode()).isEqualTo(400);
+        }
+    }
+
     @Test
     void aGuestTokenWithoutTheChatScopeIsRefused() throws Exception {
         OnlineMeeting meeting = schedule("Voip only", LobbyBypassScope.Everyone, MeetingChatMode.Enabled);
