@@ -180,6 +180,26 @@ class ChatApiSdkTest {
     }
 
     @Test
+    void theSdkFollowsPortasNextLinkThroughManyPagesOfMessages() throws Exception {
+        OnlineMeeting meeting = schedule("Pages", LobbyBypassScope.Everyone, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var guestSocket = new SignalingClient(porta)) {
+            join(guestSocket, guest.getUserToken().getToken(), meeting, "Pat Guest");
+            guestSocket.awaitState("Connected");
+            ChatThreadClient chat = thread(guest.getUserToken().getToken(), meeting);
+            for (int i = 1; i <= 25; i++) {
+                chat.sendMessage(new SendChatMessageOptions().setContent("message " + i));
+            }
+
+            var pages = chat.listMessages(new com.azure.communication.chat.models.ListChatMessagesOptions().setMaxPageSize(10),
+                    com.azure.core.util.Context.NONE).streamByPage().toList();
+            assertThat(pages).hasSize(3);
+            assertThat(pages.stream().flatMap(p -> p.getValue().stream()).map(m -> m.getContent().getMessage()).toList())
+                    .hasSize(25).startsWith("message 25", "message 24").endsWith("message 1");
+        }
+    }
+
+    @Test
     void aGuestCannotEditOrDeleteTheOrganizersMessage() throws Exception {
         OnlineMeeting meeting = schedule("Own messages", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
         CommunicationUserIdentifierAndToken guest = chattingGuest();
