@@ -67,7 +67,9 @@ final class CallingWiring implements AutoCloseable {
         this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
         // The ACS Chat API on meeting threads: a thread id names the meeting whose chatInfo.threadId it is.
         this.chatApi = new ChatThreadRoutes(calling, authenticator,
-                threadId -> meetings.meetingStore().findByThreadId(threadId).map(m -> m.id().value()));
+                threadId -> meetings.meetingStore().findByThreadId(threadId).map(m -> m.id().value()),
+                cluster.rateLimits().limiter("chat-api", cc.messageBurst(),
+                        Duration.ofMillis(Math.max(1, 1000L * cc.messageBurst() / cc.messagesPerSecond())), 100_000));
         bindMetrics(metrics);
     }
 

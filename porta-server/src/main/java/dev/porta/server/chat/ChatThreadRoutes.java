@@ -11,6 +11,7 @@ import dev.porta.calling.auth.Caller;
 import dev.porta.calling.auth.CallerAuthenticator;
 import dev.porta.calling.chat.ChatEntry;
 import dev.porta.calling.live.ThreadChat;
+import dev.porta.common.RateLimiter;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URLDecoder;
@@ -42,12 +43,15 @@ public final class ChatThreadRoutes {
     private final CallerAuthenticator authenticator;
     /** The meeting id of the meeting whose {@code chatInfo.threadId} is the argument. */
     private final Function<String, Optional<String>> meetingOfThread;
+    /** Requests per identity: the WebSocket's per-connection message budget, so REST is no way around it. */
+    private final RateLimiter perIdentity;
 
     public ChatThreadRoutes(CallingService calling, CallerAuthenticator authenticator,
-                            Function<String, Optional<String>> meetingOfThread) {
+                            Function<String, Optional<String>> meetingOfThread, RateLimiter perIdentity) {
         this.calling = calling;
         this.authenticator = authenticator;
         this.meetingOfThread = meetingOfThread;
+        this.perIdentity = perIdentity;
     }
 
     public void register(JavalinDefaultRoutingApi r) {
@@ -76,6 +80,11 @@ public final class ChatThreadRoutes {
                 throw new ChatApiError(400, "BadRequest", "The api-version query parameter is missing or invalid.");
             }
             String identityId = authenticate(ctx);
+            if (!perIdentity.tryAcquire(identityId)) {
+                long seconds = Math.max(1, perIdentity.retryAfter(identityId).toSeconds());
+                ctx.header("Retry-After", Long.toString(seconds));
+                throw new ChatApiError(429, "TooManyRequests", "Too many requests; retry after " + seconds + " s.");
+            }
             String threadId = decoded(ctx.pathParam("chatThreadId"));
             String meetingId = meetingOfThread.apply(threadId)
                     .orElseThrow(() -> new ChatApiError(404, "NotFound", "The chat thread was not found."));
