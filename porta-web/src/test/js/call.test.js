@@ -281,6 +281,24 @@ describe('Call', () => {
     assert.deepEqual(chat.messages.map((m) => m.content), ['one', 'two', 'three', 'four']);
   });
 
+  test('a message edited or deleted through the Chat API changes in the messages held, with an event each', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const msg = (id, text) => ({ messageId: id, senderId: 'p-org', senderName: 'Org', senderKind: 'member', text, sentAt: '2026-01-01T00:00:00Z' });
+    socket.receive({ type: 'chatHistory', messages: [msg('m1', 'one'), msg('m2', 'two')] });
+    const chat = call.feature(Features.Chat);
+    const got = [];
+    chat.on('chatMessageEdited', (e) => got.push(`edited ${e.message.messageId} ${e.message.content}`));
+    chat.on('chatMessageDeleted', (e) => got.push(`deleted ${e.messageId}`));
+    socket.receive({ type: 'chatMessageEdited', messageId: 'm1', text: 'one, edited', editedAt: '2026-01-01T00:00:05Z' });
+    socket.receive({ type: 'chatMessageDeleted', messageId: 'm2' });
+    socket.receive({ type: 'chatMessageDeleted', messageId: 'unknown' });
+    assert.deepEqual(got, ['edited m1 one, edited', 'deleted m2']);
+    assert.deepEqual(chat.messages.map((m) => m.content), ['one, edited']);
+    assert.equal(chat.messages[0].editedOn.toISOString(), '2026-01-01T00:00:05.000Z');
+  });
+
   test('a second CallAgent for the same identity is refused with 409/40228', async () => {
     const { client, credential, agent } = await joined();
     await assert.rejects(client.createCallAgent(credential, { displayName: 'Again' }), (e) => e.code === 409 && e.subCode === 40228);

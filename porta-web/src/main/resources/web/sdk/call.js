@@ -401,6 +401,8 @@ export class Call extends Emitter {
       case 'lobbyDelta': return this.#lobby._delta(frame.op, frame.participant);
       case 'chatHistory': return this.feature(Features.Chat)._history(frame.messages);
       case 'chatMessage': return this.feature(Features.Chat)._received(frame);
+      case 'chatMessageEdited': return this.feature(Features.Chat)._edited(frame);
+      case 'chatMessageDeleted': return this.feature(Features.Chat)._deleted(frame);
       case 'reaction': return this.feature(Features.Reaction)._received(frame);
       case 'mutedByOthers':
         if (this.#microphone) this.#microphone.enabled = false;

@@ -262,7 +262,8 @@ export class BreakoutRoomsFeature extends Emitter {
 
 /**
  * Porta extension: meeting chat. `messages` holds the history (oldest first, bounded);
- * event `chatMessageReceived` ({ message }).
+ * events `chatMessageReceived` ({ message }), and for changes made through the Chat API
+ * `chatMessageEdited` ({ message }, with `editedOn`) and `chatMessageDeleted` ({ messageId }).
  */
 export class ChatFeature extends Emitter {
   #ctx;
@@ -288,6 +289,21 @@ export class ChatFeature extends Emitter {
   }
   /** @internal */
   _received(m) { this.#add(m, true); }
+  /** @internal A message's text changed (edited through the ACS Chat API); unknown ids are ignored. */
+  _edited(m) {
+    const i = this.#messages.findIndex((x) => x.messageId === m.messageId);
+    if (i < 0) return;
+    const message = Object.freeze({ ...this.#messages[i], content: String(m.text), editedOn: new Date(m.editedAt) });
+    this.#messages[i] = message;
+    this._emit('chatMessageEdited', { message });
+  }
+  /** @internal A message was deleted (through the ACS Chat API); unknown ids are ignored. */
+  _deleted(m) {
+    const i = this.#messages.findIndex((x) => x.messageId === m.messageId);
+    if (i < 0) return;
+    this.#messages.splice(i, 1);
+    this._emit('chatMessageDeleted', { messageId: m.messageId });
+  }
   #add(m, announce) {
     if (!m || typeof m.messageId !== 'string' || this.#messages.some((x) => x.messageId === m.messageId)) return;
     const message = Object.freeze({

@@ -326,11 +326,15 @@ export interface BreakoutRoomsFeature extends FeatureEvents {
 }
 export interface ChatMessage {
   messageId: string; sender: CommunicationIdentifier; senderDisplayName: string; isSenderGuest: boolean; content: string; createdOn: Date;
+  /** set when the sender edited the message through the ACS Chat API */
+  editedOn?: Date;
 }
 export interface ChatFeature extends FeatureEvents {
   readonly messages: ChatMessage[];
   sendMessage(text: string): Promise<void>;
   on(event: 'chatMessageReceived', listener: Listener<{ message: ChatMessage }>): void;
+  on(event: 'chatMessageEdited', listener: Listener<{ message: ChatMessage }>): void;
+  on(event: 'chatMessageDeleted', listener: Listener<{ messageId: string }>): void;
 }
 
 export declare const SIGNALING_PATH: '/calling/v1';

@@ -132,6 +132,8 @@ const SERVER_FRAMES = {
   lobbyDelta: { op: (x) => x === 'added' || x === 'removed', participant: isObject },
   chatHistory: { messages: isArray, more: optional(isBool) },
   chatMessage: { messageId: isString, senderId: isString, senderName: isString, senderKind: isString, text: isString, sentAt: isString },
+  chatMessageEdited: { messageId: isString, text: isString, editedAt: isString },
+  chatMessageDeleted: { messageId: isString },
   reaction: { participantId: isString, reaction: isString, at: optional(isString) },
   mutedByOthers: { by: optional(isString) },
   publishAnswer: { sdp: isString },

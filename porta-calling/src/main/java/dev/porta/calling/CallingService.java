@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  * WebSocket and then the returned session's {@code onText}/{@code onClose}.
  */
 public final class CallingService implements CallingStats, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallingService.class);
     private final CallingConfig config;
     private final CallerAuthenticator authenticator;
     private final MeetingDirectory directory;
@@ -122,7 +124,12 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public void sweep() {
         var now = clock.instant();
         meetings.values().forEach(m -> m.sweep(now));
-        chat.expire(now);
+        try {
+            chat.expire(now);
+        } catch (RuntimeException e) {
+            // the chat store is a database: a failure must not end the periodic sweep (grace, token expiry)
+            LOG.warn("calling: expiring ended meetings' chat failed; retried on the next sweep", e);
+        }
     }
 
     /** Ends every live meeting with {@link EndReason#SERVER_SHUTDOWN} (clients may rejoin) and stops the sweep. */
@@ -156,6 +163,11 @@ public final class CallingService implements CallingStats, AutoCloseable {
         List<MeetingStats> out = new ArrayList<>();
         meetings.values().forEach(m -> out.add(m.stats()));
         return out;
+    }
+
+    /** The chat thread of the meeting's live session on this node; empty while nobody is in the meeting. */
+    public Optional<dev.porta.calling.live.ThreadChat> threadChat(String meetingId) {
+        return Optional.ofNullable(meetings.get(meetingId)).map(LiveMeeting::threadChat);
     }
 
     // ---- called by sessions ----

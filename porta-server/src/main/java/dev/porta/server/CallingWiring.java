@@ -5,8 +5,9 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.porta.calling.CallingConfig;
 import dev.porta.calling.CallingService;
 import dev.porta.calling.auth.Caller;
-import dev.porta.calling.chat.InMemoryChatHistoryStore;
+import dev.porta.calling.chat.JdbcChatHistoryStore;
 import dev.porta.common.Config;
+import dev.porta.common.Database;
 import dev.porta.common.ConfigException;
 import dev.porta.identity.AccessTokenVerifier;
 import dev.porta.identity.IdentityService;
@@ -16,6 +17,7 @@ import dev.porta.server.calling.AttendanceRecorder;
 import dev.porta.server.calling.CallingWebSocket;
 import dev.porta.server.calling.MeetingDirectoryAdapter;
 import dev.porta.server.calling.PortaCallerAuthenticator;
+import dev.porta.server.chat.ChatThreadRoutes;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -37,9 +39,10 @@ final class CallingWiring implements AutoCloseable {
     private final CallingService calling;
     private final ScheduledExecutorService scheduler;
     private final CallingWebSocket socket;
+    private final ChatThreadRoutes chatApi;
     private final AttendanceRecorder attendance;
 
-    CallingWiring(Config config, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
+    CallingWiring(Config config, Database database, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics, ClusterWiring cluster) {
         CallingConfig cc = CallingConfig.from(config);
         int maxQueuedBytes = maxQueuedBytes(config, cc);
@@ -54,7 +57,7 @@ final class CallingWiring implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-calling-timer").daemon().factory());
         this.attendance = new AttendanceRecorder(meetings.attendance());
         this.calling = new CallingService(cc, authenticator, directory,
-                new InMemoryChatHistoryStore(cc.chatHistorySize(), cc.chatHistoryBytes(), cc.chatMemoryBytes()), sfu, clock, scheduler,
+                new JdbcChatHistoryStore(database, cc.chatHistorySize(), cc.chatHistoryBytes()), sfu, clock, scheduler,
                 attendance, cluster.rateLimits());
         // A revocation ends the participation on whichever node holds it (in a cluster, through Redis).
         var revocations = cluster.revocations();
@@ -62,6 +65,11 @@ final class CallingWiring implements AutoCloseable {
         identities.onRevocation(id -> revocations.publish(id.value()));
         meetings.directory().onMemberRevoked(id -> revocations.publish(id.value())); // disabled or deleted
         this.socket = new CallingWebSocket(calling, cc.maxFrameChars(), maxQueuedBytes, config.duration("calling.idle-timeout"));
+        // The ACS Chat API on meeting threads: a thread id names the meeting whose chatInfo.threadId it is.
+        this.chatApi = new ChatThreadRoutes(calling, authenticator,
+                threadId -> meetings.meetingStore().findByThreadId(threadId).map(m -> m.id().value()),
+                cluster.rateLimits().limiter("chat-api", cc.messageBurst(),
+                        Duration.ofMillis(Math.max(1, 1000L * cc.messageBurst() / cc.messagesPerSecond())), 100_000));
         bindMetrics(metrics);
     }
 
@@ -80,6 +88,7 @@ final class CallingWiring implements AutoCloseable {
 
     void register(JavalinDefaultRoutingApi routes) {
         socket.register(routes);
+        chatApi.register(routes);
     }
 
     CallingService calling() {

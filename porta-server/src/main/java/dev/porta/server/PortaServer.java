@@ -102,7 +102,7 @@ public final class PortaServer implements AutoCloseable {
 
         // live meetings: SFU and calling service (porta-media, porta-calling)
         try {
-            this.live = new CallingWiring(config, clock, accessTokens, identities, meetings, metrics, cluster);
+            this.live = new CallingWiring(config, database, clock, accessTokens, identities, meetings, metrics, cluster);
         } catch (RuntimeException e) {
             closeAll(); // e.g. a taken media port: leave nothing open behind the one-line error
             throw e;

@@ -12,6 +12,20 @@ public interface ChatHistoryStore {
 
     void append(String meetingId, ChatEntry entry);
 
+    /**
+     * Replaces the kept message with {@code edited}'s id by {@code edited} (the Chat API's update).
+     *
+     * @return false when the store no longer keeps that message
+     */
+    boolean replace(String meetingId, ChatEntry edited);
+
+    /**
+     * Forgets one message (the Chat API's delete).
+     *
+     * @return false when the store did not keep that message
+     */
+    boolean remove(String meetingId, String messageId);
+
     /** The meeting's kept messages, oldest first. */
     List<ChatEntry> history(String meetingId);
 

@@ -3,6 +3,7 @@ package dev.porta.calling.chat;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -65,6 +66,53 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
                 eldest.remove();
             }
         }
+    }
+
+    @Override
+    public synchronized boolean replace(String meetingId, ChatEntry edited) {
+        History h = byMeeting.get(meetingId);
+        if (h == null || edited.wireBytes() > perMeetingBytes) {
+            return false;
+        }
+        List<ChatEntry> kept = new ArrayList<>(h.entries);
+        for (int i = 0; i < kept.size(); i++) {
+            ChatEntry old = kept.get(i);
+            if (old.messageId().equals(edited.messageId())) {
+                kept.set(i, edited);
+                long delta = edited.wireBytes() - old.wireBytes();
+                h.entries.clear();
+                h.entries.addAll(kept);
+                h.bytes += delta;
+                heldBytes += delta;
+                // a longer text may push the meeting over its bound: the oldest messages go, as on append
+                while (h.bytes > perMeetingBytes && h.entries.size() > 1) {
+                    ChatEntry gone = h.entries.removeFirst();
+                    h.bytes -= gone.wireBytes();
+                    heldBytes -= gone.wireBytes();
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized boolean remove(String meetingId, String messageId) {
+        History h = byMeeting.get(meetingId);
+        if (h == null) {
+            return false;
+        }
+        Iterator<ChatEntry> it = h.entries.iterator();
+        while (it.hasNext()) {
+            ChatEntry e = it.next();
+            if (e.messageId().equals(messageId)) {
+                it.remove();
+                h.bytes -= e.wireBytes();
+                heldBytes -= e.wireBytes();
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -46,6 +46,10 @@ public final class LiveMeeting {
     final MeetingDetails details;
     final CallingConfig config;
     final Clock clock;
+    /** When this live session began (the Chat API's thread {@code createdOn}). */
+    final Instant startedAt;
+    /** Each connected participant's latest Chat API read receipt, by raw id (pruned to who is connected). */
+    final Map<String, ThreadChat.ReadReceipt> readReceipts = new LinkedHashMap<>();
     final ChatHistoryStore chat;
     final CallingCounters counters;
     final ServerMessageEncoder encoder;
@@ -68,6 +72,7 @@ public final class LiveMeeting {
         this.attendance = attendance;
         this.config = config;
         this.clock = clock;
+        this.startedAt = clock.instant();
         this.chat = chat;
         this.counters = counters;
         this.encoder = encoder;
@@ -332,6 +337,21 @@ public final class LiveMeeting {
 
     static ServerMessage error(String requestId, ActionError code, String message) {
         return new ServerMessage.Error(requestId, code.wire(), message);
+    }
+
+    /** The connected participant whose token names {@code identityId}, or null (in the lobby, or not here). */
+    Participant connectedWithIdentity(String identityId) {
+        for (Participant p : inMeeting.values()) {
+            if (p.state == Participant.State.CONNECTED && p.caller.identityId().equals(identityId)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The meeting's chat as the ACS Chat API sees it: a thread whose participants are the connected people. */
+    public ThreadChat threadChat() {
+        return new ThreadChat(this);
     }
 
     Participant connected(String id) {

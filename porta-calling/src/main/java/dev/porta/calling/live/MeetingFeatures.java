@@ -40,12 +40,18 @@ public final class MeetingFeatures {
                 return LiveMeeting.error(requestId, ActionError.INVALID_MESSAGE,
                         "chat.text must not be blank or contain control characters");
             }
-            ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id,
-                    p.displayName, p.kind(), t, meeting.clock.instant());
-            meeting.chat.append(meeting.meetingId(), e);
-            meeting.broadcast(wire(e));
+            post(p, t);
             return new Ack(requestId, null);
         }
+    }
+
+    /** Keeps a checked message from {@code p} and sends it to everyone connected; the caller holds the meeting's lock. */
+    ChatEntry post(Participant p, String text) {
+        ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id,
+                p.displayName, p.kind(), text, meeting.clock.instant(), p.rawId(), null);
+        meeting.chat.append(meeting.meetingId(), e);
+        meeting.broadcast(wire(e));
+        return e;
     }
 
     public ServerMessage reaction(Participant p, String reaction, String requestId) {
@@ -252,12 +258,8 @@ public final class MeetingFeatures {
         List<ChatMessage> page = new ArrayList<>();
         List<List<ChatMessage>> pages = new ArrayList<>();
         if (meeting.details.allowMeetingChat() != ChatMode.DISABLED) {
-            boolean sharesAll = !p.external && meeting.details.shareChatHistory() == ChatHistoryShare.ALL;
             long pageBytes = 0;
-            for (ChatEntry e : meeting.chat.history(meeting.meetingId())) {
-                if (!sharesAll && e.sentAt().isBefore(p.admittedAt)) {
-                    continue;
-                }
+            for (ChatEntry e : visibleTo(p)) {
                 if (!page.isEmpty() && pageBytes + e.wireBytes() > meeting.config.chatHistoryPageBytes()) {
                     pages.add(page);
                     page = new ArrayList<>();
@@ -270,6 +272,34 @@ public final class MeetingFeatures {
         pages.add(page);
         for (int i = 0; i < pages.size(); i++) {
             p.send(meeting, new ChatHistory(pages.get(i), i < pages.size() - 1 ? Boolean.TRUE : null));
+        }
+    }
+
+    /**
+     * The kept messages {@code p} may see, oldest first (review M3): from their own admission on for external
+     * participants, and for everyone unless the meeting shares its history. The caller holds the meeting's lock.
+     */
+    List<ChatEntry> visibleTo(Participant p) {
+        boolean sharesAll = !p.external && meeting.details.shareChatHistory() == ChatHistoryShare.ALL;
+        List<ChatEntry> out = new ArrayList<>();
+        for (ChatEntry e : meeting.chat.history(meeting.meetingId())) {
+            if (sharesAll || !e.sentAt().isBefore(p.admittedAt)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends {@code m}, news about message {@code e}, to the connected participants who may see {@code e}: an
+     * edit or deletion must not show a guest a message from before their admission. The caller holds the lock.
+     */
+    void toThoseWhoSee(ChatEntry e, ServerMessage m) {
+        for (Participant q : meeting.connectedInJoinOrder()) {
+            boolean sharesAll = !q.external && meeting.details.shareChatHistory() == ChatHistoryShare.ALL;
+            if (sharesAll || !e.sentAt().isBefore(q.admittedAt)) {
+                q.send(meeting, m);
+            }
         }
     }
 
@@ -299,7 +329,7 @@ public final class MeetingFeatures {
         return new TogetherMode(true, TogetherSeating.seat(eligible, meeting.config.togetherSeats()));
     }
 
-    private static ChatMessage wire(ChatEntry e) {
+    static ChatMessage wire(ChatEntry e) {
         return new ChatMessage(e.messageId(), e.senderId(), e.senderName(), e.senderKind(), e.text(), e.sentAt().toString());
     }
 }

@@ -56,6 +56,12 @@ public sealed interface ServerMessage {
     record ChatMessage(String messageId, String senderId, String senderName, String senderKind, String text,
                        String sentAt) implements ServerMessage { }
 
+    /** A chat message's new text, edited through the Chat API. */
+    record ChatMessageEdited(String messageId, String text, String editedAt) implements ServerMessage { }
+
+    /** A chat message deleted through the Chat API. */
+    record ChatMessageDeleted(String messageId) implements ServerMessage { }
+
     /** @param more true when another {@code chatHistory} page follows that continues this one; null on the last */
     record ChatHistory(List<ChatMessage> messages, Boolean more) implements ServerMessage { }
 

@@ -32,6 +32,8 @@ public final class ServerMessageEncoder {
             case LobbyDelta d -> "lobbyDelta";
             case ChatMessage c -> "chatMessage";
             case ChatHistory h -> "chatHistory";
+            case ChatMessageEdited e -> "chatMessageEdited";
+            case ChatMessageDeleted d -> "chatMessageDeleted";
             case Reaction r -> "reaction";
             case MutedByOthers mo -> "mutedByOthers";
             case PublishAnswer a -> "publishAnswer";

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling.live;
+
+import dev.porta.calling.chat.ChatEntry;
+import dev.porta.calling.meeting.Capability;
+import dev.porta.calling.meeting.ChatMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A live meeting's chat seen as an ACS chat thread, for callers known by the identity in their token rather
+ * than by a WebSocket. It applies the same rules as the WebSocket's {@code chat} action: only a participant
+ * connected to the meeting (not in the lobby) takes part; {@code allowMeetingChat: disabled} refuses sending;
+ * a participant sees what {@link MeetingFeatures#visibleTo} allows. Messages it accepts reach everyone
+ * connected as {@code chatMessage} frames (edits and deletions as {@code chatMessageEdited} and
+ * {@code chatMessageDeleted}) and share one history with the WebSocket's messages.
+ */
+public final class ThreadChat {
+    /** ACS's limit for one message's content: 28 KiB. */
+    public static final int MAX_MESSAGE_BYTES = 28 * 1024;
+
+    private final LiveMeeting meeting;
+
+    ThreadChat(LiveMeeting meeting) {
+        this.meeting = meeting;
+    }
+
+    /** Why a thread operation was refused; the HTTP layer maps each to ACS's status and code. */
+    public enum Refusal { NOT_A_PARTICIPANT, CHAT_DISABLED, MESSAGE_NOT_FOUND, NOT_THE_SENDER, INVALID_CONTENT }
+
+    /** A refused thread operation. */
+    public static final class RefusedException extends RuntimeException {
+        private final Refusal refusal;
+
+        RefusedException(Refusal refusal, String message) {
+            super(message, null, false, false);
+            this.refusal = refusal;
+        }
+
+        public Refusal refusal() {
+            return refusal;
+        }
+    }
+
+    /** One person on the thread: a connected participant. */
+    public record Member(String rawId, String displayName, String kind, Instant admittedAt) { }
+
+    /** What the thread shows about itself. */
+    public record Properties(String topic, Instant createdOn, String organizerRawId) { }
+
+    /** That {@code readerRawId} has read the thread up to {@code messageId}. */
+    public record ReadReceipt(String readerRawId, String messageId, Instant readOn) { }
+
+    /**
+     * Keeps the caller's read receipt (one per participant, the latest); receipts of people no longer connected
+     * are dropped, so they are bounded by the meeting's capacity.
+     */
+    public void markRead(String identityId, String messageId) {
+        synchronized (meeting) {
+            Participant p = participant(identityId);
+            message(identityId, messageId);
+            meeting.readReceipts.put(p.rawId(), new ReadReceipt(p.rawId(), messageId, meeting.clock.instant()));
+            pruneReceipts();
+        }
+    }
+
+    /** The latest read receipt of each connected participant. */
+    public List<ReadReceipt> readReceipts(String identityId) {
+        synchronized (meeting) {
+            participant(identityId);
+            pruneReceipts();
+            return List.copyOf(meeting.readReceipts.values());
+        }
+    }
+
+    private void pruneReceipts() {
+        java.util.Set<String> connected = new java.util.HashSet<>();
+        meeting.connectedInJoinOrder().forEach(q -> connected.add(q.rawId()));
+        meeting.readReceipts.keySet().retainAll(connected);
+    }
+
+    public ChatEntry send(String identityId, String content) {
+        synchronized (meeting) {
+            Participant p = participant(identityId);
+            refuseUnlessChatAllowed(p);
+            return meeting.features().post(p, checked(content));
+        }
+    }
+
+    /** The messages the caller may see, oldest first. */
+    public List<ChatEntry> messages(String identityId) {
+        synchronized (meeting) {
+            Participant p = participant(identityId);
+            return meeting.details.allowMeetingChat() == ChatMode.DISABLED ? List.of() : meeting.features().visibleTo(p);
+        }
+    }
+
+    public ChatEntry message(String identityId, String messageId) {
+        synchronized (meeting) {
+            Participant p = participant(identityId);
+            if (meeting.details.allowMeetingChat() != ChatMode.DISABLED) {
+                for (ChatEntry e : meeting.features().visibleTo(p)) {
+                    if (e.messageId().equals(messageId)) {
+                        return e;
+                    }
+                }
+            }
+            throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
+        }
+    }
+
+    /** Changes the text of the caller's own message. */
+    public ChatEntry edit(String identityId, String messageId, String content) {
+        synchronized (meeting) {
+            ChatEntry own = own(identityId, messageId);
+            ChatEntry edited = own.edited(checked(content), meeting.clock.instant());
+            if (!meeting.chat.replace(meeting.meetingId(), edited)) {
+                throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
+            }
+            meeting.features().toThoseWhoSee(edited, new dev.porta.calling.protocol.ServerMessage.ChatMessageEdited(
+                    messageId, edited.text(), edited.editedAt().toString()));
+            return edited;
+        }
+    }
+
+    /** Deletes the caller's own message. */
+    public void delete(String identityId, String messageId) {
+        synchronized (meeting) {
+            ChatEntry gone = own(identityId, messageId);
+            if (meeting.chat.remove(meeting.meetingId(), messageId)) {
+                meeting.features().toThoseWhoSee(gone, new dev.porta.calling.protocol.ServerMessage.ChatMessageDeleted(messageId));
+            }
+        }
+    }
+
+    /** Everyone connected, in join order; only a connected participant may ask. */
+    public List<Member> members(String identityId) {
+        synchronized (meeting) {
+            participant(identityId);
+            List<Member> out = new ArrayList<>();
+            for (Participant q : meeting.connectedInJoinOrder()) {
+                out.add(new Member(q.rawId(), q.displayName, q.kind(), q.admittedAt));
+            }
+            return out;
+        }
+    }
+
+    public Properties properties(String identityId) {
+        synchronized (meeting) {
+            participant(identityId);
+            return new Properties(meeting.details.subject(), meeting.startedAt, "8:orgid:" + meeting.details.organizerMemberId());
+        }
+    }
+
+    private ChatEntry own(String identityId, String messageId) {
+        Participant p = participant(identityId);
+        refuseUnlessChatAllowed(p);
+        ChatEntry e = message(identityId, messageId);
+        if (!e.senderRawId().equals(p.rawId())) {
+            throw new RefusedException(Refusal.NOT_THE_SENDER, "only the sender may change or delete a message");
+        }
+        return e;
+    }
+
+    private Participant participant(String identityId) {
+        Participant p = meeting.connectedWithIdentity(identityId);
+        if (p == null) {
+            throw new RefusedException(Refusal.NOT_A_PARTICIPANT, "the caller is not a participant admitted to this meeting");
+        }
+        return p;
+    }
+
+    private void refuseUnlessChatAllowed(Participant p) {
+        Permissions.Denial d = Permissions.check(meeting.details, p, Capability.CHAT);
+        if (d != null) {
+            throw new RefusedException(Refusal.CHAT_DISABLED, d.message());
+        }
+    }
+
+    /** The WebSocket's rule for text (not blank, no control characters but line breaks and tabs) and ACS's size limit. */
+    private static String checked(String content) {
+        String t = content == null ? "" : content.strip();
+        if (t.isEmpty() || t.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
+            throw new RefusedException(Refusal.INVALID_CONTENT, "content must not be blank or contain control characters");
+        }
+        if (t.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new RefusedException(Refusal.INVALID_CONTENT, "content is larger than " + MAX_MESSAGE_BYTES + " bytes");
+        }
+        return t;
+    }
+}
