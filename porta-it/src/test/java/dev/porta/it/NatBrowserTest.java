@@ -9,13 +9,16 @@ import com.microsoft.graph.models.LobbyBypassScope;
 import com.microsoft.graph.models.LobbyBypassSettings;
 import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
+import dev.porta.common.testing.RealHaproxy;
 import dev.porta.it.browser.Browsers;
 import dev.porta.it.browser.Participant;
 import dev.porta.it.browser.RoutedNetwork;
 import dev.porta.server.RunningPorta;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,27 +31,41 @@ import org.junit.jupiter.api.Test;
  * namespace to 198.51.100.20) and a guest on the public side see and hear each other through Porta on
  * 198.51.100.10, over UDP. The home guest's selected candidate pair (getStats) runs over UDP from the
  * NAT's public address (peer-reflexive: what Porta saw) to Porta's media port, and the NAT's counter
- * shows the masquerading carried it.
+ * shows the masquerading carried it. Pages, APIs and the calling WebSocket go through a real HAProxy in the
+ * public namespace, configured as docs/deployment.md says (Porta's HTTPS on loopback behind it); media
+ * goes to Porta directly, as it would on a real host.
  */
 @Tag("browser")
 class NatBrowserTest {
     static RoutedNetwork network;
     static RunningPorta porta;
     static Browsers browsers;
+    static RealHaproxy proxy;
+    static Path proxyCertificate;
+    static String publicUrl;
 
     @BeforeAll
     static void start() throws Exception {
+        RealHaproxy.require();
         network = RoutedNetwork.build();
         browsers = Browsers.start();
-        int port;
+        int proxyPort;
         try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RoutedNetwork.PUBLIC_ADDRESS))) {
-            port = free.getLocalPort();
+            proxyPort = free.getLocalPort();
         }
-        // Porta on the public address only (HTTPS and UDP media; ICE-TCP off, so UDP is the one path)
-        porta = RunningPorta.start(Map.of("web.examples-enabled", "true", "http.host", RoutedNetwork.PUBLIC_ADDRESS,
-                "http.port", String.valueOf(port), "http.public-host", RoutedNetwork.PUBLIC_ADDRESS + ":" + port,
+        publicUrl = "https://" + RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort + "/";
+        // Porta as docs/deployment.md puts it behind HAProxy (HTTPS on loopback, the proxy trusted), with its
+        // media on the public address (UDP; ICE-TCP off, so UDP is the one path)
+        Map<String, String> keys = new HashMap<>(DeploymentGuide.read().proxiedPortaKeys());
+        keys.putAll(Map.of("web.examples-enabled", "true", "http.port", "0",
+                "http.public-host", RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort,
                 "media.bind-address", RoutedNetwork.PUBLIC_ADDRESS, "media.advertised-address", RoutedNetwork.PUBLIC_ADDRESS,
-                "media.tcp-port", "off"), java.time.Clock.systemUTC());
+                "media.tcp-port", "off"));
+        porta = RunningPorta.start(keys, java.time.Clock.systemUTC());
+        Path dir = RealHaproxy.newDirectory();
+        proxyCertificate = RealHaproxy.certificate(dir, RoutedNetwork.PUBLIC_ADDRESS);
+        proxy = RealHaproxy.start(dir, DeploymentGuide.read().haproxyConfig(RoutedNetwork.PUBLIC_ADDRESS, proxyPort,
+                dir.resolve("proxy.pem"), porta), new java.net.InetSocketAddress(RoutedNetwork.PUBLIC_ADDRESS, proxyPort));
     }
 
     @AfterAll
@@ -57,6 +74,9 @@ class NatBrowserTest {
             if (browsers != null) {
                 System.err.println("=== what the pages logged\n" + String.join("\n", browsers.log));
                 browsers.close();
+            }
+            if (proxy != null) {
+                proxy.close();
             }
             if (porta != null) {
                 porta.close();
@@ -72,8 +92,8 @@ class NatBrowserTest {
     void aGuestBehindANatAndAGuestOnThePublicSideSeeAndHearEachOtherOverUdp() throws Exception {
         JsonNode demo = porta.demo();
         String tenant = demo.get("tenantId").asText();
-        var graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, demo.at("/app/clientId").asText(),
-                demo.at("/app/clientSecret").asText()));
+        var graph = GraphSdk.graph(publicUrl, proxyCertificate, GraphSdk.credential(publicUrl, proxyCertificate, tenant,
+                demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText()));
         OnlineMeeting m = new OnlineMeeting();
         m.setSubject("Through the NAT");
         m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
@@ -82,8 +102,10 @@ class NatBrowserTest {
         lobby.setScope(LobbyBypassScope.Everyone);
         m.setLobbyBypassSettings(lobby);
         OnlineMeeting meeting = graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
-        var identity = Sdk.identityClient(porta, porta.connectionString());
+        var identity = Sdk.identityClientBuilder(porta, porta.connectionString())
+                .httpClient(Sdk.trustingHttpClient(proxyCertificate)).buildClient();
         String origin = porta.baseUrl();
+        assertThat(origin).isEqualTo(publicUrl);
         assertThat(meeting.getJoinWebUrl()).startsWith(origin);
 
         Page red = open(browsers.open(Participant.RED, "Red Guest", network.chromiumAtHome()), origin, "Red Guest",
@@ -109,6 +131,7 @@ class NatBrowserTest {
         System.err.println("the NAT's rules: " + network.natRules());
         assertThat(network.udpFlowsMasqueraded()).as("UDP flows the NAT masqueraded").isPositive();
         assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("udp", 2L);
+        assertThat(proxy.alive()).isTrue();
     }
 
     @SuppressWarnings("unchecked")

@@ -19,20 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,12 +66,7 @@ class ReverseProxyTest {
 
         Path dir = RealHaproxy.newDirectory();
         proxyCertificate = RealHaproxy.certificate(dir);
-        String config = guide.haproxyConfig()
-                .swap("bind :443 ", "bind 127.0.0.1:" + proxyPort + " ")
-                .swap("/etc/haproxy/meet.example.com.pem", dir.resolve("proxy.pem").toString())
-                .swap("127.0.0.1:8443", "127.0.0.1:" + porta.server().port())
-                .swap("/var/lib/porta/tls/porta-cert.pem", porta.certificatePem().toString())
-                .text();
+        String config = guide.haproxyConfig("127.0.0.1", proxyPort, dir.resolve("proxy.pem"), porta);
         proxy = RealHaproxy.start(dir, config, new InetSocketAddress("127.0.0.1", proxyPort));
     }
 
@@ -192,46 +181,6 @@ class ReverseProxyTest {
             return InetAddress.getByName(literal);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The two snippets of docs/deployment.md's "Behind a reverse proxy" section. */
-    record DeploymentGuide(String portaConf, String haproxyCfg) {
-        static DeploymentGuide read() throws Exception {
-            String doc = Files.readString(Path.of("..", "docs", "deployment.md"), StandardCharsets.UTF_8);
-            int section = doc.indexOf("## Behind a reverse proxy");
-            assertThat(section).as("docs/deployment.md has the reverse-proxy section").isNotNegative();
-            List<String> blocks = new ArrayList<>();
-            Matcher m = Pattern.compile("```\n(.*?)```", Pattern.DOTALL).matcher(doc.substring(section));
-            while (m.find() && blocks.size() < 2) {
-                blocks.add(m.group(1));
-            }
-            return new DeploymentGuide(blocks.get(0), blocks.get(1));
-        }
-
-        Map<String, String> proxiedPortaKeys() {
-            Map<String, String> keys = new LinkedHashMap<>();
-            for (String line : portaConf.split("\n")) {
-                if (!line.isBlank()) {
-                    String[] kv = line.split("=", 2);
-                    keys.put(kv[0].trim(), kv[1].trim());
-                }
-            }
-            return keys;
-        }
-
-        Swappable haproxyConfig() {
-            return new Swappable(haproxyCfg);
-        }
-    }
-
-    /** The guide's text with a few literals swapped, each of which must occur exactly once. */
-    record Swappable(String text) {
-        Swappable swap(String literal, String replacement) {
-            int at = text.indexOf(literal);
-            assertThat(at).as("'" + literal + "' in the guide's haproxy.cfg").isNotNegative();
-            assertThat(text.indexOf(literal, at + 1)).as("'" + literal + "' only once").isNegative();
-            return new Swappable(text.replace(literal, replacement));
         }
     }
 }

@@ -39,14 +39,19 @@ public final class RealHaproxy implements AutoCloseable {
     }
 
     /**
-     * Makes a self-signed certificate for localhost and 127.0.0.1 in {@code dir}: {@code proxy-cert.pem}
-     * (what clients trust) and {@code proxy.pem} (certificate and key, as HAProxy's {@code crt} wants).
+     * Makes a self-signed certificate for localhost, 127.0.0.1 and {@code moreAddresses} in {@code dir}:
+     * {@code proxy-cert.pem} (what clients trust) and {@code proxy.pem} (certificate and key, as HAProxy's
+     * {@code crt} wants).
      */
-    public static Path certificate(Path dir) throws Exception {
+    public static Path certificate(Path dir, String... moreAddresses) throws Exception {
+        StringBuilder names = new StringBuilder("subjectAltName=DNS:localhost,IP:127.0.0.1");
+        for (String a : moreAddresses) {
+            names.append(",IP:").append(a);
+        }
         Path cert = dir.resolve("proxy-cert.pem");
         Path key = dir.resolve("proxy-key.pem");
         run(List.of(OPENSSL.toString(), "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", names.toString(),
                 "-keyout", key.toString(), "-out", cert.toString()), dir);
         Path combined = dir.resolve("proxy.pem");
         Files.writeString(combined, Files.readString(cert) + Files.readString(key));
