@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReverseProxyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSCODE_WRONG = "5251";
+    private static final String PASSCODE_ATTEMPTS_EXCEEDED = "5252";
     private static final InetAddress FIRST_CLIENT = address("127.0.0.2");
     private static final InetAddress SECOND_CLIENT = address("127.0.0.3");
     static RealHaproxy proxy;
@@ -62,6 +64,7 @@ class ReverseProxyTest {
         keys.put("http.port", "0");
         keys.put("http.public-host", "localhost:" + proxyPort);
         keys.put("identity.failed-auth-burst", "2"); // small, to see whose allowance a refusal is charged to
+        keys.put("calling.passcode-attempts-per-client", "1");
         porta = RunningPorta.start(keys, Clock.systemUTC());
 
         Path dir = RealHaproxy.newDirectory();
@@ -137,6 +140,28 @@ class ReverseProxyTest {
         assertThat(unsignedIdentityRequest(first, "203.0.113.9")).as("a client naming another address itself").isEqualTo(429);
         assertThat(unsignedIdentityRequest(first, "127.0.0.3")).as("... even its neighbour's").isEqualTo(429);
         assertThat(unsignedIdentityRequest(second, null)).as("another client behind the same proxy").isEqualTo(401);
+    }
+
+    @Test
+    void wrongPasscodesOverTheWebSocketAreChargedToTheClientTheProxyNamesNotToTheProxy() throws Exception {
+        var identity = Sdk.identityClientBuilder(porta, porta.connectionString())
+                .httpClient(Sdk.trustingHttpClient(proxyCertificate)).buildClient();
+        String token = identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken();
+        HttpClient first = client(FIRST_CLIENT);
+        HttpClient second = client(SECOND_CLIENT);
+
+        assertThat(joinByIdWithAWrongPasscode(first, token)).isEqualTo(PASSCODE_WRONG);
+        assertThat(joinByIdWithAWrongPasscode(first, token)).isEqualTo(PASSCODE_ATTEMPTS_EXCEEDED);
+        assertThat(joinByIdWithAWrongPasscode(second, token)).as("another client behind the same proxy").isEqualTo(PASSCODE_WRONG);
+    }
+
+    /** Joins meeting ID 1234567890 with a wrong passcode over wss through the proxy; the end reason's subCode. */
+    private static String joinByIdWithAWrongPasscode(HttpClient client, String token) throws Exception {
+        try (var guest = new SignalingClient(publicUrl, client)) {
+            guest.send("join", "token", token, "displayName", "Guesser",
+                    "locator", Map.of("meetingId", "1234567890", "passcode", "wrong"));
+            return guest.awaitState("Disconnected").at("/callEndReason/subCode").asText();
+        }
     }
 
     private static int unsignedIdentityRequest(HttpClient client, String forgedForwardedFor) throws Exception {
