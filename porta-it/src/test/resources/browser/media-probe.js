@@ -73,6 +73,25 @@
      * The candidate pair each connected peer connection uses, from getStats(): [{local: {type, protocol},
      * remote: {type, protocol, port}}], so a test can tell which path carried the media.
      */
+    /** For failure messages: each peer connection's states and every candidate pair it tried. */
+    async paths() {
+      const out = [];
+      for (const pc of pcs) {
+        const stats = await pc.getStats();
+        const byId = new Map();
+        stats.forEach((s) => byId.set(s.id, s));
+        const pairs = [];
+        for (const s of byId.values()) {
+          if (s.type !== 'candidate-pair') continue;
+          const l = byId.get(s.localCandidateId);
+          const r = byId.get(s.remoteCandidateId);
+          pairs.push(`${l && l.candidateType} ${l && l.protocol} ${l && l.address}:${l && l.port} -> `
+            + `${r && r.candidateType} ${r && r.address}:${r && r.port} ${s.state} req ${s.requestsSent} resp ${s.responsesReceived}`);
+        }
+        out.push({ connection: pc.connectionState, ice: pc.iceConnectionState, pairs });
+      }
+      return out;
+    },
     async selectedPairs() {
       const out = [];
       for (const pc of pcs) {
@@ -86,8 +105,8 @@
           const l = pair && byId.get(pair.localCandidateId);
           const r = pair && byId.get(pair.remoteCandidateId);
           if (!l || !r) continue;
-          out.push({ local: { type: l.candidateType, protocol: l.protocol, relayProtocol: l.relayProtocol || null },
-            remote: { type: r.candidateType, protocol: r.protocol, port: r.port } });
+          out.push({ local: { type: l.candidateType, protocol: l.protocol, relayProtocol: l.relayProtocol || null, address: l.address },
+            remote: { type: r.candidateType, protocol: r.protocol, port: r.port, address: r.address } });
         }
       }
       return out;

@@ -10,6 +10,7 @@ import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.porta.server.RunningPorta;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.OffsetDateTime;
 import javax.net.ssl.SSLContext;
@@ -29,20 +30,42 @@ final class GraphSdk {
     private GraphSdk() { }
 
     static ClientSecretCredential credential(RunningPorta porta, String tenantId, String clientId, String secret) {
+        return credential(porta.baseUrl(), porta.certificatePem(), tenantId, clientId, secret);
+    }
+
+    /** The credential for Porta reached at {@code baseUrl}, whose TLS certificate is {@code certificatePem}. */
+    static ClientSecretCredential credential(String baseUrl, Path certificatePem, String tenantId, String clientId, String secret) {
         return new ClientSecretCredentialBuilder()
                 .tenantId(tenantId).clientId(clientId).clientSecret(secret)
-                .authorityHost(porta.baseUrl())
+                .authorityHost(baseUrl)
                 .disableInstanceDiscovery()
-                .httpClient(Sdk.trustingHttpClient(porta))
+                .httpClient(Sdk.trustingHttpClient(certificatePem))
                 .build();
     }
 
     static GraphServiceClient graph(RunningPorta porta, TokenCredential credential) {
-        String host = URI.create(porta.baseUrl()).getHost();
+        return graph(porta.baseUrl(), porta.certificatePem(), credential);
+    }
+
+    /** The Graph client for Porta reached at {@code baseUrl}, whose TLS certificate is {@code certificatePem}. */
+    static GraphServiceClient graph(String baseUrl, Path certificatePem, TokenCredential credential) {
+        String host = URI.create(baseUrl).getHost();
         var auth = new AzureIdentityAuthenticationProvider(credential, new String[] {host}, GRAPH_SCOPE);
-        GraphServiceClient graph = new GraphServiceClient(auth, okHttp(porta));
-        graph.getRequestAdapter().setBaseUrl(porta.baseUrl() + "v1.0");
+        GraphServiceClient graph = new GraphServiceClient(auth, okHttp(certificatePem));
+        graph.getRequestAdapter().setBaseUrl(baseUrl + "v1.0");
         return graph;
+    }
+
+    /** Trust managers that trust exactly the certificate in {@code certificatePem}. */
+    static TrustManagerFactory trusting(Path certificatePem) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(certificatePem)) {
+            trust.setCertificateEntry("trusted", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf;
     }
 
     /** A credential that always hands out this token (for delegated tokens and forged ones). */
@@ -50,16 +73,11 @@ final class GraphSdk {
         return request -> Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
     }
 
-    private static OkHttpClient okHttp(RunningPorta porta) {
+    private static OkHttpClient okHttp(Path certificatePem) {
         try {
-            SSLContext ssl = porta.sslContext();
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            try (var in = java.nio.file.Files.newInputStream(porta.certificatePem())) {
-                trust.setCertificateEntry("porta", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            TrustManagerFactory tmf = trusting(certificatePem);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
             return GraphClientFactory.create().sslSocketFactory(ssl.getSocketFactory(), (X509TrustManager) tmf.getTrustManagers()[0]).build();
         } catch (Exception e) {
             throw new IllegalStateException(e);

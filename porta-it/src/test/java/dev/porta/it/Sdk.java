@@ -19,8 +19,13 @@ final class Sdk {
     private Sdk() { }
 
     static HttpClient trustingHttpClient(RunningPorta porta) {
+        return trustingHttpClient(porta.certificatePem());
+    }
+
+    /** An SDK HTTP client that trusts exactly the certificate in {@code certificatePem} (Porta's, or a proxy's). */
+    static HttpClient trustingHttpClient(java.nio.file.Path certificatePem) {
         try {
-            SslContext ssl = SslContextBuilder.forClient().trustManager(porta.certificatePem().toFile()).build();
+            SslContext ssl = SslContextBuilder.forClient().trustManager(certificatePem.toFile()).build();
             return new NettyAsyncHttpClientBuilder(reactor.netty.http.client.HttpClient.create()
                     .secure(spec -> spec.sslContext(ssl))).build();
         } catch (SSLException e) {

@@ -30,8 +30,13 @@ final class SignalingClient implements AutoCloseable {
     private final WebSocket socket;
 
     SignalingClient(RunningPorta porta) {
-        String url = porta.baseUrl().replaceFirst("^https", "wss") + "calling/v1";
-        this.socket = porta.httpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+        this(porta.baseUrl(), porta.httpClient());
+    }
+
+    /** A client of Porta reached at {@code baseUrl} (for example through a reverse proxy) with {@code http}. */
+    SignalingClient(String baseUrl, java.net.http.HttpClient http) {
+        String url = baseUrl.replaceFirst("^https", "wss") + "calling/v1";
+        this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(url), new Listener()).join();
     }
 

@@ -62,12 +62,20 @@ public final class Browsers implements AutoCloseable {
      * server's self-signed certificate is accepted (the test's Porta is made up on the spot).
      */
     public Page open(Participant who, String name) {
+        return open(who, name, Path.of(CHROMIUM));
+    }
+
+    /**
+     * As {@link #open(Participant, String)}, with {@code executable} started in place of Chromium: a
+     * wrapper that runs Chromium elsewhere (in another network namespace) with the arguments it is given.
+     */
+    public Page open(Participant who, String name, Path executable) {
         try {
             List<String> args = new ArrayList<>(ARGS);
             args.add("--use-file-for-fake-video-capture=" + who.camera(mediaDir));
             args.add("--use-file-for-fake-audio-capture=" + who.microphone(mediaDir));
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(Path.of(CHROMIUM)).setArgs(args));
+                    .setExecutablePath(executable).setArgs(args));
             browsers.add(browser);
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
                     .setViewportSize(1024, 700));

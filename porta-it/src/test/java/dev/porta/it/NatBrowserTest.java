@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.communication.identity.models.CommunicationTokenScope;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.models.LobbyBypassScope;
+import com.microsoft.graph.models.LobbyBypassSettings;
+import com.microsoft.graph.models.OnlineMeeting;
+import com.microsoft.playwright.Page;
+import dev.porta.common.testing.RealHaproxy;
+import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.Participant;
+import dev.porta.it.browser.RoutedNetwork;
+import dev.porta.server.RunningPorta;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A guest at home behind a NAT (its own namespace, 192.168.50.10, masqueraded by nftables in a NAT
+ * namespace to 198.51.100.20) and a guest on the public side see and hear each other through Porta on
+ * 198.51.100.10, over UDP. The home guest's selected candidate pair (getStats) runs over UDP from the
+ * NAT's public address (peer-reflexive: what Porta saw) to Porta's media port, and the NAT's counter
+ * shows the masquerading carried it. Pages, APIs and the calling WebSocket go through a real HAProxy in the
+ * public namespace, configured as docs/deployment.md says (Porta's HTTPS on loopback behind it); media
+ * goes to Porta directly, as it would on a real host.
+ */
+@Tag("browser")
+class NatBrowserTest {
+    static RoutedNetwork network;
+    static RunningPorta porta;
+    static Browsers browsers;
+    static RealHaproxy proxy;
+    static Path proxyCertificate;
+    static String publicUrl;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RealHaproxy.require();
+        network = RoutedNetwork.build();
+        browsers = Browsers.start();
+        int proxyPort;
+        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RoutedNetwork.PUBLIC_ADDRESS))) {
+            proxyPort = free.getLocalPort();
+        }
+        publicUrl = "https://" + RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort + "/";
+        // Porta as docs/deployment.md puts it behind HAProxy (HTTPS on loopback, the proxy trusted), with its
+        // media on the public address (UDP; ICE-TCP off, so UDP is the one path)
+        Map<String, String> keys = new HashMap<>(DeploymentGuide.read().proxiedPortaKeys());
+        keys.putAll(Map.of("web.examples-enabled", "true", "http.port", "0",
+                "http.public-host", RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort,
+                "media.bind-address", RoutedNetwork.PUBLIC_ADDRESS, "media.advertised-address", RoutedNetwork.PUBLIC_ADDRESS,
+                "media.tcp-port", "off"));
+        porta = RunningPorta.start(keys, java.time.Clock.systemUTC());
+        Path dir = RealHaproxy.newDirectory();
+        proxyCertificate = RealHaproxy.certificate(dir, RoutedNetwork.PUBLIC_ADDRESS);
+        proxy = RealHaproxy.start(dir, DeploymentGuide.read().haproxyConfig(RoutedNetwork.PUBLIC_ADDRESS, proxyPort,
+                dir.resolve("proxy.pem"), porta), new java.net.InetSocketAddress(RoutedNetwork.PUBLIC_ADDRESS, proxyPort));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (browsers != null) {
+                System.err.println("=== what the pages logged\n" + String.join("\n", browsers.log));
+                browsers.close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (porta != null) {
+                porta.close();
+            }
+        } finally {
+            if (network != null) {
+                network.close();
+            }
+        }
+    }
+
+    @Test
+    void aGuestBehindANatAndAGuestOnThePublicSideSeeAndHearEachOtherOverUdp() throws Exception {
+        JsonNode demo = porta.demo();
+        String tenant = demo.get("tenantId").asText();
+        var graph = GraphSdk.graph(publicUrl, proxyCertificate, GraphSdk.credential(publicUrl, proxyCertificate, tenant,
+                demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText()));
+        OnlineMeeting m = new OnlineMeeting();
+        m.setSubject("Through the NAT");
+        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
+        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
+        LobbyBypassSettings lobby = new LobbyBypassSettings();
+        lobby.setScope(LobbyBypassScope.Everyone);
+        m.setLobbyBypassSettings(lobby);
+        OnlineMeeting meeting = graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+        var identity = Sdk.identityClientBuilder(porta, porta.connectionString())
+                .httpClient(Sdk.trustingHttpClient(proxyCertificate)).buildClient();
+        String origin = porta.baseUrl();
+        assertThat(origin).isEqualTo(publicUrl);
+        assertThat(meeting.getJoinWebUrl()).startsWith(origin);
+
+        Page red = open(browsers.open(Participant.RED, "Red Guest", network.chromiumAtHome()), origin, "Red Guest",
+                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
+        Page blue = open(browsers.open(Participant.BLUE, "Blue Guest"), origin, "Blue Guest",
+                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
+
+        seesAndHears(red, "Blue Guest", Participant.BLUE);
+        seesAndHears(blue, "Red Guest", Participant.RED);
+        List<Map<String, Map<String, Object>>> redPairs = selectedPairs(red);
+        System.err.println("selected candidate pairs of the guest behind the NAT: " + redPairs);
+        System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(blue));
+        assertThat(redPairs).as("both peer connections are connected").hasSize(2);
+        for (Map<String, Map<String, Object>> pair : redPairs) {
+            // Porta's answers to the checks name where they came from: the NAT's public address, which the
+            // browser then reports as its own (peer-reflexive) end of the pair
+            assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_PUBLIC_ADDRESS);
+            assertThat(pair.get("local").get("type")).as("media path " + pair).isEqualTo("prflx");
+            assertThat(pair.get("local").get("protocol")).as("media path " + pair).isEqualTo("udp");
+            assertThat(pair.get("remote").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.PUBLIC_ADDRESS);
+            assertThat(((Number) pair.get("remote").get("port")).intValue()).isEqualTo(porta.server().mediaPort());
+        }
+        System.err.println("the NAT's rules: " + network.natRules());
+        assertThat(network.udpFlowsMasqueraded()).as("UDP flows the NAT masqueraded").isPositive();
+        assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("udp", 2L);
+        assertThat(proxy.alive()).isTrue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Map<String, Object>>> selectedPairs(Page page) {
+        return (List<Map<String, Map<String, Object>>>) page.evaluate("() => window.__probe.selectedPairs()");
+    }
+
+    private static Page open(Page page, String origin, String name, String token, String link) {
+        String fragment = "token=" + enc(token) + "&link=" + enc(link) + "&name=" + enc(name);
+        page.navigate(origin + "examples/minimal-join.html#" + fragment);
+        page.click("#join");
+        return page;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void seesAndHears(Page page, String otherName, Participant other) {
+        long stuck = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(55);
+        browsers.await(otherName + "'s video plays (status " + page.textContent("#status") + ", errors "
+                + page.evaluate("() => window.errors") + ")", 60_000, () -> {
+                    if (System.nanoTime() > stuck) {
+                        throw new AssertionError(otherName + "'s video does not play; paths: " + page.evaluate("() => window.__probe.paths()")
+                                + "\npage log:\n" + String.join("\n", browsers.log));
+                    }
+                    List<Map<String, Object>> colours = (List<Map<String, Object>>) page.evaluate("() => window.__probe.videoColors()");
+                    return colours.stream().anyMatch(c -> String.valueOf(c.get("label")).startsWith(otherName + "/")
+                            && other.looksLike((List<Number>) c.get("rgb")));
+                });
+        browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
+            Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
+            return peaks.values().stream().anyMatch(other::soundsLike);
+        });
+        assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
