@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,38 +35,75 @@ import org.junit.jupiter.api.Test;
  * shows the masquerading carried it. Pages, APIs and the calling WebSocket go through a real HAProxy in the
  * public namespace, configured as docs/deployment.md says (Porta's HTTPS on loopback behind it); media
  * goes to Porta directly, as it would on a real host.
+ *
+ * <p>Then the same with all UDP from the home side dropped in the NAT (a firewall that lets only TCP
+ * out): the home guest's media runs over ICE-TCP, through the NAT, to the SFU's ICE-TCP port. Each test
+ * starts its own Porta (the first with ICE-TCP off, so UDP is the one path; the second with the default,
+ * ICE-TCP on) behind its own HAProxy, on the one routed network.
  */
 @Tag("browser")
 class NatBrowserTest {
+    /** The home side's firewall in the NAT namespace (the UDP-dropping test's own table). */
+    private static final String GUEST_FIREWALL = "porta_guest_firewall";
     static RoutedNetwork network;
     static RunningPorta porta;
     static Browsers browsers;
     static RealHaproxy proxy;
     static Path proxyCertificate;
     static String publicUrl;
+    private final List<Page> pages = new java.util.ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         RealHaproxy.require();
         network = RoutedNetwork.build();
         browsers = Browsers.start();
+    }
+
+    /**
+     * Porta as docs/deployment.md puts it behind HAProxy (HTTPS on loopback, the proxy trusted), with its
+     * media on the public address, plus {@code extra} keys.
+     */
+    private static void startPortaBehindProxy(Map<String, String> extra) throws Exception {
         int proxyPort;
         try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RoutedNetwork.PUBLIC_ADDRESS))) {
             proxyPort = free.getLocalPort();
         }
         publicUrl = "https://" + RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort + "/";
-        // Porta as docs/deployment.md puts it behind HAProxy (HTTPS on loopback, the proxy trusted), with its
-        // media on the public address (UDP; ICE-TCP off, so UDP is the one path)
         Map<String, String> keys = new HashMap<>(DeploymentGuide.read().proxiedPortaKeys());
         keys.putAll(Map.of("web.examples-enabled", "true", "http.port", "0",
                 "http.public-host", RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort,
-                "media.bind-address", RoutedNetwork.PUBLIC_ADDRESS, "media.advertised-address", RoutedNetwork.PUBLIC_ADDRESS,
-                "media.tcp-port", "off"));
+                "media.bind-address", RoutedNetwork.PUBLIC_ADDRESS, "media.advertised-address", RoutedNetwork.PUBLIC_ADDRESS));
+        keys.putAll(extra);
         porta = RunningPorta.start(keys, java.time.Clock.systemUTC());
         Path dir = RealHaproxy.newDirectory();
         proxyCertificate = RealHaproxy.certificate(dir, RoutedNetwork.PUBLIC_ADDRESS);
         proxy = RealHaproxy.start(dir, DeploymentGuide.read().haproxyConfig(RoutedNetwork.PUBLIC_ADDRESS, proxyPort,
                 dir.resolve("proxy.pem"), porta), new java.net.InetSocketAddress(RoutedNetwork.PUBLIC_ADDRESS, proxyPort));
+    }
+
+    /** Each test's pages, proxy and Porta go with it, so the next test starts from a quiet network. */
+    @AfterEach
+    void stopPorta() throws Exception {
+        for (Page page : pages) {
+            try {
+                page.context().browser().close();
+            } catch (RuntimeException alreadyGone) {
+                // closed with the test that failed; keep closing the others
+            }
+        }
+        pages.clear();
+        try {
+            if (proxy != null) {
+                proxy.close();
+            }
+        } finally {
+            proxy = null;
+            if (porta != null) {
+                porta.close();
+            }
+            porta = null;
+        }
     }
 
     @AfterAll
@@ -74,12 +112,6 @@ class NatBrowserTest {
             if (browsers != null) {
                 System.err.println("=== what the pages logged\n" + String.join("\n", browsers.log));
                 browsers.close();
-            }
-            if (proxy != null) {
-                proxy.close();
-            }
-            if (porta != null) {
-                porta.close();
             }
         } finally {
             if (network != null) {
@@ -90,28 +122,11 @@ class NatBrowserTest {
 
     @Test
     void aGuestBehindANatAndAGuestOnThePublicSideSeeAndHearEachOtherOverUdp() throws Exception {
-        JsonNode demo = porta.demo();
-        String tenant = demo.get("tenantId").asText();
-        var graph = GraphSdk.graph(publicUrl, proxyCertificate, GraphSdk.credential(publicUrl, proxyCertificate, tenant,
-                demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText()));
-        OnlineMeeting m = new OnlineMeeting();
-        m.setSubject("Through the NAT");
-        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
-        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
-        LobbyBypassSettings lobby = new LobbyBypassSettings();
-        lobby.setScope(LobbyBypassScope.Everyone);
-        m.setLobbyBypassSettings(lobby);
-        OnlineMeeting meeting = graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
-        var identity = Sdk.identityClientBuilder(porta, porta.connectionString())
-                .httpClient(Sdk.trustingHttpClient(proxyCertificate)).buildClient();
-        String origin = porta.baseUrl();
-        assertThat(origin).isEqualTo(publicUrl);
-        assertThat(meeting.getJoinWebUrl()).startsWith(origin);
-
-        Page red = open(browsers.open(Participant.RED, "Red Guest", network.chromiumAtHome()), origin, "Red Guest",
-                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
-        Page blue = open(browsers.open(Participant.BLUE, "Blue Guest"), origin, "Blue Guest",
-                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
+        // ICE-TCP off, so UDP is the one path
+        startPortaBehindProxy(Map.of("media.tcp-port", "off"));
+        Page[] guests = joinRedAtHomeAndBlueOnThePublicSide("Through the NAT");
+        Page red = guests[0];
+        Page blue = guests[1];
 
         seesAndHears(red, "Blue Guest", Participant.BLUE);
         seesAndHears(blue, "Red Guest", Participant.RED);
@@ -134,13 +149,91 @@ class NatBrowserTest {
         assertThat(proxy.alive()).isTrue();
     }
 
+    @Test
+    void aGuestBehindANatThatDropsAllUdpSeesAndHearsTheOtherGuestOverIceTcp() throws Exception {
+        // ICE-TCP as configured by default (on)
+        startPortaBehindProxy(Map.of());
+        int tcpPort = porta.server().mediaTcpPort();
+        assertThat(tcpPort).as("ICE-TCP is on by default").isPositive();
+        // the home side's firewall: every UDP packet from the guest's LAN dropped (counted), TCP to the
+        // SFU's ICE-TCP port counted on its way through
+        network.nftAtNat("add table inet " + GUEST_FIREWALL);
+        try {
+            network.nftAtNat("add chain inet " + GUEST_FIREWALL + " guest_out { type filter hook forward priority 0 ; policy accept ; }");
+            network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" meta l4proto udp counter drop");
+            network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" ip daddr " + RoutedNetwork.PUBLIC_ADDRESS
+                    + " tcp dport " + tcpPort + " counter accept");
+            Page[] guests = joinRedAtHomeAndBlueOnThePublicSide("No UDP out of this home");
+            Page red = guests[0];
+            Page blue = guests[1];
+
+            seesAndHears(red, "Blue Guest", Participant.BLUE);
+            seesAndHears(blue, "Red Guest", Participant.RED);
+            List<Map<String, Map<String, Object>>> redPairs = selectedPairs(red);
+            System.err.println("selected candidate pairs of the guest behind the UDP-dropping NAT: " + redPairs);
+            System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(blue));
+            assertThat(redPairs).as("both peer connections are connected").hasSize(2);
+            for (Map<String, Map<String, Object>> pair : redPairs) {
+                assertThat(pair.get("local").get("protocol")).as("media path " + pair).isEqualTo("tcp");
+                assertThat(pair.get("remote").get("protocol")).as("media path " + pair).isEqualTo("tcp");
+                assertThat(pair.get("remote").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.PUBLIC_ADDRESS);
+                assertThat(((Number) pair.get("remote").get("port")).intValue()).as("media path " + pair).isEqualTo(tcpPort);
+            }
+            String firewall = network.nftAtNat("list table inet " + GUEST_FIREWALL);
+            System.err.println("the home side's firewall: " + firewall);
+            assertThat(counter(firewall, "udp counter packets (\\d+)")).as("UDP packets from home the NAT dropped").isPositive();
+            assertThat(counter(firewall, "tcp dport " + tcpPort + " counter packets (\\d+)"))
+                    .as("packets from home the NAT forwarded to the ICE-TCP port").isPositive();
+            assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("tcp", 1L).containsEntry("udp", 1L);
+            assertThat(proxy.alive()).isTrue();
+        } finally {
+            network.nftAtNat("delete table inet " + GUEST_FIREWALL);
+        }
+    }
+
+    private static long counter(String rules, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(rules);
+        if (!m.find()) {
+            throw new IllegalStateException("no counter matching " + regex + " in:\n" + rules);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** A meeting with the lobby open to everyone; Red joins it from home (behind the NAT), Blue from the public side. */
+    private Page[] joinRedAtHomeAndBlueOnThePublicSide(String subject) throws Exception {
+        JsonNode demo = porta.demo();
+        String tenant = demo.get("tenantId").asText();
+        var graph = GraphSdk.graph(publicUrl, proxyCertificate, GraphSdk.credential(publicUrl, proxyCertificate, tenant,
+                demo.at("/app/clientId").asText(), demo.at("/app/clientSecret").asText()));
+        OnlineMeeting m = new OnlineMeeting();
+        m.setSubject(subject);
+        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
+        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
+        LobbyBypassSettings lobby = new LobbyBypassSettings();
+        lobby.setScope(LobbyBypassScope.Everyone);
+        m.setLobbyBypassSettings(lobby);
+        OnlineMeeting meeting = graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+        var identity = Sdk.identityClientBuilder(porta, porta.connectionString())
+                .httpClient(Sdk.trustingHttpClient(proxyCertificate)).buildClient();
+        String origin = porta.baseUrl();
+        assertThat(origin).isEqualTo(publicUrl);
+        assertThat(meeting.getJoinWebUrl()).startsWith(origin);
+
+        Page red = open(browsers.open(Participant.RED, "Red Guest", network.chromiumAtHome()), origin, "Red Guest",
+                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
+        Page blue = open(browsers.open(Participant.BLUE, "Blue Guest"), origin, "Blue Guest",
+                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
+        return new Page[] {red, blue};
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Map<String, Object>>> selectedPairs(Page page) {
         return (List<Map<String, Map<String, Object>>>) page.evaluate("() => window.__probe.selectedPairs()");
     }
 
-    private static Page open(Page page, String origin, String name, String token, String link) {
+    private Page open(Page page, String origin, String name, String token, String link) {
         String fragment = "token=" + enc(token) + "&link=" + enc(link) + "&name=" + enc(name);
+        pages.add(page);
         page.navigate(origin + "examples/minimal-join.html#" + fragment);
         page.click("#join");
         return page;

@@ -113,6 +113,14 @@ public final class RoutedNetwork implements AutoCloseable {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * Runs {@code nft} with one command in the NAT namespace (a test's own firewall rules on the guest's
+     * way out) and returns what it printed.
+     */
+    public String nftAtNat(String command) throws Exception {
+        return in(nat, NFT.toString(), command);
+    }
+
     private void awaitOwnNamespace(Process p) throws Exception {
         Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/net")); // net:[inode]
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
