@@ -174,6 +174,10 @@ class NatBrowserTest {
             System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(blue));
             assertThat(redPairs).as("both peer connections are connected").hasSize(2);
             for (Map<String, Map<String, Object>> pair : redPairs) {
+                // Porta saw the connection come from the NAT's public address, which the browser reports as
+                // its own (peer-reflexive) end of the pair
+                assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_PUBLIC_ADDRESS);
+                assertThat(pair.get("local").get("type")).as("media path " + pair).isEqualTo("prflx");
                 assertThat(pair.get("local").get("protocol")).as("media path " + pair).isEqualTo("tcp");
                 assertThat(pair.get("remote").get("protocol")).as("media path " + pair).isEqualTo("tcp");
                 assertThat(pair.get("remote").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.PUBLIC_ADDRESS);
