@@ -7,12 +7,7 @@ import dev.porta.common.MutableClock;
 import dev.porta.common.RateLimiter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +42,7 @@ class RedisTokenBucketsTest {
         RateLimiter a = limiter(nodeA, 5, Duration.ofMinutes(15));
         RateLimiter b = limiter(nodeB, 5, Duration.ofMinutes(15));
 
-        List<Boolean> results = burst(60, i -> (i % 2 == 0 ? a : b).tryAcquireAll("client:203.0.113.9", "meeting:42"));
+        List<Boolean> results = dev.porta.common.testing.Bursts.run(60, i -> (i % 2 == 0 ? a : b).tryAcquireAll("client:203.0.113.9", "meeting:42"));
 
         assertThat(results.stream().filter(ok -> ok).count()).isEqualTo(5);
         assertThat(a.tryAcquire("client:203.0.113.9")).isFalse();
@@ -121,25 +116,5 @@ class RedisTokenBucketsTest {
         assertThat(a.tryAcquire("k")).isFalse();
         assertThat(a.retryAfter("k")).isPositive();
         a.refund("k"); // dropped, and no exception reaches the caller
-    }
-
-    private static List<Boolean> burst(int attempts, java.util.function.IntFunction<Boolean> attempt) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < attempts; i++) {
-                int n = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return attempt.apply(n);
-                }));
-            }
-            start.countDown();
-            List<Boolean> results = new ArrayList<>();
-            for (Future<Boolean> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        }
     }
 }

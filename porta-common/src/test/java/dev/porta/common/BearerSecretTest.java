@@ -34,7 +34,7 @@ class BearerSecretTest {
 
     @Test
     void aParallelBurstOfWrongSecretsGetsExactlyTheLimitCompared() throws Exception {
-        var results = Bursts.run(100, i -> secret.check("Bearer guess-" + i, "10.0.0.7"));
+        var results = dev.porta.common.testing.Bursts.run(100, i -> secret.check("Bearer guess-" + i, "10.0.0.7"));
 
         assertThat(results).filteredOn(r -> r == BearerSecret.Check.REFUSED).hasSize(2);
         assertThat(results).filteredOn(r -> r == BearerSecret.Check.THROTTLED).hasSize(98);

@@ -49,7 +49,7 @@ class RateLimiterTest {
     void aParallelBurstGetsExactlyTheBurst() throws Exception {
         RateLimiter limiter = new RateLimiter(10, Duration.ofMinutes(1), 100, clock);
 
-        var results = Bursts.run(100, i -> limiter.tryAcquireAll("ip:10.0.0.1", "user:adele"));
+        var results = dev.porta.common.testing.Bursts.run(100, i -> limiter.tryAcquireAll("ip:10.0.0.1", "user:adele"));
 
         assertThat(results).filteredOn(ok -> ok).hasSize(10);
     }

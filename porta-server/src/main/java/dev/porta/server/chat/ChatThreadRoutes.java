@@ -174,16 +174,21 @@ public final class ChatThreadRoutes {
     }
 
     private void participants(Context ctx, ThreadChat chat, String identityId) throws ChatApiError {
-        int size = pageSize(ctx);
-        int skip = nonNegative(ctx.queryParam("skip"));
-        List<ThreadChat.Member> all = chat.members(identityId);
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode value = out.putArray("value");
-        for (ThreadChat.Member m : all.subList(Math.min(skip, all.size()), Math.min(skip + size, all.size()))) {
-            ObjectNode p = value.addObject();
+        page(ctx, chat.members(identityId), (m, p) -> {
             p.set("communicationIdentifier", identifier(m.rawId()));
             p.put("displayName", m.displayName());
             p.put("shareHistoryTime", m.admittedAt().toString());
+        });
+    }
+
+    /** Answers one skip/maxPageSize page of {@code all}, with the nextLink the SDKs follow for the rest. */
+    private <T> void page(Context ctx, List<T> all, java.util.function.BiConsumer<T, ObjectNode> write) throws ChatApiError {
+        int size = pageSize(ctx);
+        int skip = nonNegative(ctx.queryParam("skip"));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode value = out.putArray("value");
+        for (T item : all.subList(Math.min(skip, all.size()), Math.min(skip + size, all.size()))) {
+            write.accept(item, value.addObject());
         }
         if (skip + size < all.size()) {
             out.put("nextLink", nextLink(ctx, size, skip + size));
@@ -210,21 +215,11 @@ public final class ChatThreadRoutes {
     }
 
     private void readReceipts(Context ctx, ThreadChat chat, String identityId) throws ChatApiError {
-        int size = pageSize(ctx);
-        int skip = nonNegative(ctx.queryParam("skip"));
-        List<ThreadChat.ReadReceipt> all = chat.readReceipts(identityId);
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode value = out.putArray("value");
-        for (ThreadChat.ReadReceipt r : all.subList(Math.min(skip, all.size()), Math.min(skip + size, all.size()))) {
-            ObjectNode o = value.addObject();
+        page(ctx, chat.readReceipts(identityId), (r, o) -> {
             o.set("senderCommunicationIdentifier", identifier(r.readerRawId()));
             o.put("chatMessageId", r.messageId());
             o.put("readOn", r.readOn().toString());
-        }
-        if (skip + size < all.size()) {
-            out.put("nextLink", nextLink(ctx, size, skip + size));
-        }
-        json(ctx, 200, out);
+        });
     }
 
     // ---- JSON shapes ----

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.porta.common;
+package dev.porta.common.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +10,11 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /** Runs many attempts at once, all released together, the way an attacker's parallel burst arrives. */
-final class Bursts {
+public final class Bursts {
     private Bursts() {
     }
 
-    static <T> List<T> run(int attempts, IntFunction<T> attempt) throws Exception {
+    public static <T> List<T> run(int attempts, IntFunction<T> attempt) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<T>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
