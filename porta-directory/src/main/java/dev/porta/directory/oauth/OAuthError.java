@@ -3,6 +3,7 @@ package dev.porta.directory.oauth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porta.common.RateLimiter;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
@@ -28,5 +29,11 @@ final class OAuthError {
         String correlation = ctx.header("client-request-id");
         body.put("correlation_id", correlation != null && correlation.matches("[A-Za-z0-9-]{1,64}") ? correlation : UUID.randomUUID().toString());
         ctx.status(status).header("Cache-Control", "no-store").contentType("application/json; charset=utf-8").result(body.toString());
+    }
+
+    /** 429 with {@code Retry-After} from the limiter: the failed-attempt allowance of one of {@code keys} is used up. */
+    static void tooManyAttempts(Context ctx, Clock clock, RateLimiter failures, String... keys) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfterAny(keys).toSeconds())));
+        send(ctx, clock, 429, "temporarily_unavailable", 50196, "Too many failed attempts; try again later.");
     }
 }

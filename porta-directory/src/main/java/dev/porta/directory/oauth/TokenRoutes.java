@@ -13,7 +13,6 @@ import dev.porta.directory.ClientId;
 import dev.porta.directory.Directory;
 import dev.porta.directory.Member;
 import dev.porta.directory.PasswordHasher;
-import dev.porta.directory.RefreshTokenRecord;
 import dev.porta.directory.RefreshTokens;
 import dev.porta.directory.Tenant;
 import dev.porta.directory.TenantId;
@@ -23,8 +22,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -44,15 +41,14 @@ import java.util.regex.Pattern;
  */
 public final class TokenRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String OFFLINE_ACCESS = "offline_access";
+    private static final String OFFLINE_ACCESS = AuthorizationCodeGrant.OFFLINE_ACCESS;
     private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", OFFLINE_ACCESS, "email");
     /** Delegated permissions a member can give an app. */
     public static final Set<String> DELEGATED_SCOPES = Set.of("OnlineMeetings.ReadWrite", "OnlineMeetings.Read",
             "OnlineMeetingArtifact.Read.All");
     private static final Pattern AUTHORIZE_URL = Pattern.compile("https://[^/]+/([^/]+)/oauth2/v2\\.0/authorize/?");
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
-    private static final int MAX_PARAM = 2048;
+    private static final int MAX_PARAM = FormParams.MAX_PARAM;
 
     private final Directory directory;
     private final TokenIssuer issuer;
@@ -63,6 +59,10 @@ public final class TokenRoutes {
     private final Clock clock;
     /** In this process unless {@link #withAuthorizationCodes} shares them between nodes. */
     private volatile AuthorizationCodeStore codes;
+    /** Redeems the codes of {@link #codes}; made anew when the codes or refresh tokens change. */
+    private volatile AuthorizationCodeGrant authorizationCodes;
+    /** The refresh-token grant; off until {@link #withRefreshTokens} is called. */
+    private volatile RefreshTokenGrant refreshGrant;
     /** The token-exchange grant (calling tokens); off until {@link #withTokenExchange} is called. */
     private volatile TokenExchangeGrant tokenExchange;
     /** Refresh tokens for members who ask for {@code offline_access}; off until {@link #withRefreshTokens} is called. */
@@ -83,6 +83,7 @@ public final class TokenRoutes {
         this.baseUrl = baseUrl;
         this.clock = clock;
         this.codes = new AuthorizationCodes(clock);
+        this.authorizationCodes = new AuthorizationCodeGrant(directory, issuer, codes, null, clock);
     }
 
     /** Turns on the token-exchange grant ({@link TokenExchangeGrant#GRANT_TYPE}); returns this. */
@@ -94,12 +95,15 @@ public final class TokenRoutes {
     /** Turns on refresh tokens ({@code offline_access}, {@code grant_type=refresh_token}); returns this. */
     public TokenRoutes withRefreshTokens(RefreshTokens tokens) {
         this.refreshTokens = tokens;
+        this.refreshGrant = new RefreshTokenGrant(directory, issuer, tokens, failures, clock);
+        this.authorizationCodes = new AuthorizationCodeGrant(directory, issuer, codes, tokens, clock);
         return this;
     }
 
     /** Keeps authorization codes in {@code store} (a cluster's shared one) instead of this process. */
     public TokenRoutes withAuthorizationCodes(AuthorizationCodeStore store) {
         this.codes = store;
+        this.authorizationCodes = new AuthorizationCodeGrant(directory, issuer, store, refreshTokens, clock);
         return this;
     }
 
@@ -118,7 +122,7 @@ public final class TokenRoutes {
         echoCorrelation(ctx);
         Optional<Tenant> tenant = tenant(ctx);
         if (tenant.isEmpty()) {
-            OAuthError.send(ctx, clock, 400, "invalid_request", 90002, "Tenant '" + clip(ctx.pathParam("tenant")) + "' not found.");
+            OAuthError.send(ctx, clock, 400, "invalid_request", 90002, "Tenant '" + FormParams.clip(ctx.pathParam("tenant")) + "' not found.");
             return;
         }
         String grantType = ctx.formParam("grant_type");
@@ -127,13 +131,13 @@ public final class TokenRoutes {
         } else if (grantType.equals("client_credentials")) {
             clientCredentials(ctx, tenant.get().id());
         } else if (grantType.equals("authorization_code")) {
-            authorizationCode(ctx, tenant.get().id());
-        } else if (grantType.equals("refresh_token") && refreshTokens != null) {
-            refreshToken(ctx, tenant.get().id());
+            authorizationCodes.handle(ctx, tenant.get().id());
+        } else if (grantType.equals("refresh_token") && refreshGrant != null) {
+            refreshGrant.handle(ctx, tenant.get().id());
         } else if (grantType.equals(TokenExchangeGrant.GRANT_TYPE) && tokenExchange != null) {
             tokenExchange.handle(ctx, tenant.get().id());
         } else {
-            OAuthError.send(ctx, clock, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + clip(grantType) + "'.");
+            OAuthError.send(ctx, clock, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + FormParams.clip(grantType) + "'.");
         }
     }
 
@@ -153,7 +157,7 @@ public final class TokenRoutes {
         String address = AddressKey.of(ctx.ip());
         String[] keys = {"client:" + clientId.map(ClientId::value).orElse("invalid") + "@" + address, "ip:" + address};
         if (!failures.tryAcquireAll(keys)) {
-            tooManyAttempts(ctx, keys);
+            OAuthError.tooManyAttempts(ctx, clock, failures, keys);
             return;
         }
         Optional<AppRegistration> app;
@@ -174,100 +178,7 @@ public final class TokenRoutes {
         }
         failures.refund(keys);
         TokenIssuer.IssuedToken token = issuer.issueAppToken(app.get(), audience.get());
-        sendToken(ctx, token, null);
-    }
-
-    private void authorizationCode(Context ctx, TenantId tenant) {
-        String clientId = param(ctx, "client_id");
-        String verifier = param(ctx, "code_verifier");
-        String redirectUri = param(ctx, "redirect_uri");
-        if (clientId == null || redirectUri == null || param(ctx, "code") == null) {
-            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain 'client_id', 'code' and 'redirect_uri'.");
-            return;
-        }
-        if (verifier == null || !VERIFIER.matcher(verifier).matches()) {
-            OAuthError.send(ctx, clock, 400, "invalid_request", 501481, "The 'code_verifier' is missing or malformed (PKCE is required).");
-            return;
-        }
-        Optional<AuthorizationCodes.Grant> grant = codes.redeem(param(ctx, "code"));
-        boolean ok = grant.isPresent()
-                && grant.get().tenant().equals(tenant)
-                && grant.get().client().value().equalsIgnoreCase(clientId)
-                && grant.get().redirectUri().equals(redirectUri)
-                && MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII),
-                        grant.get().codeChallenge().getBytes(StandardCharsets.US_ASCII));
-        Optional<Member> member = ok ? directory.member(tenant, grant.get().member()).filter(Member::enabled) : Optional.empty();
-        if (member.isEmpty()) {
-            OAuthError.send(ctx, clock, 400, "invalid_grant", 70008,
-                    "The authorization code is invalid, expired, already used, or does not match the client, redirect URI or code verifier.");
-            return;
-        }
-        // offline_access travels with the code's scopes as a marker; it is no permission of the access token.
-        Set<String> scopes = new LinkedHashSet<>(grant.get().scopes());
-        boolean offline = scopes.remove(OFFLINE_ACCESS);
-        TokenIssuer.IssuedToken token = issuer.issueMemberToken(member.get(), grant.get().client(), grant.get().audience(), scopes);
-        RefreshTokens refresh = refreshTokens;
-        if (offline && refresh != null) {
-            String rt = refresh.issue(tenant, member.get().id(), grant.get().client(), scopes, grant.get().audience());
-            sendToken(ctx, token, String.join(" ", scopes) + " " + OFFLINE_ACCESS, rt, refresh.lifetime().toSeconds());
-        } else {
-            sendToken(ctx, token, String.join(" ", scopes));
-        }
-    }
-
-    /**
-     * {@code grant_type=refresh_token}, as MSAL sends it for a public client: {@code client_id} and
-     * {@code refresh_token} ({@code scope}, {@code client_info} and {@code claims} are accepted and
-     * ignored: the new tokens carry the sign-in's own scopes). Each use rotates the token; a used
-     * token revokes its family. Refused tokens are charged to the same allowance as wrong secrets
-     * (per client and address, and per address), before the lookup; a good one is refunded.
-     */
-    private void refreshToken(Context ctx, TenantId tenant) {
-        String clientId = param(ctx, "client_id");
-        String presented = ctx.formParam("refresh_token");
-        if (clientId == null || presented == null || presented.isBlank()) {
-            OAuthError.send(ctx, clock, 400, "invalid_request", 900144, "The request body must contain 'client_id' and 'refresh_token'.");
-            return;
-        }
-        Optional<ClientId> client = ClientId.parse(clientId);
-        String address = AddressKey.of(ctx.ip());
-        String[] keys = {"refresh:" + client.map(ClientId::value).orElse("invalid") + "@" + address, "ip:" + address};
-        if (!failures.tryAcquireAll(keys)) {
-            tooManyAttempts(ctx, keys);
-            return;
-        }
-        RefreshTokens refresh = refreshTokens;
-        RefreshTokens.Redemption result = client.isEmpty() ? new RefreshTokens.Redemption.Refused(RefreshTokens.Reason.UNKNOWN)
-                : refresh.redeem(presented.trim(), tenant, client.get());
-        if (result instanceof RefreshTokens.Redemption.Refused(RefreshTokens.Reason reason)) {
-            refusedRefreshToken(ctx, reason);
-            return;
-        }
-        var rotated = (RefreshTokens.Redemption.Rotated) result;
-        RefreshTokenRecord grant = rotated.grant();
-        Optional<Member> member = directory.member(tenant, grant.member()).filter(Member::enabled);
-        if (member.isEmpty()) {
-            refusedRefreshToken(ctx, RefreshTokens.Reason.REVOKED);
-            return;
-        }
-        failures.refund(keys);
-        TokenIssuer.IssuedToken token = issuer.issueMemberToken(member.get(), grant.client(), grant.audience(), grant.scopes());
-        long left = Math.max(0, java.time.Duration.between(clock.instant(), grant.expiresAt()).toSeconds());
-        sendToken(ctx, token, String.join(" ", new java.util.TreeSet<>(grant.scopes())) + " " + OFFLINE_ACCESS, rotated.refreshToken(), left);
-    }
-
-    /** Entra's answers: 70000 invalid grant, 700082 expired, 50173 revoked (password change), 70043 reuse. */
-    private void refusedRefreshToken(Context ctx, RefreshTokens.Reason reason) {
-        switch (reason) {
-            case EXPIRED -> OAuthError.send(ctx, clock, 400, "invalid_grant", 700082,
-                    "The refresh token has expired; the member must sign in again.");
-            case REVOKED -> OAuthError.send(ctx, clock, 400, "invalid_grant", 50173,
-                    "The refresh token was revoked (new password, account disabled, or signed out by an administrator); sign in again.");
-            case REUSED -> OAuthError.send(ctx, clock, 400, "invalid_grant", 70043,
-                    "The refresh token was already used; every token of this sign-in is now revoked. Sign in again.");
-            case UNKNOWN -> OAuthError.send(ctx, clock, 400, "invalid_grant", 70000,
-                    "The refresh token is invalid or was not issued to this client.");
-        }
+        TokenResponse.send(ctx, token, null);
     }
 
     private record Credentials(String clientId, String secret, boolean basic) { }
@@ -275,7 +186,7 @@ public final class TokenRoutes {
     /** client_secret_basic or client_secret_post, not both; answers the error itself. */
     private Credentials credentials(Context ctx) {
         String header = ctx.header("Authorization");
-        String bodyId = param(ctx, "client_id");
+        String bodyId = FormParams.param(ctx, "client_id");
         String bodySecret = ctx.formParam("client_secret");
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             if (bodySecret != null) {
@@ -323,44 +234,18 @@ public final class TokenRoutes {
         List<String> defaults = List.of(scope.trim().split("\\s+")).stream()
                 .filter(s -> !OIDC_SCOPES.contains(s)).toList();
         if (defaults.size() != 1 || !defaults.getFirst().endsWith("/.default")) {
-            OAuthError.send(ctx, clock, 400, "invalid_scope", 1002012, "The provided value for scope '" + clip(scope)
+            OAuthError.send(ctx, clock, 400, "invalid_scope", 1002012, "The provided value for scope '" + FormParams.clip(scope)
                     + "' is not valid. Client credential flows must have one scope value with /.default suffixed to the resource identifier.");
             return null;
         }
         String resource = defaults.getFirst().substring(0, defaults.getFirst().length() - "/.default".length());
         Optional<String> audience = audiences.forResource(resource);
         if (audience.isEmpty()) {
-            OAuthError.send(ctx, clock, 400, "invalid_scope", 500011, "The resource '" + clip(resource)
+            OAuthError.send(ctx, clock, 400, "invalid_scope", 500011, "The resource '" + FormParams.clip(resource)
                     + "' was not found in this tenant; use " + Audiences.GRAPH + "/.default.");
             return null;
         }
         return audience;
-    }
-
-    private void sendToken(Context ctx, TokenIssuer.IssuedToken token, String scope) {
-        sendToken(ctx, token, scope, null, 0);
-    }
-
-    private void sendToken(Context ctx, TokenIssuer.IssuedToken token, String scope, String refreshToken, long refreshExpiresIn) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("token_type", "Bearer");
-        if (scope != null) {
-            body.put("scope", scope);
-        }
-        body.put("expires_in", token.expiresInSeconds());
-        body.put("ext_expires_in", token.expiresInSeconds());
-        body.put("access_token", token.accessToken());
-        if (refreshToken != null) {
-            body.put("refresh_token", refreshToken);
-            body.put("refresh_token_expires_in", refreshExpiresIn);
-        }
-        ctx.status(200).header("Cache-Control", "no-store").header("Pragma", "no-cache")
-                .contentType("application/json; charset=utf-8").result(body.toString());
-    }
-
-    private void tooManyAttempts(Context ctx, String... keys) {
-        ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfterAny(keys).toSeconds())));
-        OAuthError.send(ctx, clock, 429, "temporarily_unavailable", 50196, "Too many failed attempts; try again later.");
     }
 
     /** Too many secret checks already waiting for the hasher: nothing was evaluated, so try again soon. */
@@ -391,7 +276,7 @@ public final class TokenRoutes {
         // The per-account key is the name exactly as the lookup reads it, so spelling variants
         // (" Adele@…", "ADELE@…") share one allowance. It is charged before the password is checked.
         String[] keys = {"signin-ip:" + AddressKey.of(ctx.ip()),
-                "signin:" + req.tenant().id() + ":" + Directory.userNameKey(user).map(TokenRoutes::clip).orElse("invalid")};
+                "signin:" + req.tenant().id() + ":" + Directory.userNameKey(user).map(FormParams::clip).orElse("invalid")};
         if (!failures.tryAcquireAll(keys)) {
             ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfterAny(keys).toSeconds())));
             html(ctx, 429, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
@@ -517,7 +402,7 @@ public final class TokenRoutes {
     private void openIdConfiguration(Context ctx) {
         Optional<Tenant> tenant = tenant(ctx);
         if (tenant.isEmpty()) {
-            OAuthError.send(ctx, clock, 400, "invalid_tenant", 90002, "Tenant '" + clip(ctx.pathParam("tenant")) + "' not found.");
+            OAuthError.send(ctx, clock, 400, "invalid_tenant", 90002, "Tenant '" + FormParams.clip(ctx.pathParam("tenant")) + "' not found.");
             return;
         }
         String base = baseUrl.get() + tenant.get().id().value();
@@ -578,11 +463,6 @@ public final class TokenRoutes {
         return TenantId.parse(ctx.pathParam("tenant")).flatMap(directory::tenant);
     }
 
-    private static String param(Context ctx, String name) {
-        String v = ctx.formParam(name);
-        return v == null || v.isBlank() || v.length() > MAX_PARAM ? null : v;
-    }
-
     private static void echoCorrelation(Context ctx) {
         String id = ctx.header("client-request-id");
         if (id != null && id.matches("[A-Za-z0-9-]{1,64}")) {
@@ -599,15 +479,6 @@ public final class TokenRoutes {
                 .html(page);
     }
 
-    static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String withQuery(String uri, Map<String, String> params) {
         StringBuilder b = new StringBuilder(uri).append(uri.contains("?") ? '&' : '?');
         params.forEach((k, v) -> b.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
@@ -620,10 +491,5 @@ public final class TokenRoutes {
         for (String v : values) {
             a.add(v);
         }
-    }
-
-    private static String clip(String s) {
-        String t = s == null ? "" : s.replaceAll("[\\p{Cntrl}]", "");
-        return t.length() <= 100 ? t : t.substring(0, 100) + "...";
     }
 }

@@ -273,7 +273,7 @@ class RefreshTokenTest {
         f.put("response_type", "code");
         f.put("scope", scope);
         f.put("state", "s");
-        f.put("code_challenge", TokenRoutes.s256(VERIFIER));
+        f.put("code_challenge", AuthorizationCodeGrant.s256(VERIFIER));
         f.put("code_challenge_method", "S256");
         f.put("username", "megan@contoso.example");
         f.put("password", "correct horse");

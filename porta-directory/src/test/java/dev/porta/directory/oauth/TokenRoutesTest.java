@@ -232,7 +232,7 @@ class TokenRoutesTest {
     @Test
     void aMemberSignsInWithPkceAndGetsADelegatedToken() throws Exception {
         String verifierText = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-long-enough";
-        String challenge = TokenRoutes.s256(verifierText);
+        String challenge = AuthorizationCodeGrant.s256(verifierText);
         Map<String, String> authorize = new LinkedHashMap<>();
         authorize.put("client_id", reader.clientId().value());
         authorize.put("redirect_uri", REDIRECT);
