@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.porta.common.MutableClock;
 import dev.porta.common.RateLimiter;
 import dev.porta.common.SigningKeyRing;
+import dev.porta.common.testing.LoopbackRoutes;
 import dev.porta.common.testing.TestDatabases;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -44,12 +45,7 @@ class IdentityRoutesTest {
         resource = identities.resourceFor("tenant");
         var hmac = new HmacAuthenticator(clock, Duration.ofMinutes(10), List.of(), () -> host, 1000);
         var routes = new IdentityRoutes(identities, hmac, new RateLimiter(3, Duration.ofMinutes(1), 1000, clock));
-        app = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.startup.showJavalinBanner = false;
-            routes.register(cfg.routes);
-        }).start();
+        app = LoopbackRoutes.start(routes::register);
         host = "127.0.0.1:" + app.port();
     }
 

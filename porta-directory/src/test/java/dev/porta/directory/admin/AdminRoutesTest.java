@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porta.common.MutableClock;
 import dev.porta.common.RateLimiter;
+import dev.porta.common.testing.LoopbackRoutes;
 import dev.porta.common.testing.TestDatabases;
 import dev.porta.directory.Directory;
 import dev.porta.directory.DirectoryConfig;
@@ -50,12 +51,7 @@ class AdminRoutesTest {
         store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
         directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
         var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock));
-        app = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.startup.showJavalinBanner = false;
-            routes.register(cfg.routes);
-        }).start();
+        app = LoopbackRoutes.start(routes::register);
         base = "http://127.0.0.1:" + app.port();
     }
 

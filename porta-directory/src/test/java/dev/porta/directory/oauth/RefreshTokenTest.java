@@ -6,18 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porta.common.MutableClock;
-import dev.porta.common.RateLimiter;
-import dev.porta.common.SigningKeyRing;
-import dev.porta.common.testing.TestDatabases;
 import dev.porta.directory.AppRegistration;
 import dev.porta.directory.Directory;
-import dev.porta.directory.DirectoryConfig;
-import dev.porta.directory.JdbcDirectoryStore;
 import dev.porta.directory.Member;
-import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.RefreshTokens;
 import dev.porta.directory.TenantId;
-import io.javalin.Javalin;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -54,8 +47,7 @@ class RefreshTokenTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    private TestDatabases.TestDatabase db;
-    private Javalin app;
+    private IssuerFixture fixture;
     private String base;
     private Directory directory;
     private TokenVerifier verifier;
@@ -65,22 +57,10 @@ class RefreshTokenTest {
 
     @BeforeEach
     void start() {
-        db = TestDatabases.h2();
-        var store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
-        directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
-        var keys = new SigningKeyRing(store, clock);
-        var audiences = new Audiences(() -> base);
-        var issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
-        verifier = new TokenVerifier(keys, issuer, audiences, store, clock);
-        var routes = new TokenRoutes(directory, issuer, keys, audiences, new RateLimiter(3, Duration.ofMinutes(1), 1000, clock),
-                () -> base, clock).withRefreshTokens(new RefreshTokens(store, Duration.ofHours(24), clock));
-        app = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.startup.showJavalinBanner = false;
-            routes.register(cfg.routes);
-        }).start();
-        base = "http://127.0.0.1:" + app.port() + "/";
+        fixture = new IssuerFixture(clock);
+        directory = fixture.directory;
+        verifier = fixture.verifier;
+        base = fixture.serve(fixture.tokenRoutes().withRefreshTokens(new RefreshTokens(fixture.store, Duration.ofHours(24), clock)));
         directory.createTenant(TENANT, "Contoso");
         web = directory.registerApp(TENANT, "Members' app", Set.of(), List.of(REDIRECT));
         other = directory.registerApp(TENANT, "Other app", Set.of(), List.of(REDIRECT));
@@ -89,8 +69,7 @@ class RefreshTokenTest {
 
     @AfterEach
     void stop() throws Exception {
-        app.stop();
-        db.close();
+        fixture.close();
     }
 
     @Test
@@ -246,7 +225,7 @@ class RefreshTokenTest {
     void onlyAHashOfEachRefreshTokenIsStored() throws Exception {
         String rt = signIn(MSAL_SCOPE).get("refresh_token").asText();
 
-        try (var c = db.database().connection(); var s = c.createStatement();
+        try (var c = fixture.db.database().connection(); var s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT * FROM directory_refresh_token")) {
             assertThat(rs.next()).isTrue();
             for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -302,7 +281,7 @@ class RefreshTokenTest {
     }
 
     private int rows() throws Exception {
-        try (var c = db.database().connection(); var s = c.createStatement();
+        try (var c = fixture.db.database().connection(); var s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM directory_refresh_token")) {
             rs.next();
             return rs.getInt(1);

@@ -7,18 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import dev.porta.common.MutableClock;
-import dev.porta.common.RateLimiter;
-import dev.porta.common.SigningKeyRing;
-import dev.porta.common.testing.TestDatabases;
 import dev.porta.directory.AppPermission;
 import dev.porta.directory.AppRegistration;
 import dev.porta.directory.Directory;
-import dev.porta.directory.DirectoryConfig;
-import dev.porta.directory.JdbcDirectoryStore;
 import dev.porta.directory.Member;
-import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.TenantId;
-import io.javalin.Javalin;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -48,8 +41,7 @@ class TokenExchangeTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final HttpClient http = HttpClient.newHttpClient();
-    private TestDatabases.TestDatabase db;
-    private Javalin app;
+    private IssuerFixture fixture;
     private String base;
     private Directory directory;
     private TokenVerifier verifier;
@@ -59,23 +51,12 @@ class TokenExchangeTest {
 
     @BeforeEach
     void start() {
-        db = TestDatabases.h2();
-        var store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
-        directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
-        var keys = new SigningKeyRing(store, clock);
-        var audiences = new Audiences(() -> base);
-        graphIssuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
-        verifier = new TokenVerifier(keys, graphIssuer, audiences, store, clock);
-        var callingIssuer = new TokenIssuer(keys, () -> base, Duration.ofMinutes(10), clock);
-        var routes = new TokenRoutes(directory, graphIssuer, keys, audiences, new RateLimiter(3, Duration.ofMinutes(1), 1000, clock),
-                () -> base, clock).withTokenExchange(new TokenExchangeGrant(verifier, callingIssuer, directory, clock));
-        app = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.startup.showJavalinBanner = false;
-            routes.register(cfg.routes);
-        }).start();
-        base = "http://127.0.0.1:" + app.port() + "/";
+        fixture = new IssuerFixture(clock);
+        directory = fixture.directory;
+        verifier = fixture.verifier;
+        graphIssuer = fixture.issuer;
+        var callingIssuer = new TokenIssuer(fixture.keys, fixture::base, Duration.ofMinutes(10), clock);
+        base = fixture.serve(fixture.tokenRoutes().withTokenExchange(new TokenExchangeGrant(verifier, callingIssuer, directory, clock)));
         directory.createTenant(TENANT, "Contoso");
         webApp = directory.registerApp(TENANT, "Members' app", Set.of(), List.of("https://app.example/callback"));
         megan = directory.addMember(TENANT, "megan@contoso.example", "Megan Bowen", "correct horse");
@@ -83,8 +64,7 @@ class TokenExchangeTest {
 
     @AfterEach
     void stop() throws Exception {
-        app.stop();
-        db.close();
+        fixture.close();
     }
 
     private String graphToken(Member member, AppRegistration client) {

@@ -9,17 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
 import dev.porta.common.MutableClock;
-import dev.porta.common.RateLimiter;
 import dev.porta.common.testing.TestDatabases;
 import dev.porta.directory.AppPermission;
 import dev.porta.directory.AppRegistration;
 import dev.porta.directory.Directory;
-import dev.porta.directory.DirectoryConfig;
 import dev.porta.directory.JdbcDirectoryStore;
 import dev.porta.directory.Member;
 import dev.porta.directory.PasswordHasher;
 import dev.porta.directory.TenantId;
-import io.javalin.Javalin;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -46,8 +43,7 @@ class TokenRoutesTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    private TestDatabases.TestDatabase db;
-    private Javalin app;
+    private IssuerFixture fixture;
     private String base;
     private Directory directory;
     private TokenVerifier verifier;
@@ -58,23 +54,11 @@ class TokenRoutesTest {
 
     @BeforeEach
     void start() {
-        db = TestDatabases.h2();
-        var store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
-        hasher = new PasswordHasher(64, 1);
-        directory = new Directory(store, hasher, DirectoryConfig.forTests(), clock);
-        var keys = new SigningKeyRing(store, clock);
-        var audiences = new Audiences(() -> base);
-        var issuer = new TokenIssuer(keys, () -> base, Duration.ofHours(1), clock);
-        verifier = new TokenVerifier(keys, issuer, audiences, store, clock);
-        var routes = new TokenRoutes(directory, issuer, keys, audiences, new RateLimiter(3, Duration.ofMinutes(1), 1000, clock),
-                () -> base, clock);
-        app = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.startup.showJavalinBanner = false;
-            routes.register(cfg.routes);
-        }).start();
-        base = "http://127.0.0.1:" + app.port() + "/";
+        fixture = new IssuerFixture(clock);
+        directory = fixture.directory;
+        verifier = fixture.verifier;
+        hasher = fixture.hasher;
+        base = fixture.serve(fixture.tokenRoutes());
         directory.createTenant(TENANT, "Contoso");
         reader = directory.registerApp(TENANT, "Reader", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of(REDIRECT));
         secret = directory.addClientSecret(TENANT, reader.clientId(), null).value();
@@ -83,8 +67,7 @@ class TokenRoutesTest {
 
     @AfterEach
     void stop() throws Exception {
-        app.stop();
-        db.close();
+        fixture.close();
     }
 
     @Test

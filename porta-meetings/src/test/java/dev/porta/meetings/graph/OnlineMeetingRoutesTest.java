@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porta.common.MutableClock;
+import dev.porta.common.testing.LoopbackRoutes;
 import dev.porta.common.testing.TestDatabases;
 import dev.porta.directory.AppPermission;
 import dev.porta.directory.AppRegistration;
@@ -82,12 +83,7 @@ class OnlineMeetingRoutesTest {
         attendance = new JdbcAttendanceStore(db.database());
         var routes = new OnlineMeetingRoutes(new MeetingService(new JdbcMeetingStore(db.database()), directory, clock), directory,
                 verifier, links, () -> base, clock).withAttendance(attendance);
-        app = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
-            cfg.startup.showJavalinBanner = false;
-            routes.register(cfg.routes);
-        }).start();
+        app = LoopbackRoutes.start(routes::register);
         base = "http://127.0.0.1:" + app.port() + "/";
 
         directory.createTenant(TENANT, "Contoso");
