@@ -51,15 +51,11 @@ final class AdminCommand {
         }
         int port = 3478;
         int tlsPort = 0;
-        for (String u : turn.urls()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(turns?):[^:?]+(?::(\\d+))?").matcher(u);
-            if (m.lookingAt()) {
-                int p = m.group(2) == null ? (m.group(1).equals("turns") ? 5349 : 3478) : Integer.parseInt(m.group(2));
-                if (m.group(1).equals("turns")) {
-                    tlsPort = p;
-                } else {
-                    port = p;
-                }
+        for (dev.porta.media.turn.TurnConfig.TurnUrl u : turn.parsedUrls()) {
+            if (u.tls()) {
+                tlsPort = u.port();
+            } else {
+                port = u.port();
             }
         }
         String host = config.has("http.public-host") ? config.string("http.public-host").replaceFirst(":\\d+$", "") : "porta.example.com";

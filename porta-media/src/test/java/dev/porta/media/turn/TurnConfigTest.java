@@ -50,4 +50,14 @@ class TurnConfigTest {
         assertThat(c.relayAddresses()).containsExactlyInAnyOrder(InetAddress.getByName("::1"), InetAddress.getByName("127.0.0.1"));
         assertThat(c.toString()).doesNotContain("0123456789abcdef");
     }
+
+    @Test
+    void eachUrlNamesItsPortOrTheSchemesDefault() {
+        TurnConfig c = new TurnConfig(List.of("turn:turn.example?transport=udp", "turns:turn.example", "turns:[2001:db8::1]:443?transport=tcp"),
+                "0123456789abcdef", Duration.ofHours(1));
+        assertThat(c.parsedUrls()).containsExactly(new TurnConfig.TurnUrl(false, "turn.example", 3478),
+                new TurnConfig.TurnUrl(true, "turn.example", 5349), new TurnConfig.TurnUrl(true, "2001:db8::1", 443));
+        assertThatThrownBy(() -> new TurnConfig(List.of("turn:turn.example:70000"), "0123456789abcdef", Duration.ofHours(1)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("turn.urls");
+    }
 }
