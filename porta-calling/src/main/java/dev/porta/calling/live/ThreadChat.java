@@ -5,10 +5,13 @@ import dev.porta.calling.chat.ChatEntry;
 import dev.porta.calling.chat.ReadReceipt;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.protocol.ServerMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A live meeting's chat seen as an ACS chat thread, for callers known by the identity in their token rather
@@ -75,7 +78,7 @@ public final class ThreadChat {
             if (meeting.details.allowMeetingChat() == ChatMode.DISABLED) {
                 return List.of();
             }
-            java.util.Set<String> visible = new java.util.HashSet<>();
+            Set<String> visible = new HashSet<>();
             meeting.features().visibleTo(p).forEach(e -> visible.add(e.messageId()));
             return meeting.chat.readReceipts(meeting.meetingId()).stream().filter(r -> visible.contains(r.messageId())).toList();
         }
@@ -97,7 +100,7 @@ public final class ThreadChat {
                 return false;
             }
             p.typingRelayedAt = now;
-            var frame = new dev.porta.calling.protocol.ServerMessage.TypingIndicator(p.id, p.displayName, now.toString());
+            var frame = new ServerMessage.TypingIndicator(p.id, p.displayName, now.toString());
             for (Participant q : meeting.connectedInJoinOrder()) {
                 if (q != p) {
                     q.send(meeting, frame);
