@@ -299,6 +299,20 @@ describe('Call', () => {
     assert.equal(chat.messages[0].editedOn.toISOString(), '2026-01-01T00:00:05.000Z');
   });
 
+  test('a typing notification relayed by the server is an event naming the participant who types', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const got = [];
+    call.feature(Features.Chat).on('typingIndicatorReceived', (e) => got.push(e));
+    socket.receive({ type: 'typingIndicator', senderId: 'p-org', senderName: 'Org', receivedOn: '2026-01-01T00:00:07Z' });
+    socket.receive({ type: 'typingIndicator', senderId: 42 }); // malformed: dropped by the protocol check
+    assert.equal(got.length, 1);
+    assert.equal(got[0].senderDisplayName, 'Org');
+    assert.equal(got[0].receivedOn.toISOString(), '2026-01-01T00:00:07.000Z');
+    assert.ok(got[0].sender);
+  });
+
   test('a second CallAgent for the same identity is refused with 409/40228', async () => {
     const { client, credential, agent } = await joined();
     await assert.rejects(client.createCallAgent(credential, { displayName: 'Again' }), (e) => e.code === 409 && e.subCode === 40228);

@@ -61,7 +61,10 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     const text = chatInput.value;
     act(async () => { await chat.sendMessage(text); chatInput.value = ''; });
   } }, chatInput, el('button', {}, 'Send'));
-  const chatPanel = el('section', { class: 'panel chat-panel', hidden: true }, el('h3', {}, 'Chat'), chatLog, chatForm);
+  // "… is typing" for a while after each typing notification (ACS clients repeat theirs every 8 s while typing)
+  const typingLine = el('p', { class: 'typing', 'aria-live': 'polite' });
+  const typing = new Map();
+  const chatPanel = el('section', { class: 'panel chat-panel', hidden: true }, el('h3', {}, 'Chat'), chatLog, typingLine, chatForm);
   const peoplePanel = el('section', { class: 'panel people-panel' }, el('h3', {}, 'People'), people);
   const devicesPanel = el('section', { class: 'panel devices-panel', hidden: true }, el('h3', {}, 'Devices'));
   const breakoutPanel = el('section', { class: 'panel breakout-panel', hidden: true });
@@ -216,6 +219,11 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   }
 
   // ---------------------------------------------------------------- chat and reactions
+  function renderTyping() {
+    const names = [...typing.values()].map((t) => t.name);
+    typingLine.textContent = names.length === 0 ? '' : `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} typing…`;
+  }
+
   function renderChat() {
     chatLog.replaceChildren(...chat.messages.map((m) => el('li', {},
       el('b', {}, m.senderDisplayName + (m.isSenderGuest ? ' (Guest)' : '') + ': '), m.content)));
@@ -379,6 +387,14 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     renderBreakout();
   });
   chat.on('chatMessageReceived', renderChat);
+  chat.on('chatMessageEdited', renderChat);
+  chat.on('chatMessageDeleted', renderChat);
+  chat.on('typingIndicatorReceived', ({ sender, senderDisplayName }) => {
+    const key = sender?.rawId ?? senderDisplayName;
+    clearTimeout(typing.get(key)?.timer);
+    typing.set(key, { name: senderDisplayName, timer: setTimeout(() => { typing.delete(key); renderTyping(); }, 9000) });
+    renderTyping();
+  });
   speakers.on('dominantSpeakersChanged', () => {
     const [top] = speakers.dominantSpeakers.speakersList;
     const active = new Set(top ? participantIdsOf(top) : []);

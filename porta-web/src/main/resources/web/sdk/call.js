@@ -403,6 +403,7 @@ export class Call extends Emitter {
       case 'chatMessage': return this.feature(Features.Chat)._received(frame);
       case 'chatMessageEdited': return this.feature(Features.Chat)._edited(frame);
       case 'chatMessageDeleted': return this.feature(Features.Chat)._deleted(frame);
+      case 'typingIndicator': return this.feature(Features.Chat)._typing(frame);
       case 'reaction': return this.feature(Features.Reaction)._received(frame);
       case 'mutedByOthers':
         if (this.#microphone) this.#microphone.enabled = false;

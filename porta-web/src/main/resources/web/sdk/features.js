@@ -263,7 +263,10 @@ export class BreakoutRoomsFeature extends Emitter {
 /**
  * Porta extension: meeting chat. `messages` holds the history (oldest first, bounded);
  * events `chatMessageReceived` ({ message }), and for changes made through the Chat API
- * `chatMessageEdited` ({ message }, with `editedOn`) and `chatMessageDeleted` ({ messageId }).
+ * `chatMessageEdited` ({ message }, with `editedOn`) and `chatMessageDeleted` ({ messageId }), and
+ * `typingIndicatorReceived` ({ sender, senderDisplayName, receivedOn }, the shape of the ACS chat SDK's
+ * event) when another participant sends a typing notification through the Chat API (the server relays
+ * at most one per sender every 8 s).
  */
 export class ChatFeature extends Emitter {
   #ctx;
@@ -296,6 +299,14 @@ export class ChatFeature extends Emitter {
     const message = Object.freeze({ ...this.#messages[i], content: String(m.text), editedOn: new Date(m.editedAt) });
     this.#messages[i] = message;
     this._emit('chatMessageEdited', { message });
+  }
+  /** @internal Another participant is typing (a typing notification sent through the ACS Chat API). */
+  _typing(m) {
+    this._emit('typingIndicatorReceived', Object.freeze({
+      sender: this.#ctx.identifierOf(m.senderId),
+      senderDisplayName: String(m.senderName ?? ''),
+      receivedOn: new Date(m.receivedOn),
+    }));
   }
   /** @internal A message was deleted (through the ACS Chat API); unknown ids are ignored. */
   _deleted(m) {

@@ -335,6 +335,8 @@ export interface ChatFeature extends FeatureEvents {
   on(event: 'chatMessageReceived', listener: Listener<{ message: ChatMessage }>): void;
   on(event: 'chatMessageEdited', listener: Listener<{ message: ChatMessage }>): void;
   on(event: 'chatMessageDeleted', listener: Listener<{ messageId: string }>): void;
+  /** another participant sent a typing notification through the ACS Chat API (at most one per sender per 8 s) */
+  on(event: 'typingIndicatorReceived', listener: Listener<{ sender: CommunicationIdentifier; senderDisplayName: string; receivedOn: Date }>): void;
 }
 
 export declare const SIGNALING_PATH: '/calling/v1';

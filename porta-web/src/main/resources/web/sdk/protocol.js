@@ -134,6 +134,7 @@ const SERVER_FRAMES = {
   chatMessage: { messageId: isString, senderId: isString, senderName: isString, senderKind: isString, text: isString, sentAt: isString },
   chatMessageEdited: { messageId: isString, text: isString, editedAt: isString },
   chatMessageDeleted: { messageId: isString },
+  typingIndicator: { senderId: isString, senderName: isString, receivedOn: isString },
   reaction: { participantId: isString, reaction: isString, at: optional(isString) },
   mutedByOthers: { by: optional(isString) },
   publishAnswer: { sdp: isString },

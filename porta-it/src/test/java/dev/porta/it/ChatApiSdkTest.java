@@ -255,6 +255,105 @@ class ChatApiSdkTest {
     }
 
     @Test
+    void aTypingNotificationReachesTheOtherParticipantsLiveAtMostOncePerEightSeconds() throws Exception {
+        OnlineMeeting meeting = schedule("Typing", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var organizer = new SignalingClient(porta); var guestSocket = new SignalingClient(porta)) {
+            admitted(organizer, guestSocket, guest.getUserToken().getToken(), meeting);
+            ChatThreadClient chat = thread(guest.getUserToken().getToken(), meeting);
+
+            chat.sendTypingNotification();
+            JsonNode typing = organizer.await("typingIndicator");
+            assertThat(typing.get("senderName").asText()).isEqualTo("Pat Guest");
+            String guestParticipant = organizer.seen().stream().filter(f -> f.path("type").asText().equals("lobbyDelta"))
+                    .findFirst().orElseThrow().at("/participant/id").asText();
+            assertThat(typing.get("senderId").asText()).isEqualTo(guestParticipant);
+
+            // a flood within 8 s succeeds for the sender (as with ACS) but is not relayed; frames arrive in order,
+            // so once the message sent after it is here, every relayed typing frame is too
+            for (int i = 0; i < 5; i++) {
+                chat.sendTypingNotification();
+            }
+            chat.sendMessage(new SendChatMessageOptions().setContent("Done typing"));
+            organizer.await("chatMessage", f -> f.path("text").asText().equals("Done typing"));
+            assertThat(organizer.seen()).filteredOn(f -> f.path("type").asText().equals("typingIndicator")).hasSize(1);
+            guestSocket.await("chatMessage", f -> f.path("text").asText().equals("Done typing"));
+            assertThat(guestSocket.seen()).noneMatch(f -> f.path("type").asText().equals("typingIndicator")); // not to the typist
+        }
+    }
+
+    @Test
+    void aGuestInTheLobbyCanNeitherSignalTypingNorSendOrListReadReceipts() throws Exception {
+        OnlineMeeting meeting = schedule("Lobby typing", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var organizer = new SignalingClient(porta); var guestSocket = new SignalingClient(porta)) {
+            join(organizer, organizerToken, meeting, "Organizer");
+            organizer.awaitState("Connected");
+            organizer.send("chat", "id", "c1", "text", "Inside");
+            String id = organizer.await("chatMessage").get("messageId").asText();
+            join(guestSocket, guest.getUserToken().getToken(), meeting, "Pat Guest");
+            guestSocket.awaitState("InLobby");
+            ChatThreadClient chat = thread(guest.getUserToken().getToken(), meeting);
+
+            assertThatThrownBy(chat::sendTypingNotification).satisfies(e -> assertThat(statusOf(e)).isEqualTo(403));
+            assertThatThrownBy(() -> chat.sendReadReceipt(id)).satisfies(e -> assertThat(statusOf(e)).isEqualTo(403));
+            assertThatThrownBy(() -> chat.listReadReceipts().stream().toList())
+                    .satisfies(e -> assertThat(statusOf(e)).isEqualTo(403));
+            organizer.send("chat", "id", "c2", "text", "Still inside");
+            organizer.await("ack", f -> f.path("id").asText().equals("c2"));
+            assertThat(organizer.seen()).noneMatch(f -> f.path("type").asText().equals("typingIndicator"));
+            assertThat(thread(organizerToken, meeting).listReadReceipts().stream().toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aReadReceiptForAMessageOfAnotherMeetingOrWithAnOversizedIdIsRefused() throws Exception {
+        OnlineMeeting mine = schedule("Mine, receipts", LobbyBypassScope.Everyone, MeetingChatMode.Enabled);
+        OnlineMeeting theirs = schedule("Theirs, receipts", LobbyBypassScope.Everyone, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var organizer = new SignalingClient(porta); var guestSocket = new SignalingClient(porta)) {
+            join(organizer, organizerToken, theirs, "Organizer");
+            organizer.awaitState("Connected");
+            organizer.send("chat", "id", "c1", "text", "In the other meeting");
+            String elsewhere = organizer.await("chatMessage").get("messageId").asText();
+            join(guestSocket, guest.getUserToken().getToken(), mine, "Pat Guest");
+            guestSocket.awaitState("Connected");
+            ChatThreadClient chat = thread(guest.getUserToken().getToken(), mine);
+
+            assertThatThrownBy(() -> chat.sendReadReceipt(elsewhere)).satisfies(e -> assertThat(statusOf(e)).isEqualTo(404));
+            assertThatThrownBy(() -> chat.sendReadReceipt("m-1-" + "x".repeat(5000)))
+                    .satisfies(e -> assertThat(statusOf(e)).isEqualTo(400));
+            assertThat(chat.listReadReceipts().stream().toList()).isEmpty();
+            assertThat(thread(organizerToken, theirs).listReadReceipts().stream().toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aGuestSeesNoReadReceiptsForMessagesFromBeforeTheirAdmission() throws Exception {
+        OnlineMeeting meeting = schedule("Receipts and history", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
+        CommunicationUserIdentifierAndToken guest = chattingGuest();
+        try (var organizer = new SignalingClient(porta); var guestSocket = new SignalingClient(porta)) {
+            join(organizer, organizerToken, meeting, "Organizer");
+            organizer.awaitState("Connected");
+            organizer.send("chat", "id", "c1", "text", "Before the guest");
+            String before = organizer.await("chatMessage").get("messageId").asText();
+            thread(organizerToken, meeting).sendReadReceipt(before);
+            join(guestSocket, guest.getUserToken().getToken(), meeting, "Pat Guest");
+            guestSocket.awaitState("InLobby");
+            organizer.send("admit", "id", "a1", "participantId", organizer.await("lobbyDelta").at("/participant/id").asText());
+            guestSocket.awaitState("Connected");
+            ChatThreadClient chat = thread(guest.getUserToken().getToken(), meeting);
+
+            assertThat(chat.listReadReceipts().stream().toList()).isEmpty();
+            assertThatThrownBy(() -> chat.sendReadReceipt(before)).satisfies(e -> assertThat(statusOf(e)).isEqualTo(404));
+            String after = chat.sendMessage(new SendChatMessageOptions().setContent("After")).getId();
+            thread(organizerToken, meeting).sendReadReceipt(after);
+            assertThat(chat.listReadReceipts().stream().toList()).singleElement()
+                    .satisfies(r -> assertThat(r.getChatMessageId()).isEqualTo(after));
+        }
+    }
+
+    @Test
     void aGuestWaitingInTheLobbyCannotUseTheThread() throws Exception {
         OnlineMeeting meeting = schedule("Lobby", LobbyBypassScope.Organization, MeetingChatMode.Enabled);
         CommunicationUserIdentifierAndToken guest = chattingGuest();

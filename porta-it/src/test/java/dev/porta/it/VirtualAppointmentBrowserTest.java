@@ -357,6 +357,36 @@ class VirtualAppointmentBrowserTest {
         visitors[1].waitForSelector("#ended:not([hidden])");
     }
 
+    @Test
+    void theOrganizerSeesInTheAppThatTheGuestIsTypingAndTheMessageTheGuestSendsWithTheChatSdk() throws Exception {
+        OnlineMeeting meeting = scheduleWithGraph("Typing in the app");
+        Page member = signedInMember("typing organizer");
+        member.navigate(meeting.getJoinWebUrl());
+        joinFromPreJoinScreen(member);
+        member.waitForSelector(".meeting[data-state=Connected]");
+        var guest = Sdk.identityClient(porta, porta.connectionString()).createUserAndToken(List.of(
+                com.azure.communication.identity.models.CommunicationTokenScope.VOIP,
+                com.azure.communication.identity.models.CommunicationTokenScope.CHAT));
+        try (var guestSocket = new SignalingClient(porta)) {
+            guestSocket.send("join", "token", guest.getUserToken().getToken(), "locator",
+                    Map.of("meetingLink", meeting.getJoinWebUrl()), "displayName", GUEST);
+            guestSocket.awaitState("InLobby");
+            member.waitForSelector(".lobby-panel li:has-text('" + GUEST + " (Guest)')");
+            member.click(".lobby-panel .admit-all");
+            guestSocket.awaitState("Connected");
+            member.click(".controls .toggle-chat");
+            var chat = new com.azure.communication.chat.ChatClientBuilder().endpoint(porta.baseUrl().replaceAll("/+$", ""))
+                    .credential(new com.azure.communication.common.CommunicationTokenCredential(guest.getUserToken().getToken()))
+                    .httpClient(Sdk.trustingHttpClient(porta)).buildClient()
+                    .getChatThreadClient(meeting.getChatInfo().getThreadId());
+
+            chat.sendTypingNotification();
+            member.waitForSelector(".chat-panel .typing:has-text('" + GUEST + " is typing')");
+            chat.sendMessage(new com.azure.communication.chat.models.SendChatMessageOptions().setContent("Here now"));
+            member.waitForSelector(".chat-log li:has-text('Here now')");
+        }
+    }
+
     /** A member's browser on Porta's web app, signed in (authorization code + PKCE on Porta's sign-in page). */
     private static Page signedInMember(String label) {
         Page member = browsers.open(Participant.RED, label);

@@ -9,6 +9,11 @@ import java.util.List;
  * The live meeting decides what a joiner may see of it; the store decides how long and how much is kept.
  */
 public interface ChatHistoryStore {
+    /**
+     * Most readers whose latest read receipt a meeting keeps; beyond it the oldest receipt goes. Far above a
+     * meeting's capacity, so only a meeting that many different people passed through loses receipts.
+     */
+    int MAX_READERS = 1000;
 
     void append(String meetingId, ChatEntry entry);
 
@@ -20,11 +25,20 @@ public interface ChatHistoryStore {
     boolean replace(String meetingId, ChatEntry edited);
 
     /**
-     * Forgets one message (the Chat API's delete).
+     * Forgets one message (the Chat API's delete) and the read receipts that name it.
      *
      * @return false when the store did not keep that message
      */
     boolean remove(String meetingId, String messageId);
+
+    /**
+     * Keeps {@code receipt} as its reader's latest in the meeting (replacing the reader's earlier one), bounded
+     * by {@link #MAX_READERS}. Receipts are forgotten with the meeting's messages.
+     */
+    void markRead(String meetingId, ReadReceipt receipt);
+
+    /** The latest read receipt of each reader of the meeting's chat, oldest first. */
+    List<ReadReceipt> readReceipts(String meetingId);
 
     /** The meeting's kept messages, oldest first. */
     List<ChatEntry> history(String meetingId);

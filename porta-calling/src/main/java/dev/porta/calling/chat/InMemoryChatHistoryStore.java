@@ -21,6 +21,8 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
     private final long totalBytes;
     private final Map<String, History> byMeeting = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Instant> forgetAt = new HashMap<>();
+    /** Per meeting, each reader's latest receipt in the order they came (oldest first); bounded by MAX_READERS. */
+    private final Map<String, LinkedHashMap<String, ReadReceipt>> receipts = new HashMap<>();
     private long heldBytes;
 
     /** One meeting's messages and their size. */
@@ -63,6 +65,7 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
             if (e.getValue() != h) {
                 heldBytes -= e.getValue().bytes;
                 forgetAt.remove(e.getKey());
+                receipts.remove(e.getKey());
                 eldest.remove();
             }
         }
@@ -106,6 +109,10 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
         while (it.hasNext()) {
             ChatEntry e = it.next();
             if (e.messageId().equals(messageId)) {
+                Map<String, ReadReceipt> byReader = receipts.get(meetingId);
+                if (byReader != null) {
+                    byReader.values().removeIf(r -> r.messageId().equals(messageId));
+                }
                 it.remove();
                 h.bytes -= e.wireBytes();
                 heldBytes -= e.wireBytes();
@@ -113,6 +120,24 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
             }
         }
         return false;
+    }
+
+    @Override
+    public synchronized void markRead(String meetingId, ReadReceipt r) {
+        LinkedHashMap<String, ReadReceipt> byReader = receipts.computeIfAbsent(meetingId, k -> new LinkedHashMap<>());
+        byReader.remove(r.readerRawId());
+        byReader.put(r.readerRawId(), r);
+        Iterator<String> oldest = byReader.keySet().iterator();
+        while (byReader.size() > MAX_READERS) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    @Override
+    public synchronized List<ReadReceipt> readReceipts(String meetingId) {
+        Map<String, ReadReceipt> byReader = receipts.get(meetingId);
+        return byReader == null ? List.of() : List.copyOf(byReader.values());
     }
 
     @Override
@@ -136,6 +161,7 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
     @Override
     public synchronized void forget(String meetingId) {
         forgetAt.remove(meetingId);
+        receipts.remove(meetingId);
         History h = byMeeting.remove(meetingId);
         if (h != null) {
             heldBytes -= h.bytes;
@@ -152,6 +178,7 @@ public final class InMemoryChatHistoryStore implements ChatHistoryStore {
             if (h != null) {
                 heldBytes -= h.bytes;
             }
+            receipts.remove(e.getKey());
             return true;
         });
     }

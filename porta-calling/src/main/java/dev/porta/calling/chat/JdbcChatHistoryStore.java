@@ -66,7 +66,42 @@ public final class JdbcChatHistoryStore implements ChatHistoryStore {
 
     @Override
     public boolean remove(String meetingId, String messageId) {
-        return sql.update("DELETE FROM calling_chat_message WHERE meeting_id = ? AND message_id = ?", meetingId, messageId) == 1;
+        return sql.transaction(c -> {
+            Sql.update(c, "DELETE FROM calling_chat_read_receipt WHERE meeting_id = ? AND message_id = ?", meetingId, messageId);
+            return Sql.update(c, "DELETE FROM calling_chat_message WHERE meeting_id = ? AND message_id = ?",
+                    meetingId, messageId) == 1;
+        });
+    }
+
+    @Override
+    public void markRead(String meetingId, ReadReceipt r) {
+        // Delete and insert rather than a dialect's upsert, so H2 and PostgreSQL run the same SQL; the live
+        // meeting serializes one meeting's receipts, so no two transactions insert the same reader at once.
+        sql.transaction(c -> {
+            Sql.update(c, "DELETE FROM calling_chat_read_receipt WHERE meeting_id = ? AND reader_raw_id = ?",
+                    meetingId, r.readerRawId());
+            Sql.update(c, "INSERT INTO calling_chat_read_receipt (meeting_id, reader_raw_id, message_id, read_at)"
+                    + " VALUES (?, ?, ?, ?)", meetingId, r.readerRawId(), r.messageId(), r.readOn());
+            long readers = Sql.list(c, "SELECT COUNT(*) FROM calling_chat_read_receipt WHERE meeting_id = ?",
+                    rs -> rs.getLong(1), meetingId).getFirst();
+            if (readers > MAX_READERS) { // each call adds at most one reader: the oldest one goes
+                List<String> oldest = Sql.list(c, "SELECT reader_raw_id FROM calling_chat_read_receipt WHERE meeting_id = ?"
+                        + " ORDER BY read_at, reader_raw_id FETCH FIRST " + (readers - MAX_READERS) + " ROWS ONLY",
+                        rs -> rs.getString(1), meetingId);
+                for (String gone : oldest) {
+                    Sql.update(c, "DELETE FROM calling_chat_read_receipt WHERE meeting_id = ? AND reader_raw_id = ?",
+                            meetingId, gone);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<ReadReceipt> readReceipts(String meetingId) {
+        return sql.list("SELECT reader_raw_id, message_id, read_at FROM calling_chat_read_receipt WHERE meeting_id = ?"
+                        + " ORDER BY read_at, reader_raw_id",
+                rs -> new ReadReceipt(rs.getString(1), rs.getString(2), Sql.instant(rs, "read_at").orElseThrow()), meetingId);
     }
 
     @Override
@@ -93,6 +128,7 @@ public final class JdbcChatHistoryStore implements ChatHistoryStore {
     public void forget(String meetingId) {
         sql.transaction(c -> {
             Sql.update(c, "DELETE FROM calling_chat_message WHERE meeting_id = ?", meetingId);
+            Sql.update(c, "DELETE FROM calling_chat_read_receipt WHERE meeting_id = ?", meetingId);
             Sql.update(c, "DELETE FROM calling_chat_forget WHERE meeting_id = ?", meetingId);
             return null;
         });
@@ -102,6 +138,8 @@ public final class JdbcChatHistoryStore implements ChatHistoryStore {
     public void expire(Instant now) {
         sql.transaction(c -> {
             Sql.update(c, "DELETE FROM calling_chat_message WHERE meeting_id IN"
+                    + " (SELECT meeting_id FROM calling_chat_forget WHERE forget_at <= ?)", now);
+            Sql.update(c, "DELETE FROM calling_chat_read_receipt WHERE meeting_id IN"
                     + " (SELECT meeting_id FROM calling_chat_forget WHERE forget_at <= ?)", now);
             Sql.update(c, "DELETE FROM calling_chat_forget WHERE forget_at <= ?", now);
             return null;

@@ -48,8 +48,6 @@ public final class LiveMeeting {
     final Clock clock;
     /** When this live session began (the Chat API's thread {@code createdOn}). */
     final Instant startedAt;
-    /** Each connected participant's latest Chat API read receipt, by raw id (pruned to who is connected). */
-    final Map<String, ThreadChat.ReadReceipt> readReceipts = new LinkedHashMap<>();
     final ChatHistoryStore chat;
     final CallingCounters counters;
     final ServerMessageEncoder encoder;

@@ -28,6 +28,8 @@ public final class Participant {
     boolean muted;
     boolean speaking;
     boolean handRaised;
+    /** When this participant's last Chat API typing notification was relayed (one per ThreadChat.TYPING_INTERVAL). */
+    Instant typingRelayedAt;
     final Set<TrackSource> published = EnumSet.noneOf(TrackSource.class);
     MediaSession media;
     String breakoutRoomId;

@@ -2,12 +2,16 @@
 package dev.porta.calling.live;
 
 import dev.porta.calling.chat.ChatEntry;
+import dev.porta.calling.chat.ReadReceipt;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.ChatMode;
+import dev.porta.calling.protocol.ServerMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A live meeting's chat seen as an ACS chat thread, for callers known by the identity in their token rather
@@ -20,6 +24,8 @@ import java.util.List;
 public final class ThreadChat {
     /** ACS's limit for one message's content: 28 KiB. */
     public static final int MAX_MESSAGE_BYTES = 28 * 1024;
+    /** At most one typing notification per sender is relayed in this time (ACS's clients send one per 8 s). */
+    public static final java.time.Duration TYPING_INTERVAL = java.time.Duration.ofSeconds(8);
 
     private final LiveMeeting meeting;
 
@@ -50,35 +56,58 @@ public final class ThreadChat {
     /** What the thread shows about itself. */
     public record Properties(String topic, Instant createdOn, String organizerRawId) { }
 
-    /** That {@code readerRawId} has read the thread up to {@code messageId}. */
-    public record ReadReceipt(String readerRawId, String messageId, Instant readOn) { }
-
     /**
-     * Keeps the caller's read receipt (one per participant, the latest); receipts of people no longer connected
-     * are dropped, so they are bounded by the meeting's capacity.
+     * Keeps the caller's read receipt for {@code messageId}, a message the caller may see (one receipt per reader,
+     * the latest, in the chat's store: it survives a restart and is forgotten with the meeting's messages).
      */
     public void markRead(String identityId, String messageId) {
         synchronized (meeting) {
             Participant p = participant(identityId);
             message(identityId, messageId);
-            meeting.readReceipts.put(p.rawId(), new ReadReceipt(p.rawId(), messageId, meeting.clock.instant()));
-            pruneReceipts();
+            meeting.chat.markRead(meeting.meetingId(), new ReadReceipt(p.rawId(), messageId, meeting.clock.instant()));
         }
     }
 
-    /** The latest read receipt of each connected participant. */
+    /**
+     * The latest read receipt of each reader, for the messages the caller may see (a guest learns nothing about
+     * messages from before their admission); none while chat is disabled.
+     */
     public List<ReadReceipt> readReceipts(String identityId) {
         synchronized (meeting) {
-            participant(identityId);
-            pruneReceipts();
-            return List.copyOf(meeting.readReceipts.values());
+            Participant p = participant(identityId);
+            if (meeting.details.allowMeetingChat() == ChatMode.DISABLED) {
+                return List.of();
+            }
+            Set<String> visible = new HashSet<>();
+            meeting.features().visibleTo(p).forEach(e -> visible.add(e.messageId()));
+            return meeting.chat.readReceipts(meeting.meetingId()).stream().filter(r -> visible.contains(r.messageId())).toList();
         }
     }
 
-    private void pruneReceipts() {
-        java.util.Set<String> connected = new java.util.HashSet<>();
-        meeting.connectedInJoinOrder().forEach(q -> connected.add(q.rawId()));
-        meeting.readReceipts.keySet().retainAll(connected);
+    /**
+     * The caller is typing: the other connected participants get a {@code typingIndicator} frame. ACS's clients
+     * send at most one notification per {@link #TYPING_INTERVAL}; Porta relays at most that many per sender and
+     * drops the rest (the request still succeeds, as ACS's does), so a flood reaches nobody.
+     *
+     * @return whether the notification was relayed
+     */
+    public boolean typing(String identityId) {
+        synchronized (meeting) {
+            Participant p = participant(identityId);
+            refuseUnlessChatAllowed(p);
+            Instant now = meeting.clock.instant();
+            if (p.typingRelayedAt != null && now.isBefore(p.typingRelayedAt.plus(TYPING_INTERVAL))) {
+                return false;
+            }
+            p.typingRelayedAt = now;
+            var frame = new ServerMessage.TypingIndicator(p.id, p.displayName, now.toString());
+            for (Participant q : meeting.connectedInJoinOrder()) {
+                if (q != p) {
+                    q.send(meeting, frame);
+                }
+            }
+            return true;
+        }
     }
 
     public ChatEntry send(String identityId, String content) {

@@ -62,6 +62,9 @@ public sealed interface ServerMessage {
     /** A chat message deleted through the Chat API. */
     record ChatMessageDeleted(String messageId) implements ServerMessage { }
 
+    /** A participant is typing (a Chat API typing notification), to the other connected participants. */
+    record TypingIndicator(String senderId, String senderName, String receivedOn) implements ServerMessage { }
+
     /** @param more true when another {@code chatHistory} page follows that continues this one; null on the last */
     record ChatHistory(List<ChatMessage> messages, Boolean more) implements ServerMessage { }
 

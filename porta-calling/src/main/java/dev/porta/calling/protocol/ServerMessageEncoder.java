@@ -34,6 +34,7 @@ public final class ServerMessageEncoder {
             case ChatHistory h -> "chatHistory";
             case ChatMessageEdited e -> "chatMessageEdited";
             case ChatMessageDeleted d -> "chatMessageDeleted";
+            case TypingIndicator t -> "typingIndicator";
             case Reaction r -> "reaction";
             case MutedByOthers mo -> "mutedByOthers";
             case PublishAnswer a -> "publishAnswer";

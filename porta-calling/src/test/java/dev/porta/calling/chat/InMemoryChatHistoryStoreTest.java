@@ -45,4 +45,24 @@ class InMemoryChatHistoryStoreTest {
         store.forget("b");
         assertThat(store.heldBytes()).isZero();
     }
+
+    @Test
+    void eachReadersLatestReceiptIsKeptBoundedAndForgottenWithTheMeeting() {
+        var store = new InMemoryChatHistoryStore(500, 64 * 1024, 1024 * 1024);
+        store.append("a", message(1, 10));
+        for (int i = 0; i <= ChatHistoryStore.MAX_READERS; i++) {
+            store.markRead("a", new ReadReceipt("8:acs:reader" + i, "m-1", T.plusSeconds(i)));
+        }
+        store.markRead("a", new ReadReceipt("8:acs:reader5", "m-1", T.plusSeconds(5_000)));
+        var kept = store.readReceipts("a");
+        assertThat(kept).hasSize(ChatHistoryStore.MAX_READERS);
+        assertThat(kept.getFirst().readerRawId()).isEqualTo("8:acs:reader1");
+        assertThat(kept.getLast()).isEqualTo(new ReadReceipt("8:acs:reader5", "m-1", T.plusSeconds(5_000)));
+        store.remove("a", "m-1");
+        assertThat(store.readReceipts("a")).isEmpty();
+        store.append("a", message(2, 10));
+        store.markRead("a", new ReadReceipt("8:acs:reader1", "m-2", T));
+        store.forget("a");
+        assertThat(store.readReceipts("a")).isEmpty();
+    }
 }

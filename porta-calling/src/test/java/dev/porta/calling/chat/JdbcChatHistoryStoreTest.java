@@ -72,4 +72,62 @@ class JdbcChatHistoryStoreTest {
             assertThat(store.history("resumed")).hasSize(1);
         }
     }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void eachReadersLatestReceiptSurvivesARestart(String db) throws Exception {
+        try (var t = TestDatabases.create(db)) {
+            var store = new JdbcChatHistoryStore(t.database(), 10, 1_000_000);
+            store.append("meeting-1", message(1, 5));
+            store.append("meeting-1", message(2, 5));
+            store.markRead("meeting-1", new ReadReceipt("8:acs:r_ada", "m-1-abc", T.plusSeconds(10)));
+            store.markRead("meeting-1", new ReadReceipt("8:orgid:bob", "m-1-abc", T.plusSeconds(11)));
+            store.markRead("meeting-1", new ReadReceipt("8:acs:r_ada", "m-2-abc", T.plusSeconds(12)));
+            store.markRead("meeting-2", new ReadReceipt("8:acs:r_ada", "m-9-abc", T.plusSeconds(13)));
+
+            var restarted = new JdbcChatHistoryStore(t.database(), 10, 1_000_000);
+            assertThat(restarted.readReceipts("meeting-1")).containsExactly(
+                    new ReadReceipt("8:orgid:bob", "m-1-abc", T.plusSeconds(11)),
+                    new ReadReceipt("8:acs:r_ada", "m-2-abc", T.plusSeconds(12)));
+            assertThat(restarted.readReceipts("meeting-2")).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void receiptsGoWithTheirMessageAndWithTheMeetingsChat(String db) throws Exception {
+        try (var t = TestDatabases.create(db)) {
+            var store = new JdbcChatHistoryStore(t.database(), 10, 1_000_000);
+            store.append("meeting-1", message(1, 5));
+            store.append("meeting-1", message(2, 5));
+            store.markRead("meeting-1", new ReadReceipt("8:acs:r_ada", "m-1-abc", T));
+            store.markRead("meeting-1", new ReadReceipt("8:orgid:bob", "m-2-abc", T));
+            store.remove("meeting-1", "m-1-abc");
+            assertThat(store.readReceipts("meeting-1")).extracting(ReadReceipt::readerRawId).containsExactly("8:orgid:bob");
+
+            store.meetingEnded("meeting-1", T.plusSeconds(60));
+            store.expire(T.plusSeconds(60));
+            assertThat(store.readReceipts("meeting-1")).isEmpty();
+            store.append("meeting-3", message(3, 5));
+            store.markRead("meeting-3", new ReadReceipt("8:acs:r_ada", "m-3-abc", T));
+            store.forget("meeting-3");
+            assertThat(store.readReceipts("meeting-3")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aMeetingKeepsAtMostMaxReadersReceiptsDroppingTheOldest(String db) throws Exception {
+        try (var t = TestDatabases.create(db)) {
+            var store = new JdbcChatHistoryStore(t.database(), 10, 1_000_000);
+            store.append("meeting-1", message(1, 5));
+            for (int i = 0; i <= ChatHistoryStore.MAX_READERS; i++) {
+                store.markRead("meeting-1", new ReadReceipt("8:acs:reader" + i, "m-1-abc", T.plusSeconds(i)));
+            }
+            var kept = store.readReceipts("meeting-1");
+            assertThat(kept).hasSize(ChatHistoryStore.MAX_READERS);
+            assertThat(kept.getFirst().readerRawId()).isEqualTo("8:acs:reader1");
+            assertThat(kept.getLast().readerRawId()).isEqualTo("8:acs:reader" + ChatHistoryStore.MAX_READERS);
+        }
+    }
 }

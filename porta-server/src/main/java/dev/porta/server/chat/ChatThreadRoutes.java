@@ -38,6 +38,8 @@ public final class ChatThreadRoutes {
     static final int DEFAULT_PAGE = 20;
     /** A request body larger than this cannot hold a valid message (28 KiB of content plus JSON). */
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** No message id Porta hands out is longer (the store's column); a longer one is refused before any lookup. */
+    static final int MAX_MESSAGE_ID_CHARS = 64;
 
     private final CallingService calling;
     private final CallerAuthenticator authenticator;
@@ -197,18 +199,22 @@ public final class ChatThreadRoutes {
     }
 
     /**
-     * Accepted from participants and otherwise ignored: Porta has no notification service to relay it through
-     * (SDK users poll), and its own library shows typing from the calling WebSocket.
+     * Relayed live to the other participants over the calling WebSocket ({@code typingIndicator}), at most one per
+     * sender per {@link ThreadChat#TYPING_INTERVAL}; the body ({@code senderDisplayName}) is not used, since the
+     * participant's name is the one they joined with.
      */
     private void typing(Context ctx, ThreadChat chat, String identityId) {
-        chat.properties(identityId);
+        chat.typing(identityId);
         ctx.status(200);
     }
 
     private void markRead(Context ctx, ThreadChat chat, String identityId) throws ChatApiError {
         JsonNode id = body(ctx).get("chatMessageId");
-        if (id == null || !id.isTextual()) {
+        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
             throw new ChatApiError(400, "BadRequest", "chatMessageId is required.");
+        }
+        if (id.asText().length() > MAX_MESSAGE_ID_CHARS) {
+            throw new ChatApiError(400, "BadRequest", "chatMessageId is longer than " + MAX_MESSAGE_ID_CHARS + " characters.");
         }
         chat.markRead(identityId, id.asText());
         ctx.status(200);
