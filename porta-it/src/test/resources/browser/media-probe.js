@@ -26,7 +26,10 @@
   Object.setPrototypeOf(window.WebSocket, NativeWs);
 
   let ctx;
-  const analysers = new Map(); // track id -> {analyser, el}
+  // track -> {analyser, el}; keyed by the track itself, not its id: the id comes from the sender's msid,
+  // and Porta names every participant's microphone track "microphone", so with two others in a call
+  // their tracks share an id and would share (the first one's) analyser
+  const analysers = new Map();
 
   // mid -> {participantId, source} from the SFU's offer (a=msid:<participantId> <source>)
   function msidByMid(sdp) {
@@ -129,7 +132,7 @@
       const out = {};
       for (const r of remoteTracks()) {
         if (r.kind !== 'audio') continue;
-        let a = analysers.get(r.track.id);
+        let a = analysers.get(r.track);
         if (!a) {
           const stream = new MediaStream([r.track]);
           // Chrome feeds remote WebRTC audio to WebAudio only while a media element plays it.
@@ -137,7 +140,7 @@
           const analyser = ctx.createAnalyser(); analyser.fftSize = 4096;
           ctx.createMediaStreamSource(stream).connect(analyser);
           a = { analyser, el };
-          analysers.set(r.track.id, a);
+          analysers.set(r.track, a);
         }
         const bins = new Float32Array(a.analyser.frequencyBinCount);
         a.analyser.getFloatFrequencyData(bins);

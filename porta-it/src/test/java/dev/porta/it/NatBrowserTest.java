@@ -9,10 +9,12 @@ import com.microsoft.graph.models.LobbyBypassScope;
 import com.microsoft.graph.models.LobbyBypassSettings;
 import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
+import dev.porta.common.testing.RealCoturn;
 import dev.porta.common.testing.RealHaproxy;
 import dev.porta.it.browser.Browsers;
 import dev.porta.it.browser.Participant;
 import dev.porta.it.browser.RoutedNetwork;
+import dev.porta.media.turn.CoturnConfig;
 import dev.porta.server.RunningPorta;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +42,31 @@ import org.junit.jupiter.api.Test;
  * out): the home guest's media runs over ICE-TCP, through the NAT, to the SFU's ICE-TCP port. Each test
  * starts its own Porta (the first with ICE-TCP off, so UDP is the one path; the second with the default,
  * ICE-TCP on) behind its own HAProxy, on the one routed network.
+ *
+ * <p>Then behind a firewall that lets only TCP to port 443 out (as in hotels and offices): the pages go
+ * to HAProxy on 443 of the public address, the media through a real coturn with TLS on 443 of a second
+ * public address ({@code turns:}, configured as {@code porta admin turn-config} prints it), relayed to
+ * the SFU. And once more without any firewall but with both guests' {@code CallClient} forced onto the
+ * relay ({@code iceTransportPolicy: 'relay'}). In every case a signed-in member (the organizer, in
+ * Porta's web app on the public side) is in the call too, and all three see and hear each other.
  */
 @Tag("browser")
 class NatBrowserTest {
     /** The home side's firewall in the NAT namespace (the UDP-dropping test's own table). */
     private static final String GUEST_FIREWALL = "porta_guest_firewall";
+    /** Porta's turn.shared-secret and coturn's static-auth-secret. */
+    private static final String TURN_SECRET = "nat-browser-test-turn-secret-0123456789";
+    /** coturn's TLS port, the only one the firewall of case (c) lets through (and HAProxy's, on the other address). */
+    private static final int HTTPS_PORT = 443;
+    static RealCoturn coturn;
+    /** coturn's self-signed certificate (for {@link RoutedNetwork#TURN_ADDRESS}) and key. */
+    static Path turnCertificate;
+    /**
+     * Chromium checks a {@code turns:} server's certificate as it checks a web site's (the TLS runs in its
+     * network stack), and Playwright's ignoreHTTPSErrors covers only the pages: every browser is told to
+     * accept exactly coturn's key, as a real deployment's trusted certificate would be accepted.
+     */
+    static List<String> trustCoturn;
     static RoutedNetwork network;
     static RunningPorta porta;
     static Browsers browsers;
@@ -56,8 +78,45 @@ class NatBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         RealHaproxy.require();
+        RealCoturn.require();
         network = RoutedNetwork.build();
+        network.addPublicAddress(RoutedNetwork.TURN_ADDRESS);
+        Path turnDir = RealHaproxy.newDirectory();
+        turnCertificate = RealHaproxy.certificate(turnDir, RoutedNetwork.TURN_ADDRESS);
+        trustCoturn = List.of("--ignore-certificate-errors-spki-list=" + spkiHash(turnCertificate));
         browsers = Browsers.start();
+    }
+
+    /** base64(SHA-256(SubjectPublicKeyInfo)) of a PEM certificate: how Chromium names a key to trust. */
+    private static String spkiHash(Path pem) throws Exception {
+        try (var in = java.nio.file.Files.newInputStream(pem)) {
+            var cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return java.util.Base64.getEncoder().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
+        }
+    }
+
+    /**
+     * A real coturn on {@link RoutedNetwork#TURN_ADDRESS}: {@code turn:} on 3478, {@code turns:} on 443 with
+     * its own certificate, relaying from that address to Porta's media address only; the configuration is
+     * what porta admin turn-config prints (docs/deployment.md), with the test's addresses and ports.
+     */
+    private static void startCoturn() throws Exception {
+        int relay = RealCoturn.relayPortBase();
+        String config = new CoturnConfig("porta.test", List.of(RoutedNetwork.TURN_ADDRESS), 3478, HTTPS_PORT,
+                turnCertificate.toString(), turnCertificate.resolveSibling("proxy-key.pem").toString(), relay, relay + 50,
+                List.of(), List.of(RoutedNetwork.PUBLIC_ADDRESS)).render(TURN_SECRET);
+        // verbose: coturn logs each request it grants, so the test can show the allocation was made
+        coturn = RealCoturn.start(RoutedNetwork.TURN_ADDRESS, 3478, config, "verbose");
+        coturn.awaitListening(new java.net.InetSocketAddress(RoutedNetwork.TURN_ADDRESS, HTTPS_PORT));
+    }
+
+    /** Porta's turn.* keys for {@link #startCoturn()}'s coturn, all three URLs as docs/deployment.md lists them. */
+    private static Map<String, String> turnKeys() {
+        String at = RoutedNetwork.TURN_ADDRESS;
+        return Map.of("turn.urls", "turn:" + at + ":3478?transport=udp, turn:" + at + ":3478?transport=tcp, turns:" + at + ":"
+                        + HTTPS_PORT + "?transport=tcp",
+                "turn.shared-secret", TURN_SECRET, "turn.credential-ttl", "1h");
     }
 
     /**
@@ -69,10 +128,16 @@ class NatBrowserTest {
         try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RoutedNetwork.PUBLIC_ADDRESS))) {
             proxyPort = free.getLocalPort();
         }
-        publicUrl = "https://" + RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort + "/";
+        startPortaBehindProxy(extra, proxyPort);
+    }
+
+    /** As {@link #startPortaBehindProxy(Map)}, with HAProxy on {@code proxyPort} of the public address. */
+    private static void startPortaBehindProxy(Map<String, String> extra, int proxyPort) throws Exception {
+        String host = RoutedNetwork.PUBLIC_ADDRESS + (proxyPort == HTTPS_PORT ? "" : ":" + proxyPort);
+        publicUrl = "https://" + host + "/";
         Map<String, String> keys = new HashMap<>(DeploymentGuide.read().proxiedPortaKeys());
         keys.putAll(Map.of("web.examples-enabled", "true", "http.port", "0",
-                "http.public-host", RoutedNetwork.PUBLIC_ADDRESS + ":" + proxyPort,
+                "http.public-host", host,
                 "media.bind-address", RoutedNetwork.PUBLIC_ADDRESS, "media.advertised-address", RoutedNetwork.PUBLIC_ADDRESS));
         keys.putAll(extra);
         porta = RunningPorta.start(keys, java.time.Clock.systemUTC());
@@ -99,10 +164,17 @@ class NatBrowserTest {
             }
         } finally {
             proxy = null;
-            if (porta != null) {
-                porta.close();
+            try {
+                if (porta != null) {
+                    porta.close();
+                }
+            } finally {
+                porta = null;
+                if (coturn != null) {
+                    coturn.close();
+                }
+                coturn = null;
             }
-            porta = null;
         }
     }
 
@@ -117,6 +189,11 @@ class NatBrowserTest {
             if (network != null) {
                 network.close();
             }
+            if (turnCertificate != null) {
+                try (var files = java.nio.file.Files.walk(turnCertificate.getParent())) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 
@@ -124,15 +201,14 @@ class NatBrowserTest {
     void aGuestBehindANatAndAGuestOnThePublicSideSeeAndHearEachOtherOverUdp() throws Exception {
         // ICE-TCP off, so UDP is the one path
         startPortaBehindProxy(Map.of("media.tcp-port", "off"));
-        Page[] guests = joinRedAtHomeAndBlueOnThePublicSide("Through the NAT");
-        Page red = guests[0];
-        Page blue = guests[1];
+        Call call = joinRedAtHomeBlueAndTheMemberOnThePublicSide("Through the NAT", false, List.of());
+        Page red = call.red();
 
-        seesAndHears(red, "Blue Guest", Participant.BLUE);
-        seesAndHears(blue, "Red Guest", Participant.RED);
+        everyoneSeesAndHearsEveryone(call);
         List<Map<String, Map<String, Object>>> redPairs = selectedPairs(red);
         System.err.println("selected candidate pairs of the guest behind the NAT: " + redPairs);
-        System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(blue));
+        System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(call.blue()));
+        System.err.println("selected candidate pairs of the member: " + selectedPairs(call.member()));
         assertThat(redPairs).as("both peer connections are connected").hasSize(2);
         for (Map<String, Map<String, Object>> pair : redPairs) {
             // Porta's answers to the checks name where they came from: the NAT's public address, which the
@@ -145,7 +221,7 @@ class NatBrowserTest {
         }
         System.err.println("the NAT's rules: " + network.natRules());
         assertThat(network.udpFlowsMasqueraded()).as("UDP flows the NAT masqueraded").isPositive();
-        assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("udp", 2L);
+        assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("udp", 3L);
         assertThat(proxy.alive()).isTrue();
     }
 
@@ -163,15 +239,14 @@ class NatBrowserTest {
             network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" meta l4proto udp counter drop");
             network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" ip daddr " + RoutedNetwork.PUBLIC_ADDRESS
                     + " tcp dport " + tcpPort + " counter accept");
-            Page[] guests = joinRedAtHomeAndBlueOnThePublicSide("No UDP out of this home");
-            Page red = guests[0];
-            Page blue = guests[1];
+            Call call = joinRedAtHomeBlueAndTheMemberOnThePublicSide("No UDP out of this home", false, List.of());
+            Page red = call.red();
 
-            seesAndHears(red, "Blue Guest", Participant.BLUE);
-            seesAndHears(blue, "Red Guest", Participant.RED);
+            everyoneSeesAndHearsEveryone(call);
             List<Map<String, Map<String, Object>>> redPairs = selectedPairs(red);
             System.err.println("selected candidate pairs of the guest behind the UDP-dropping NAT: " + redPairs);
-            System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(blue));
+            System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(call.blue()));
+            System.err.println("selected candidate pairs of the member: " + selectedPairs(call.member()));
             assertThat(redPairs).as("both peer connections are connected").hasSize(2);
             for (Map<String, Map<String, Object>> pair : redPairs) {
                 // Porta saw the connection come from the NAT's public address, which the browser reports as
@@ -188,11 +263,91 @@ class NatBrowserTest {
             assertThat(counter(firewall, "udp counter packets (\\d+)")).as("UDP packets from home the NAT dropped").isPositive();
             assertThat(counter(firewall, "tcp dport " + tcpPort + " counter packets (\\d+)"))
                     .as("packets from home the NAT forwarded to the ICE-TCP port").isPositive();
-            assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("tcp", 1L).containsEntry("udp", 1L);
+            assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("tcp", 1L).containsEntry("udp", 2L);
             assertThat(proxy.alive()).isTrue();
         } finally {
             network.nftAtNat("delete table inet " + GUEST_FIREWALL);
         }
+    }
+
+    @Test
+    void aGuestBehindAFirewallThatLetsOnlyTcp443OutSeesAndHearsTheOthersThroughCoturnOverTlsOn443() throws Exception {
+        startCoturn();
+        // ICE-TCP on (the default), so the SFU offers it too: the firewall must be what rules it out
+        startPortaBehindProxy(turnKeys(), HTTPS_PORT);
+        int tcpPort = porta.server().mediaTcpPort();
+        assertThat(tcpPort).isPositive();
+        // the home side's firewall: TCP to port 443 goes out (counted per address: the pages' proxy and
+        // the TURN server), everything else from the guest's LAN is dropped (counted)
+        network.nftAtNat("add table inet " + GUEST_FIREWALL);
+        try {
+            network.nftAtNat("add chain inet " + GUEST_FIREWALL + " guest_out { type filter hook forward priority 0 ; policy accept ; }");
+            network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" ip daddr " + RoutedNetwork.PUBLIC_ADDRESS
+                    + " tcp dport " + HTTPS_PORT + " counter accept");
+            network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" ip daddr " + RoutedNetwork.TURN_ADDRESS
+                    + " tcp dport " + HTTPS_PORT + " counter accept");
+            network.nftAtNat("add rule inet " + GUEST_FIREWALL + " guest_out iifname \"lan0\" counter drop");
+            Call call = joinRedAtHomeBlueAndTheMemberOnThePublicSide("Only HTTPS out of this hotel", false, trustCoturn);
+            Page red = call.red();
+
+            everyoneSeesAndHearsEveryone(call);
+            List<Map<String, Map<String, Object>>> redPairs = selectedPairs(red);
+            System.err.println("selected candidate pairs of the guest behind the 443-only firewall: " + redPairs);
+            System.err.println("selected candidate pairs of the guest on the public side: " + selectedPairs(call.blue()));
+            System.err.println("selected candidate pairs of the member: " + selectedPairs(call.member()));
+            assertThat(redPairs).as("both peer connections are connected").hasSize(2);
+            for (Map<String, Map<String, Object>> pair : redPairs) {
+                // the browser's end is the relay coturn allocated for it, reached over TLS on 443
+                assertThat(pair.get("local").get("type")).as("media path " + pair).isEqualTo("relay");
+                assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.TURN_ADDRESS);
+                assertThat(pair.get("local").get("relayProtocol")).as("media path " + pair).isEqualTo("tls");
+                assertThat(pair.get("remote").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.PUBLIC_ADDRESS);
+                assertThat(((Number) pair.get("remote").get("port")).intValue()).as("media path " + pair)
+                        .isEqualTo(porta.server().mediaPort());
+            }
+            String firewall = network.nftAtNat("list table inet " + GUEST_FIREWALL);
+            System.err.println("the home side's firewall: " + firewall);
+            assertThat(counter(firewall, "ip daddr " + RoutedNetwork.TURN_ADDRESS.replace(".", "\\.") + " tcp dport 443 counter packets (\\d+)"))
+                    .as("packets from home the firewall let through to coturn's TLS port").isGreaterThan(100);
+            assertThat(counter(firewall, "ip daddr " + RoutedNetwork.PUBLIC_ADDRESS.replace(".", "\\.") + " tcp dport 443 counter packets (\\d+)"))
+                    .as("packets from home the firewall let through to the pages' proxy").isPositive();
+            assertThat(counter(firewall, "iifname \"lan0\" counter packets (\\d+) bytes \\d+ drop"))
+                    .as("packets from home the firewall dropped (UDP, ICE-TCP, turn: on 3478)").isPositive();
+            // coturn (verbose) logs each request it granted: the home guest's allocation on its TLS listener
+            String turnLog = coturn.log();
+            assertThat(turnLog).as("coturn's log").contains("listener opened on : " + RoutedNetwork.TURN_ADDRESS + ":" + HTTPS_PORT)
+                    .contains("incoming packet ALLOCATE processed, success");
+            assertThat(porta.server().mediaStats().participantsByTransport()).containsEntry("relay", 1L).containsEntry("udp", 2L);
+            assertThat(proxy.alive()).isTrue();
+            assertThat(coturn.alive()).isTrue();
+        } finally {
+            network.nftAtNat("delete table inet " + GUEST_FIREWALL);
+        }
+    }
+
+    @Test
+    void bothGuestsForcedOntoTheRelaySeeAndHearTheMemberAndEachOtherThroughCoturn() throws Exception {
+        startCoturn();
+        startPortaBehindProxy(turnKeys(), HTTPS_PORT);
+        // no firewall: the library's iceTransportPolicy 'relay' alone keeps the guests off every other path
+        Call call = joinRedAtHomeBlueAndTheMemberOnThePublicSide("Relay only", true, trustCoturn);
+
+        everyoneSeesAndHearsEveryone(call);
+        for (Page guest : List.of(call.red(), call.blue())) {
+            List<Map<String, Map<String, Object>>> pairs = selectedPairs(guest);
+            System.err.println("selected candidate pairs of a guest forced onto the relay: " + pairs);
+            assertThat(pairs).as("both peer connections are connected").hasSize(2);
+            for (Map<String, Map<String, Object>> pair : pairs) {
+                assertThat(pair.get("local").get("type")).as("media path " + pair).isEqualTo("relay");
+                assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.TURN_ADDRESS);
+                assertThat(((Number) pair.get("remote").get("port")).intValue()).as("media path " + pair)
+                        .isEqualTo(porta.server().mediaPort());
+            }
+        }
+        System.err.println("selected candidate pairs of the member: " + selectedPairs(call.member()));
+        assertThat(porta.server().mediaStats().participantsByTransport()).as("the guests relayed, the member direct")
+                .containsEntry("relay", 2L).containsEntry("udp", 1L);
+        assertThat(coturn.alive()).isTrue();
     }
 
     private static long counter(String rules, String regex) {
@@ -203,8 +358,16 @@ class NatBrowserTest {
         return Long.parseLong(m.group(1));
     }
 
-    /** A meeting with the lobby open to everyone; Red joins it from home (behind the NAT), Blue from the public side. */
-    private Page[] joinRedAtHomeAndBlueOnThePublicSide(String subject) throws Exception {
+    /** The three in a call: Red at home, Blue and the member on the public side. */
+    private record Call(Page red, Page blue, Page member, String memberName) { }
+
+    /**
+     * A meeting with the lobby open to everyone; Red joins it from home (behind the NAT) and Blue from the
+     * public side, both guests on the example page ({@code relay}: with iceTransportPolicy 'relay'); the
+     * organizer, a member, signs in to Porta's web app on the public side and joins from its pre-join screen.
+     * Every browser gets {@code chromiumArgs}.
+     */
+    private Call joinRedAtHomeBlueAndTheMemberOnThePublicSide(String subject, boolean relay, List<String> chromiumArgs) throws Exception {
         JsonNode demo = porta.demo();
         String tenant = demo.get("tenantId").asText();
         var graph = GraphSdk.graph(publicUrl, proxyCertificate, GraphSdk.credential(publicUrl, proxyCertificate, tenant,
@@ -223,11 +386,33 @@ class NatBrowserTest {
         assertThat(origin).isEqualTo(publicUrl);
         assertThat(meeting.getJoinWebUrl()).startsWith(origin);
 
-        Page red = open(browsers.open(Participant.RED, "Red Guest", network.chromiumAtHome()), origin, "Red Guest",
-                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
-        Page blue = open(browsers.open(Participant.BLUE, "Blue Guest"), origin, "Blue Guest",
-                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl());
-        return new Page[] {red, blue};
+        Page member = browsers.open(Participant.GREEN, "Member", Path.of(Browsers.CHROMIUM), chromiumArgs);
+        pages.add(member);
+        member.navigate(origin + "app/");
+        member.click("#signin");
+        member.fill("#username", demo.at("/members/0/userPrincipalName").asText());
+        member.fill("#password", demo.at("/members/0/password").asText());
+        member.click("button[type=submit]");
+        member.waitForSelector("#home-view:not([hidden])");
+        member.navigate(meeting.getJoinWebUrl());
+        VirtualAppointmentBrowserTest.joinFromPreJoinScreen(member);
+
+        Page red = open(browsers.open(Participant.RED, "Red Guest", network.chromiumAtHome(), chromiumArgs), origin, "Red Guest",
+                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl(), relay);
+        Page blue = open(browsers.open(Participant.BLUE, "Blue Guest", Path.of(Browsers.CHROMIUM), chromiumArgs), origin, "Blue Guest",
+                identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken(), meeting.getJoinWebUrl(), relay);
+        member.waitForSelector(".meeting[data-state=Connected]");
+        return new Call(red, blue, member, demo.at("/members/0/displayName").asText());
+    }
+
+    /** Each of the three sees the other two's colours and hears their tones. */
+    private void everyoneSeesAndHearsEveryone(Call call) {
+        seesAndHears(call.red(), "Blue Guest", Participant.BLUE);
+        seesAndHears(call.red(), call.memberName(), Participant.GREEN);
+        seesAndHears(call.blue(), "Red Guest", Participant.RED);
+        seesAndHears(call.blue(), call.memberName(), Participant.GREEN);
+        seesAndHears(call.member(), "Red Guest", Participant.RED);
+        seesAndHears(call.member(), "Blue Guest", Participant.BLUE);
     }
 
     @SuppressWarnings("unchecked")
@@ -235,8 +420,8 @@ class NatBrowserTest {
         return (List<Map<String, Map<String, Object>>>) page.evaluate("() => window.__probe.selectedPairs()");
     }
 
-    private Page open(Page page, String origin, String name, String token, String link) {
-        String fragment = "token=" + enc(token) + "&link=" + enc(link) + "&name=" + enc(name);
+    private Page open(Page page, String origin, String name, String token, String link, boolean relay) {
+        String fragment = "token=" + enc(token) + "&link=" + enc(link) + "&name=" + enc(name) + (relay ? "&relay=1" : "");
         pages.add(page);
         page.navigate(origin + "examples/minimal-join.html#" + fragment);
         page.click("#join");
@@ -246,21 +431,29 @@ class NatBrowserTest {
     @SuppressWarnings("unchecked")
     private void seesAndHears(Page page, String otherName, Participant other) {
         long stuck = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(55);
-        browsers.await(otherName + "'s video plays (status " + page.textContent("#status") + ", errors "
-                + page.evaluate("() => window.errors") + ")", 60_000, () -> {
+        browsers.await(otherName + "'s video plays (status " + page.evaluate("() => document.getElementById('status')?.textContent")
+                + ", errors " + page.evaluate("() => window.errors") + ")", 60_000, () -> {
                     if (System.nanoTime() > stuck) {
                         throw new AssertionError(otherName + "'s video does not play; paths: " + page.evaluate("() => window.__probe.paths()")
                                 + "\npage log:\n" + String.join("\n", browsers.log));
                     }
                     List<Map<String, Object>> colours = (List<Map<String, Object>>) page.evaluate("() => window.__probe.videoColors()");
-                    return colours.stream().anyMatch(c -> String.valueOf(c.get("label")).startsWith(otherName + "/")
-                            && other.looksLike((List<Number>) c.get("rgb")));
+                    // the example page labels a tile "<name>/<stream type>", the web app "<name>"
+                    return colours.stream().anyMatch(c -> (String.valueOf(c.get("label")).startsWith(otherName + "/")
+                            || otherName.equals(c.get("label"))) && other.looksLike((List<Number>) c.get("rgb")));
                 });
-        browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
-            Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
-            return peaks.values().stream().anyMatch(other::soundsLike);
-        });
-        assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
+        try {
+            browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
+                Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
+                return peaks.values().stream().anyMatch(other::soundsLike);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\npeaks heard: " + page.evaluate("() => window.__probe.audioPeaks()")
+                    + "\nremote tracks: " + page.evaluate("() => window.__probe.inbound()"), e);
+        }
+        if (page.url().contains("/examples/")) {
+            assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
+        }
     }
 
     private static String enc(String s) {

@@ -42,10 +42,18 @@ public final class RealCoturn implements AutoCloseable {
      * there), relaying from 127.0.0.1.
      */
     public static RealCoturn start(int port, String config, String... extraLines) throws Exception {
+        return start("127.0.0.1", port, config, extraLines);
+    }
+
+    /**
+     * As {@link #start(int, String, String...)}, relaying from {@code relayIp} (an address of this
+     * namespace: where the relay's packets to the peers come from).
+     */
+    public static RealCoturn start(String relayIp, int port, String config, String... extraLines) throws Exception {
         require();
         Path dir = Files.createTempDirectory("porta-coturn-");
         Path conf = dir.resolve("turnserver.conf");
-        Files.writeString(conf, config + "relay-ip=127.0.0.1\npidfile=" + dir.resolve("turnserver.pid")
+        Files.writeString(conf, config + "relay-ip=" + relayIp + "\npidfile=" + dir.resolve("turnserver.pid")
                 + "\nuserdb=" + dir.resolve("turndb") + "\nlog-file=stdout\nsimple-log\n"
                 + String.join("\n", extraLines) + "\n");
         Process p = new ProcessBuilder(TURNSERVER.toString(), "-c", conf.toString())
@@ -66,6 +74,22 @@ public final class RealCoturn implements AutoCloseable {
             }
         }
         throw new IOException("no free port");
+    }
+
+    /** Waits until coturn accepts TCP connections on {@code address} (its TLS port, say), or fails with its log. */
+    public void awaitListening(InetSocketAddress address) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(address, 500);
+                return;
+            } catch (IOException notYet) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("coturn does not listen on " + address + ":\n" + log(), notYet);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     public String log() {

@@ -70,8 +70,14 @@ public final class Browsers implements AutoCloseable {
      * wrapper that runs Chromium elsewhere (in another network namespace) with the arguments it is given.
      */
     public Page open(Participant who, String name, Path executable) {
+        return open(who, name, executable, List.of());
+    }
+
+    /** As {@link #open(Participant, String, Path)}, with {@code extraArgs} added to Chromium's command line. */
+    public Page open(Participant who, String name, Path executable, List<String> extraArgs) {
         try {
             List<String> args = new ArrayList<>(ARGS);
+            args.addAll(extraArgs);
             args.add("--use-file-for-fake-video-capture=" + who.camera(mediaDir));
             args.add("--use-file-for-fake-audio-capture=" + who.microphone(mediaDir));
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()

@@ -29,6 +29,11 @@ public final class RoutedNetwork implements AutoCloseable {
     public static final String PUBLIC_ADDRESS = "198.51.100.10";
     public static final String NAT_PUBLIC_ADDRESS = "198.51.100.20";
     public static final String HOME_ADDRESS = "192.168.50.10";
+    /**
+     * A second public address on pub0 (see {@link #addPublicAddress(String)}): a TURN server's own, so its
+     * TLS port can be 443 while the web proxy listens on 443 of {@link #PUBLIC_ADDRESS}.
+     */
+    public static final String TURN_ADDRESS = "198.51.100.11";
     private static final Path IP = Path.of("/usr/sbin/ip");
     private static final Path NFT = Path.of("/usr/sbin/nft");
     private static final Path NSENTER = Path.of("/usr/bin/nsenter");
@@ -96,6 +101,13 @@ public final class RoutedNetwork implements AutoCloseable {
         Files.writeString(script, "#!/bin/sh\nexec " + NSENTER + " -t " + home.pid() + " -n " + Browsers.CHROMIUM + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;
+    }
+
+    /** Adds {@code address}/24 to pub0 (the public side), once; the NAT reaches it on the same link. */
+    public void addPublicAddress(String address) throws Exception {
+        if (!run(IP.toString(), "-o", "addr", "show", "dev", "pub0").contains(" " + address + "/")) {
+            run(IP.toString(), "addr", "add", address + "/24", "dev", "pub0");
+        }
     }
 
     /** The NAT's rules with their counters (a NAT rule sees the first packet of each flow only). */
