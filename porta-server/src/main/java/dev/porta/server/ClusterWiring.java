@@ -48,6 +48,7 @@ final class ClusterWiring implements AutoCloseable {
     private final RedisMeetingPlacement registry; // null: one node
     private final String nodeUrl; // empty: this node's own base URL once it listens
     private final Duration heartbeatInterval;
+    private final java.util.List<String> socketSources;
     private ScheduledExecutorService heartbeat;
 
     ClusterWiring(Config config, Clock clock) {
@@ -62,6 +63,7 @@ final class ClusterWiring implements AutoCloseable {
             this.registry = null;
             this.nodeUrl = "";
             this.heartbeatInterval = Duration.ZERO;
+            this.socketSources = java.util.List.of();
             return;
         }
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
@@ -89,6 +91,7 @@ final class ClusterWiring implements AutoCloseable {
             throw new ConfigException("cluster.lease", "must be at least twice cluster.heartbeat-interval, got " + lease);
         }
         this.nodeUrl = nodeUrl(config);
+        this.socketSources = socketSources(config);
         this.registry = new RedisMeetingPlacement(redis, nodeId, lease, clock);
         this.placement = registry;
         LOG.info("Cluster node {}: rate limits, authorization codes and revocations shared in Redis (prefix '{}')",
@@ -112,6 +115,35 @@ final class ClusterWiring implements AutoCloseable {
             throw new ConfigException("cluster.node-url", "must be an https URL with a host and no user, query or fragment");
         }
         return u.toString();
+    }
+
+    /**
+     * {@code cluster.node-origins} as CSP {@code connect-src} sources ({@code wss://host:port}): Porta's own
+     * pages may open the calling WebSocket on any node, since a join is sent to the meeting's home. Empty:
+     * {@code wss:} (any secure WebSocket), because the nodes are not known in advance.
+     */
+    private static java.util.List<String> socketSources(Config config) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String origin : config.list("cluster.node-origins")) {
+            URI u;
+            try {
+                u = new URI(origin.strip());
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("cluster.node-origins", "'" + origin + "' is not an origin such as https://node1.example:8443");
+            }
+            if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null
+                    || !(u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+                    || u.getRawQuery() != null || u.getRawFragment() != null || !u.getHost().matches("[A-Za-z0-9.:\\[\\]-]+")) {
+                throw new ConfigException("cluster.node-origins", "'" + origin + "' is not an origin such as https://node1.example:8443");
+            }
+            out.add("wss://" + u.getRawAuthority());
+        }
+        return out.isEmpty() ? java.util.List.of("wss:") : java.util.List.copyOf(out);
+    }
+
+    /** Extra CSP {@code connect-src} sources for Porta's own pages (none on one node). */
+    java.util.List<String> callingSocketSources() {
+        return socketSources;
     }
 
     private static String nodeId(Config config) {

@@ -110,7 +110,7 @@ public final class PortaServer implements AutoCloseable {
         closeables.add(live);
 
         this.webApp = new WebAppRoutes(this::baseUrl);
-        this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"));
+        this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"), cluster.callingSocketSources());
         this.examplesEnabled = config.bool("web.examples-enabled");
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask
 
