@@ -73,15 +73,7 @@ final class ClusterWiring implements AutoCloseable {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ConfigException("cluster.redis-timeout", "must be positive, got " + timeout);
         }
-        try {
-            this.redis = Redis.connect(url, config.string("cluster.redis-key-prefix"), timeout);
-        } catch (RuntimeException e) {
-            // the URL may hold a password: name the key, not the value
-            throw new ConfigException("cluster.redis-url", "Redis could not be reached (" + e.getClass().getSimpleName() + ")");
-        }
-        this.rateLimits = new RedisRateLimits(redis, clock);
-        this.revocations = new RedisRevocations(redis, nodeId);
-        this.codes = new RedisAuthorizationCodes(redis, clock);
+        // every key checked before anything is opened, so a refused configuration leaves nothing behind
         this.heartbeatInterval = config.duration("cluster.heartbeat-interval");
         Duration lease = config.duration("cluster.lease");
         if (heartbeatInterval.toMillis() < 100) {
@@ -92,9 +84,18 @@ final class ClusterWiring implements AutoCloseable {
         }
         this.nodeUrl = nodeUrl(config);
         this.socketSources = socketSources(config);
+        try {
+            this.redis = Redis.connect(url, config.string("cluster.redis-key-prefix"), timeout);
+        } catch (RuntimeException e) {
+            // the URL may hold a password: name the key, not the value
+            throw new ConfigException("cluster.redis-url", "Redis could not be reached (" + e.getClass().getSimpleName() + ")");
+        }
+        this.rateLimits = new RedisRateLimits(redis, clock);
+        this.revocations = new RedisRevocations(redis, nodeId);
+        this.codes = new RedisAuthorizationCodes(redis, clock);
         this.registry = new RedisMeetingPlacement(redis, nodeId, lease, clock);
         this.placement = registry;
-        LOG.info("Cluster node {}: rate limits, authorization codes and revocations shared in Redis (prefix '{}')",
+        LOG.info("Cluster node {}: rate limits, authorization codes, revocations and meeting placement shared in Redis (prefix '{}')",
                 nodeId, redis.prefix());
     }
 
