@@ -141,6 +141,7 @@ public final class PortaServer implements AutoCloseable {
         }
         server.publicHost = server.serverConfig.effectivePublicHost(server.port());
         // in a cluster: registered (live, with its load) before the first join can ask where its meeting lives
+        // a live meeting whose lease another node took is only logged for now: ending it here is the failover work of issue 13
         server.cluster.startHeartbeat(server.baseUrl(), server.live::load, lost -> { });
         server.bindClusterMetrics();
         LOG.info("Porta is listening on https://{}:{}/ (public URL {})", server.serverConfig.host(), server.port(), server.baseUrl());
