@@ -176,4 +176,49 @@ describe('Signaling', () => {
     factory.sockets[0].receive('{"v":1,"type":"roster","seq":"x","participants":[]}');
     assert.equal(events.at(-1)[0], 'invalidFrame');
   });
+  test('a join answered with joinElsewhere is sent again, with what followed it, to the meeting\'s home node, and resumes go there', async () => {
+    const { factory, signaling, clock, events } = setup();
+    signaling.open({ v: 1, type: 'join', token: 't' });
+    const first = factory.sockets[0];
+    first.open();
+    signaling.send('mute', { muted: true });
+    await settle();
+    first.receive({ type: 'joinElsewhere', url: 'wss://node-b.porta.test:8443/calling/v1' });
+    first.receive({ type: 'stateChanged', state: 'Disconnected', callEndReason: { code: 307, subCode: 7101 } });
+
+    assert.notEqual(first.closedByClient, null, 'the socket to the other node is closed');
+    const home = factory.sockets[1];
+    assert.equal(home.url, 'wss://node-b.porta.test:8443/calling/v1');
+    home.open();
+    await settle();
+    assert.deepEqual(home.sent.map((f) => f.type), ['join', 'mute']);
+    home.receive(connected('r1'));
+    assert.ok(!events.some(([e, p]) => e === 'closed' || p?.type === 'joinElsewhere' || p?.state === 'Disconnected'));
+
+    home.serverClose(1006);
+    await clock.advance(0);
+    assert.equal(factory.sockets[2].url, 'wss://node-b.porta.test:8443/calling/v1');
+  });
+
+  test('joinElsewhere is not followed once joined, to an insecure or credentialed URL, or more than twice', async () => {
+    for (const [url, joinedFirst] of [['wss://elsewhere.test/calling/v1', true], ['ws://elsewhere.test/calling/v1', false],
+      ['https://elsewhere.test/calling/v1', false], ['wss://user:pw@elsewhere.test/calling/v1', false], ['not a url', false]]) {
+      const { factory, signaling } = setup();
+      signaling.open({ v: 1, type: 'join' });
+      factory.sockets[0].open();
+      if (joinedFirst) factory.sockets[0].receive(connected('r1'));
+      factory.sockets[0].receive({ type: 'joinElsewhere', url });
+      assert.equal(factory.sockets.length, 1, url);
+    }
+    const { factory, signaling, events } = setup();
+    signaling.open({ v: 1, type: 'join' });
+    for (let hop = 0; hop < 3; hop++) {
+      factory.sockets[hop].open();
+      factory.sockets[hop].receive({ type: 'joinElsewhere', url: `wss://node-${hop}.porta.test/calling/v1` });
+    }
+    assert.equal(factory.sockets.length, 3); // the third is not followed: its Disconnected ends the call
+    factory.sockets[2].receive({ type: 'stateChanged', state: 'Disconnected', callEndReason: { code: 307, subCode: 7101 } });
+    factory.sockets[2].serverClose(1000);
+    assert.deepEqual(events.at(-1), ['closed', { reason: 'ended' }]);
+  });
 });

@@ -33,6 +33,8 @@ const END_ADVICE = new Map([
   [6010, 'Choose a display name of 1 to 100 characters without control characters.'],
   [6011, 'Check the meeting link, meeting ID and passcode, then join again.'],
   [7100, 'Join again; another server will take over.'],
+  [7101, 'Join again; this library version cannot follow the meeting to the server that hosts it.'],
+  [7102, 'Join again in a moment; the meeting is moving to another server.'],
   [7500, 'Join again; if it keeps happening, tell the meeting organizer.'],
   [301005, 'Check your network connection and join again.'],
   [46100, 'Check your network connection and the server address, then join again.'],

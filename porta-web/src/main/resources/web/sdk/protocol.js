@@ -148,6 +148,7 @@ const SERVER_FRAMES = {
   ack: { id: isString, count: optional(isInt) },
   error: { id: optional(isString), code: isString, message: optional(isString) },
   pong: {},
+  joinElsewhere: { url: isString },
   iceServers: { iceServers: (x) => isArray(x) && x.every(iceServer), expiresAt: optional(isString) },
 };
 

@@ -9,6 +9,11 @@
  *   `resume` with the last resume token until the grace period runs out; frames queued meanwhile are
  *   sent after the resume succeeds.
  * - Keepalive: a `ping` when idle; a socket that stays silent too long is treated as dropped.
+ * - In a cluster, a join that reaches a node which is not the meeting's home is answered with
+ *   `joinElsewhere` (the home node's calling WebSocket): before the join is answered, and at most
+ *   {@link MAX_JOIN_ELSEWHERE} times per call, the library opens a socket there and sends the join (and
+ *   whatever it queued after it) again. Resumes then go to that node. Only wss: targets are followed
+ *   (ws: only when the library itself was given a ws: URL).
  *
  * Events: `frame` (each valid server frame that is not a response), `reconnecting`, `resumed`,
  * `closed` ({ reason: 'ended' | 'connectionFailed' | 'connectionLost' | 'disposed' }), `invalidFrame`.
@@ -24,6 +29,8 @@ const OPEN = 1;
 const RESUME_DELAYS_MS = [0, 500, 1000, 2000, 4000];
 /** Frames whose meaning does not survive a new socket: media is renegotiated after a resume. */
 const DROPPED_ON_RECONNECT = new Set(['publishOffer', 'subscribeAnswer', 'restartIce', 'ping']);
+/** How many times one call follows `joinElsewhere` (a meeting's home may move once while a join is on its way). */
+export const MAX_JOIN_ELSEWHERE = 2;
 
 /**
  * @typedef {object} SignalingOptions
@@ -57,6 +64,9 @@ export class Signaling extends Emitter {
   #resumeDeadline = 0;
   #resumeAttempt = 0;
   #resumeTimer = null;
+  /** Frames written before the join was answered: sent again when the join goes to the meeting's home node. */
+  #unanswered = [];
+  #joinedElsewhere = 0;
 
   /** @param {SignalingOptions} options */
   constructor(options) {
@@ -189,6 +199,9 @@ export class Signaling extends Emitter {
     switch (frame.type) {
       case 'pong':
         return;
+      case 'joinElsewhere':
+        this.#joinElsewhere(frame.url);
+        return;
       case 'ack':
         this.#settle(frame.id, (p) => p.resolve(frame));
         return;
@@ -202,6 +215,7 @@ export class Signaling extends Emitter {
         if (frame.state === 'Disconnected') {
           this.#ended = true;
         } else {
+          this.#unanswered = [];
           this.#resumeToken = frame.resumeToken;
           if (awaitingResumeAnswer && this.#phase === 'resuming') {
             this.#phase = 'open';
@@ -242,10 +256,43 @@ export class Signaling extends Emitter {
       }
       try {
         this.#write(socket, item.frame);
+        if (this.#resumeToken === null && this.#unanswered.length < this.#options.maxQueue) this.#unanswered.push(item);
       } catch (error) {
         if (item.pending) this.#settle(item.id, (p) => p.reject(LocalError.invalidArgument(error.message)));
       }
     }
+  }
+
+  /**
+   * The server says the meeting lives on another node: join there. Ignored (the server's Disconnected
+   * that follows ends the call) once joined, past the limit, or for a target that is not a WebSocket URL
+   * of the same security as ours.
+   */
+  #joinElsewhere(target) {
+    if (this.#phase !== 'open' || this.#resumeToken !== null || this.#joinedElsewhere >= MAX_JOIN_ELSEWHERE) return;
+    let url;
+    try {
+      url = new URL(target);
+    } catch {
+      return;
+    }
+    const secure = new URL(this.#options.url).protocol === 'wss:';
+    if (!(url.protocol === 'wss:' || (!secure && url.protocol === 'ws:')) || url.username || url.password) return;
+    this.#joinedElsewhere++;
+    const old = this.#socket;
+    this.#socket = null;
+    if (old) {
+      old.onopen = old.onmessage = old.onclose = old.onerror = null;
+      try { old.close(1000); } catch { /* ignore */ }
+    }
+    // everything the old node was sent goes again, in order, to the home (requests get fresh timers there)
+    for (const item of this.#unanswered) {
+      if (item.pending && this.#pending.delete(item.id)) this.#scheduler.clearTimeout(item.pending.timer);
+    }
+    this.#queue = [...this.#unanswered, ...this.#queue];
+    this.#unanswered = [];
+    this.#options = { ...this.#options, url: url.href };
+    this.#connect(false);
   }
 
   #write(socket, frame) {

@@ -20,6 +20,7 @@ import dev.porta.calling.protocol.ServerMessage;
 import dev.porta.calling.protocol.ServerMessageEncoder;
 import dev.porta.calling.stats.CallingCounters;
 import dev.porta.calling.stats.CallingStats;
+import dev.porta.common.MeetingPlacement;
 import dev.porta.common.RateLimiter;
 import dev.porta.common.RateLimits;
 import dev.porta.media.api.MediaHost;
@@ -58,6 +59,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
     private final AttendanceLog attendance;
+    private final MeetingPlacement placement;
 
     /**
      * @param scheduler runs the once-a-second sweep (resume grace, token expiry) and join deadlines; not shut
@@ -83,6 +85,17 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
                           AttendanceLog attendance, RateLimits passcodeLimits) {
+        this(config, authenticator, directory, chat, media, clock, scheduler, attendance, passcodeLimits, MeetingPlacement.local());
+    }
+
+    /**
+     * @param placement which node is each meeting's home: a join is served here only when this node is the
+     *                  home (one node: always); otherwise the client is sent to the home ({@code joinElsewhere})
+     */
+    public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
+                          ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
+                          AttendanceLog attendance, RateLimits passcodeLimits, MeetingPlacement placement) {
+        this.placement = placement;
         this.attendance = attendance;
         this.config = config;
         this.authenticator = authenticator;
@@ -194,6 +207,18 @@ public final class CallingService implements CallingStats, AutoCloseable {
             session.refuse(federated);
             return;
         }
+        // After every check (so placement tells nothing to a caller who may not join): is this node the home?
+        switch (placement.place(a.meeting().meetingId())) {
+            case MeetingPlacement.Home.Here here -> { }
+            case MeetingPlacement.Home.Elsewhere home -> {
+                session.redirect(callingSocketOf(home.url()));
+                return;
+            }
+            case MeetingPlacement.Home.Unavailable u -> {
+                session.refuse(EndReason.MEETING_UNAVAILABLE);
+                return;
+            }
+        }
         while (true) {
             LiveMeeting m = meetings.computeIfAbsent(a.meeting().meetingId(), id -> newLiveMeeting(a));
             LiveMeeting.JoinResult result = m.join(session, caller, a.displayName(), join.muted());
@@ -257,6 +282,12 @@ public final class CallingService implements CallingStats, AutoCloseable {
     }
 
     // ---- internals ----
+
+    /** The calling WebSocket of a node whose base URL (https, from the registry) is {@code base}. */
+    static java.net.URI callingSocketOf(java.net.URI base) {
+        java.net.URI socket = base.resolve(base.getRawPath() == null || base.getRawPath().isEmpty() ? "/calling/v1" : "calling/v1");
+        return java.net.URI.create("wss" + socket.toString().substring("https".length()));
+    }
 
     private EndReason authRefusalOrNull(Caller caller) {
         if (caller instanceof Caller.Guest g && !g.mayJoinMeetings()) {

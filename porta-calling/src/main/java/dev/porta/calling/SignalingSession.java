@@ -199,6 +199,15 @@ public final class SignalingSession implements ParticipantLink {
         terminate(reason);
     }
 
+    /**
+     * Sends the client to the meeting's home node: {@code joinElsewhere} with that node's calling WebSocket,
+     * then the final state ({@link EndReason#MEETING_ELSEWHERE}) for clients that do not follow it.
+     */
+    void redirect(java.net.URI homeSocket) {
+        send(service.encoder().encode(new ServerMessage.JoinElsewhere(homeSocket.toString())));
+        refuse(EndReason.MEETING_ELSEWHERE);
+    }
+
     String remoteAddress() {
         return connection.remoteAddress();
     }

@@ -35,9 +35,13 @@ final class SignalingClient implements AutoCloseable {
 
     /** A client of Porta reached at {@code baseUrl} (for example through a reverse proxy) with {@code http}. */
     SignalingClient(String baseUrl, java.net.http.HttpClient http) {
-        String url = baseUrl.replaceFirst("^https", "wss") + "calling/v1";
+        this(URI.create(baseUrl.replaceFirst("^https", "wss") + "calling/v1"), http);
+    }
+
+    /** A client of the calling WebSocket at {@code socketUrl} (e.g. the one a {@code joinElsewhere} names). */
+    SignalingClient(URI socketUrl, java.net.http.HttpClient http) {
         this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(url), new Listener()).join();
+                .buildAsync(socketUrl, new Listener()).join();
     }
 
     private final class Listener implements WebSocket.Listener {

@@ -150,6 +150,7 @@ class TwoNodesTest {
         CommunicationIdentityClient identitiesAtA = Sdk.identityClient(nodeA, nodeA.connectionString());
         var guest = identitiesAtA.createUserAndToken(List.of(CommunicationTokenScope.VOIP));
 
+        placeOn("node-b", meeting); // the meeting lives on B: the revocation must travel there
         try (var atB = new SignalingClient(nodeB)) {
             atB.send("join", "token", guest.getUserToken().getToken(), "locator",
                     Map.of("meetingLink", meeting.getJoinWebUrl()), "displayName", "Pat Guest");
@@ -159,6 +160,98 @@ class TwoNodesTest {
 
             assertEndReason(atB.awaitState("Disconnected"), 495, 4509);
         }
+    }
+
+    /** Gives node {@code node} the meeting's lease, as its first join there would have (placement by load is tested in porta-cluster). */
+    private static void placeOn(String node, OnlineMeeting meeting) {
+        try (var r = redis.connect()) {
+            r.commands().set(r.key("home:" + meeting.getId()), node);
+        }
+    }
+
+    private static Map<String, Object> guestJoin(String token, OnlineMeeting meeting) {
+        return Map.of("token", token, "locator", Map.of("meetingLink", meeting.getJoinWebUrl()), "displayName", "Pat Guest");
+    }
+
+    private static void join(SignalingClient client, Map<String, Object> join) {
+        client.send("join", join.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray());
+    }
+
+    @Test
+    void aJoinAtTheNodeThatIsNotTheMeetingsHomeIsSentToTheHomeAndServedThere() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Homed on A");
+        placeOn("node-a", meeting);
+        CommunicationIdentityClient identities = Sdk.identityClient(nodeA, nodeA.connectionString());
+        String token = identities.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken();
+        URI homeSocket = URI.create("wss://localhost:" + nodeA.server().port() + "/calling/v1");
+
+        URI sentTo;
+        try (var atB = new SignalingClient(nodeB)) {
+            join(atB, guestJoin(token, meeting));
+            sentTo = URI.create(atB.await("joinElsewhere").path("url").asText());
+            assertEndReason(atB.awaitState("Disconnected"), 307, 7101);
+        }
+        assertThat(sentTo).isEqualTo(homeSocket); // node-a's own URL from the registry, nothing the client said
+        try (var atA = new SignalingClient(sentTo, nodeA.httpClient())) {
+            join(atA, guestJoin(token, meeting));
+            atA.awaitState("InLobby"); // an outside guest waits in the home's lobby
+            assertThat(nodeA.server().calling().meetings()).extracting(m -> m.meetingId()).contains(meeting.getId());
+            assertThat(nodeB.server().calling().meetings()).extracting(m -> m.meetingId()).doesNotContain(meeting.getId());
+        }
+
+        // what the redirect costs a join (reported, not asserted): joined at the home vs sent there first
+        long[] direct = new long[5];
+        long[] redirected = new long[5];
+        for (int i = 0; i < direct.length; i++) {
+            long t0 = System.nanoTime();
+            try (var atA = new SignalingClient(homeSocket, nodeA.httpClient())) {
+                join(atA, guestJoin(token, meeting));
+                atA.awaitState("InLobby");
+            }
+            direct[i] = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            try (var atB = new SignalingClient(nodeB)) {
+                join(atB, guestJoin(token, meeting));
+                URI there = URI.create(atB.await("joinElsewhere").path("url").asText());
+                try (var atA = new SignalingClient(there, nodeA.httpClient())) {
+                    join(atA, guestJoin(token, meeting));
+                    atA.awaitState("InLobby");
+                }
+            }
+            redirected[i] = System.nanoTime() - t1;
+        }
+        java.util.Arrays.sort(direct);
+        java.util.Arrays.sort(redirected);
+        System.out.printf("join latency (median of 5, new wss connection each): at the home %.1f ms, via a redirect %.1f ms%n",
+                direct[2] / 1e6, redirected[2] / 1e6);
+    }
+
+    @Test
+    void aHomeThatIsNotARegisteredNodeIsNeverGivenToTheClient() throws Exception {
+        OnlineMeeting meeting = scheduleMeeting("Forged home");
+        placeOn("ghost", meeting); // a lease naming no live node (forged, or a node that died): no URL to send anyone to
+        CommunicationIdentityClient identities = Sdk.identityClient(nodeA, nodeA.connectionString());
+        String token = identities.createUserAndToken(List.of(CommunicationTokenScope.VOIP)).getUserToken().getToken();
+
+        try (var atB = new SignalingClient(nodeB)) {
+            join(atB, guestJoin(token, meeting));
+            assertEndReason(atB.awaitState("Disconnected"), 503, 7102);
+            assertThat(atB.seen()).noneMatch(f -> f.path("type").asText().equals("joinElsewhere"));
+        }
+        assertThat(nodeB.server().calling().meetings()).extracting(m -> m.meetingId()).doesNotContain(meeting.getId());
+    }
+
+    @Test
+    void bothNodesAreInTheRegistryWithTheirOwnUrlsAndCountedOnMetrics() throws Exception {
+        try (var r = redis.connect()) {
+            assertThat(dev.porta.cluster.RedisMeetingPlacement.nodes(r))
+                    .extracting(n -> n.nodeId() + " " + n.url())
+                    .containsExactly("node-a https://localhost:" + nodeA.server().port() + "/",
+                            "node-b https://localhost:" + nodeB.server().port() + "/");
+        }
+        HttpResponse<String> metrics = nodeB.httpClient().send(HttpRequest.newBuilder(URI.create(nodeB.baseUrl() + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("porta_cluster_nodes 2.0").contains("porta_cluster_meetings_homed");
     }
 
     private static HttpResponse<String> clientCredentials(RunningPorta node, String clientId, String secret) throws Exception {

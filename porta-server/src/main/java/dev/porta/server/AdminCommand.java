@@ -69,6 +69,52 @@ final class AdminCommand {
         return 0;
     }
 
+    /**
+     * Lists the live nodes of the cluster (from the registry in Redis): id, URL, load, heartbeat age and the
+     * meetings each is home to. {@code --json} for a machine-readable list.
+     */
+    private int cluster() {
+        String url = config.string("cluster.redis-url");
+        if (url.isBlank()) {
+            throw new Main.UsageException("cluster.redis-url is not set: this Porta is one node (docs/cluster.md)");
+        }
+        List<dev.porta.cluster.ClusterNode> nodes;
+        try (var redis = dev.porta.cluster.Redis.connect(url, config.string("cluster.redis-key-prefix"), config.duration("cluster.redis-timeout"))) {
+            nodes = dev.porta.cluster.RedisMeetingPlacement.nodes(redis);
+        } catch (RuntimeException e) {
+            // the URL may hold a password: name the key, not the value
+            throw new Main.UsageException("cannot read the cluster registry from cluster.redis-url (" + e.getClass().getSimpleName() + ")");
+        }
+        if (options.containsKey("json")) {
+            ObjectMapper json = new ObjectMapper();
+            var list = json.createArrayNode();
+            for (var n : nodes) {
+                ObjectNode o = list.addObject();
+                o.put("nodeId", n.nodeId()).put("url", n.url());
+                n.mediaAddresses().forEach(o.putArray("mediaAddresses")::add);
+                o.put("meetings", n.meetings()).put("participants", n.participants()).put("packetsPerSecond", n.packetsPerSecond())
+                        .put("heartbeatAgeMillis", n.heartbeatAge().toMillis());
+                n.homes().forEach(o.putArray("homes")::add);
+            }
+            try {
+                out.println(json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            return 0;
+        }
+        if (nodes.isEmpty()) {
+            out.println("no live node in the registry");
+            return 0;
+        }
+        out.printf("%-20s %-36s %8s %12s %10s %9s  %s%n", "NODE", "URL", "MEETINGS", "PARTICIPANTS", "PACKETS/S", "HEARTBEAT", "HOME OF");
+        for (var n : nodes) {
+            out.printf("%-20s %-36s %8d %12d %10d %8.1fs  %s%n", n.nodeId(), n.url(), n.meetings(), n.participants(),
+                    n.packetsPerSecond(), n.heartbeatAge().toMillis() / 1000.0, n.homes().isEmpty() ? "-" : String.join(" ", n.homes()));
+        }
+        return 0;
+    }
+
     AdminCommand(Config config, List<String> words, Map<String, String> options, InputStream in, PrintStream out) {
         this.config = config;
         this.words = words;
@@ -83,6 +129,9 @@ final class AdminCommand {
         }
         if (words.getFirst().equals("turn-config")) {
             return turnConfig(); // no database: it may run beside a live Porta
+        }
+        if (words.getFirst().equals("cluster")) {
+            return cluster(); // Redis only: it runs beside the live nodes
         }
         Path dataDir = Path.of(config.string("data.dir"));
         if (words.getFirst().equals("generate-master-key")) {

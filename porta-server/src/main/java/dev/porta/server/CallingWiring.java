@@ -58,7 +58,7 @@ final class CallingWiring implements AutoCloseable {
         this.attendance = new AttendanceRecorder(meetings.attendance());
         this.calling = new CallingService(cc, authenticator, directory,
                 new JdbcChatHistoryStore(database, cc.chatHistorySize(), cc.chatHistoryBytes()), sfu, clock, scheduler,
-                attendance, cluster.rateLimits());
+                attendance, cluster.rateLimits(), cluster.placement());
         // A revocation ends the participation on whichever node holds it (in a cluster, through Redis).
         var revocations = cluster.revocations();
         revocations.subscribe(calling::identityRevoked);
@@ -70,7 +70,25 @@ final class CallingWiring implements AutoCloseable {
                 threadId -> meetings.meetingStore().findByThreadId(threadId).map(m -> m.id().value()),
                 cluster.rateLimits().limiter("chat-api", cc.messageBurst(),
                         Duration.ofMillis(Math.max(1, 1000L * cc.messageBurst() / cc.messagesPerSecond())), 100_000));
+        this.mediaAddresses = MediaConfig.from(config).candidateAddresses();
         bindMetrics(metrics);
+    }
+
+    private final java.util.List<String> mediaAddresses;
+    private long lastPackets = -1;
+    private long lastPacketsAt;
+
+    /** This node's load and live meetings for the cluster heartbeat (called from its one thread). */
+    ClusterWiring.Load load() {
+        var node = calling.node();
+        long packets = sfu.stats().packetsIn() + sfu.stats().packetsOut();
+        long now = System.nanoTime();
+        long perSecond = lastPackets < 0 || now == lastPacketsAt ? 0
+                : Math.max(0, (packets - lastPackets) * 1_000_000_000L / (now - lastPacketsAt));
+        lastPackets = packets;
+        lastPacketsAt = now;
+        return new ClusterWiring.Load(mediaAddresses, node.liveMeetings(), node.participants() + node.lobby(), perSecond,
+                calling.meetings().stream().map(dev.porta.calling.stats.CallingStats.MeetingStats::meetingId).toList());
     }
 
     /**

@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.server;
 
+import dev.porta.cluster.NodeStatus;
 import dev.porta.cluster.Redis;
+import dev.porta.cluster.RedisMeetingPlacement;
 import dev.porta.cluster.RedisAuthorizationCodes;
 import dev.porta.cluster.RedisRateLimits;
 import dev.porta.cluster.RedisRevocations;
 import dev.porta.common.Config;
 import dev.porta.common.ConfigException;
+import dev.porta.common.MeetingPlacement;
 import dev.porta.common.RateLimits;
 import dev.porta.common.Revocations;
 import dev.porta.directory.oauth.AuthorizationCodeStore;
 import dev.porta.directory.oauth.AuthorizationCodes;
 import java.time.Clock;
 import java.time.Duration;
+import java.net.URI;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What the nodes of a cluster share, chosen once from {@code cluster.*}: with {@code cluster.redis-url}
  * set, rate-limit buckets, authorization codes and revocations live in Redis; without it, in this
- * process (one node). Every other wiring class takes its limiters, codes and revocations from here.
+ * process (one node). Every other wiring class takes its limiters, codes and revocations from here, and
+ * the calling service its {@link MeetingPlacement}: every meeting here (one node), or the node registry
+ * and leases in Redis, kept alive by this class's heartbeat.
  */
 final class ClusterWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWiring.class);
@@ -31,6 +44,12 @@ final class ClusterWiring implements AutoCloseable {
     private final RateLimits rateLimits;
     private final Revocations revocations;
     private final AuthorizationCodeStore codes;
+    private final MeetingPlacement placement;
+    private final RedisMeetingPlacement registry; // null: one node
+    private final String nodeUrl; // empty: this node's own base URL once it listens
+    private final Duration heartbeatInterval;
+    private final java.util.List<String> socketSources;
+    private ScheduledExecutorService heartbeat;
 
     ClusterWiring(Config config, Clock clock) {
         this.nodeId = nodeId(config);
@@ -40,6 +59,11 @@ final class ClusterWiring implements AutoCloseable {
             this.rateLimits = RateLimits.local(clock);
             this.revocations = Revocations.local();
             this.codes = new AuthorizationCodes(clock);
+            this.placement = MeetingPlacement.local();
+            this.registry = null;
+            this.nodeUrl = "";
+            this.heartbeatInterval = Duration.ZERO;
+            this.socketSources = java.util.List.of();
             return;
         }
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
@@ -49,6 +73,17 @@ final class ClusterWiring implements AutoCloseable {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ConfigException("cluster.redis-timeout", "must be positive, got " + timeout);
         }
+        // every key checked before anything is opened, so a refused configuration leaves nothing behind
+        this.heartbeatInterval = config.duration("cluster.heartbeat-interval");
+        Duration lease = config.duration("cluster.lease");
+        if (heartbeatInterval.toMillis() < 100) {
+            throw new ConfigException("cluster.heartbeat-interval", "must be at least 100ms, got " + heartbeatInterval);
+        }
+        if (lease.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new ConfigException("cluster.lease", "must be at least twice cluster.heartbeat-interval, got " + lease);
+        }
+        this.nodeUrl = nodeUrl(config);
+        this.socketSources = socketSources(config);
         try {
             this.redis = Redis.connect(url, config.string("cluster.redis-key-prefix"), timeout);
         } catch (RuntimeException e) {
@@ -58,8 +93,58 @@ final class ClusterWiring implements AutoCloseable {
         this.rateLimits = new RedisRateLimits(redis, clock);
         this.revocations = new RedisRevocations(redis, nodeId);
         this.codes = new RedisAuthorizationCodes(redis, clock);
-        LOG.info("Cluster node {}: rate limits, authorization codes and revocations shared in Redis (prefix '{}')",
+        this.registry = new RedisMeetingPlacement(redis, nodeId, lease, clock);
+        this.placement = registry;
+        LOG.info("Cluster node {}: rate limits, authorization codes, revocations and meeting placement shared in Redis (prefix '{}')",
                 nodeId, redis.prefix());
+    }
+
+    /** {@code cluster.node-url}: where clients reach this node itself (not the load balancer), ending in /. */
+    private static String nodeUrl(Config config) {
+        String url = config.string("cluster.node-url").strip();
+        if (url.isEmpty()) {
+            return "";
+        }
+        URI u;
+        try {
+            u = new URI(url.endsWith("/") ? url : url + "/");
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException("cluster.node-url", "is not a URL");
+        }
+        if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null || u.getRawQuery() != null
+                || u.getRawFragment() != null) {
+            throw new ConfigException("cluster.node-url", "must be an https URL with a host and no user, query or fragment");
+        }
+        return u.toString();
+    }
+
+    /**
+     * {@code cluster.node-origins} as CSP {@code connect-src} sources ({@code wss://host:port}): Porta's own
+     * pages may open the calling WebSocket on any node, since a join is sent to the meeting's home. Empty:
+     * {@code wss:} (any secure WebSocket), because the nodes are not known in advance.
+     */
+    private static java.util.List<String> socketSources(Config config) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String origin : config.list("cluster.node-origins")) {
+            URI u;
+            try {
+                u = new URI(origin.strip());
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException("cluster.node-origins", "'" + origin + "' is not an origin such as https://node1.example:8443");
+            }
+            if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null
+                    || !(u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+                    || u.getRawQuery() != null || u.getRawFragment() != null || !u.getHost().matches("[A-Za-z0-9.:\\[\\]-]+")) {
+                throw new ConfigException("cluster.node-origins", "'" + origin + "' is not an origin such as https://node1.example:8443");
+            }
+            out.add("wss://" + u.getRawAuthority());
+        }
+        return out.isEmpty() ? java.util.List.of("wss:") : java.util.List.copyOf(out);
+    }
+
+    /** Extra CSP {@code connect-src} sources for Porta's own pages (none on one node). */
+    java.util.List<String> callingSocketSources() {
+        return socketSources;
     }
 
     private static String nodeId(Config config) {
@@ -89,6 +174,54 @@ final class ClusterWiring implements AutoCloseable {
         return codes;
     }
 
+    /** Where each meeting lives: here (one node), or the meeting's home in the cluster. */
+    MeetingPlacement placement() {
+        return placement;
+    }
+
+    /** The node registry and placement in Redis, when this node is part of a cluster. */
+    Optional<RedisMeetingPlacement> registry() {
+        return Optional.ofNullable(registry);
+    }
+
+    /**
+     * Registers this node and keeps it registered (with its load and its meetings' leases) every
+     * {@code cluster.heartbeat-interval}; the first heartbeat runs now, so the node is live before it takes a
+     * join. Nothing happens on one node.
+     *
+     * @param ownUrl this node's base URL, used when {@code cluster.node-url} is empty
+     * @param load   this node's load and live meetings now
+     * @param lost   told of live meetings whose lease another node holds now
+     */
+    void startHeartbeat(String ownUrl, Supplier<Load> load, Consumer<Set<String>> lost) {
+        if (registry == null) {
+            return;
+        }
+        URI url = URI.create(nodeUrl.isEmpty() ? ownUrl : nodeUrl);
+        Runnable beat = () -> {
+            try {
+                Load now = load.get();
+                Set<String> gone = registry.heartbeat(new NodeStatus(url, now.mediaAddresses(), now.meetings(), now.participants(),
+                        now.packetsPerSecond()), now.liveMeetings());
+                if (!gone.isEmpty()) {
+                    LOG.warn("Cluster node {}: another node holds the lease of live meetings {} now", nodeId, gone);
+                    lost.accept(gone);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Cluster node {}: heartbeat failed ({}); its registration and leases lapse unless the next one succeeds",
+                        nodeId, e.toString());
+            }
+        };
+        beat.run();
+        heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("porta-cluster-heartbeat").daemon().factory());
+        heartbeat.scheduleWithFixedDelay(beat, heartbeatInterval.toMillis(), heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Cluster node {} registered as {} (heartbeat every {})", nodeId, url, heartbeatInterval);
+    }
+
+    /** What a heartbeat reports of this node. */
+    record Load(java.util.List<String> mediaAddresses, int meetings, int participants, long packetsPerSecond,
+                Collection<String> liveMeetings) { }
+
     /** Redis, when this node is part of a cluster (readiness checks it). */
     Optional<Redis> redis() {
         return Optional.ofNullable(redis);
@@ -96,6 +229,12 @@ final class ClusterWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        if (registry != null) {
+            registry.leave(); // live meetings have ended by now (calling closes first): release their leases
+        }
         revocations.close();
         if (redis != null) {
             redis.close();

@@ -36,6 +36,9 @@ public final class Main {
               admin generate-master-key --file FILE
                                     Write a new master key (0600) for secrets.master-key-file.
               admin turn-config     Print the coturn configuration matching the turn.* keys.
+              admin cluster [--json]
+                                    List the live nodes of the cluster (cluster.redis-url): URL, load,
+                                    heartbeat age and the meetings each is home to.
               admin tenants | members | apps | secret-add | access-policy-set | meeting-policy-set ...
                                     Manage the directory: tenants, members, app registrations and
                                     secrets, application access policies, meeting policy (guest

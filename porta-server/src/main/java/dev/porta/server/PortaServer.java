@@ -110,7 +110,7 @@ public final class PortaServer implements AutoCloseable {
         closeables.add(live);
 
         this.webApp = new WebAppRoutes(this::baseUrl);
-        this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"));
+        this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"), cluster.callingSocketSources());
         this.examplesEnabled = config.bool("web.examples-enabled");
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask
 
@@ -140,6 +140,10 @@ public final class PortaServer implements AutoCloseable {
             throw portTaken(e, server.serverConfig);
         }
         server.publicHost = server.serverConfig.effectivePublicHost(server.port());
+        // in a cluster: registered (live, with its load) before the first join can ask where its meeting lives
+        // a live meeting whose lease another node took is only logged for now: ending it here is the failover work of issue 13
+        server.cluster.startHeartbeat(server.baseUrl(), server.live::load, lost -> { });
+        server.bindClusterMetrics();
         LOG.info("Porta is listening on https://{}:{}/ (public URL {})", server.serverConfig.host(), server.port(), server.baseUrl());
         return server;
     }
@@ -195,6 +199,21 @@ public final class PortaServer implements AutoCloseable {
     private static boolean startsWithExamples(String path) {
         String p = path.toLowerCase(java.util.Locale.ROOT).replaceAll("/{2,}", "/");
         return p.equals("/examples") || p.startsWith("/examples/");
+    }
+
+    /** Cluster gauges: live nodes (as the registry says now) and meetings homed here; nothing on one node. */
+    private void bindClusterMetrics() {
+        cluster.registry().ifPresent(registry -> {
+            io.micrometer.core.instrument.Gauge.builder("porta.cluster.nodes", registry, r -> {
+                try {
+                    return r.nodes().size();
+                } catch (RuntimeException e) {
+                    return Double.NaN; // Redis unreachable: unknown, not zero
+                }
+            }).description("live nodes in the cluster registry").register(metrics);
+            io.micrometer.core.instrument.Gauge.builder("porta.cluster.meetings.homed", registry, r -> r.leasesHeld())
+                    .description("meetings whose lease this node holds").register(metrics);
+        });
     }
 
     /** The port actually bound (useful when http.port is 0). */

@@ -36,8 +36,18 @@ final class SecurityHeaders {
 
     /** @param hstsMaxAge how long browsers must use https only; zero sends no HSTS header */
     SecurityHeaders(Duration hstsMaxAge) {
+        this(hstsMaxAge, java.util.List.of());
+    }
+
+    /**
+     * @param otherSockets more sources for {@code connect-src}: in a cluster, where the calling WebSocket
+     *                     opens on the meeting's home node, another origin (the nodes' {@code wss://} origins,
+     *                     or {@code wss:})
+     */
+    SecurityHeaders(Duration hstsMaxAge, java.util.List<String> otherSockets) {
         Map<String, String> h = new LinkedHashMap<>();
-        h.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        h.put("Content-Security-Policy", otherSockets.isEmpty() ? CONTENT_SECURITY_POLICY
+                : CONTENT_SECURITY_POLICY.replace("connect-src 'self';", "connect-src 'self' " + String.join(" ", otherSockets) + ";"));
         h.put("X-Frame-Options", "DENY");
         h.put("X-Content-Type-Options", "nosniff");
         h.put("Referrer-Policy", "no-referrer");

@@ -36,6 +36,10 @@ public enum EndReason {
     FLOODING(429, 6003, "The client sent messages faster than the server accepts.", Category.EXPECTED, false, 1008),
     JOIN_TIMEOUT(408, 6004, "The connection did not join or resume in time.", Category.EXPECTED, false, 1008),
     TOO_MANY_CONNECTIONS(429, 6005, "Too many connections from this address have not joined yet.", Category.EXPECTED, false, 1008),
+    MEETING_ELSEWHERE(307, 7101, "Another node serves this meeting; join it there (joinElsewhere names it).",
+            Category.EXPECTED, true, 1000),
+    MEETING_UNAVAILABLE(503, 7102, "The meeting cannot be served right now; join again in a moment.",
+            Category.EXPECTED, true, 1013),
     SERVER_SHUTDOWN(503, 7100, "The server is restarting; join the meeting again.", Category.EXPECTED, true, 1001),
     INTERNAL_ERROR(500, 7500, "The server failed unexpectedly; join the meeting again.", Category.UNEXPECTED, true, 1011);
 

@@ -98,6 +98,9 @@ public sealed interface ServerMessage {
 
     record Pong(String id) implements ServerMessage { }
 
+    /** The meeting lives on another node: join there ({@code url} is that node's calling WebSocket, from the registry). */
+    record JoinElsewhere(String url) implements ServerMessage { }
+
     /** One RTCIceServer: TURN URLs with time-limited credentials. */
     record IceServer(List<String> urls, String username, String credential) { }
 

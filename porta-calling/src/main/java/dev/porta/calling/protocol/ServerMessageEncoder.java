@@ -48,6 +48,7 @@ public final class ServerMessageEncoder {
             case Ack a -> "ack";
             case ServerMessage.Error e -> "error";
             case Pong p -> "pong";
+            case JoinElsewhere j -> "joinElsewhere";
             case ServerMessage.IceServers i -> "iceServers";
         };
     }

@@ -39,6 +39,11 @@ public final class CallingHarness implements AutoCloseable {
     }
 
     public CallingHarness(CallingConfig config) {
+        this(config, dev.porta.common.MeetingPlacement.local());
+    }
+
+    /** @param placement where meetings live (a cluster's answers, for the join's placement check) */
+    public CallingHarness(CallingConfig config, dev.porta.common.MeetingPlacement placement) {
         calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
             @Override
             public void entered(String meetingId, Attendee a, Instant at) {
@@ -55,7 +60,7 @@ public final class CallingHarness implements AutoCloseable {
             public void sessionEnded(String meetingId, Instant at) {
                 attendance.add("ended " + meetingId + " " + at);
             }
-        });
+        }, dev.porta.common.RateLimits.local(clock), placement);
         try {
             server = new LoopbackWebSocketServer(calling);
         } catch (java.io.IOException e) {

@@ -1,0 +1,44 @@
+-- One node's heartbeat: registers it with its load for one lease time, renews the leases of the
+-- meetings it serves (taking back, with SET NX, a lease that lapsed while nobody else took it) and
+-- releases the leases of meetings that ended. Returns the meetings whose lease another node holds now.
+-- KEYS: 1 this node's hash, 2 the live nodes (sorted set), 3 this node's homes (set)
+-- ARGV: 1 node id, 2 lease (ms), 3 key prefix of leases, 4 URL, 5 media addresses, 6 live meetings,
+--       7 participants, 8 media packets/s, 9 how many meetings to renew; then those meetings, then the
+--       meetings to release
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id, lease, leasePrefix = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local renewCount = tonumber(ARGV[9])
+
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'url', ARGV[4], 'media', ARGV[5], 'meetings', ARGV[6], 'participants', ARGV[7],
+  'packetsPerSecond', ARGV[8], 'heartbeat', now)
+redis.call('PEXPIRE', KEYS[1], lease)
+redis.call('ZADD', KEYS[2], now + lease, id)
+-- nodes gone for a day are forgotten by whoever beats next
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 86400000)
+
+redis.call('DEL', KEYS[3])
+local lost = {}
+for i = 10, 9 + renewCount do
+  local m = ARGV[i]
+  local holder = redis.call('GET', leasePrefix .. m)
+  if holder == id then
+    redis.call('PEXPIRE', leasePrefix .. m, lease)
+    redis.call('SADD', KEYS[3], m)
+  elseif not holder then
+    redis.call('SET', leasePrefix .. m, id, 'PX', lease, 'NX')
+    redis.call('SADD', KEYS[3], m)
+  else
+    table.insert(lost, m)
+  end
+end
+for i = 10 + renewCount, #ARGV do
+  if redis.call('GET', leasePrefix .. ARGV[i]) == id then
+    redis.call('DEL', leasePrefix .. ARGV[i])
+  end
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('PEXPIRE', KEYS[3], lease)
+end
+return lost
