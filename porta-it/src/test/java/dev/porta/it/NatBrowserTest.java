@@ -195,6 +195,127 @@ class NatBrowserTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGuestWhoseAddressChangesMidCallHasMediaBackWithinFiveSecondsWithoutLeavingTheMeeting() throws Exception {
+        startPortaBehindProxy(Map.of());
+        Page[] guests = joinRedAtHomeAndBlueOnThePublicSide("Moving between networks");
+        Page red = guests[0];
+        Page blue = guests[1];
+        seesAndHears(red, "Blue Guest", Participant.BLUE);
+        seesAndHears(blue, "Red Guest", Participant.RED);
+        List<Map<String, Map<String, Object>>> before = selectedPairs(red);
+        System.err.println("selected candidate pairs of the home guest before the move: " + before);
+        assertThat(before).as("both peer connections are connected").hasSize(2);
+        for (Map<String, Map<String, Object>> pair : before) {
+            assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_PUBLIC_ADDRESS);
+        }
+        Object redId = red.evaluate("() => window.call.info.participantId");
+        red.evaluate("() => { window.__reconnects = 0; window.call.on('isReconnectingChanged', () => { if (window.call.isReconnecting) window.__reconnects++; }); }");
+        blue.evaluate("() => { window.__left = []; window.call.on('remoteParticipantsUpdated', (e) => { for (const p of e.removed) window.__left.push(p.displayName); }); }");
+        long joins = porta.server().calling().node().joins();
+        long restartsBefore = porta.server().mediaStats().ice().getOrDefault("ice-restarts", 0L);
+
+        long moved = System.nanoTime();
+        try {
+            network.moveHomeGuest();
+            long changed = System.nanoTime();
+            MediaClock redSees = new MediaClock(framesFrom(red));
+            MediaClock blueSees = new MediaClock(framesFrom(blue));
+            long deadline = changed + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+            int fewestInMeeting = Integer.MAX_VALUE;
+            while (!(redSees.steady() && blueSees.steady())) {
+                assertThat(System.nanoTime()).as("media flows steadily both ways again; red " + redSees + ", blue " + blueSees
+                        + "; paths " + red.evaluate("() => window.__probe.paths()")).isLessThan(deadline);
+                long now = System.nanoTime();
+                redSees.sample(now, framesFrom(red));
+                blueSees.sample(now, framesFrom(blue));
+                fewestInMeeting = Math.min(fewestInMeeting, porta.server().calling().node().participants());
+                Thread.sleep(100);
+            }
+            double redBack = (redSees.backAt(changed) - moved) / 1e9;
+            double blueBack = (blueSees.backAt(changed) - moved) / 1e9;
+            System.err.printf("media back after the home guest moved: %.2f s at the home guest, %.2f s at the public guest%n",
+                    redBack, blueBack);
+            seesAndHears(red, "Blue Guest", Participant.BLUE);
+            seesAndHears(blue, "Red Guest", Participant.RED);
+            List<Map<String, Map<String, Object>>> after = selectedPairs(red);
+            System.err.println("selected candidate pairs of the home guest after the move: " + after);
+            System.err.println("selected candidate pairs of the public guest after the move: " + selectedPairs(blue));
+            System.err.println("home guest's reconnecting episodes: " + red.evaluate("() => window.__reconnects"));
+            assertThat(after).as("both peer connections are connected").hasSize(2);
+            for (Map<String, Map<String, Object>> pair : after) {
+                // the new path: Porta sees the guest from the NAT's new public address
+                assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_NEW_PUBLIC_ADDRESS);
+                assertThat(pair.get("remote").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.PUBLIC_ADDRESS);
+            }
+            // the bound the issue sets: media back within 5 s both ways
+            assertThat(redBack).as("seconds until the home guest sees the other again").isLessThanOrEqualTo(5.0);
+            assertThat(blueBack).as("seconds until the other guest sees the home guest again").isLessThanOrEqualTo(5.0);
+            for (Page page : List.of(red, blue)) {
+                assertThat(page.evaluate("() => window.call.state")).isEqualTo("Connected");
+            }
+            assertThat(red.evaluate("() => window.call.info.participantId")).as("no rejoin").isEqualTo(redId);
+            assertThat(porta.server().calling().node().joins()).as("no rejoin: joins on the server").isEqualTo(joins);
+            assertThat(fewestInMeeting).as("nobody left the roster while the guest moved").isEqualTo(2);
+            assertThat((List<Object>) blue.evaluate("() => window.__left")).as("who the public guest saw leave").isEmpty();
+            long restarts = porta.server().mediaStats().ice().getOrDefault("ice-restarts", 0L) - restartsBefore;
+            System.err.println("ICE restarts the SFU counted: " + restarts);
+            assertThat(restarts).as("ICE restarts of the home guest's two connections").isGreaterThanOrEqualTo(2);
+        } finally {
+            network.restoreHomeGuest();
+        }
+    }
+
+    /**
+     * When video frames started arriving again after a network change: sampled every 100 ms, a pause
+     * of 400 ms or more without a new frame is the outage, and media is back with the first frame after
+     * the last such pause; steady once frames have flowed without a pause for 1.5 s.
+     */
+    private static final class MediaClock {
+        private long frames;
+        private long lastFrameAt = System.nanoTime();
+        private long backAt = -1;
+        private long steadySince = System.nanoTime();
+        private long total;
+
+        MediaClock(long frames) {
+            this.frames = frames;
+        }
+
+        void sample(long now, long f) {
+            if (f > frames) {
+                if (now - lastFrameAt >= 400_000_000L) {
+                    backAt = now;
+                    steadySince = now;
+                }
+                total += f - frames;
+                frames = f;
+                lastFrameAt = now;
+            }
+        }
+
+        boolean steady() {
+            return total > 30 && System.nanoTime() - lastFrameAt < 400_000_000L && System.nanoTime() - steadySince > 1_500_000_000L;
+        }
+
+        /** The moment frames came back, or {@code changed} if they never paused. */
+        long backAt(long changed) {
+            return backAt < 0 ? changed : backAt;
+        }
+
+        @Override
+        public String toString() {
+            return "frames " + frames + " (+" + total + "), back " + (backAt < 0 ? "never paused" : "at " + backAt);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long framesFrom(Page page) {
+        List<Map<String, Object>> inbound = (List<Map<String, Object>>) page.evaluate("() => window.__probe.inbound()");
+        return inbound.stream().filter(t -> "video".equals(t.get("kind"))).mapToLong(t -> ((Number) t.get("frames")).longValue()).max().orElse(0);
+    }
+
     private static long counter(String rules, String regex) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(rules);
         if (!m.find()) {
