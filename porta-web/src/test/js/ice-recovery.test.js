@@ -21,8 +21,8 @@ class PathPc {
   set(state) { this.connectionState = state; for (const fn of this.listeners) fn(); }
   async getStats() {
     return new Map([
-      ['T', { id: 'T', type: 'transport', selectedCandidatePairId: this.pairId, bytesReceived: this.bytesReceived, bytesSent: this.bytesSent }],
-      [this.pairId, { id: this.pairId, type: 'candidate-pair', requestsSent: this.requestsSent,
+      ['T', { id: 'T', type: 'transport', selectedCandidatePairId: this.pairId }],
+      [this.pairId, { id: this.pairId, type: 'candidate-pair', bytesReceived: this.bytesReceived, bytesSent: this.bytesSent, requestsSent: this.requestsSent,
         consentRequestsSent: this.consentRequestsSent, responsesReceived: this.responsesReceived }],
     ]);
   }

@@ -67,9 +67,10 @@ export async function selectedPathCounters(pc) {
   const hasChecks = typeof pair.requestsSent === 'number' && typeof pair.responsesReceived === 'number';
   return {
     pairId: pair.id,
-    // RTP, RTCP and DTLS: the transport's count where there is one (it spans pair changes)
-    bytesReceived: transport?.bytesReceived ?? pair.bytesReceived ?? 0,
-    bytesSent: transport?.bytesSent ?? pair.bytesSent ?? 0,
+    // RTP and RTCP on this pair only: during a restart another pair may carry a little (the SFU's side
+    // of a new path) while the browser still sends on the dead one, which is no recovery yet
+    bytesReceived: pair.bytesReceived ?? transport?.bytesReceived ?? 0,
+    bytesSent: pair.bytesSent ?? transport?.bytesSent ?? 0,
     responses: pair.responsesReceived ?? 0,
     // connectivity checks and consent checks (Chrome counts them apart)
     requests: hasChecks ? pair.requestsSent + (pair.consentRequestsSent ?? 0) : null,
@@ -176,10 +177,10 @@ export class IceRecovery extends Emitter {
     const last = w.last;
     w.last = now;
     const outstanding = now.requests === null ? 0 : now.requests - now.responses;
+    // a pair's counters start at 0: a newly selected pair counts as heard once it received anything
+    const before = last !== null && now.pairId === last.pairId ? last : { bytesReceived: 0, responses: 0 };
     const heard = last === null
-      || (now.pairId !== null && now.pairId !== last.pairId)
-      || now.bytesReceived > last.bytesReceived
-      || now.responses > last.responses;
+      || (now.pairId !== null && (now.bytesReceived > before.bytesReceived || now.responses > before.responses));
     if (heard) {
       w.heardAt = t;
       w.outstandingAtHeard = outstanding;

@@ -11,6 +11,7 @@ import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
 import dev.porta.common.testing.RealHaproxy;
 import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.MediaClock;
 import dev.porta.it.browser.Participant;
 import dev.porta.it.browser.RoutedNetwork;
 import dev.porta.server.RunningPorta;
@@ -211,11 +212,15 @@ class NatBrowserTest {
             assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_PUBLIC_ADDRESS);
         }
         Object redId = red.evaluate("() => window.call.info.participantId");
-        red.evaluate("() => { window.__reconnects = 0; window.call.on('isReconnectingChanged', () => { if (window.call.isReconnecting) window.__reconnects++; }); }");
+        // when the home guest's call went reconnecting and back, in ms since the move
+        red.evaluate("() => { window.__reconnects = 0; window.__timeline = []; window.call.on('isReconnectingChanged', () => {"
+                + " if (window.call.isReconnecting) window.__reconnects++;"
+                + " window.__timeline.push((window.call.isReconnecting ? 'reconnecting ' : 'reconnected ') + Math.round(performance.now() - window.__moved)); }); }");
         blue.evaluate("() => { window.__left = []; window.call.on('remoteParticipantsUpdated', (e) => { for (const p of e.removed) window.__left.push(p.displayName); }); }");
         long joins = porta.server().calling().node().joins();
         long restartsBefore = porta.server().mediaStats().ice().getOrDefault("ice-restarts", 0L);
 
+        red.evaluate("() => { window.__moved = performance.now(); }");
         long moved = System.nanoTime();
         try {
             network.moveHomeGuest();
@@ -235,14 +240,15 @@ class NatBrowserTest {
             }
             double redBack = (redSees.backAt(changed) - moved) / 1e9;
             double blueBack = (blueSees.backAt(changed) - moved) / 1e9;
-            System.err.printf("media back after the home guest moved: %.2f s at the home guest, %.2f s at the public guest%n",
-                    redBack, blueBack);
+            System.err.printf("media back after the home guest moved: %.2f s at the home guest (video %s), %.2f s at the public guest (video %s)%n",
+                    redBack, redSees, blueBack, blueSees);
             seesAndHears(red, "Blue Guest", Participant.BLUE);
             seesAndHears(blue, "Red Guest", Participant.RED);
             List<Map<String, Map<String, Object>>> after = selectedPairs(red);
             System.err.println("selected candidate pairs of the home guest after the move: " + after);
             System.err.println("selected candidate pairs of the public guest after the move: " + selectedPairs(blue));
-            System.err.println("home guest's reconnecting episodes: " + red.evaluate("() => window.__reconnects"));
+            System.err.println("home guest's reconnecting episodes: " + red.evaluate("() => window.__reconnects")
+                    + ", its call: " + red.evaluate("() => window.__timeline"));
             assertThat(after).as("both peer connections are connected").hasSize(2);
             for (Map<String, Map<String, Object>> pair : after) {
                 // the new path: Porta sees the guest from the NAT's new public address
@@ -264,49 +270,6 @@ class NatBrowserTest {
             assertThat(restarts).as("ICE restarts of the home guest's two connections").isGreaterThanOrEqualTo(2);
         } finally {
             network.restoreHomeGuest();
-        }
-    }
-
-    /**
-     * When video frames started arriving again after a network change: sampled every 100 ms, a pause
-     * of 400 ms or more without a new frame is the outage, and media is back with the first frame after
-     * the last such pause; steady once frames have flowed without a pause for 1.5 s.
-     */
-    private static final class MediaClock {
-        private long frames;
-        private long lastFrameAt = System.nanoTime();
-        private long backAt = -1;
-        private long steadySince = System.nanoTime();
-        private long total;
-
-        MediaClock(long frames) {
-            this.frames = frames;
-        }
-
-        void sample(long now, long f) {
-            if (f > frames) {
-                if (now - lastFrameAt >= 400_000_000L) {
-                    backAt = now;
-                    steadySince = now;
-                }
-                total += f - frames;
-                frames = f;
-                lastFrameAt = now;
-            }
-        }
-
-        boolean steady() {
-            return total > 30 && System.nanoTime() - lastFrameAt < 400_000_000L && System.nanoTime() - steadySince > 1_500_000_000L;
-        }
-
-        /** The moment frames came back, or {@code changed} if they never paused. */
-        long backAt(long changed) {
-            return backAt < 0 ? changed : backAt;
-        }
-
-        @Override
-        public String toString() {
-            return "frames " + frames + " (+" + total + "), back " + (backAt < 0 ? "never paused" : "at " + backAt);
         }
     }
 

@@ -111,11 +111,15 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
             if (address != null) {
                 link.unroute(address, this);
             }
+            boolean moved = address != null;
             // the link first: a DTLS send on another thread reads address, then link
             link = via;
             address = from;
             via.route(from, this);
             startDtls();
+            if (moved && connected) {
+                owner.pathMoved(this);
+            }
         }
     }
 
