@@ -83,7 +83,7 @@ describe('Call', () => {
   });
 
   test('a gap in roster seq makes the call resume and apply the fresh snapshot', async () => {
-    const { call, socket, factory, clock } = await joined();
+    const { call, socket, factory, clock, medias } = await joined();
     socket.open();
     socket.receive(connected);
     socket.receive({ type: 'roster', seq: 1, participants: [entry('p-me')] });
@@ -99,6 +99,8 @@ describe('Call', () => {
     second.receive({ type: 'roster', seq: 3, participants: [entry('p-me'), entry('p-mid'), entry('p-late')] });
     assert.deepEqual(call.remoteParticipants.map((p) => p.participantId), ['p-mid', 'p-late']);
     assert.equal(call.state, 'Connected');
+    assert.deepEqual(medias[0].calls.filter(([what]) => what === 'restartIce'), [['restartIce']],
+      'a resume restarts ICE on the media connections (the network may have changed)');
   });
 
   test('a refused join ends Disconnected with the server code and a sentence saying what to do', async () => {

@@ -95,6 +95,22 @@ describe('IceRecovery', () => {
     recovery.close();
   });
 
+  test('a resume restarts a connected path at once, and leaves one that never connected alone', async () => {
+    const { clock, pc, restarts, events, recovery } = watched();
+    const fresh = new PathPc();
+    fresh.connectionState = 'new';
+    recovery.watch(fresh, 'publish');
+    await during(clock, 1000, () => pc.media());
+    recovery.restartNow('subscribe', 'resumed');
+    recovery.restartNow('publish', 'resumed');
+    assert.deepEqual(events, ['reconnecting:resumed']);
+    await clock.advance(0);
+    assert.deepEqual(restarts.map((r) => r.which), ['subscribe']);
+    await during(clock, 1000, () => pc.media()); // the old path was fine after all
+    assert.deepEqual(events, ['reconnecting:resumed', 'recovered']);
+    recovery.close();
+  });
+
   test('a path that stays dead is restarted again every 5 s and reported failed after 30 s', async () => {
     const { clock, pc, restarts, events, recovery } = watched();
     await during(clock, 1000, () => pc.media());

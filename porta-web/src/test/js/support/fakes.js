@@ -94,6 +94,7 @@ export class FakeMediaSession {
   emit(event, payload) { for (const fn of this.#listeners.get(event) ?? []) fn(payload); }
   async setSource(source, track) { this.calls.push(['setSource', source, track ? track.kind : null]); }
   async renegotiate(options) { this.calls.push(['renegotiate', options ?? {}]); }
+  restartIce() { this.calls.push(['restartIce']); }
   async acceptSubscribeOffer(sdp) { this.calls.push(['subscribeOffer', sdp]); }
   async setIceServers(servers) { this.calls.push(['setIceServers', servers.map((s) => s.username)]); }
   remoteTrack() { return null; }

@@ -472,7 +472,8 @@ export class Call extends Emitter {
     this.#everConnected = true;
     this.#machine.transition(CallState.Connected);
     if (resumed) {
-      this.#media?.renegotiate({ iceRestart: true }).catch((e) => this.#reportError(e));
+      // a resume often means a new network: both media connections restart ICE (isReconnecting meanwhile)
+      this.#media?.restartIce();
     } else {
       this.#startMedia().catch((e) => this.#reportError(e));
     }

@@ -85,6 +85,8 @@ class Watch {
   poll = null;
   deferred = null;
   restarting = false;
+  /** Connected at some point: a connection still setting up has no path to restart. */
+  wasConnected = false;
   inRow = 0;
   lastRestartAt = -Infinity;
   nextAllowedAt = -Infinity;
@@ -134,6 +136,16 @@ export class IceRecovery extends Emitter {
     if (typeof pc.getStats === 'function') this.#schedulePoll(w);
   }
 
+  /**
+   * Restarts ICE on a connection now, whatever its stats say (e.g. the signaling connection had to be
+   * resumed: the network may have changed). Bounded like every restart; a connection that never
+   * connected is left alone.
+   */
+  restartNow(which, reason) {
+    const w = this.#watches.get(which);
+    if (w && w.wasConnected) this.#begin(w, reason);
+  }
+
   /** Whether a connection is being restarted now. */
   isRestarting(which) { return this.#watches.get(which)?.restarting === true; }
 
@@ -148,6 +160,7 @@ export class IceRecovery extends Emitter {
     if (this.#closed) return;
     const state = w.pc.connectionState ?? w.pc.iceConnectionState;
     if (state === 'connected' || state === 'completed') {
+      w.wasConnected = true;
       this.#clear(w, 'grace');
       if (w.restarting) this.#recovered(w);
     } else if (state === 'disconnected') {
@@ -181,6 +194,7 @@ export class IceRecovery extends Emitter {
     const before = last !== null && now.pairId === last.pairId ? last : { bytesReceived: 0, responses: 0 };
     const heard = last === null
       || (now.pairId !== null && (now.bytesReceived > before.bytesReceived || now.responses > before.responses));
+    if (w.connected) w.wasConnected = true;
     if (heard) {
       w.heardAt = t;
       w.outstandingAtHeard = outstanding;

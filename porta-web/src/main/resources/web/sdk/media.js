@@ -122,6 +122,16 @@ export class MediaSession extends Emitter {
   }
 
   /**
+   * Restarts ICE on both connections at once: the signaling connection was just resumed, so the
+   * network may have changed under the media too. Connections that were never connected are left alone.
+   */
+  restartIce() {
+    if (this.#closed) return;
+    this.#recovery.restartNow('publish', 'resumed');
+    this.#recovery.restartNow('subscribe', 'resumed');
+  }
+
+  /**
    * Fresh TURN credentials (a renewal before the old ones expire): later gathering (an ICE restart, a
    * network change) uses them. A publish connection relayed through TURN restarts ICE at once, so its
    * allocation is made again with credentials that do not run out mid-call.
