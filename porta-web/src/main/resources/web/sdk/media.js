@@ -29,6 +29,16 @@ import { IceRecovery } from './ice-recovery.js';
 import { publishSourcesByMid, remoteTracksByMid } from './sdp.js';
 
 const GATHER_TIMEOUT_MS = 1500;
+/**
+ * After an ICE restart the SFU (ICE-lite) needs none of our candidates: it learns the new path from our
+ * checks. So a restart waits for gathering only briefly, to get media back sooner.
+ */
+const RESTART_GATHER_TIMEOUT_MS = 300;
+
+/** The ICE ufrag of an SDP (the first one; bundled sections share it), or null. */
+function iceUfragOf(sdp) {
+  return /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1] ?? null;
+}
 
 function waitForGathering(pc, timeoutMs) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -195,7 +205,7 @@ export class MediaSession extends Emitter {
     const pc = this.#publishPc;
     const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
     await pc.setLocalDescription(offer);
-    await waitForGathering(pc, this.#gatherTimeoutMs);
+    await waitForGathering(pc, iceRestart ? Math.min(this.#gatherTimeoutMs, RESTART_GATHER_TIMEOUT_MS) : this.#gatherTimeoutMs);
     const sources = publishSourcesByMid([...this.#senders].map(([source, t]) => ({ mid: t.mid, source })));
     let answer;
     try {
@@ -220,10 +230,12 @@ export class MediaSession extends Emitter {
       if (this.#closed) return;
       const pc = this.#subscribePc;
       const byMid = remoteTracksByMid(sdp);
+      const before = iceUfragOf(pc.remoteDescription?.sdp);
+      const restarted = before !== null && before !== iceUfragOf(sdp);
       await pc.setRemoteDescription({ type: 'offer', sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      await waitForGathering(pc, this.#gatherTimeoutMs);
+      await waitForGathering(pc, restarted ? Math.min(this.#gatherTimeoutMs, RESTART_GATHER_TIMEOUT_MS) : this.#gatherTimeoutMs);
       if (this.#closed) return;
       this.#remoteByMid = byMid;
       this.#syncRemoteTracks();
