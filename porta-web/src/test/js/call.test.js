@@ -92,6 +92,8 @@ describe('Call', () => {
     await clock.advance(0);
     const second = factory.sockets[1];
     assert.ok(second, 'a new socket resumes');
+    const reconnecting = [];
+    call.on('isReconnectingChanged', () => reconnecting.push(call.isReconnecting));
     second.open();
     await settle();
     assert.equal(second.sent[0].type, 'resume');
@@ -101,6 +103,9 @@ describe('Call', () => {
     assert.equal(call.state, 'Connected');
     assert.deepEqual(medias[0].calls.filter(([what]) => what === 'restartIce'), [['restartIce']],
       'a resume restarts ICE on the media connections (the network may have changed)');
+    assert.equal(call.isReconnecting, true, 'reconnecting until the media carries again');
+    medias[0].emit('recovered', {});
+    assert.deepEqual(reconnecting, [false], 'no flicker: true from the lost socket until the media recovered');
   });
 
   test('a refused join ends Disconnected with the server code and a sentence saying what to do', async () => {
