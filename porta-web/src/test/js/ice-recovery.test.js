@@ -73,6 +73,20 @@ describe('IceRecovery', () => {
     recovery.close();
   });
 
+  test('a newly selected pair counts as recovery only once it has received something', async () => {
+    const { clock, pc, events, recovery } = watched();
+    await during(clock, 1000, () => pc.media());
+    await during(clock, 3000, (t) => { if (t % 900 === 0) pc.lostCheck(); });
+    assert.deepEqual(events, ['reconnecting:stalled']);
+    // the browser selects a new pair whose counters start at 0 and stay there
+    pc.pairId = 'P2'; pc.bytesReceived = 0; pc.responsesReceived = 0; pc.requestsSent = 1; pc.consentRequestsSent = 0;
+    await clock.advance(1000);
+    assert.deepEqual(events, ['reconnecting:stalled'], 'nothing has arrived on the new pair yet');
+    await during(clock, 500, () => pc.media());
+    assert.deepEqual(events, ['reconnecting:stalled', 'recovered']);
+    recovery.close();
+  });
+
   test('a quiet path whose checks are answered (camera off, nobody else sending) is never restarted', async () => {
     const { clock, pc, restarts, events, recovery } = watched();
     await during(clock, 30_000, (t) => { if (t % 2500 === 0) pc.answeredCheck(); });
