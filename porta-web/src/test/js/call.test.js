@@ -83,7 +83,7 @@ describe('Call', () => {
   });
 
   test('a gap in roster seq makes the call resume and apply the fresh snapshot', async () => {
-    const { call, socket, factory, clock } = await joined();
+    const { call, socket, factory, clock, medias } = await joined();
     socket.open();
     socket.receive(connected);
     socket.receive({ type: 'roster', seq: 1, participants: [entry('p-me')] });
@@ -92,6 +92,8 @@ describe('Call', () => {
     await clock.advance(0);
     const second = factory.sockets[1];
     assert.ok(second, 'a new socket resumes');
+    const reconnecting = [];
+    call.on('isReconnectingChanged', () => reconnecting.push(call.isReconnecting));
     second.open();
     await settle();
     assert.equal(second.sent[0].type, 'resume');
@@ -99,6 +101,11 @@ describe('Call', () => {
     second.receive({ type: 'roster', seq: 3, participants: [entry('p-me'), entry('p-mid'), entry('p-late')] });
     assert.deepEqual(call.remoteParticipants.map((p) => p.participantId), ['p-mid', 'p-late']);
     assert.equal(call.state, 'Connected');
+    assert.deepEqual(medias[0].calls.filter(([what]) => what === 'restartIce'), [['restartIce']],
+      'a resume restarts ICE on the media connections (the network may have changed)');
+    assert.equal(call.isReconnecting, true, 'reconnecting until the media carries again');
+    medias[0].emit('recovered', {});
+    assert.deepEqual(reconnecting, [false], 'no flicker: true from the lost socket until the media recovered');
   });
 
   test('a refused join ends Disconnected with the server code and a sentence saying what to do', async () => {

@@ -27,7 +27,8 @@ describe('MediaSession and TURN', () => {
   test('both peer connections are built with the TURN servers and the transport policy', () => {
     const { FakePc, made } = fakePeerConnections();
     const iceServers = [{ urls: ['turn:t.test:3478'], username: '1:p', credential: 'c' }];
-    new MediaSession({ signaling: { request: async () => ({}) }, RTCPeerConnection: FakePc, iceServers, iceTransportPolicy: 'relay' });
+    const session = new MediaSession({ signaling: { request: async () => ({}) }, RTCPeerConnection: FakePc, iceServers, iceTransportPolicy: 'relay' });
+    session.close();
     assert.equal(made.length, 2);
     for (const pc of made) {
       assert.deepEqual(pc.config.iceServers, iceServers);
@@ -41,6 +42,7 @@ describe('MediaSession and TURN', () => {
     const session = new MediaSession({ signaling: { request: async () => ({}) }, RTCPeerConnection: FakePc,
       iceServers: [{ urls: ['turn:t.test:3478'], username: '1:p', credential: 'old' }], iceTransportPolicy: 'relay' });
     await session.setIceServers([{ urls: ['turn:t.test:3478'], username: '2:p', credential: 'new' }]);
+    session.close();
     for (const pc of made) {
       assert.equal(pc.config.iceServers[0].credential, 'new');
       assert.equal(pc.config.iceTransportPolicy, 'relay');

@@ -94,6 +94,8 @@ export class FakeMediaSession {
   emit(event, payload) { for (const fn of this.#listeners.get(event) ?? []) fn(payload); }
   async setSource(source, track) { this.calls.push(['setSource', source, track ? track.kind : null]); }
   async renegotiate(options) { this.calls.push(['renegotiate', options ?? {}]); }
+  /** As the real one: a restart of a connected path reports `reconnecting` at once. */
+  restartIce() { this.calls.push(['restartIce']); this.emit('reconnecting', { which: 'publish', reason: 'resumed' }); }
   async acceptSubscribeOffer(sdp) { this.calls.push(['subscribeOffer', sdp]); }
   async setIceServers(servers) { this.calls.push(['setIceServers', servers.map((s) => s.username)]); }
   remoteTrack() { return null; }

@@ -362,7 +362,12 @@ export class Call extends Emitter {
     this.#signaling = signaling;
     signaling.on('frame', (frame) => this.#onFrame(frame));
     signaling.on('reconnecting', () => { this.#signalingDown = true; this.#updateReconnecting(); });
-    signaling.on('resumed', () => { this.#signalingDown = false; this.#updateReconnecting(); });
+    signaling.on('resumed', () => {
+      // the media restart begins before the signaling one ends, so isReconnecting stays true throughout
+      this.#media?.restartIce();
+      this.#signalingDown = false;
+      this.#updateReconnecting();
+    });
     signaling.on('invalidFrame', ({ reason }) => this.#reportError(new CallingError(500, 46098, `The server sent ${reason}; it was ignored.`, { reason: 'invalidFrame' })));
     signaling.on('closed', ({ reason }) => this.#onSignalingClosed(reason));
     const join = { token, locator: checked.locator, muted: this.#isMuted };
@@ -472,9 +477,7 @@ export class Call extends Emitter {
     const resumed = this.#everConnected;
     this.#everConnected = true;
     this.#machine.transition(CallState.Connected);
-    if (resumed) {
-      this.#media?.renegotiate({ iceRestart: true }).catch((e) => this.#reportError(e));
-    } else {
+    if (!resumed) {
       this.#startMedia().catch((e) => this.#reportError(e));
     }
   }

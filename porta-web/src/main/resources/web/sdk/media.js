@@ -12,26 +12,33 @@
  * too; `iceTransportPolicy: 'relay'` makes them use nothing else.
  * Each connection negotiates strictly one step at a time.
  *
- * When a connection's path breaks (the network changed, consent lost: ICE `disconnected` for 1 s, or
- * `failed`), it restarts ICE: the publish connection with a new offer (`iceRestart`), the subscribe
- * connection by asking the server (`restartIce`), which answers with a fresh offer; the SFU moves media
- * only after a valid check with the new credentials.
+ * When a connection's path breaks (the network changed, consent lost: see ice-recovery.js for how a dead
+ * path is told from a quiet one within ~2 s), it restarts ICE: the publish connection with a new offer
+ * (`iceRestart`), the subscribe connection by asking the server (`restartIce`), which answers with a
+ * fresh offer; the SFU moves media only after a valid check with the new credentials.
  *
  * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `reconnecting`
- * and `recovered` (an ICE restart began / every restarted connection is connected again), `failed`
- * ({ which: 'publish' | 'subscribe' }: not connected again within 30 s), `error` (a CallingError for a
+ * and `recovered` (an ICE restart began / every restarted connection carries media again), `failed`
+ * ({ which: 'publish' | 'subscribe' }: no media again within 30 s), `error` (a CallingError for a
  * refused negotiation).
  * @module media
  */
 import { Emitter } from './emitter.js';
 import { LocalError } from './errors.js';
+import { IceRecovery } from './ice-recovery.js';
 import { publishSourcesByMid, remoteTracksByMid } from './sdp.js';
 
 const GATHER_TIMEOUT_MS = 1500;
-/** A path `disconnected` this long is taken as broken (ICE itself gives up only after ~30 s). */
-const DISCONNECTED_GRACE_MS = 1000;
-/** How long a restarted connection may take to connect again before the media counts as lost. */
-const RECOVERY_TIMEOUT_MS = 30_000;
+/**
+ * After an ICE restart the SFU (ICE-lite) needs none of our candidates: it learns the new path from our
+ * checks. So a restart waits for gathering only briefly, to get media back sooner.
+ */
+const RESTART_GATHER_TIMEOUT_MS = 300;
+
+/** The ICE ufrag of an SDP (the first one; bundled sections share it), or null. */
+function iceUfragOf(sdp) {
+  return /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1] ?? null;
+}
 
 function waitForGathering(pc, timeoutMs) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -92,8 +99,8 @@ export class MediaSession extends Emitter {
   #remoteTracks = new Map();
   #closed = false;
   #timers;
-  /** @type {Map<string, {grace: any, giveUp: any, restarting: boolean}>} per connection ('publish'|'subscribe') */
-  #recovery = new Map();
+  /** @type {IceRecovery} */
+  #recovery;
 
   /** @param {MediaSessionOptions} options */
   constructor(options) {
@@ -112,54 +119,26 @@ export class MediaSession extends Emitter {
     };
     this.#publishPc = new Pc(config);
     this.#subscribePc = new Pc(config);
-    this.#watch(this.#publishPc, 'publish');
-    this.#watch(this.#subscribePc, 'subscribe');
-  }
-
-  #watch(pc, which) {
-    const onState = () => {
-      if (this.#closed) return;
-      const state = pc.connectionState ?? pc.iceConnectionState;
-      const r = this.#recoveryOf(which);
-      if (state === 'connected' || state === 'completed') {
-        this.#timers.clearTimeout(r.grace);
-        r.grace = null;
-        if (r.restarting) {
-          this.#timers.clearTimeout(r.giveUp);
-          r.restarting = false;
-          if (![...this.#recovery.values()].some((x) => x.restarting)) this._emit('recovered', {});
-        }
-      } else if (state === 'disconnected') {
-        if (r.grace === null && !r.restarting) {
-          r.grace = this.#timers.setTimeout(() => { r.grace = null; this.#restartIce(which); }, DISCONNECTED_GRACE_MS);
-        }
-      } else if (state === 'failed') {
-        this.#restartIce(which);
-      }
-    };
-    pc.addEventListener?.('connectionstatechange', onState);
-    if (!('connectionState' in pc)) pc.addEventListener?.('iceconnectionstatechange', onState);
-  }
-
-  #recoveryOf(which) {
-    let r = this.#recovery.get(which);
-    if (!r) this.#recovery.set(which, r = { grace: null, giveUp: null, restarting: false });
-    return r;
-  }
-
-  /** ICE restart of one connection after its path broke; gives up (`failed`) if it does not connect again. */
-  #restartIce(which) {
-    const r = this.#recoveryOf(which);
-    if (this.#closed || r.restarting) return;
-    r.restarting = true;
-    this._emit('reconnecting', { which });
-    r.giveUp = this.#timers.setTimeout(() => {
-      if (r.restarting && !this.#closed) this._emit('failed', { which });
-    }, RECOVERY_TIMEOUT_MS);
-    const restart = which === 'publish'
+    // a broken path restarts ICE: the publish connection with a new offer, the subscribe connection by
+    // asking the server for one
+    this.#recovery = new IceRecovery(this.#timers, (which) => (which === 'publish'
       ? this.renegotiate({ iceRestart: true })
-      : this.#signaling.request('restartIce', {});
-    Promise.resolve(restart).catch((e) => this._emit('error', e));
+      : this.#signaling.request('restartIce', {})));
+    for (const event of ['reconnecting', 'recovered', 'failed', 'error']) {
+      this.#recovery.on(event, (payload) => { if (!this.#closed) this._emit(event, payload); });
+    }
+    this.#recovery.watch(this.#publishPc, 'publish');
+    this.#recovery.watch(this.#subscribePc, 'subscribe');
+  }
+
+  /**
+   * Restarts ICE on both connections at once: the signaling connection was just resumed, so the
+   * network may have changed under the media too. Connections that were never connected are left alone.
+   */
+  restartIce() {
+    if (this.#closed) return;
+    this.#recovery.restartNow('publish', 'resumed');
+    this.#recovery.restartNow('subscribe', 'resumed');
   }
 
   /**
@@ -226,7 +205,7 @@ export class MediaSession extends Emitter {
     const pc = this.#publishPc;
     const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
     await pc.setLocalDescription(offer);
-    await waitForGathering(pc, this.#gatherTimeoutMs);
+    await waitForGathering(pc, iceRestart ? Math.min(this.#gatherTimeoutMs, RESTART_GATHER_TIMEOUT_MS) : this.#gatherTimeoutMs);
     const sources = publishSourcesByMid([...this.#senders].map(([source, t]) => ({ mid: t.mid, source })));
     let answer;
     try {
@@ -251,10 +230,12 @@ export class MediaSession extends Emitter {
       if (this.#closed) return;
       const pc = this.#subscribePc;
       const byMid = remoteTracksByMid(sdp);
+      const before = iceUfragOf(pc.remoteDescription?.sdp);
+      const restarted = before !== null && before !== iceUfragOf(sdp);
       await pc.setRemoteDescription({ type: 'offer', sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      await waitForGathering(pc, this.#gatherTimeoutMs);
+      await waitForGathering(pc, restarted ? Math.min(this.#gatherTimeoutMs, RESTART_GATHER_TIMEOUT_MS) : this.#gatherTimeoutMs);
       if (this.#closed) return;
       this.#remoteByMid = byMid;
       this.#syncRemoteTracks();
@@ -293,10 +274,7 @@ export class MediaSession extends Emitter {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const r of this.#recovery.values()) {
-      this.#timers.clearTimeout(r.grace);
-      this.#timers.clearTimeout(r.giveUp);
-    }
+    this.#recovery.close();
     for (const entry of this.#remoteTracks.values()) this._emit('remoteTrackRemoved', entry);
     this.#remoteTracks.clear();
     try { this.#publishPc.close(); } catch { /* ignore */ }

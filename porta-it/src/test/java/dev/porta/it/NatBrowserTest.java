@@ -12,6 +12,7 @@ import com.microsoft.playwright.Page;
 import dev.porta.common.testing.RealCoturn;
 import dev.porta.common.testing.RealHaproxy;
 import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.MediaClock;
 import dev.porta.it.browser.Participant;
 import dev.porta.it.browser.RoutedNetwork;
 import dev.porta.media.turn.CoturnConfig;
@@ -348,6 +349,89 @@ class NatBrowserTest {
         assertThat(porta.server().mediaStats().participantsByTransport()).as("the guests relayed, the member direct")
                 .containsEntry("relay", 2L).containsEntry("udp", 1L);
         assertThat(coturn.alive()).isTrue();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGuestWhoseAddressChangesMidCallHasMediaBackWithinFiveSecondsWithoutLeavingTheMeeting() throws Exception {
+        startPortaBehindProxy(Map.of());
+        Call call = joinRedAtHomeBlueAndTheMemberOnThePublicSide("Moving between networks", false, List.of());
+        Page red = call.red();
+        Page blue = call.blue();
+        everyoneSeesAndHearsEveryone(call);
+        List<Map<String, Map<String, Object>>> before = selectedPairs(red);
+        System.err.println("selected candidate pairs of the home guest before the move: " + before);
+        assertThat(before).as("both peer connections are connected").hasSize(2);
+        for (Map<String, Map<String, Object>> pair : before) {
+            assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_PUBLIC_ADDRESS);
+        }
+        Object redId = red.evaluate("() => window.call.info.participantId");
+        Object blueId = blue.evaluate("() => window.call.info.participantId");
+        // when the home guest's call went reconnecting and back, in ms since the move
+        red.evaluate("() => { window.__reconnects = 0; window.__timeline = []; window.call.on('isReconnectingChanged', () => {"
+                + " if (window.call.isReconnecting) window.__reconnects++;"
+                + " window.__timeline.push((window.call.isReconnecting ? 'reconnecting ' : 'reconnected ') + Math.round(performance.now() - window.__moved)); }); }");
+        blue.evaluate("() => { window.__left = []; window.call.on('remoteParticipantsUpdated', (e) => { for (const p of e.removed) window.__left.push(p.displayName); }); }");
+        long joins = porta.server().calling().node().joins();
+        long restartsBefore = porta.server().mediaStats().ice().getOrDefault("ice-restarts", 0L);
+
+        red.evaluate("() => { window.__moved = performance.now(); }");
+        long moved = System.nanoTime();
+        try {
+            network.moveHomeGuest();
+            long changed = System.nanoTime();
+            MediaClock redSees = new MediaClock(framesFrom(red, blueId));
+            MediaClock blueSees = new MediaClock(framesFrom(blue, redId));
+            long deadline = changed + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+            int fewestInMeeting = Integer.MAX_VALUE;
+            while (!(redSees.steady() && blueSees.steady())) {
+                assertThat(System.nanoTime()).as("media flows steadily both ways again; red " + redSees + ", blue " + blueSees
+                        + "; paths " + red.evaluate("() => window.__probe.paths()")).isLessThan(deadline);
+                long now = System.nanoTime();
+                redSees.sample(now, framesFrom(red, blueId));
+                blueSees.sample(now, framesFrom(blue, redId));
+                fewestInMeeting = Math.min(fewestInMeeting, porta.server().calling().node().participants());
+                Thread.sleep(100);
+            }
+            double redBack = (redSees.backAt(changed) - moved) / 1e9;
+            double blueBack = (blueSees.backAt(changed) - moved) / 1e9;
+            System.err.printf("media back after the home guest moved: %.2f s at the home guest (video %s), %.2f s at the public guest (video %s)%n",
+                    redBack, redSees, blueBack, blueSees);
+            everyoneSeesAndHearsEveryone(call);
+            List<Map<String, Map<String, Object>>> after = selectedPairs(red);
+            System.err.println("selected candidate pairs of the home guest after the move: " + after);
+            System.err.println("selected candidate pairs of the public guest after the move: " + selectedPairs(blue));
+            System.err.println("home guest's reconnecting episodes: " + red.evaluate("() => window.__reconnects")
+                    + ", its call: " + red.evaluate("() => window.__timeline"));
+            assertThat(after).as("both peer connections are connected").hasSize(2);
+            for (Map<String, Map<String, Object>> pair : after) {
+                // the new path: Porta sees the guest from the NAT's new public address
+                assertThat(pair.get("local").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.NAT_NEW_PUBLIC_ADDRESS);
+                assertThat(pair.get("remote").get("address")).as("media path " + pair).isEqualTo(RoutedNetwork.PUBLIC_ADDRESS);
+            }
+            // the bound the issue sets: media back within 5 s both ways
+            assertThat(redBack).as("seconds until the home guest sees the other again").isLessThanOrEqualTo(5.0);
+            assertThat(blueBack).as("seconds until the other guest sees the home guest again").isLessThanOrEqualTo(5.0);
+            for (Page page : List.of(red, blue)) {
+                assertThat(page.evaluate("() => window.call.state")).isEqualTo("Connected");
+            }
+            assertThat(red.evaluate("() => window.call.info.participantId")).as("no rejoin").isEqualTo(redId);
+            assertThat(porta.server().calling().node().joins()).as("no rejoin: joins on the server").isEqualTo(joins);
+            assertThat(fewestInMeeting).as("nobody left the roster while the guest moved (two guests and the member)").isEqualTo(3);
+            assertThat((List<Object>) blue.evaluate("() => window.__left")).as("who the public guest saw leave").isEmpty();
+            long restarts = porta.server().mediaStats().ice().getOrDefault("ice-restarts", 0L) - restartsBefore;
+            System.err.println("ICE restarts the SFU counted: " + restarts);
+            assertThat(restarts).as("ICE restarts of the home guest's two connections").isGreaterThanOrEqualTo(2);
+        } finally {
+            network.restoreHomeGuest();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    /** Video frames {@code page} has decoded from {@code participantId} (the member's video keeps flowing and must not count). */
+    private static long framesFrom(Page page, Object participantId) {
+        List<Map<String, Object>> inbound = (List<Map<String, Object>>) page.evaluate("() => window.__probe.inbound()");
+        return inbound.stream().filter(t -> "video".equals(t.get("kind")) && participantId.equals(t.get("participantId"))).mapToLong(t -> ((Number) t.get("frames")).longValue()).max().orElse(0);
     }
 
     private static long counter(String rules, String regex) {

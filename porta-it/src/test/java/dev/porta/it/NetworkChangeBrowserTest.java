@@ -11,6 +11,7 @@ import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
 import dev.porta.common.testing.RequiredService;
 import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.MediaClock;
 import dev.porta.it.browser.Participant;
 import dev.porta.server.RunningPorta;
 import java.net.URLEncoder;
@@ -117,14 +118,27 @@ class NetworkChangeBrowserTest {
             }
         }
         Object redId = red.evaluate("() => window.call.info.participantId");
-        red.evaluate("() => { window.__reconnects = 0; window.call.on('isReconnectingChanged', () => { if (window.call.isReconnecting) window.__reconnects++; }); }");
+        // when red's call went reconnecting and back, in ms since UDP was dropped
+        red.evaluate("() => { window.__reconnects = 0; window.__timeline = []; window.call.on('isReconnectingChanged', () => {"
+                + " if (window.call.isReconnecting) window.__reconnects++;"
+                + " window.__timeline.push((window.call.isReconnecting ? 'reconnecting ' : 'reconnected ') + Math.round(performance.now() - window.__dropped)); }); }");
 
+        red.evaluate("() => { window.__dropped = performance.now(); }");
         dropUdp();
         long dropped = System.nanoTime();
-        long redFrames = framesFrom(red);
-        long blueFrames = framesFrom(blue);
-        browsers.await("media flows again both ways", 45_000, () -> framesFrom(red) > redFrames + 30 && framesFrom(blue) > blueFrames + 30);
-        System.err.printf("media back %.1f s after UDP was dropped%n", (System.nanoTime() - dropped) / 1e9);
+        MediaClock redSees = new MediaClock(framesFrom(red));
+        MediaClock blueSees = new MediaClock(framesFrom(blue));
+        long deadline = dropped + TimeUnit.SECONDS.toNanos(45);
+        while (!(redSees.steady() && blueSees.steady())) {
+            assertThat(System.nanoTime()).as("media flows steadily both ways again; red " + redSees + ", blue " + blueSees).isLessThan(deadline);
+            long now = System.nanoTime();
+            redSees.sample(now, framesFrom(red));
+            blueSees.sample(now, framesFrom(blue));
+            Thread.sleep(100);
+        }
+        System.err.printf("media back %.2f s (red sees blue) and %.2f s (blue sees red) after UDP was dropped; red's call: %s;"
+                + " red's video: %s; blue's video: %s%n", (redSees.backAt(dropped) - dropped) / 1e9, (blueSees.backAt(dropped) - dropped) / 1e9,
+                red.evaluate("() => window.__timeline"), redSees, blueSees);
         seesAndHears(red, "Blue Guest", Participant.BLUE);
         seesAndHears(blue, "Red Guest", Participant.RED);
         for (Page page : List.of(red, blue)) {

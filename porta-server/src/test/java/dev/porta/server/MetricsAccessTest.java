@@ -48,6 +48,10 @@ class MetricsAccessTest {
 
         assertThat(withToken.statusCode()).isEqualTo(200);
         assertThat(withToken.body()).contains("jvm_memory_used_bytes");
+        // what an operator watches for guests on bad networks (issue 12, item 7)
+        assertThat(withToken.body()).contains("porta_media_ice_restarts_total", "porta_media_consent_failures_total",
+                "porta_media_turn_credentials_issued_total", "porta_media_participants{transport=\"udp\"}",
+                "porta_media_participants{transport=\"tcp\"}", "porta_media_participants{transport=\"relay\"}");
         assertThat(without.statusCode()).isEqualTo(401);
         assertThat(without.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
         assertThat(without.body()).contains("http.metrics-token").doesNotContain("jvm_");

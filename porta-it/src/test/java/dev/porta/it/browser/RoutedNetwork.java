@@ -34,6 +34,10 @@ public final class RoutedNetwork implements AutoCloseable {
      * TLS port can be 443 while the web proxy listens on 443 of {@link #PUBLIC_ADDRESS}.
      */
     public static final String TURN_ADDRESS = "198.51.100.11";
+    /** The home guest's address after {@link #moveHomeGuest()}. */
+    public static final String HOME_NEW_ADDRESS = "192.168.50.11";
+    /** The NAT's public address after {@link #moveHomeGuest()}. */
+    public static final String NAT_NEW_PUBLIC_ADDRESS = "198.51.100.21";
     private static final Path IP = Path.of("/usr/sbin/ip");
     private static final Path NFT = Path.of("/usr/sbin/nft");
     private static final Path NSENTER = Path.of("/usr/bin/nsenter");
@@ -131,6 +135,35 @@ public final class RoutedNetwork implements AutoCloseable {
      */
     public String nftAtNat(String command) throws Exception {
         return in(nat, NFT.toString(), command);
+    }
+
+    /**
+     * The home guest moves to another network mid-call, as a phone does going from one Wi-Fi to another:
+     * its own address changes (192.168.50.10 → .11, the old one gone with the sockets the browser had
+     * on it) and so does the address its traffic leaves the NAT from (198.51.100.20 → .21: the NAT now
+     * translates to the new address, so Porta sees every packet of the guest come from somewhere new).
+     * Nothing the old flows' NAT mappings point at exists any more, so the old path is dead for good.
+     */
+    public void moveHomeGuest() throws Exception {
+        in(nat, IP.toString(), "addr", "add", NAT_NEW_PUBLIC_ADDRESS + "/24", "dev", "wan0");
+        // one nft run, so the NAT switches atomically: the old rules and their counters go, UDP still counted apart
+        in(nat, NFT.toString(), "flush chain ip porta_nat post ; "
+                + "add rule ip porta_nat post oifname \"wan0\" meta l4proto udp counter snat to " + NAT_NEW_PUBLIC_ADDRESS + " ; "
+                + "add rule ip porta_nat post oifname \"wan0\" counter snat to " + NAT_NEW_PUBLIC_ADDRESS);
+        in(home, IP.toString(), "addr", "del", HOME_ADDRESS + "/24", "dev", "eth0");
+        in(home, IP.toString(), "addr", "add", HOME_NEW_ADDRESS + "/24", "dev", "eth0");
+        in(home, IP.toString(), "route", "add", "default", "via", "192.168.50.1");
+    }
+
+    /** Undoes {@link #moveHomeGuest()}: the guest and the NAT back on their first addresses, masquerading again. */
+    public void restoreHomeGuest() throws Exception {
+        in(nat, NFT.toString(), "flush chain ip porta_nat post ; "
+                + "add rule ip porta_nat post oifname \"wan0\" meta l4proto udp counter masquerade ; "
+                + "add rule ip porta_nat post oifname \"wan0\" counter masquerade");
+        in(nat, IP.toString(), "addr", "del", NAT_NEW_PUBLIC_ADDRESS + "/24", "dev", "wan0");
+        in(home, IP.toString(), "addr", "del", HOME_NEW_ADDRESS + "/24", "dev", "eth0");
+        in(home, IP.toString(), "addr", "add", HOME_ADDRESS + "/24", "dev", "eth0");
+        in(home, IP.toString(), "route", "add", "default", "via", "192.168.50.1");
     }
 
     private void awaitOwnNamespace(Process p) throws Exception {

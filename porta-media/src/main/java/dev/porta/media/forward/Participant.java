@@ -360,6 +360,28 @@ public final class Participant implements MediaSession {
         setState(TransportState.CONNECTED);
     }
 
+    /**
+     * The browser moved a connected transport to another path (its network changed). Whatever video was
+     * sent on the old path is lost, so keyframes are asked for at once: without them the browser decodes
+     * again only when it gives up waiting (~3 s) and asks itself.
+     */
+    void pathMoved(PeerTransport t) {
+        long now = ctx.millis.getAsLong();
+        if (t == subscribe) {
+            for (DownTrack d : downTracks) {
+                if (d.target != null && !d.up.audio) {
+                    d.target.requestKeyframe(now);
+                }
+            }
+        } else {
+            for (UpTrack u : upList) {
+                if (!u.audio) {
+                    u.streams.forEach(s -> s.requestKeyframe(now));
+                }
+            }
+        }
+    }
+
     void transportFailed(PeerTransport t, String why) {
         setState(TransportState.FAILED);
     }

@@ -95,8 +95,10 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
 
     /**
      * A new valid check (the responder has already dropped replayed ones). The first picks the address;
-     * after that only a nomination from another address moves media: a browser nominates on the path
-     * it has just selected, such as after a network change. Consent checks only refresh consent.
+     * after that a nomination from another address moves media (a browser nominates on the path it has
+     * just selected, such as after a network change), and a check from another address without one
+     * makes it the stand-by path, which SRTP arriving on it moves media to ({@link StandBy}). Consent
+     * checks only refresh consent.
      */
     @Override
     public void checked(InetSocketAddress from, Link via, boolean nominated) {
@@ -104,19 +106,93 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
             return;
         }
         lastCheckMillis = ctx.millis.getAsLong();
-        if (address == null || (nominated && !(from.equals(address) && via == link))) {
+        boolean elsewhere = address != null && !(from.equals(address) && via == link);
+        if (elsewhere && !nominated && connected) {
+            standBy(from, via);
+            return;
+        }
+        if (address == null || (nominated && elsewhere)) {
+            dropStandBy();
             // checks relayed by the TURN server come from its address (a browser's PRIORITY cannot tell:
             // it is always that of a peer-reflexive candidate, RFC 8445 §7.1.1)
             relayed = ctx.relayAddresses.contains(from.getAddress());
             if (address != null) {
                 link.unroute(address, this);
             }
+            boolean moved = address != null;
             // the link first: a DTLS send on another thread reads address, then link
             link = via;
             address = from;
             via.route(from, this);
             startDtls();
+            if (moved && connected) {
+                owner.pathMoved(this);
+            }
         }
+    }
+
+    /**
+     * A path the browser proved with a valid check (current credentials, a new transaction) but did not
+     * nominate: after a network change Chrome sends media on the path it selected seconds before its
+     * next check nominates it. SRTP arriving on the stand-by path moves media there at once; SRTP
+     * cannot arrive there from anyone but the browser without the keys, and the address itself passed
+     * MESSAGE-INTEGRITY. One stand-by path at a time; it goes with the next nomination or a newer one.
+     */
+    private final class StandBy implements Link.Route {
+        final InetSocketAddress from;
+        final Link via;
+
+        StandBy(InetSocketAddress from, Link via) {
+            this.from = from;
+            this.via = via;
+        }
+
+        @Override
+        public void receiveFromLoop(byte[] b, int off, int len, long nowMillis) {
+            int first = b[off] & 0xFF;
+            if (first < 128 || first > 191 || in == null || closed || standBy != this) {
+                ctx.drop("unknown-address");
+                return;
+            }
+            moveTo(from, via);
+            receive(b, off, len, nowMillis);
+        }
+
+        @Override
+        public void linkClosed(Link l) {
+            if (standBy == this) {
+                standBy = null;
+            }
+        }
+    }
+
+    private StandBy standBy;
+
+    private void standBy(InetSocketAddress from, Link via) {
+        if (standBy != null && standBy.from.equals(from) && standBy.via == via) {
+            return;
+        }
+        dropStandBy();
+        standBy = new StandBy(from, via);
+        via.route(from, standBy);
+    }
+
+    private void dropStandBy() {
+        if (standBy != null) {
+            standBy.via.unroute(standBy.from, standBy);
+            standBy = null;
+        }
+    }
+
+    /** Media moves to the stand-by path (see {@link StandBy}). */
+    private void moveTo(InetSocketAddress from, Link via) {
+        dropStandBy();
+        relayed = ctx.relayAddresses.contains(from.getAddress());
+        link.unroute(address, this);
+        link = via;
+        address = from;
+        via.route(from, this);
+        owner.pathMoved(this);
     }
 
     /**
@@ -258,6 +334,7 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
     void close() {
         closed = true;
         ctx.ice.unregister(ufrag);
+        dropStandBy();
         if (address != null) {
             link.unroute(address, this);
         }

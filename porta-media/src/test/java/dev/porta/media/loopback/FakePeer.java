@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FakePeer implements AutoCloseable {
     /** The UDP socket, or null over ICE-TCP. */
-    final DatagramSocket socket;
+    volatile DatagramSocket socket;
     private final String host;
     private java.net.Socket tcp;
     private java.io.OutputStream tcpOut;
@@ -110,16 +110,32 @@ final class FakePeer implements AutoCloseable {
     private void read() {
         byte[] buf = new byte[2048];
         while (!closed) {
+            DatagramSocket s = socket;
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
-                socket.receive(p);
+                s.receive(p);
                 dispatch(Arrays.copyOf(p.getData(), p.getLength()));
             } catch (SocketTimeoutException e) {
                 // poll closed
             } catch (IOException e) {
-                return;
+                if (s == socket || closed) {
+                    return;
+                }
+                // moved to a new socket: read that one
             }
         }
+    }
+
+    /**
+     * The peer's network changes (UDP only): from now on it sends and receives on a new local port, as a
+     * browser behind a NAT that picked a new mapping; DTLS and SRTP carry on.
+     */
+    void moveToNewPort() throws IOException {
+        DatagramSocket old = socket;
+        DatagramSocket fresh = new DatagramSocket(new InetSocketAddress(host, 0));
+        fresh.setSoTimeout(200);
+        socket = fresh;
+        old.close();
     }
 
     void send(byte[] b, int off, int len) throws IOException {

@@ -689,6 +689,103 @@ class SfuLoopbackTest {
     }
 
     @Test
+    void aPublisherWhosePathMovesIsAskedForAKeyframeAtOnceOnItsNewAddress() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer alicePub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder aliceEvents = new Recorder();
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), aliceEvents);
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            String answer = alice.answerPublishOffer(publishOffer(alicePub.fingerprint()),
+                    Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA));
+            String offer = bobEvents.lastOffer();
+            connect(alicePub, answer, "pubU");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(aliceEvents);
+            awaitConnected(bobEvents);
+            for (int i = 0; i < 5; i++) {
+                sendRtp(alicePub, 96, 500 + i, 9000 + 3000L * i, 2222, 4, "1", vp8(i == 0));
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(bobSub.nextRtp(3000)).as("video packet " + i).isNotNull();
+            }
+            // the keyframe requests of the start are answered and past the SFU's rate limit (300 ms)
+            Thread.sleep(400);
+            for (int i = 0; i < 20 && alicePub.nextRtcp(200) != null; i++) {
+                // drained
+            }
+
+            alicePub.moveToNewPort();
+            int port = Integer.parseInt(find(answer, "127\\.0\\.0\\.1 (\\d+) typ host"));
+            StunMessage moved = alicePub.check(port, "pubU", find(answer, "a=ice-ufrag:(\\S+)"), find(answer, "a=ice-pwd:(\\S+)"), true);
+            assertThat(moved).as("the SFU answers the check from the new address").isNotNull();
+            assertThat(moved.xorMappedAddress().getPort()).isEqualTo(alicePub.localPort());
+
+            boolean sawPli = false;
+            RtcpCompound c = new RtcpCompound();
+            long end = System.currentTimeMillis() + 1000;
+            while (!sawPli && System.currentTimeMillis() < end) {
+                byte[] fb = alicePub.nextRtcp(200);
+                if (fb != null && c.wrap(fb, 0, fb.length)) {
+                    for (int i = 0; i < c.count(); i++) {
+                        sawPli |= c.type(i) == RtcpCompound.PSFB && c.fmt(i) == 1 && c.mediaSsrc(i) == 2222;
+                    }
+                }
+            }
+            assertThat(sawPli).as("a keyframe request for the camera reaches the publisher's new address unasked").isTrue();
+        }
+    }
+
+    @Test
+    void mediaFromAPathTheBrowserCheckedButHasNotNominatedYetMovesTheTransportThere() throws Exception {
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC());
+             FakePeer alicePub = new FakePeer(); FakePeer bobSub = new FakePeer()) {
+            Recorder aliceEvents = new Recorder();
+            Recorder bobEvents = new Recorder();
+            MediaSession alice = sfu.open(ROOM, new MediaParticipantId("alice"), aliceEvents);
+            MediaSession bob = sfu.open(ROOM, new MediaParticipantId("bob"), bobEvents);
+            String answer = alice.answerPublishOffer(publishOffer(alicePub.fingerprint()),
+                    Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.CAMERA));
+            String offer = bobEvents.lastOffer();
+            connect(alicePub, answer, "pubU");
+            bob.acceptSubscribeAnswer(subscribeAnswer(offer, bobSub.fingerprint()));
+            connect(bobSub, offer, "subU");
+            awaitConnected(aliceEvents);
+            awaitConnected(bobEvents);
+            sendRtp(alicePub, 96, 500, 9000, 2222, 4, "1", vp8(true));
+            assertThat(bobSub.nextRtp(3000)).as("video before the move").isNotNull();
+            // the keyframe requests of the start are past the SFU's rate limit (300 ms)
+            Thread.sleep(400);
+            for (int i = 0; i < 20 && alicePub.nextRtcp(200) != null; i++) {
+                // drained
+            }
+            int port = Integer.parseInt(find(answer, "127\\.0\\.0\\.1 (\\d+) typ host"));
+            String ufrag = find(answer, "a=ice-ufrag:(\\S+)");
+            String pwd = find(answer, "a=ice-pwd:(\\S+)");
+
+            // the browser's network changed: a check without nomination from its new address, then media
+            alicePub.moveToNewPort();
+            assertThat(alicePub.check(port, "pubU", ufrag, pwd, false)).as("the check from the new address is answered").isNotNull();
+            sendRtp(alicePub, 96, 501, 12000, 2222, 4, "1", vp8(false));
+            assertThat(bobSub.nextRtp(3000)).as("video sent from the new address reaches the subscriber").isNotNull();
+
+            boolean sawPli = false;
+            RtcpCompound c = new RtcpCompound();
+            long end = System.currentTimeMillis() + 1000;
+            while (!sawPli && System.currentTimeMillis() < end) {
+                byte[] fb = alicePub.nextRtcp(200);
+                if (fb != null && c.wrap(fb, 0, fb.length)) {
+                    for (int i = 0; i < c.count(); i++) {
+                        sawPli |= c.type(i) == RtcpCompound.PSFB && c.fmt(i) == 1 && c.mediaSsrc(i) == 2222;
+                    }
+                }
+            }
+            assertThat(sawPli).as("the SFU now sends to the new address (a keyframe request for the moved path)").isTrue();
+        }
+    }
+
+    @Test
     void aPublisherThatRestartsIceGetsNewCredentialsAndTheOldOnesStopWorking() throws Exception {
         try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC()); FakePeer pub = new FakePeer()) {
             Recorder events = new Recorder();
