@@ -80,7 +80,7 @@ public final class AdminCli {
     /** The subcommands that change something, and the audit action each records. */
     private static final Map<String, AuditAction> CHANGES = Map.ofEntries(
             Map.entry("tenant-create", AuditAction.TENANT_CREATED), Map.entry("member-add", AuditAction.MEMBER_CREATED),
-            Map.entry("member-update", AuditAction.MEMBER_UPDATED), Map.entry("member-delete", AuditAction.MEMBER_DELETED),
+            Map.entry("member-delete", AuditAction.MEMBER_DELETED),
             Map.entry("member-revoke-sessions", AuditAction.MEMBER_SESSIONS_REVOKED),
             Map.entry("app-register", AuditAction.APP_REGISTERED), Map.entry("app-permissions", AuditAction.APP_UPDATED),
             Map.entry("app-delete", AuditAction.APP_DELETED), Map.entry("secret-add", AuditAction.CLIENT_SECRET_CREATED),
@@ -164,7 +164,9 @@ public final class AdminCli {
             }
             default -> throw DirectoryException.invalid("command", "unknown directory admin command '" + command + "'");
         };
-        if (CHANGES.containsKey(command)) {
+        if (command.equals("member-update")) {
+            recordMemberUpdate(o);
+        } else if (CHANGES.containsKey(command)) {
             recordChange(command, o, result);
         }
         try {
@@ -200,6 +202,22 @@ public final class AdminCli {
         Optional<TenantId> tenant = command.equals("tenant-create") ? TenantId.parse(result.path("id").asText())
                 : TenantId.parse(String.valueOf(o.get("tenant")));
         audit.record(tenant, actor, CHANGES.get(command), target, "local", details);
+    }
+
+    /** As the API does: one event per kind of change, so "who disabled Adele" is one filter. */
+    private void recordMemberUpdate(Map<String, String> o) {
+        Optional<TenantId> tenant = TenantId.parse(o.get("tenant"));
+        String member = o.get("member");
+        if (o.containsKey("password-stdin")) {
+            audit.record(tenant, actor, AuditAction.MEMBER_PASSWORD_RESET, member, "local", Map.of());
+        }
+        if (o.containsKey("enabled")) {
+            audit.record(tenant, actor, Boolean.parseBoolean(o.get("enabled")) ? AuditAction.MEMBER_ENABLED : AuditAction.MEMBER_DISABLED,
+                    member, "local", Map.of());
+        }
+        if (o.containsKey("name")) {
+            audit.record(tenant, actor, AuditAction.MEMBER_UPDATED, member, "local", Map.of("displayName", o.get("name")));
+        }
     }
 
     private static String firstOf(Map<String, String> o, String... keys) {

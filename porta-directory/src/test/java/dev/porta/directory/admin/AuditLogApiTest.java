@@ -175,8 +175,12 @@ class AuditLogApiTest {
             assertThat(e.get("target").asText()).isEqualTo(megan);
             assertThat(e.at("/details/allow-anonymous-join").asText()).isEqualTo("false");
         });
+        cli.run("member-update", Map.of("tenant", tenant, "member", megan, "enabled", "false", "json", "true"));
         bytes.reset();
-        cli.run("audit", Map.of());
+        cli.run("audit", Map.of("action", "MEMBER_DISABLED", "actor", "admin-cli:alice"));
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).singleElement().satisfies(l -> assertThat(l).contains(megan));
+        bytes.reset();
+        cli.run("audit", Map.of("limit", "3"));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cli-password-1");
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).hasSize(3);
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList().get(1)).contains("\"password\":\"changed\"");
