@@ -79,6 +79,7 @@ public final class Main {
             Config config = cli.config();
             ServerConfig.from(config); // every command refuses an invalid configuration, naming the key
             dev.porta.directory.DirectoryConfig.from(config); // (a short directory.admin-key among them)
+            MeetingsWiring.auditRetention(config);
             return switch (cli.command()) {
                 case "serve" -> serve(config, false, out);
                 case "demo" -> serve(config, true, out);

@@ -53,8 +53,6 @@ public final class MeetingsWiring {
         // audit log: admin actions and failed sign-ins (docs/admin.md#audit-log), purged after audit.retention
         var auditLog = new dev.porta.directory.audit.JdbcAuditLog(database);
         var audit = new dev.porta.directory.audit.Audit(auditLog, clock);
-        this.auditRetention = new dev.porta.directory.audit.AuditRetention(auditLog, auditRetention(config),
-                java.time.Duration.ofHours(1), clock);
         var failures = cluster.rateLimits().limiter("directory.failed-secret", dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000);
         this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock)
                 .withAuthorizationCodes(cluster.authorizationCodes())
@@ -75,6 +73,9 @@ public final class MeetingsWiring {
         this.adminRoutes = new AdminRoutes(directory, dc.adminKey(),
                 cluster.rateLimits().limiter("directory.admin-key", dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000))
                 .withAudit(audit);
+        // last, so nothing above can fail after its thread started
+        this.auditRetention = new dev.porta.directory.audit.AuditRetention(auditLog, auditRetention(config),
+                java.time.Duration.ofHours(1), clock);
     }
 
     private static java.time.Duration callingTokenLifetime(Config config) {
@@ -85,7 +86,8 @@ public final class MeetingsWiring {
         return d;
     }
 
-    private static java.time.Duration auditRetention(Config config) {
+    /** audit.retention, checked: 1d to 3650d (Main checks it before any command runs). */
+    static java.time.Duration auditRetention(Config config) {
         java.time.Duration d = config.duration("audit.retention");
         if (d.compareTo(dev.porta.directory.audit.AuditRetention.MIN) < 0 || d.compareTo(dev.porta.directory.audit.AuditRetention.MAX) > 0) {
             throw new dev.porta.common.ConfigException("audit.retention", "must be between 1d and 3650d, got " + d);

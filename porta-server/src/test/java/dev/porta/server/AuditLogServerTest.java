@@ -68,6 +68,17 @@ class AuditLogServerTest {
         });
     }
 
+    @Test
+    void aRetentionShorterThanADayStopsEveryCommandNamingTheKey(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("porta.conf");
+        java.nio.file.Files.writeString(conf, "audit.retention = 1h\n");
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"admin", "tenants", "--config", conf.toString(), "--data-dir", dir.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("audit.retention").contains("between 1d and 3650d");
+    }
+
     private static HttpResponse<String> call(RunningPorta porta, String method, String path, String body, String forwardedFor) throws Exception {
         return call(porta, method, path, body, forwardedFor, ADMIN_KEY);
     }
