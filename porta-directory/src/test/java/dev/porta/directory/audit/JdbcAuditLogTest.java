@@ -94,6 +94,7 @@ class JdbcAuditLogTest {
             assertThat(e.details().values()).allSatisfy(v -> assertThat(v.length()).isLessThanOrEqualTo(AuditEvent.MAX_VALUE + 1));
             assertThat(e.target()).hasSizeLessThanOrEqualTo(AuditEvent.MAX_TARGET + 1).doesNotContain("\n");
             assertThat(e.clientAddress()).hasSizeLessThanOrEqualTo(AuditEvent.MAX_ADDRESS + 1);
+            assertThat(e.toJson().toString().length()).as("one exported line").isLessThan(8192);
         }
     }
 }
