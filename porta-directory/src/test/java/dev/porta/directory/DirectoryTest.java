@@ -184,7 +184,8 @@ class DirectoryTest {
                     "admitFromLobby,chat", megan.id().value());
             // as if upgrading from version 1: later migrations' tables go too
             sql.update("DROP TABLE directory_refresh_token");
-            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3', '4')");
+            sql.update("DROP TABLE directory_audit_event");
+            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3', '4', '5')");
 
             Directory upgraded = directory(new JdbcDirectoryStore(t.database(), secrets));
 

@@ -157,7 +157,8 @@ final class AdminCommand {
             }
             if (AdminCli.COMMANDS.contains(sub)) {
                 try {
-                    return new AdminCli(MeetingsWiring.directory(config, db, keys.box(), clock), out, this::readPassword).run(sub, options);
+                    return new AdminCli(MeetingsWiring.directory(config, db, keys.box(), clock), out, this::readPassword)
+                            .withAudit(MeetingsWiring.audit(db, clock), cliActor()).run(sub, options);
                 } catch (DirectoryException e) {
                     throw new Main.UsageException(e.getMessage());
                 }
@@ -179,11 +180,19 @@ final class AdminCommand {
                         case "secondary" -> 1;
                         default -> throw new Main.UsageException("rotate-key needs 'primary' or 'secondary'");
                     };
-                    yield print(identities.rotateKey(resource.id(), index), endpoint);
+                    CommunicationResource rotated = identities.rotateKey(resource.id(), index);
+                    MeetingsWiring.audit(db, clock).record(dev.porta.directory.TenantId.parse(rotated.tenantId()), cliActor(),
+                            dev.porta.directory.audit.AuditAction.ACCESS_KEY_ROTATED, rotated.id().toString(), "local", Map.of("key", which));
+                    yield print(rotated, endpoint);
                 }
                 default -> throw new Main.UsageException("unknown admin subcommand '" + words.getFirst() + "' (see porta help)");
             };
         }
+    }
+
+    /** Who runs {@code porta admin}, for the audit log: the operating-system user. */
+    private static dev.porta.directory.audit.AuditActor cliActor() {
+        return dev.porta.directory.audit.AuditActor.adminCli(System.getProperty("user.name"));
     }
 
     /** One password from standard input: without echo on a terminal, else the first line (piped). */

@@ -43,6 +43,8 @@ public final class Main {
                                     Manage the directory: tenants, members, app registrations and
                                     secrets, application access policies, meeting policy (guest
                                     capabilities). 'porta admin directory-help' lists every subcommand.
+              admin audit [--since T] [--until T] [--action A] [--actor A] [--tenant T] [--limit N]
+                                    Print the audit log as JSON lines, oldest first (docs/admin.md).
               help                  This text.
               loadtest ...          (./porta only) Synthetic participants against Porta and a reference SFU
                                     on loopback; writes a benchmark report. ./porta loadtest help.
@@ -80,6 +82,7 @@ public final class Main {
             Config config = cli.config();
             ServerConfig.from(config); // every command refuses an invalid configuration, naming the key
             dev.porta.directory.DirectoryConfig.from(config); // (a short directory.admin-key among them)
+            MeetingsWiring.auditRetention(config);
             return switch (cli.command()) {
                 case "serve" -> serve(config, false, out);
                 case "demo" -> serve(config, true, out);

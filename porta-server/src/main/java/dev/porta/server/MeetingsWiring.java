@@ -39,6 +39,7 @@ public final class MeetingsWiring {
     private final AdminRoutes adminRoutes;
     private final JdbcMeetingStore meetingStore;
     private final JdbcAttendanceStore attendance;
+    private final dev.porta.directory.audit.AuditRetention auditRetention;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}; read per request, so it may be known only after start */
     MeetingsWiring(Config config, Database database, SecretBox secrets, Clock clock, Supplier<String> baseUrl, ClusterWiring cluster) {
@@ -49,9 +50,13 @@ public final class MeetingsWiring {
         var audiences = new Audiences(baseUrl);
         var issuer = new TokenIssuer(keys, baseUrl, dc.accessTokenLifetime(), clock);
         this.tokens = new TokenVerifier(keys, issuer, audiences, store, clock);
+        // audit log: admin actions and failed sign-ins (docs/admin.md#audit-log), purged after audit.retention
+        var auditLog = new dev.porta.directory.audit.JdbcAuditLog(database);
+        var audit = new dev.porta.directory.audit.Audit(auditLog, clock);
         var failures = cluster.rateLimits().limiter("directory.failed-secret", dc.failedSecretBurst(), dc.failedSecretWindow(), 100_000);
         this.tokenRoutes = new TokenRoutes(directory, issuer, keys, audiences, failures, baseUrl, clock)
-                .withAuthorizationCodes(cluster.authorizationCodes());
+                .withAuthorizationCodes(cluster.authorizationCodes())
+                .withAudit(audit);
         // Calling tokens: short-lived, audience calling only, from a member's Graph token (docs/graph-api.md).
         var callingIssuer = new TokenIssuer(keys, baseUrl, callingTokenLifetime(config), clock);
         tokenRoutes.withTokenExchange(new TokenExchangeGrant(tokens, callingIssuer, directory, clock));
@@ -66,7 +71,11 @@ public final class MeetingsWiring {
                 .withAttendance(attendance);
         this.lookup = new MeetingLookup(meetingStore, directory, links, clock);
         this.adminRoutes = new AdminRoutes(directory, dc.adminKey(),
-                cluster.rateLimits().limiter("directory.admin-key", dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000));
+                cluster.rateLimits().limiter("directory.admin-key", dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000))
+                .withAudit(audit);
+        // last, so nothing above can fail after its thread started
+        this.auditRetention = new dev.porta.directory.audit.AuditRetention(auditLog, auditRetention(config),
+                java.time.Duration.ofHours(1), clock);
     }
 
     private static java.time.Duration callingTokenLifetime(Config config) {
@@ -75,6 +84,25 @@ public final class MeetingsWiring {
             throw new dev.porta.common.ConfigException("directory.calling-token-lifetime", "must be between 1m and 1h, got " + d);
         }
         return d;
+    }
+
+    /** audit.retention, checked: 1d to 3650d (Main checks it before any command runs). */
+    static java.time.Duration auditRetention(Config config) {
+        java.time.Duration d = config.duration("audit.retention");
+        if (d.compareTo(dev.porta.directory.audit.AuditRetention.MIN) < 0 || d.compareTo(dev.porta.directory.audit.AuditRetention.MAX) > 0) {
+            throw new dev.porta.common.ConfigException("audit.retention", "must be between 1d and 3650d, got " + d);
+        }
+        return d;
+    }
+
+    /** The audit log alone, for {@code porta admin} working straight on the database. */
+    static dev.porta.directory.audit.Audit audit(Database database, Clock clock) {
+        return new dev.porta.directory.audit.Audit(new dev.porta.directory.audit.JdbcAuditLog(database), clock);
+    }
+
+    /** Purges the audit log every hour; closed with the server. */
+    dev.porta.directory.audit.AuditRetention auditRetention() {
+        return auditRetention;
     }
 
     private static java.time.Duration refreshTokenLifetime(Config config) {

@@ -97,6 +97,7 @@ public final class PortaServer implements AutoCloseable {
 
         // directory, token issuer, meetings API (porta-directory, porta-meetings)
         this.meetings = new MeetingsWiring(config, database, secrets, clock, this::baseUrl, cluster);
+        closeables.add(meetings.auditRetention());
         // getTokenForTeamsUser: a member's directory token for a communication token bound to the member
         identityRoutes.withTeamsUserExchange(new DirectoryTeamsUserTokens(meetings.tokens()));
 

@@ -11,6 +11,11 @@ import dev.porta.directory.Directory;
 import dev.porta.directory.DirectoryException;
 import dev.porta.directory.MemberId;
 import dev.porta.directory.TenantId;
+import dev.porta.directory.audit.Audit;
+import dev.porta.directory.audit.AuditAction;
+import dev.porta.directory.audit.AuditActor;
+import dev.porta.directory.audit.AuditEvent;
+import dev.porta.directory.audit.AuditQuery;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
@@ -61,6 +66,8 @@ public final class AdminCli {
             porta admin meeting-policy --tenant T [--member M]
             porta admin meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,...] [--guest cap=B,...]
             porta admin meeting-policy-clear --tenant T --member M
+            porta admin audit [--since T] [--until T] [--action A] [--actor A] [--tenant T] [--limit N]
+                (the audit log as JSON lines, oldest first; T is 2026-12-02T15:00:00Z or 2026-12-02)
             Add --json for machine-readable output. --password-stdin reads the password from standard input
             (typed without echo on a terminal, or piped: one line), never from the command line.
             """;
@@ -68,11 +75,26 @@ public final class AdminCli {
     public static final Set<String> COMMANDS = Set.of("tenants", "tenant-create", "members", "member-add", "member-update",
             "member-delete", "member-revoke-sessions", "apps", "app-register", "app-permissions", "app-delete", "secret-add", "secrets", "secret-delete",
             "access-policies", "access-policy-set", "access-policy-grant", "access-policy-revoke", "meeting-policy",
-            "meeting-policy-set", "meeting-policy-clear");
+            "meeting-policy-set", "meeting-policy-clear", "audit");
+
+    /** The subcommands that change something, and the audit action each records. */
+    private static final Map<String, AuditAction> CHANGES = Map.ofEntries(
+            Map.entry("tenant-create", AuditAction.TENANT_CREATED), Map.entry("member-add", AuditAction.MEMBER_CREATED),
+            Map.entry("member-delete", AuditAction.MEMBER_DELETED),
+            Map.entry("member-revoke-sessions", AuditAction.MEMBER_SESSIONS_REVOKED),
+            Map.entry("app-register", AuditAction.APP_REGISTERED), Map.entry("app-permissions", AuditAction.APP_UPDATED),
+            Map.entry("app-delete", AuditAction.APP_DELETED), Map.entry("secret-add", AuditAction.CLIENT_SECRET_CREATED),
+            Map.entry("secret-delete", AuditAction.CLIENT_SECRET_DELETED), Map.entry("access-policy-set", AuditAction.ACCESS_POLICY_SET),
+            Map.entry("access-policy-grant", AuditAction.ACCESS_POLICY_GRANTED), Map.entry("access-policy-revoke", AuditAction.ACCESS_POLICY_GRANTED),
+            Map.entry("meeting-policy-set", AuditAction.MEETING_POLICY_CHANGED), Map.entry("meeting-policy-clear", AuditAction.MEETING_POLICY_CLEARED));
+    /** Options that say nothing about the change (or, for passwords, must not be kept). */
+    private static final Set<String> NOT_DETAILS = Set.of("json", "password", "password-stdin", "tenant");
 
     private final Directory directory;
     private final PrintStream out;
     private final Supplier<String> passwordInput;
+    private Audit audit = Audit.off();
+    private AuditActor actor = AuditActor.SYSTEM;
 
     /**
      * @param passwordInput reads a password from standard input, for {@code --password-stdin}: a password
@@ -84,8 +106,18 @@ public final class AdminCli {
         this.passwordInput = passwordInput;
     }
 
+    /** Records every change made by this CLI in {@code audit} as {@code actor} (from address "local"); returns this. */
+    public AdminCli withAudit(Audit audit, AuditActor actor) {
+        this.audit = audit;
+        this.actor = actor;
+        return this;
+    }
+
     /** Runs one subcommand; returns the exit code. */
     public int run(String command, Map<String, String> o) {
+        if (command.equals("audit")) {
+            return printAudit(o);
+        }
         JsonNode result = switch (command) {
             case "tenants" -> list(directory.tenants().stream().map(AdminJson::tenant).toList());
             case "tenant-create" -> AdminJson.tenant(directory.createTenant(
@@ -132,11 +164,88 @@ public final class AdminCli {
             }
             default -> throw DirectoryException.invalid("command", "unknown directory admin command '" + command + "'");
         };
+        if (command.equals("member-update")) {
+            recordMemberUpdate(o);
+        } else if (CHANGES.containsKey(command)) {
+            recordChange(command, o, result);
+        }
         try {
             out.println(o.containsKey("json") ? AdminJson.JSON.writeValueAsString(result)
                     : AdminJson.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+        return 0;
+    }
+
+    /** What the command changed, from its options (never a password) and, for a new secret, its key id. */
+    private void recordChange(String command, Map<String, String> o, JsonNode result) {
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        o.forEach((k, v) -> {
+            if (!NOT_DETAILS.contains(k)) {
+                details.put(k, v);
+            }
+        });
+        if (o.containsKey("password-stdin")) {
+            details.put("password", "changed");
+        }
+        if (result.has("keyId")) {
+            details.put("keyId", result.get("keyId").asText());
+        }
+        String target = firstOf(o, "member", "app", "name", "id");
+        if (target == null) {
+            target = result.has("id") ? result.get("id").asText() : result.path("appId").asText("");
+        }
+        if (command.equals("member-add") && result.has("id")) {
+            target = result.get("id").asText();
+        }
+        Optional<TenantId> tenant = command.equals("tenant-create") ? TenantId.parse(result.path("id").asText())
+                : TenantId.parse(String.valueOf(o.get("tenant")));
+        audit.record(tenant, actor, CHANGES.get(command), target, "local", details);
+    }
+
+    /** As the API does: one event per kind of change, so "who disabled Adele" is one filter. */
+    private void recordMemberUpdate(Map<String, String> o) {
+        Optional<TenantId> tenant = TenantId.parse(o.get("tenant"));
+        String member = o.get("member");
+        if (o.containsKey("password-stdin")) {
+            audit.record(tenant, actor, AuditAction.MEMBER_PASSWORD_RESET, member, "local", Map.of());
+        }
+        if (o.containsKey("enabled")) {
+            audit.record(tenant, actor, Boolean.parseBoolean(o.get("enabled")) ? AuditAction.MEMBER_ENABLED : AuditAction.MEMBER_DISABLED,
+                    member, "local", Map.of());
+        }
+        if (o.containsKey("name")) {
+            audit.record(tenant, actor, AuditAction.MEMBER_UPDATED, member, "local", Map.of("displayName", o.get("name")));
+        }
+    }
+
+    private static String firstOf(Map<String, String> o, String... keys) {
+        for (String k : keys) {
+            if (o.get(k) != null && !o.get(k).isBlank()) {
+                return o.get(k);
+            }
+        }
+        return null;
+    }
+
+    /** {@code porta admin audit}: every matching event as one JSON line, oldest first, paging through the log. */
+    private int printAudit(Map<String, String> o) {
+        AuditQuery q = AuditParams.query(k -> k.equals("cursor") ? null : o.get(k));
+        int wanted = o.containsKey("limit") ? q.limit() : Integer.MAX_VALUE;
+        int printed = 0;
+        long after = 0;
+        while (printed < wanted) {
+            int ask = Math.min(AuditQuery.MAX_LIMIT, wanted - printed);
+            List<AuditEvent> page = audit.find(new AuditQuery(q.since(), q.until(), q.action(), q.actor(), q.tenant(), after, ask));
+            for (AuditEvent e : page) {
+                out.println(e.toJson());
+            }
+            printed += page.size();
+            if (page.size() < ask) {
+                break;
+            }
+            after = page.getLast().id();
         }
         return 0;
     }

@@ -12,11 +12,18 @@ import dev.porta.directory.DirectoryException;
 import dev.porta.directory.DirectoryStore;
 import dev.porta.directory.MemberId;
 import dev.porta.directory.TenantId;
+import dev.porta.directory.audit.Audit;
+import dev.porta.directory.audit.AuditAction;
+import dev.porta.directory.audit.AuditActor;
+import dev.porta.directory.audit.AuditDiff;
+import dev.porta.directory.audit.AuditEvent;
+import dev.porta.directory.audit.AuditQuery;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,19 +31,29 @@ import java.util.Set;
  * The admin REST API under {@code /admin/v1}: tenants, members, app registrations and their secrets,
  * application access policies, meeting policies. Authenticated with the configured admin key as a
  * bearer token (off when none is configured); failed attempts are rate-limited per address.
+ * Every change and every refused key is recorded in the audit log ({@link #withAudit}), which
+ * {@code GET /admin/v1/audit} reads back.
  */
 public final class AdminRoutes {
     private static final String T = "/admin/v1/tenants/{tenant}";
 
     private final Directory directory;
     private final BearerSecret adminKey;
+    private volatile Audit audit = Audit.off();
 
     public AdminRoutes(Directory directory, String adminKey, RateLimiter failures) {
         this.directory = directory;
         this.adminKey = new BearerSecret(adminKey, failures, "admin:");
     }
 
+    /** Records every change made through this API, and refused admin keys, in {@code audit}; returns this. */
+    public AdminRoutes withAudit(Audit audit) {
+        this.audit = audit;
+        return this;
+    }
+
     public void register(JavalinDefaultRoutingApi r) {
+        r.get("/admin/v1/audit", ctx -> admin(ctx, this::readAudit));
         r.get("/admin/v1/tenants", ctx -> admin(ctx, this::listTenants));
         r.post("/admin/v1/tenants", ctx -> admin(ctx, this::createTenant));
         r.get(T + "/members", ctx -> admin(ctx, this::listMembers));
@@ -79,6 +96,10 @@ public final class AdminRoutes {
                 return;
             }
             case REFUSED -> {
+                // only evaluated attempts reach here: the limiter's refusals (429) are not stored, so a
+                // flood adds at most failed-secret-burst events per address and window
+                audit.record(Optional.empty(), AuditActor.ANONYMOUS, AuditAction.ADMIN_KEY_REFUSED,
+                        ctx.method() + " " + ctx.path(), ctx.ip(), Map.of());
                 error(ctx, 401, "Unauthorized", "A valid admin key is required (Authorization: Bearer <directory.admin-key>).");
                 return;
             }
@@ -113,7 +134,9 @@ public final class AdminRoutes {
         String id = AdminJson.text(body, "id");
         TenantId tenant = id == null ? TenantId.random()
                 : TenantId.parse(id).orElseThrow(() -> DirectoryException.invalid("id", "'id' must be a UUID."));
-        ok(ctx, 201, AdminJson.tenant(directory.createTenant(tenant, AdminJson.text(body, "displayName"))));
+        var created = directory.createTenant(tenant, AdminJson.text(body, "displayName"));
+        record(ctx, tenant, AuditAction.TENANT_CREATED, tenant.value(), Map.of("displayName", created.displayName()));
+        ok(ctx, 201, AdminJson.tenant(created));
     }
 
     private void listMembers(Context ctx) {
@@ -124,8 +147,11 @@ public final class AdminRoutes {
 
     private void addMember(Context ctx) {
         JsonNode body = body(ctx);
-        ok(ctx, 201, AdminJson.member(directory.addMember(tenant(ctx), AdminJson.text(body, "userPrincipalName"),
-                AdminJson.text(body, "displayName"), AdminJson.text(body, "password"))));
+        TenantId tenant = tenant(ctx);
+        var m = directory.addMember(tenant, AdminJson.text(body, "userPrincipalName"),
+                AdminJson.text(body, "displayName"), AdminJson.text(body, "password"));
+        record(ctx, tenant, AuditAction.MEMBER_CREATED, m.id().value(), Map.of("userPrincipalName", m.userPrincipalName()));
+        ok(ctx, 201, AdminJson.member(m));
     }
 
     private void updateMember(Context ctx) {
@@ -137,19 +163,39 @@ public final class AdminRoutes {
             }
             enabled = body.get("accountEnabled").booleanValue();
         }
-        ok(ctx, 200, AdminJson.member(directory.updateMember(tenant(ctx), member(ctx), AdminJson.text(body, "displayName"),
-                AdminJson.text(body, "password"), enabled)));
+        TenantId tenant = tenant(ctx);
+        MemberId id = member(ctx);
+        JsonNode before = directory.member(tenant, id).map(AdminJson::member).orElse(null);
+        String password = AdminJson.text(body, "password");
+        var m = directory.updateMember(tenant, id, AdminJson.text(body, "displayName"), password, enabled);
+        // one event per kind of change, so "who disabled Adele" is one filter; never the password itself
+        if (password != null) {
+            record(ctx, tenant, AuditAction.MEMBER_PASSWORD_RESET, id.value(), Map.of());
+        }
+        if (enabled != null && before != null && before.path("accountEnabled").asBoolean() != enabled) {
+            record(ctx, tenant, enabled ? AuditAction.MEMBER_ENABLED : AuditAction.MEMBER_DISABLED, id.value(), Map.of());
+        }
+        if (body.has("displayName") && before != null) {
+            Map<String, String> changed = AuditDiff.of(before.path("displayName"), AdminJson.member(m).path("displayName"));
+            if (!changed.isEmpty()) {
+                record(ctx, tenant, AuditAction.MEMBER_UPDATED, id.value(), Map.of("displayName", changed.values().iterator().next()));
+            }
+        }
+        ok(ctx, 200, AdminJson.member(m));
     }
 
     private void deleteMember(Context ctx) {
-        if (!directory.deleteMember(tenant(ctx), member(ctx))) {
+        TenantId tenant = tenant(ctx);
+        if (!directory.deleteMember(tenant, member(ctx))) {
             throw DirectoryException.notFound("Member " + ctx.pathParam("memberId"));
         }
+        record(ctx, tenant, AuditAction.MEMBER_DELETED, member(ctx).value(), Map.of());
         ctx.status(204);
     }
 
     private void revokeSignInSessions(Context ctx) {
         int revoked = directory.revokeSignInSessions(tenant(ctx), member(ctx));
+        record(ctx, tenant(ctx), AuditAction.MEMBER_SESSIONS_REVOKED, member(ctx).value(), Map.of("revokedRefreshTokens", Integer.toString(revoked)));
         ok(ctx, 200, new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("value", true).put("revokedRefreshTokens", revoked));
     }
 
@@ -163,27 +209,39 @@ public final class AdminRoutes {
 
     private void registerApp(Context ctx) {
         JsonNode body = body(ctx);
-        ok(ctx, 201, AdminJson.app(directory.registerApp(tenant(ctx), AdminJson.text(body, "displayName"),
-                AdminJson.permissions(body), AdminJson.strings(body, "redirectUris"))));
+        TenantId tenant = tenant(ctx);
+        var app = directory.registerApp(tenant, AdminJson.text(body, "displayName"),
+                AdminJson.permissions(body), AdminJson.strings(body, "redirectUris"));
+        ObjectNode json = AdminJson.app(app);
+        record(ctx, tenant, AuditAction.APP_REGISTERED, app.clientId().value(), Map.of("displayName", app.displayName(),
+                "permissions", json.path("permissions").toString(), "redirectUris", json.path("redirectUris").toString()));
+        ok(ctx, 201, json);
     }
 
     private void updateApp(Context ctx) {
         JsonNode body = body(ctx);
         TenantId tenant = tenant(ctx);
         ClientId app = app(ctx);
+        JsonNode before = directory.app(tenant, app).map(AdminJson::app).orElse(null);
         if (body.has("permissions")) {
             directory.setPermissions(tenant, app, AdminJson.permissions(body));
         }
         if (body.has("redirectUris")) {
             directory.setRedirectUris(tenant, app, AdminJson.strings(body, "redirectUris"));
         }
-        ok(ctx, 200, AdminJson.app(directory.app(tenant, app).orElseThrow(() -> DirectoryException.notFound("App " + app))));
+        ObjectNode after = AdminJson.app(directory.app(tenant, app).orElseThrow(() -> DirectoryException.notFound("App " + app)));
+        Map<String, String> changed = AuditDiff.of(before, after);
+        if (!changed.isEmpty()) {
+            record(ctx, tenant, AuditAction.APP_UPDATED, app.value(), changed);
+        }
+        ok(ctx, 200, after);
     }
 
     private void deleteApp(Context ctx) {
         if (!directory.deleteApp(tenant(ctx), app(ctx))) {
             throw DirectoryException.notFound("App " + ctx.pathParam("appId"));
         }
+        record(ctx, tenant(ctx), AuditAction.APP_DELETED, app(ctx).value(), Map.of());
         ctx.status(204);
     }
 
@@ -203,13 +261,18 @@ public final class AdminRoutes {
             lifetime = Duration.ofDays(body.get("lifetimeDays").asInt());
         }
         ctx.header("Cache-Control", "no-store");
-        ok(ctx, 201, AdminJson.newSecret(directory.addClientSecret(tenant(ctx), app(ctx), lifetime)));
+        var secret = directory.addClientSecret(tenant(ctx), app(ctx), lifetime);
+        // the key id and expiry only: the secret text is shown once, to the caller, and stored nowhere
+        record(ctx, tenant(ctx), AuditAction.CLIENT_SECRET_CREATED, app(ctx).value(),
+                Map.of("keyId", secret.id(), "endDateTime", secret.expiresAt().toString()));
+        ok(ctx, 201, AdminJson.newSecret(secret));
     }
 
     private void deleteSecret(Context ctx) {
         if (!directory.deleteClientSecret(tenant(ctx), app(ctx), ctx.pathParam("keyId"))) {
             throw DirectoryException.notFound("Secret " + ctx.pathParam("keyId"));
         }
+        record(ctx, tenant(ctx), AuditAction.CLIENT_SECRET_DELETED, app(ctx).value(), Map.of("keyId", ctx.pathParam("keyId")));
         ctx.status(204);
     }
 
@@ -233,7 +296,10 @@ public final class AdminRoutes {
         for (String s : AdminJson.strings(body(ctx), "appIds")) {
             apps.add(ClientId.parse(s).orElseThrow(() -> DirectoryException.invalid("appIds", "'" + s + "' is not an app id.")));
         }
-        directory.setAccessPolicy(tenant(ctx), ctx.pathParam("name"), apps);
+        TenantId tenant = tenant(ctx);
+        String before = String.valueOf(directory.accessPolicies(tenant).getOrDefault(ctx.pathParam("name"), Set.of()));
+        directory.setAccessPolicy(tenant, ctx.pathParam("name"), apps);
+        record(ctx, tenant, AuditAction.ACCESS_POLICY_SET, ctx.pathParam("name"), Map.of("appIds", before + " -> " + apps));
         listAccessPolicies(ctx);
     }
 
@@ -242,7 +308,11 @@ public final class AdminRoutes {
         String who = ctx.pathParam("memberOrTenant");
         Optional<MemberId> member = who.equals(DirectoryStore.WHOLE_TENANT) ? Optional.empty()
                 : Optional.of(MemberId.parse(who).orElseThrow(() -> DirectoryException.invalid("memberId", "'" + who + "' is not a member id or *.")));
-        directory.grantAccessPolicy(tenant(ctx), member, Optional.ofNullable(AdminJson.text(body(ctx), "policy")));
+        TenantId tenant = tenant(ctx);
+        Optional<String> policy = Optional.ofNullable(AdminJson.text(body(ctx), "policy"));
+        String before = directory.accessPolicyGrants(tenant).getOrDefault(who, "(none)");
+        directory.grantAccessPolicy(tenant, member, policy);
+        record(ctx, tenant, AuditAction.ACCESS_POLICY_GRANTED, who, Map.of("policy", before + " -> " + policy.orElse("(none)")));
         listAccessPolicies(ctx);
     }
 
@@ -254,7 +324,10 @@ public final class AdminRoutes {
 
     private void setTenantMeetingPolicy(Context ctx) {
         TenantId tenant = tenant(ctx);
-        directory.setTenantMeetingPolicy(tenant, AdminJson.meetingPolicy(body(ctx), directory.tenantMeetingPolicy(tenant)));
+        var before = directory.tenantMeetingPolicy(tenant);
+        var after = AdminJson.meetingPolicy(body(ctx), before);
+        directory.setTenantMeetingPolicy(tenant, after);
+        record(ctx, tenant, AuditAction.MEETING_POLICY_CHANGED, "tenant", AuditDiff.of(AdminJson.meetingPolicy(before), AdminJson.meetingPolicy(after)));
         getTenantMeetingPolicy(ctx);
     }
 
@@ -270,14 +343,64 @@ public final class AdminRoutes {
     private void setOrganizerMeetingPolicy(Context ctx) {
         TenantId tenant = tenant(ctx);
         MemberId member = member(ctx);
-        directory.setOrganizerMeetingPolicy(tenant, member,
-                Optional.of(AdminJson.meetingPolicy(body(ctx), directory.effectiveMeetingPolicy(tenant, member))));
+        var before = directory.effectiveMeetingPolicy(tenant, member);
+        var after = AdminJson.meetingPolicy(body(ctx), before);
+        directory.setOrganizerMeetingPolicy(tenant, member, Optional.of(after));
+        record(ctx, tenant, AuditAction.MEETING_POLICY_CHANGED, member.value(),
+                AuditDiff.of(AdminJson.meetingPolicy(before), AdminJson.meetingPolicy(after)));
         getOrganizerMeetingPolicy(ctx);
     }
 
     private void clearOrganizerMeetingPolicy(Context ctx) {
         directory.setOrganizerMeetingPolicy(tenant(ctx), member(ctx), Optional.empty());
+        record(ctx, tenant(ctx), AuditAction.MEETING_POLICY_CLEARED, member(ctx).value(), Map.of());
         ctx.status(204);
+    }
+
+    // ---- audit log
+
+    /**
+     * {@code GET /admin/v1/audit?since=&until=&action=&actor=&tenant=&limit=&cursor=&format=json|jsonl}:
+     * stored events oldest first, one page of at most {@code limit} (default 100, at most 1000). JSON
+     * answers {@code {"value": [...], "nextCursor": "..."}} (no nextCursor on the last page); jsonl
+     * answers one event per line and the next cursor in the {@code Porta-Next-Cursor} header.
+     */
+    private void readAudit(Context ctx) {
+        if (!audit.isOn()) {
+            throw DirectoryException.notFound("The audit log");
+        }
+        AuditQuery q = AuditParams.query(ctx::queryParam);
+        String format = Optional.ofNullable(ctx.queryParam("format")).orElse("json");
+        if (!format.equals("json") && !format.equals("jsonl")) {
+            throw DirectoryException.invalid("format", "'format' must be json or jsonl.");
+        }
+        // one more than asked tells whether there is a next page
+        List<AuditEvent> events = audit.find(new AuditQuery(q.since(), q.until(), q.action(), q.actor(), q.tenant(), q.afterId(),
+                Math.min(q.limit() + 1, AuditQuery.MAX_LIMIT + 1)));
+        boolean more = events.size() > q.limit();
+        List<AuditEvent> page = more ? events.subList(0, q.limit()) : events;
+        String next = more ? Long.toString(page.getLast().id()) : null;
+        ctx.header("Cache-Control", "no-store");
+        if (format.equals("jsonl")) {
+            StringBuilder b = new StringBuilder();
+            page.forEach(e -> b.append(e.toJson()).append('\n'));
+            if (next != null) {
+                ctx.header("Porta-Next-Cursor", next);
+            }
+            ctx.status(200).contentType("application/jsonl; charset=utf-8").result(b.toString());
+            return;
+        }
+        ArrayNode a = AdminJson.JSON.createArrayNode();
+        page.forEach(e -> a.add(e.toJson()));
+        ObjectNode out = list(a);
+        if (next != null) {
+            out.put("nextCursor", next);
+        }
+        ok(ctx, 200, out);
+    }
+
+    private void record(Context ctx, TenantId tenant, AuditAction action, String target, Map<String, String> details) {
+        audit.record(tenant, AuditActor.ADMIN_KEY, action, target, ctx.ip(), details);
     }
 
     // ---- helpers

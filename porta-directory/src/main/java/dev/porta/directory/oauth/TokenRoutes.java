@@ -67,6 +67,8 @@ public final class TokenRoutes {
     private volatile TokenExchangeGrant tokenExchange;
     /** Refresh tokens for members who ask for {@code offline_access}; off until {@link #withRefreshTokens} is called. */
     private volatile RefreshTokens refreshTokens;
+    /** Where failed sign-ins and client secrets are recorded; off until {@link #withAudit} is called. */
+    private volatile dev.porta.directory.audit.Audit audit = dev.porta.directory.audit.Audit.off();
 
     /**
      * @param failures limits failed client secrets (per client id and address) and failed member
@@ -97,6 +99,16 @@ public final class TokenRoutes {
         this.refreshTokens = tokens;
         this.refreshGrant = new RefreshTokenGrant(directory, issuer, tokens, failures, clock);
         this.authorizationCodes = new AuthorizationCodeGrant(directory, issuer, codes, tokens, clock);
+        return this;
+    }
+
+    /**
+     * Records each evaluated failed member sign-in and client secret in {@code audit}; returns this.
+     * Attempts the rate limiter refuses before evaluating them are not recorded, so a flood adds no
+     * more events than the limiter lets through (failed-secret-burst per account/client and address per window).
+     */
+    public TokenRoutes withAudit(dev.porta.directory.audit.Audit audit) {
+        this.audit = audit;
         return this;
     }
 
@@ -172,6 +184,10 @@ public final class TokenRoutes {
             if (creds.basic()) {
                 ctx.header("WWW-Authenticate", "Basic realm=\"porta\"");
             }
+            // the claimed client id only, never the secret presented
+            audit.record(tenant, dev.porta.directory.audit.AuditActor.ANONYMOUS, dev.porta.directory.audit.AuditAction.CLIENT_SECRET_FAILED,
+                    clientId.map(ClientId::value).orElse(FormParams.clip(creds.clientId())), ctx.ip(),
+                    java.util.Map.of("grantType", "client_credentials", "authentication", creds.basic() ? "client_secret_basic" : "client_secret_post"));
             OAuthError.send(ctx, clock, 401, "invalid_client", 7000215,
                     "Invalid client credentials: the client id, the secret or its expiry did not match.");
             return;
@@ -294,6 +310,11 @@ public final class TokenRoutes {
             return;
         }
         if (member.isEmpty()) {
+            // the user name as sign-in reads it and the app, never the password typed
+            audit.record(req.tenant().id(), dev.porta.directory.audit.AuditActor.ANONYMOUS,
+                    dev.porta.directory.audit.AuditAction.MEMBER_SIGN_IN_FAILED,
+                    Directory.userNameKey(user).orElse(FormParams.clip(user)), ctx.ip(),
+                    java.util.Map.of("appId", req.app().clientId().value()));
             html(ctx, 401, SignInPage.render(req.tenant().displayName(), req.app().displayName(), req.echo(), user,
                     "Wrong user name or password."));
             return;

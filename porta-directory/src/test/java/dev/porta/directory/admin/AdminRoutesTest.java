@@ -44,13 +44,15 @@ class AdminRoutesTest {
     private JdbcDirectoryStore store;
     private Javalin app;
     private String base;
+    private dev.porta.directory.audit.Audit audit;
 
     @BeforeEach
     void start() {
         db = TestDatabases.h2();
         store = new JdbcDirectoryStore(db.database(), dev.porta.common.SecretBox.ephemeral());
         directory = new Directory(store, new PasswordHasher(64, 1), DirectoryConfig.forTests(), clock);
-        var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock));
+        audit = new dev.porta.directory.audit.Audit(new dev.porta.directory.audit.JdbcAuditLog(db.database()), clock);
+        var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock)).withAudit(audit);
         app = LoopbackRoutes.start(routes::register);
         base = "http://127.0.0.1:" + app.port();
     }

@@ -51,6 +51,7 @@ class TokenRoutesTest {
     private String secret;
     private Member megan;
     private PasswordHasher hasher;
+    private dev.porta.directory.audit.JdbcAuditLog auditLog;
 
     @BeforeEach
     void start() {
@@ -58,7 +59,8 @@ class TokenRoutesTest {
         directory = fixture.directory;
         verifier = fixture.verifier;
         hasher = fixture.hasher;
-        base = fixture.serve(fixture.tokenRoutes());
+        auditLog = new dev.porta.directory.audit.JdbcAuditLog(fixture.db.database());
+        base = fixture.serve(fixture.tokenRoutes().withAudit(new dev.porta.directory.audit.Audit(auditLog, clock)));
         directory.createTenant(TENANT, "Contoso");
         reader = directory.registerApp(TENANT, "Reader", EnumSet.of(AppPermission.ONLINE_MEETINGS_READ_ALL), List.of(REDIRECT));
         secret = directory.addClientSecret(TENANT, reader.clientId(), null).value();
@@ -149,6 +151,47 @@ class TokenRoutesTest {
         assertThat(statuses).filteredOn(s -> s == 401).hasSize(3);
         assertThat(statuses).filteredOn(s -> s == 429).hasSize(97);
         assertThat(hasher.verifications() - before).as("Argon2 runs").isEqualTo(3);
+    }
+
+    @Test
+    void aFailedSignInIsAuditedWithTheUserNameAppAndAddressButNotThePasswordTyped() throws Exception {
+        assertThat(postFrom("127.0.0.5", "/" + TENANT + "/oauth2/v2.0/authorize", signIn(" Megan@Contoso.example", "Tr0ub4dor&3-typed")))
+                .isEqualTo(401);
+
+        var events = auditLog.find(dev.porta.directory.audit.AuditQuery.all(10));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(dev.porta.directory.audit.AuditAction.MEMBER_SIGN_IN_FAILED);
+            assertThat(e.tenant()).contains(TENANT);
+            assertThat(e.actor().value()).isEqualTo("anonymous");
+            assertThat(e.target()).isEqualTo("megan@contoso.example");
+            assertThat(e.clientAddress()).isEqualTo("127.0.0.5");
+            assertThat(e.details()).containsEntry("appId", reader.clientId().value());
+            assertThat(e.toJson().toString()).doesNotContain("Tr0ub4dor");
+        });
+    }
+
+    @Test
+    void aFloodOfWrongPasswordsStoresOnlyTheAttemptsTheLimiterLetThrough() throws Exception {
+        List<Integer> statuses = burst(100, i -> post("/" + TENANT + "/oauth2/v2.0/authorize",
+                signIn("megan@contoso.example", "wrong-" + i), Map.of()).statusCode());
+
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(97);
+        assertThat(auditLog.find(dev.porta.directory.audit.AuditQuery.all(1000))).hasSize(3)
+                .allSatisfy(e -> assertThat(e.action()).isEqualTo(dev.porta.directory.audit.AuditAction.MEMBER_SIGN_IN_FAILED));
+    }
+
+    @Test
+    void aWrongClientSecretIsAuditedWithTheClientIdButNotTheSecret() throws Exception {
+        var res = post("/" + TENANT + "/oauth2/v2.0/token", Map.of("grant_type", "client_credentials", "client_id", reader.clientId().value(),
+                "client_secret", secret + "-guessed", "scope", "https://graph.microsoft.com/.default"), Map.of());
+        assertThat(res.statusCode()).isEqualTo(401);
+
+        assertThat(auditLog.find(dev.porta.directory.audit.AuditQuery.all(10))).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(dev.porta.directory.audit.AuditAction.CLIENT_SECRET_FAILED);
+            assertThat(e.target()).isEqualTo(reader.clientId().value());
+            assertThat(e.clientAddress()).isEqualTo("127.0.0.1");
+            assertThat(e.toJson().toString()).doesNotContain(secret).doesNotContain("guessed");
+        });
     }
 
     @Test
