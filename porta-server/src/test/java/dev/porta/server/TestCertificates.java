@@ -29,13 +29,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A test certificate authority, like Let's Encrypt's for these tests: it issues EC P-256 server
  * certificates (for a name, localhost and 127.0.0.1) whose {@code fullchain.pem} is leaf then CA.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private final KeyPair caKey;
     private final X509Certificate ca;
 
-    record Issued(String chainPem, String keyPem) { }
+    public record Issued(String chainPem, String keyPem) { }
 
-    TestCertificates() throws Exception {
+    public TestCertificates() throws Exception {
         this.caKey = ecKey();
         X500Name name = new X500Name("CN=Porta test CA");
         Instant now = Instant.now();
@@ -46,7 +46,7 @@ final class TestCertificates {
     }
 
     /** A certificate valid from {@code validFor} before now... until now + {@code validFor} (negative: expired). */
-    Issued issue(String dnsName, BigInteger serial, Duration validFor) throws Exception {
+    public Issued issue(String dnsName, BigInteger serial, Duration validFor) throws Exception {
         KeyPair key = ecKey();
         Instant now = Instant.now();
         Instant notAfter = now.plus(validFor);
@@ -65,7 +65,7 @@ final class TestCertificates {
     }
 
     /** A client context that trusts this CA (and so every certificate it issued), like a browser trusting Let's Encrypt. */
-    SSLContext trustingAll() {
+    public SSLContext trustingAll() {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -84,7 +84,12 @@ final class TestCertificates {
      * The certificate a fresh TLS client (no session to resume, host name checked) is shown by Porta.
      */
     X509Certificate servedBy(RunningPorta porta) {
-        try (SSLSocket socket = (SSLSocket) trustingAll().getSocketFactory().createSocket("127.0.0.1", porta.server().port())) {
+        return servedAt(porta.server().port());
+    }
+
+    /** As {@link #servedBy}, for a Porta on 127.0.0.1:{@code port} (e.g. one started as a process). */
+    public X509Certificate servedAt(int port) {
+        try (SSLSocket socket = (SSLSocket) trustingAll().getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters params = socket.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(params);
