@@ -82,6 +82,9 @@ final class PortaTarget implements Target {
         pb.environment().put("PORTA_MEDIA_PORT", "0");
         pb.environment().put("PORTA_MEDIA_BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("PORTA_MEDIA_ADVERTISED_ADDRESS", "127.0.0.1");
+        // Every synthetic participant connects from 127.0.0.1: the per-address ICE-TCP bound (16, against one
+        // host opening many connections) would refuse all but the first eight participants over --transport tcp.
+        pb.environment().put("PORTA_MEDIA_TCP_MAX_CONNECTIONS_PER_ADDRESS", "1024");
         pb.environment().putAll(environment);
         pb.redirectErrorStream(true).redirectOutput(workDir.resolve("porta.log").toFile());
         Process p = ServerProcesses.start(pb);
