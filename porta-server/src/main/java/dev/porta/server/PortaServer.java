@@ -74,6 +74,8 @@ public final class PortaServer implements AutoCloseable {
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas);
         this.tls = TlsConfig.from(config);
         this.clock = clock;
+        // before anything is opened: a certificate that does not parse or match stops start-up with nothing to close
+        this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
         SecretBox secrets = MasterKeys.load(config, System.getenv(), dataDir).box();
         this.database = Database.open(DatabaseConfig.from(config, dataDir));
         closeables.add(database);
@@ -81,7 +83,6 @@ public final class PortaServer implements AutoCloseable {
         // what the nodes share (Redis) or this process keeps (one node): limits, codes, revocations
         this.cluster = new ClusterWiring(config, clock);
         closeables.add(cluster);
-        this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
