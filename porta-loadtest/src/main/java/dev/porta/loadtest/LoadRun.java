@@ -22,29 +22,41 @@ final class LoadRun {
     private final RecordedMedia media;
     private final PrintStream progress;
     private long nodePacketsOut = -1;
-    private final boolean tcp;
+    private final Transport transport;
+    /** The TURN server's process (its CPU is measured apart from the node's), or -1. */
+    private final long relayPid;
 
     LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress) {
-        this(target, scenario, media, progress, false);
+        this(target, scenario, media, progress, Transport.UDP, -1);
     }
 
     /** With {@code tcp}, every peer connection uses the server's ICE-TCP candidate instead of UDP. */
     LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress, boolean tcp) {
+        this(target, scenario, media, progress, tcp ? Transport.TCP : Transport.UDP, -1);
+    }
+
+    /**
+     * Media over {@code transport}; with {@link Transport#RELAY} through the TURN server Porta names in its
+     * iceServers, whose process {@code relayPid} (or -1) is sampled like the node's.
+     */
+    LoadRun(Target target, Scenario scenario, RecordedMedia media, PrintStream progress, Transport transport, long relayPid) {
         this.target = target;
         this.scenario = scenario;
         this.media = media;
         this.progress = progress;
-        this.tcp = tcp;
+        this.transport = transport;
+        this.relayPid = relayPid;
     }
 
     RunResult run() throws Exception {
         Totals totals = new Totals();
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("pacer-", 0).daemon().factory());
-        Env env = new Env(media, DtlsCertificate.generate(java.time.Instant.now()), totals, pacer, tcp);
+        Env env = new Env(media, DtlsCertificate.generate(java.time.Instant.now()), totals, pacer, transport);
         target.prepare(scenario);
         NodeProbe node = new NodeProbe(target.nodePid());
         NodeProbe generator = new NodeProbe(ProcessHandle.current().pid());
+        NodeProbe relay = new NodeProbe(relayPid);
         List<SyntheticParticipant> participants = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         List<RunResult.Sample> timeline = new ArrayList<>();
@@ -57,6 +69,8 @@ final class LoadRun {
         long lastSample = start;
         long lastNodeCpu = node.cpuNanos();
         long lastGenCpu = generator.cpuNanos();
+        long lastRelayCpu = relayPid > 0 ? relay.cpuNanos() : -1;
+        double steadyRelayCpu = 0;
         long lastPackets = 0;
         long lastBytes = 0;
         long lastExpected = 0;
@@ -84,6 +98,7 @@ final class LoadRun {
                     double dt = (now - lastSample) / 1e9;
                     long nodeCpu = node.cpuNanos();
                     long genCpu = generator.cpuNanos();
+                    long relayCpu = relayPid > 0 ? relay.cpuNanos() : -1;
                     long packets = totals.packets.sum();
                     long bytes = totals.bytes.sum();
                     long expected = totals.expected.sum();
@@ -101,6 +116,7 @@ final class LoadRun {
                     if (now >= steadyFrom) {
                         steadyNodeCpu += (nodeCpu - lastNodeCpu) / 1e9;
                         steadyGenCpu += (genCpu - lastGenCpu) / 1e9;
+                        steadyRelayCpu += relayCpu < 0 || lastRelayCpu < 0 ? Double.NaN : (relayCpu - lastRelayCpu) / 1e9;
                         steadyPackets += packets - lastPackets;
                         steadyBytes += bytes - lastBytes;
                         steadySeconds += dt;
@@ -108,6 +124,7 @@ final class LoadRun {
                     lastSample = now;
                     lastNodeCpu = nodeCpu;
                     lastGenCpu = genCpu;
+                    lastRelayCpu = relayCpu;
                     lastPackets = packets;
                     lastBytes = bytes;
                     lastExpected = expected;
@@ -128,7 +145,7 @@ final class LoadRun {
         long nodeOutAtEnd = target.nodePacketsOut();
         nodePacketsOut = nodeOutAtStart < 0 || nodeOutAtEnd < 0 ? -1 : nodeOutAtEnd - nodeOutAtStart;
         return summarize(participants, totals, timeline, steadyNodeCpu, steadyGenCpu, steadyPackets, steadyBytes,
-                steadySeconds, maxRss);
+                steadySeconds, maxRss, relayPid > 0 ? steadyRelayCpu : Double.NaN);
     }
 
     private void printProgress(RunResult.Sample s, double total, List<SyntheticParticipant> participants, Totals totals,
@@ -149,7 +166,7 @@ final class LoadRun {
 
     private RunResult summarize(List<SyntheticParticipant> participants, Totals totals, List<RunResult.Sample> timeline,
                                 double nodeCpuSeconds, double genCpuSeconds, long packets, long bytes, double seconds,
-                                double maxRss) {
+                                double maxRss, double relayCpuSeconds) {
         List<Double> toMedia = new ArrayList<>();
         List<Double> toConnected = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -191,7 +208,9 @@ final class LoadRun {
                 round(seconds > 0 ? bytes * 8 / seconds / 1e6 : Double.NaN),
                 round(packets > 0 ? nodeCpuSeconds * 1e6 / packets : Double.NaN),
                 round(joined > 0 ? cpuPct / joined : Double.NaN), totals.sent.sum(), received,
-                totals.retransmissions.sum(), totals.nacksSent.sum(), nodePacketsOut, totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline));
+                totals.retransmissions.sum(), totals.nacksSent.sum(), nodePacketsOut, totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline),
+                transport.label(), round(seconds > 0 ? 100 * relayCpuSeconds / seconds : Double.NaN),
+                round(packets > 0 ? relayCpuSeconds * 1e6 / packets : Double.NaN), totals.relayedPackets.sum());
     }
 
     /**

@@ -32,8 +32,11 @@ public final class LoadTestMain {
 
             Servers (everything on 127.0.0.1; each started here is stopped at the end):
               --target T          porta (default), janus, or both (same scenario, one after the other)
-              --transport X       udp (default) or tcp: Porta's media over ICE-TCP (RFC 6544/4571)
-                                  instead of UDP; Janus is measured over UDP either way
+              --transport X       udp (default); tcp: Porta's media over ICE-TCP (RFC 6544/4571);
+                                  relay: through a coturn started here on 127.0.0.1, with the TURN
+                                  credentials Porta hands each participant (ChannelData over UDP);
+                                  its CPU is reported apart. Janus is measured over UDP either way
+              --turnserver FILE   coturn's binary for --transport relay (default /usr/bin/turnserver)
               --porta-jar FILE    start this porta.jar (default $PORTA_JAR, else porta-server/target/porta.jar)
               --demo-json FILE    or use a running Porta's demo.json (then --pid PID for its CPU and memory)
               --janus FILE        the janus binary (default /usr/bin/janus)
@@ -88,18 +91,21 @@ public final class LoadTestMain {
             if (!List.of("porta", "janus", "both").contains(which)) {
                 throw new IllegalArgumentException("--target must be porta, janus or both");
             }
-            String transport = o.getOrDefault("transport", "udp");
-            if (!List.of("udp", "tcp").contains(transport)) {
-                throw new IllegalArgumentException("--transport must be udp or tcp (relay through TURN is not measured yet)");
+            Transport transport = Transport.parse(o.getOrDefault("transport", "udp"));
+            if (transport == Transport.RELAY && o.containsKey("demo-json")) {
+                throw new IllegalArgumentException("--transport relay starts its own coturn and Porta; it cannot use --demo-json");
             }
             RecordedMedia media = RecordedMedia.load();
             List<RunResult> results = new ArrayList<>();
             if (!which.equals("janus")) {
-                try (Target t = o.containsKey("demo-json")
+                try (CoturnProcess coturn = transport == Transport.RELAY
+                        ? CoturnProcess.start(Path.of(o.getOrDefault("turnserver", "/usr/bin/turnserver")), outDir) : null;
+                     Target t = o.containsKey("demo-json")
                         ? PortaTarget.attach(Path.of(o.get("demo-json")), Long.parseLong(o.getOrDefault("pid", "-1")), false)
                         : PortaTarget.start(Path.of(o.getOrDefault("porta-jar",
-                                System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar"))), outDir)) {
-                    results.add(new LoadRun(t, s, media, err, transport.equals("tcp")).run());
+                                System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar"))), outDir,
+                                coturn == null ? Map.of() : coturn.portaEnvironment())) {
+                    results.add(new LoadRun(t, s, media, err, transport, coturn == null ? -1 : coturn.pid()).run());
                 }
             }
             if (!which.equals("porta")) {

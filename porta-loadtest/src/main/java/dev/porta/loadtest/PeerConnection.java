@@ -24,8 +24,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One synthetic peer connection on its own loopback UDP socket, or over ICE-TCP (an active TCP connection
- * to the server's passive candidate, RFC 4571 framing): an ICE check (controlling, with USE-CANDIDATE) to
+ * One synthetic peer connection on its own loopback UDP socket, over ICE-TCP (an active TCP connection
+ * to the server's passive candidate, RFC 4571 framing), or through a TURN relay (a UDP allocation on
+ * coturn, ChannelData to the server's UDP candidate): an ICE check (controlling, with USE-CANDIDATE) to
  * the server's host candidate, the DTLS client handshake, then SRTP both ways and a consent check every
  * few seconds. What a browser's RTCPeerConnection does on the wire, minus codecs.
  */
@@ -38,13 +39,17 @@ public final class PeerConnection implements AutoCloseable {
         void rtcp(byte[] b, int len);
     }
 
+    /** ICE priority of a relay candidate (type preference 0), what browsers' checks from TURN carry. */
+    private static final long RELAY_PRIORITY = (0L << 24) | (65535L << 8) | 255;
     private static final Pattern CANDIDATE = Pattern.compile("a=candidate:\\S+ 1 (?i:udp) \\d+ (127\\.0\\.0\\.1) (\\d+) typ host");
     private static final Pattern TCP_CANDIDATE =
             Pattern.compile("a=candidate:\\S+ 1 (?i:tcp) \\d+ (127\\.0\\.0\\.1) (\\d+) typ host tcptype passive");
 
-    /** The UDP socket, or null over ICE-TCP. */
+    /** The UDP socket (to the server, or to the TURN server when relayed), or null over ICE-TCP. */
     private final DatagramSocket socket;
     private final boolean tcp;
+    /** The TURN allocation when relayed, else null. */
+    private final TurnAllocation turn;
     private volatile java.net.Socket tcpSocket;
     private java.io.OutputStream tcpOut; // guarded by tcpLock
     private final Object tcpLock = new Object();
@@ -62,6 +67,7 @@ public final class PeerConnection implements AutoCloseable {
     private String remotePwd;
     private volatile boolean closed;
     private volatile long srtpFailures;
+    private volatile long relayedPackets;
 
     public PeerConnection(DtlsCertificate identity, Receiver receiver) throws SocketException {
         this(identity, receiver, false);
@@ -69,7 +75,15 @@ public final class PeerConnection implements AutoCloseable {
 
     /** Over ICE-TCP when {@code tcp}: the connection opens in {@link #connect}. */
     public PeerConnection(DtlsCertificate identity, Receiver receiver, boolean tcp) throws SocketException {
-        this.tcp = tcp;
+        this(identity, receiver, tcp ? Transport.TCP : Transport.UDP, null);
+    }
+
+    /**
+     * Over {@code transport}; {@code relay} is the TURN server and credentials for {@link Transport#RELAY}
+     * (the allocation is made in {@link #connect}).
+     */
+    PeerConnection(DtlsCertificate identity, Receiver receiver, Transport transport, RelayServer relay) throws SocketException {
+        this.tcp = transport == Transport.TCP;
         this.dtls = new DtlsClient(identity, DtlsClient.BROWSER_PROFILES);
         this.receiver = receiver;
         if (tcp) {
@@ -80,7 +94,37 @@ public final class PeerConnection implements AutoCloseable {
             this.socket.setReceiveBufferSize(1 << 20);
             this.reader = Thread.ofVirtual().name("peer-reader-" + socket.getLocalPort()).start(this::read);
         }
+        if (transport == Transport.RELAY) {
+            if (relay == null) {
+                throw new IllegalArgumentException("a relayed peer connection needs a TURN server");
+            }
+            this.turn = new TurnAllocation(socket, relay.address(), relay.username(), relay.password());
+        } else {
+            this.turn = null;
+        }
     }
+
+    /** The candidate line for our offer: the host candidate, or the relayed one (allocated by then). */
+    String candidateLine() {
+        if (turn != null && turn.relayed() != null) {
+            return "a=candidate:2 1 udp " + RELAY_PRIORITY + " " + turn.relayed().getAddress().getHostAddress() + " "
+                    + turn.relayed().getPort() + " typ relay raddr 127.0.0.1 rport " + socket.getLocalPort();
+        }
+        return "a=candidate:1 1 udp 2130706431 127.0.0.1 " + localPort() + " typ host";
+    }
+
+    /**
+     * For a relayed connection, the TURN allocation now (a browser gathers its relay candidate before the
+     * offer goes out); nothing otherwise.
+     */
+    void gather() throws IOException, InterruptedException {
+        if (turn != null && turn.relayed() == null) {
+            turn.allocate();
+        }
+    }
+
+    /** Keeps a TURN allocation, its channel and permission alive (every 2 minutes is plenty: they last 5-10). */
+    private long lastTurnRefresh = System.nanoTime();
 
     public String localUfrag() {
         return localUfrag;
@@ -103,6 +147,11 @@ public final class PeerConnection implements AutoCloseable {
         return srtpFailures;
     }
 
+    /** Packets that reached us as ChannelData from the TURN server (0 unless relayed). */
+    long relayedPackets() {
+        return relayedPackets;
+    }
+
     /**
      * Connects to the transport the server described (its host candidate on 127.0.0.1, ufrag, pwd and
      * fingerprint): ICE check until answered, then the DTLS handshake. Blocks; throws if either fails.
@@ -113,6 +162,10 @@ public final class PeerConnection implements AutoCloseable {
             throw new IOException("no loopback " + (tcp ? "passive TCP" : "UDP") + " host candidate in the server's SDP");
         }
         remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(c.group(2)));
+        if (turn != null) {
+            gather();
+            turn.bind(remote);
+        }
         if (tcp && tcpSocket == null) {
             java.net.Socket s = new java.net.Socket();
             s.setTcpNoDelay(true);
@@ -162,9 +215,15 @@ public final class PeerConnection implements AutoCloseable {
     public void consentCheck() {
         if (remote != null && !closed) {
             try {
+                if (turn != null && System.nanoTime() - lastTurnRefresh > TimeUnit.MINUTES.toNanos(2)) {
+                    lastTurnRefresh = System.nanoTime();
+                    turn.refresh();
+                }
                 sendCheck(false);
             } catch (IOException e) {
                 // the next check retries; a dead transport shows up as missing media
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -175,7 +234,7 @@ public final class PeerConnection implements AutoCloseable {
         byte[] b = new byte[256];
         StunWriter w = new StunWriter(b, 0, StunMessage.BINDING_REQUEST, tx)
                 .text(StunMessage.ATTR_USERNAME, remoteUfrag + ":" + localUfrag)
-                .u32(StunMessage.ATTR_PRIORITY, 1853824767L)
+                .u32(StunMessage.ATTR_PRIORITY, turn != null ? RELAY_PRIORITY : 1853824767L)
                 .attribute(StunMessage.ATTR_ICE_CONTROLLING, tx.clone());
         if (nominate) {
             w.attribute(StunMessage.ATTR_USE_CANDIDATE, new byte[0]);
@@ -197,7 +256,7 @@ public final class PeerConnection implements AutoCloseable {
         byte[] b = new byte[128];
         int n = new StunWriter(b, 0, StunMessage.BINDING_SUCCESS, tx).xorMappedAddress(from)
                 .messageIntegrity(localPwd.getBytes(StandardCharsets.US_ASCII)).fingerprintAndFinish();
-        if (tcp) {
+        if (tcp || turn != null) {
             send(b, 0, n);
         } else {
             socket.send(new DatagramPacket(b, 0, n, from));
@@ -238,6 +297,10 @@ public final class PeerConnection implements AutoCloseable {
         if (to == null || closed) {
             return;
         }
+        if (turn != null) {
+            turn.send(b, off, len);
+            return;
+        }
         if (!tcp) {
             socket.send(new DatagramPacket(b, off, len, to));
             return;
@@ -260,7 +323,24 @@ public final class PeerConnection implements AutoCloseable {
             try {
                 p.setLength(buf.length);
                 socket.receive(p);
-                if (!handle(buf, p.getLength(), (InetSocketAddress) p.getSocketAddress())) {
+                int len = p.getLength();
+                InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+                if (turn != null) {
+                    if (!from.equals(turn.server())) {
+                        continue; // a relayed connection hears only its TURN server
+                    }
+                    int inner = TurnAllocation.unwrapChannelData(buf, len);
+                    if (inner < 0) {
+                        if ((buf[0] & 0xFF) <= 3) {
+                            turn.response(buf, len);
+                        }
+                        continue;
+                    }
+                    relayedPackets++;
+                    len = inner;
+                    from = remote;
+                }
+                if (!handle(buf, len, from)) {
                     return;
                 }
             } catch (IOException e) {

@@ -33,6 +33,8 @@ final class PortaParticipant extends ParticipantProgress {
     private String self = "";
     private final java.util.Set<String> preferred = new java.util.HashSet<>();
     private ScheduledFuture<?> pacing;
+    /** The TURN server and credentials from the latest iceServers message (relay transport). */
+    private RelayServer relay;
 
     PortaParticipant(Env env, HttpClient http, URI callingUrl, String meetingLink, String token, String name,
                      boolean audio, boolean video) {
@@ -109,14 +111,19 @@ final class PortaParticipant extends ParticipantProgress {
                 String offer = f.path("sdp").asText();
                 boolean first = subscribePc == null;
                 if (first) {
-                    subscribePc = new PeerConnection(env.identity(), subscriber, env.tcp());
+                    subscribePc = peerConnection(subscriber);
                     subscriber.attach(subscribePc);
+                    subscribePc.gather();
                 }
                 subscriber.transportCcExtension(Sdp.extensionId(offer, Extensions.TRANSPORT_CC));
                 ws.send("subscribeAnswer", "sdp", Sdp.subscribeAnswer(offer, subscribePc, env.identity().fingerprint()));
                 if (first) {
                     subscribePc.connect(offer);
                 }
+            }
+            case "iceServers" -> {
+                relay = RelayServer.fromIceServers(f);
+                env.totals().turnCredentials.increment();
             }
             case "roster" -> f.path("participants").forEach(p -> prefer(ws, p));
             case "rosterDelta" -> prefer(ws, f.path("participant"));
@@ -155,14 +162,22 @@ final class PortaParticipant extends ParticipantProgress {
             ws.send("publish", "id", "pc", "source", "camera");
             sources.put("1", "camera");
         }
-        publishPc = new PeerConnection(env.identity(), new PeerConnection.Receiver() {
+        publishPc = peerConnection(new PeerConnection.Receiver() {
             @Override public void rtp(byte[] b, int len, long arrivalNanos) { }
             @Override public void rtcp(byte[] b, int len) { }
-        }, env.tcp());
+        });
+        publishPc.gather();
         publisher = new Publisher(env.media(), publishPc::sendRtp, env.totals(), audio, video);
         ws.send("publishOffer", "id", "po", "sdp",
                 Sdp.publishOffer(publishPc, env.identity().fingerprint(), publisher.audioSsrc, video),
                 "sources", sources);
+    }
+
+    private PeerConnection peerConnection(PeerConnection.Receiver receiver) throws java.io.IOException {
+        if (env.transport() == Transport.RELAY && relay == null) {
+            throw new java.io.IOException("--transport relay, but Porta sent no TURN credentials (iceServers): is turn.urls set?");
+        }
+        return new PeerConnection(env.identity(), receiver, env.transport(), relay);
     }
 
     private void consent() {
@@ -180,9 +195,11 @@ final class PortaParticipant extends ParticipantProgress {
             pacing.cancel(false);
         }
         if (publishPc != null) {
+            env.totals().relayedPackets.add(publishPc.relayedPackets());
             publishPc.close();
         }
         if (subscribePc != null) {
+            env.totals().relayedPackets.add(subscribePc.relayedPackets());
             subscribePc.close();
         }
     }

@@ -69,6 +69,11 @@ final class PortaTarget implements Target {
      * and free ports, and waits for its demo.json.
      */
     static PortaTarget start(Path portaJar, Path workDir) throws IOException, InterruptedException {
+        return start(portaJar, workDir, Map.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with more configuration as PORTA_* environment variables (e.g. the TURN keys). */
+    static PortaTarget start(Path portaJar, Path workDir, Map<String, String> environment) throws IOException, InterruptedException {
         Path data = Files.createDirectories(workDir.resolve("porta-data"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar", portaJar.toString(), "demo",
@@ -77,6 +82,10 @@ final class PortaTarget implements Target {
         pb.environment().put("PORTA_MEDIA_PORT", "0");
         pb.environment().put("PORTA_MEDIA_BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("PORTA_MEDIA_ADVERTISED_ADDRESS", "127.0.0.1");
+        // Every synthetic participant connects from 127.0.0.1: the per-address ICE-TCP bound (16, against one
+        // host opening many connections) would refuse all but the first eight participants over --transport tcp.
+        pb.environment().put("PORTA_MEDIA_TCP_MAX_CONNECTIONS_PER_ADDRESS", "1024");
+        pb.environment().putAll(environment);
         pb.redirectErrorStream(true).redirectOutput(workDir.resolve("porta.log").toFile());
         Process p = ServerProcesses.start(pb);
         Path demoJson = data.resolve("demo.json");

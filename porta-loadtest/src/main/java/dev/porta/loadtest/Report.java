@@ -60,7 +60,7 @@ final class Report {
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RunResult r : results) {
             md.append(String.format(Locale.ROOT, "| %s | %d/%d | %s / %s | %.3f %% | %s / %s | %s / %s / %s | %s%s | %s | %s | %s | %s | %s | %s |%n",
-                    r.target(), r.joined(), r.participants(), f(r.joinToFirstMediaMs().p50()), f(r.joinToFirstMediaMs().p95()),
+                    label(r), r.joined(), r.participants(), f(r.joinToFirstMediaMs().p50()), f(r.joinToFirstMediaMs().p95()),
                     r.lossPercent(), f(r.audioJitterMs()), f(r.videoJitterMs()), f(r.delayP50Ms()), f(r.delayP95Ms()),
                     f(r.delayP99Ms()), f(r.nodeCpuPercent()), r.nodeInGeneratorProcess() ? " (incl. generator)" : "",
                     f(r.nodeRssMb()), f(r.forwardedPacketsPerSecond()), f(r.forwardedMbitPerSecond()),
@@ -85,6 +85,12 @@ final class Report {
                     r.nodeReportedPacketsOut() < 0 ? "" : String.format(Locale.ROOT, " (the node counts %,d sent)",
                             r.nodeReportedPacketsOut()),
                     r.nacksSent(), r.retransmissionsReceived(), r.generatorLagEvents(), r.steadySeconds()));
+            if ("relay".equals(r.transport())) {
+                md.append(String.format(Locale.ROOT, "%s: %,d packets reached participants through the TURN server; the TURN "
+                                + "server (coturn, a process of its own) used %s %% of a core, %s µs per forwarded packet "
+                                + "(both legs: publisher → SFU and SFU → subscriber), not included in the node's CPU above.%n%n",
+                        label(r), r.relayedPacketsReceived(), f(r.relayCpuPercent()), f(r.relayCpuMicrosPerForwardedPacket())));
+            }
         }
         for (RunResult r : results) {
             if (!r.failures().isEmpty()) {
@@ -97,6 +103,11 @@ final class Report {
                 + "send-time tag at the end of each payload (publisher and subscribers share one clock). "
                 + "![CPU and loss against participants](report.png)\n");
         return md.toString();
+    }
+
+    /** The server, and the transport when it is not plain UDP: "porta", "porta (tcp)", "porta (relay)". */
+    static String label(RunResult r) {
+        return r.transport() == null || r.transport().equals("udp") ? r.target() : r.target() + " (" + r.transport() + ")";
     }
 
     static double ratio(double a, double b) {

@@ -14,6 +14,12 @@ import java.util.List;
  * @param delayP50Ms         one-way delay publisher → server → subscriber from the send-time tag
  * @param cpuMicrosPerForwardedPacket node CPU time per packet the subscribers received
  * @param nodeReportedPacketsOut packets the node says it sent during the run (Porta's metrics; -1 for Janus)
+ * @param transport          udp, tcp or relay: how the participants' media reached the server
+ * @param relayCpuPercent    the TURN server's CPU (% of a core) in the steady window; NaN when not relayed
+ *                           or its process is unknown
+ * @param relayCpuMicrosPerForwardedPacket the TURN server's CPU time per packet the subscribers received
+ *                           (it carries both legs: publisher → SFU and SFU → subscriber)
+ * @param relayedPacketsReceived packets the participants received through the TURN server (ChannelData)
  */
 public record RunResult(String target, String scenario, int meetings, int participantsPerMeeting, int videoPublishers,
                         int audioPublishers, boolean nodeInGeneratorProcess, int participants, int joined,
@@ -24,7 +30,8 @@ public record RunResult(String target, String scenario, int meetings, int partic
                         double cpuMicrosPerForwardedPacket, double nodeCpuPercentPerParticipant, long packetsSent,
                         long packetsReceived, long retransmissionsReceived, long nacksSent, long nodeReportedPacketsOut,
                         long generatorLagEvents,
-                        double steadySeconds, List<Sample> timeline) {
+                        double steadySeconds, List<Sample> timeline, String transport, double relayCpuPercent,
+                        double relayCpuMicrosPerForwardedPacket, long relayedPacketsReceived) {
 
     /** One second of the run. */
     public record Sample(double t, int participants, double nodeCpuPercent, double nodeRssMb, double generatorCpuPercent,

@@ -105,7 +105,7 @@ public final class Sdp {
         l.add("a=mid:" + mid);
         l.add("a=rtcp-mux");
         // our one host candidate, so that a server need not wait for trickled ones
-        l.add("a=candidate:1 1 udp 2130706431 127.0.0.1 " + pc.localPort() + " typ host");
+        l.add(pc.candidateLine());
         l.add("a=end-of-candidates");
     }
 

@@ -17,6 +17,10 @@ public final class Totals {
     final LongAdder nacksSent = new LongAdder();
     final LongAdder sent = new LongAdder();
     final LongAdder generatorLagEvents = new LongAdder();
+    /** iceServers messages received (TURN credentials handed out by Porta). */
+    final LongAdder turnCredentials = new LongAdder();
+    /** Packets that reached participants as ChannelData from the TURN server (relay transport). */
+    final LongAdder relayedPackets = new LongAdder();
     final DelayHistogram delay = new DelayHistogram();
 
     /**

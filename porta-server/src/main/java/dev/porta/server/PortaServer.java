@@ -48,6 +48,10 @@ public final class PortaServer implements AutoCloseable {
     private final ServerConfig serverConfig;
     private final Database database;
     private final ServerCertificate certificate;
+    private final TlsConfig tls;
+    private final Clock clock;
+    /** The HTTPS connector's TLS set-up, which {@link CertificateReloader} swaps a renewed certificate into. */
+    private SslContextFactory.Server ssl;
     private final PrometheusMeterRegistry metrics;
     private final IdentityService identities;
     private final AccessTokenVerifier accessTokens;
@@ -68,7 +72,10 @@ public final class PortaServer implements AutoCloseable {
         // 0700 before anything (H2 included) creates a file in it; older data directories are tightened
         PrivateFiles.directory(dataDir);
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas);
-        TlsConfig tls = TlsConfig.from(config);
+        this.tls = TlsConfig.from(config);
+        this.clock = clock;
+        // before anything is opened: a certificate that does not parse or match stops start-up with nothing to close
+        this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
         SecretBox secrets = MasterKeys.load(config, System.getenv(), dataDir).box();
         this.database = Database.open(DatabaseConfig.from(config, dataDir));
         closeables.add(database);
@@ -76,7 +83,6 @@ public final class PortaServer implements AutoCloseable {
         // what the nodes share (Redis) or this process keeps (one node): limits, codes, revocations
         this.cluster = new ClusterWiring(config, clock);
         closeables.add(cluster);
-        this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -141,6 +147,10 @@ public final class PortaServer implements AutoCloseable {
             throw portTaken(e, server.serverConfig);
         }
         server.publicHost = server.serverConfig.effectivePublicHost(server.port());
+        if (server.tls.watched()) {
+            server.closeables.add(CertificateReloader.watch(server.tls, server.ssl, server.metrics, server.clock,
+                    server.certificate.pem(), server.certificate.pemFingerprint()));
+        }
         // in a cluster: registered (live, with its load) before the first join can ask where its meeting lives
         // a live meeting whose lease another node took is only logged for now: ending it here is the failover work of issue 13
         server.cluster.startHeartbeat(server.baseUrl(), server.live::load, lost -> { });
@@ -168,6 +178,7 @@ public final class PortaServer implements AutoCloseable {
         cfg.jetty.modifyServer(server -> server.setStopTimeout(serverConfig.shutdownGrace().toMillis()));
         cfg.jetty.addConnector((Server server, HttpConfiguration http) -> {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
+            this.ssl = ssl;
             ssl.setKeyStore(certificate.keyStore());
             ssl.setKeyStorePassword(new String(certificate.password()));
             ssl.setKeyManagerPassword(new String(certificate.password()));

@@ -3,7 +3,6 @@ package dev.porta.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -13,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,14 +31,9 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -55,16 +47,33 @@ final class ServerCertificate {
     static final String STORE_FILE = "tls/porta.p12";
     static final String CERT_PEM_FILE = "tls/porta-cert.pem";
     private static final String PASSWORD_FILE = "tls/porta.p12.password";
-    private static final String ALIAS = "porta";
+    private static final String ALIAS = PemCertificate.ALIAS;
 
     private final KeyStore keyStore;
     private final char[] password;
     private final Path certificatePem;
+    /** From PEM files: what was read, for {@link CertificateReloader} to compare renewals with; else null. */
+    private final PemCertificate pem;
+    private final byte[] pemFingerprint;
 
     private ServerCertificate(KeyStore keyStore, char[] password, Path certificatePem) {
+        this(keyStore, password, certificatePem, null, null);
+    }
+
+    private ServerCertificate(KeyStore keyStore, char[] password, Path certificatePem, PemCertificate pem, byte[] pemFingerprint) {
         this.keyStore = keyStore;
         this.password = password;
         this.certificatePem = certificatePem;
+        this.pem = pem;
+        this.pemFingerprint = pemFingerprint;
+    }
+
+    PemCertificate pem() {
+        return pem;
+    }
+
+    byte[] pemFingerprint() {
+        return pemFingerprint;
     }
 
     KeyStore keyStore() {
@@ -92,39 +101,17 @@ final class ServerCertificate {
     }
 
     private static ServerCertificate fromPem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
-        List<Certificate> chain = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader r = Files.newBufferedReader(certFile); PEMParser parser = new PEMParser(r)) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (o instanceof X509CertificateHolder h) {
-                    chain.add(converter.getCertificate(h));
-                }
-            }
-        }
         if (PrivateFiles.posix() && Files.getPosixFilePermissions(keyFile).stream()
                 .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
             LOG.warn("tls.private-key-file {} is readable by other users; chmod 600 it", keyFile.toAbsolutePath());
         }
-        PrivateKey key;
-        try (Reader r = Files.newBufferedReader(keyFile); PEMParser parser = new PEMParser(r)) {
-            Object o = parser.readObject();
-            JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair kp) {
-                key = keys.getKeyPair(kp).getPrivate();
-            } else if (o instanceof PrivateKeyInfo info) {
-                key = keys.getPrivateKey(info);
-            } else {
-                throw new GeneralSecurityException("tls.private-key-file holds no PEM private key");
-            }
+        byte[][] files = CertificateReloader.read(certFile, keyFile);
+        PemCertificate pem = PemCertificate.parse(files[0], files[1]);
+        if (pem.expiredAt(Instant.now())) {
+            LOG.warn("tls.certificate-file {} has expired ({}); clients will refuse it", certFile.toAbsolutePath(), pem.describe());
         }
-        if (chain.isEmpty()) {
-            throw new GeneralSecurityException("tls.certificate-file holds no PEM certificate");
-        }
-        char[] password = randomPassword();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, key, password, chain.toArray(Certificate[]::new));
-        return new ServerCertificate(ks, password, certFile);
+        LOG.info("tls: serving the certificate from {} ({})", certFile.toAbsolutePath(), pem.describe());
+        return new ServerCertificate(pem.keyStore(), pem.password(), certFile, pem, CertificateReloader.fingerprint(files));
     }
 
     private static ServerCertificate selfSigned(Path dataDir, String publicHost, Clock clock)
@@ -210,8 +197,6 @@ final class ServerCertificate {
     }
 
     private static char[] randomPassword() {
-        byte[] b = new byte[18];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b).toCharArray();
+        return PemCertificate.randomPassword();
     }
 }

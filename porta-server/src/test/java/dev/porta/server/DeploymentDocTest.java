@@ -8,10 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,19 +16,15 @@ class DeploymentDocTest {
 
     @Test
     void theCoturnConfigurationInTheDeploymentGuideIsWhatTurnConfigPrintsForItsExample(@TempDir Path dir) throws Exception {
-        String doc = Files.readString(Path.of("..", "docs", "deployment.md"));
-        List<String> blocks = new ArrayList<>();
-        Matcher m = Pattern.compile("```\n(.*?)```", Pattern.DOTALL).matcher(doc);
-        while (m.find()) {
-            blocks.add(m.group(1));
-        }
-        String example = blocks.get(0).replace("data.dir = /var/lib/porta", "data.dir = " + dir);
+        String address = DeploymentDoc.blocks(Path.of(".."), "## Addresses").get(0);
+        String coturn = DeploymentDoc.blocks(Path.of(".."), "## TURN (coturn)").get(0);
+        String example = address.replace("data.dir = /var/lib/porta", "data.dir = " + dir);
         Path conf = dir.resolve("porta.conf");
         Files.writeString(conf, example);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"admin", "turn-config", "--config", conf.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(code).isZero();
-        assertThat(blocks.get(1)).isEqualTo(out.toString(StandardCharsets.UTF_8));
+        assertThat(coturn).isEqualTo(out.toString(StandardCharsets.UTF_8));
     }
 }

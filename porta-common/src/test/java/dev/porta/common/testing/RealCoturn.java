@@ -100,6 +100,11 @@ public final class RealCoturn implements AutoCloseable {
         }
     }
 
+    /** coturn's process id (to sample its CPU from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
