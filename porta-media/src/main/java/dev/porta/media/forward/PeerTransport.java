@@ -134,9 +134,9 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
     /**
      * A path the browser proved with a valid check (current credentials, a new transaction) but did not
      * nominate: after a network change Chrome sends media on the path it selected seconds before its
-     * next check nominates it. SRTP arriving on the stand-by path moves media there at once; SRTP
-     * cannot arrive there from anyone but the browser without the keys, and the address itself passed
-     * MESSAGE-INTEGRITY. One stand-by path at a time; it goes with the next nomination or a newer one.
+     * next check nominates it. SRTP or SRTCP arriving on the stand-by path that authenticates moves media
+     * there at once (only the browser has the keys, and the address itself passed MESSAGE-INTEGRITY);
+     * anything that fails authentication is dropped and moves nothing. One stand-by path at a time; it goes with the next nomination or a newer one.
      */
     private final class StandBy implements Link.Route {
         final InetSocketAddress from;
@@ -154,8 +154,8 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
                 ctx.drop("unknown-address");
                 return;
             }
-            moveTo(from, via);
-            receive(b, off, len, nowMillis);
+            // the packet must authenticate before media moves: SRTP-shaped bytes from a spoofed source move nothing
+            receive(b, off, len, nowMillis, this);
         }
 
         @Override
@@ -254,6 +254,14 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
 
     /** A datagram from the selected address: DTLS, SRTP or SRTCP. */
     void receive(byte[] b, int off, int len, long nowMillis) {
+        receive(b, off, len, nowMillis, null);
+    }
+
+    /**
+     * As {@link #receive(byte[], int, int, long)}; when {@code moving} is the stand-by path the datagram came
+     * by, media moves there once it has authenticated, before it is handled.
+     */
+    private void receive(byte[] b, int off, int len, long nowMillis, StandBy moving) {
         int first = b[off] & 0xFF;
         if (first >= 20 && first <= 63) {
             if (dtls != null) {
@@ -277,6 +285,9 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
                         : n == SrtpContext.STREAM_LIMIT ? "srtcp-stream-limit" : "srtcp-auth");
                 return;
             }
+            if (moving != null) {
+                moveTo(moving.from, moving.via);
+            }
             if (!rtcp.wrap(b, off, n)) {
                 ctx.drop("rtcp-malformed");
                 return;
@@ -294,6 +305,9 @@ public final class PeerTransport implements IceLiteResponder.Endpoint, Link.Rout
             ctx.drop(n == SrtpContext.REPLAYED ? "srtp-replay"
                     : n == SrtpContext.STREAM_LIMIT ? "srtp-stream-limit" : "srtp-auth");
             return;
+        }
+        if (moving != null) {
+            moveTo(moving.from, moving.via);
         }
         if (!rtp.wrap(b, off, n)) {
             ctx.drop("rtp-malformed");

@@ -767,6 +767,15 @@ class SfuLoopbackTest {
             // the browser's network changed: a check without nomination from its new address, then media
             alicePub.moveToNewPort();
             assertThat(alicePub.check(port, "pubU", ufrag, pwd, false)).as("the check from the new address is answered").isNotNull();
+            // SRTP-shaped bytes that do not authenticate (what a spoofer of that address could send) move nothing
+            long authFailuresBefore = sfu.stats().drops().getOrDefault("srtp-auth", 0L);
+            byte[] forged = new byte[60];
+            new java.util.Random(7).nextBytes(forged);
+            forged[0] = (byte) 0x80;
+            forged[1] = 96;
+            alicePub.send(forged, 0, forged.length);
+            awaitDrop(sfu, "srtp-auth", authFailuresBefore + 1);
+            assertThat(alicePub.nextRtcp(500)).as("nothing is sent to the new address before authenticated media").isNull();
             sendRtp(alicePub, 96, 501, 12000, 2222, 4, "1", vp8(false));
             assertThat(bobSub.nextRtp(3000)).as("video sent from the new address reaches the subscriber").isNotNull();
 
@@ -782,6 +791,15 @@ class SfuLoopbackTest {
                 }
             }
             assertThat(sawPli).as("the SFU now sends to the new address (a keyframe request for the moved path)").isTrue();
+        }
+    }
+
+    /** Waits (at most 3 s) until the SFU has counted {@code atLeast} drops of {@code reason}. */
+    private static void awaitDrop(Sfu sfu, String reason, long atLeast) throws InterruptedException {
+        long end = System.currentTimeMillis() + 3000;
+        while (sfu.stats().drops().getOrDefault(reason, 0L) < atLeast) {
+            assertThat(System.currentTimeMillis()).as("the SFU drops a packet as " + reason).isLessThan(end);
+            Thread.sleep(20);
         }
     }
 
