@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One signaling connection: bounds size and rate, decodes, and forwards each message to the meeting.
- * The transport adapter calls {@link #onText} (one frame at a time, in order) and {@link #onClose}.
+ * The transport adapter calls {@link #onText} (one frame at a time, in order) and {@link #onClose}. Each
+ * call waits for the meeting to finish the request (its actor, and the SFU or database work it started), so a
+ * connection's answers keep the order of its requests; the meeting itself never waits for a connection.
  */
 public final class SignalingSession implements ParticipantLink {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSession.class);
@@ -69,7 +71,12 @@ public final class SignalingSession implements ParticipantLink {
                 }
                 return;
             }
-            dispatch(m);
+            try {
+                dispatch(m);
+            } catch (LiveMeeting.Busy busy) {
+                // the meeting has calling.meeting-queue requests waiting: nothing changed; the client may retry
+                reply(LiveMeetingErrors.of(m.id(), ActionError.MEETING_BUSY, busy.getMessage()));
+            }
         } catch (RuntimeException e) {
             LOG.warn("calling: unexpected failure handling a frame", e);
             cutOff(EndReason.INTERNAL_ERROR);

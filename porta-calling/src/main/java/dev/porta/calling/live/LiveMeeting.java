@@ -28,8 +28,15 @@ import java.util.Map;
 /**
  * One running meeting: who is in the lobby and in the meeting, the roster sequence, and every way in and
  * out. Features (chat, hands, breakout rooms…) live in {@link MeetingFeatures}, media in
- * {@link MeetingMedia}; all three lock on this object, and every frame to participants is queued while
- * holding it, so everyone sees changes in the same order.
+ * {@link MeetingMedia}.
+ *
+ * <p>An actor: the meeting's state is touched only by tasks on its own {@link SerialQueue}, one at a time,
+ * and every frame to participants is queued from there, so everyone sees changes in the same order. No task
+ * waits for the SFU or the database: SFU calls run on each participant's media lane and chat writes on a
+ * chat I/O lane, and what they bring back is posted to the meeting as another task. A caller (a socket, the
+ * Chat API, the sweep) waits for its task and for the SFU and database work that task started, so it
+ * answers its client only once the change is complete, while the meeting goes on serving everyone else.
+ * Work from clients is bounded by {@code calling.meeting-queue}; beyond it the caller gets {@link Busy}.
  */
 public final class LiveMeeting {
     /** How the meeting tells the service about resume tokens and its own end. */
@@ -42,6 +49,16 @@ public final class LiveMeeting {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveMeeting.class);
+    /** How long a caller waits for its task (and the SFU and database work it started) before giving up. */
+    private static final long WAIT_SECONDS = 30;
+
+    /** The meeting's queue is full (calling.meeting-queue): the caller answers "busy" and changes nothing. */
+    public static final class Busy extends RuntimeException {
+        Busy(String meetingId) {
+            super("the meeting " + meetingId + " has too much work waiting (calling.meeting-queue)", null, false, false);
+        }
+    }
 
     final MeetingDetails details;
     final CallingConfig config;
@@ -51,6 +68,16 @@ public final class LiveMeeting {
     /** Each connected participant's latest Chat API read receipt, by raw id (pruned to who is connected). */
     final Map<String, ThreadChat.ReadReceipt> readReceipts = new LinkedHashMap<>();
     final ChatHistoryStore chat;
+    /** The history as this meeting knows it (read on the actor); the store is written through {@link #chatIo}. */
+    final ChatMirror chatMirror;
+    /** This meeting's actor: the only thread that touches its state. */
+    final SerialQueue actor;
+    /** Where chat history I/O runs, in order, for this meeting (a stripe shared by meetings; never the actor). */
+    private final SerialQueue chatIo;
+    /** Completes (on the actor) once the stored history is in {@link #chatMirror}; entries wait for it. */
+    private final java.util.concurrent.CompletableFuture<Void> historyLoaded = new java.util.concurrent.CompletableFuture<>();
+    /** SFU and database work started by the task running now, which its caller waits for; null outside such a task. */
+    private List<java.util.concurrent.CompletableFuture<?>> effects;
     final CallingCounters counters;
     final ServerMessageEncoder encoder;
     private final Registry registry;
@@ -65,9 +92,13 @@ public final class LiveMeeting {
     private long joins;
     private boolean closed;
 
+    /**
+     * @param chatIo where this meeting's chat history is read and written: the same lane for every live session
+     *               of one meeting ID, so that an ended session's last write comes before the next one's read
+     */
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
-                       ChatHistoryStore chat, CallingCounters counters, ServerMessageEncoder encoder, Registry registry,
-                       AttendanceLog attendance) {
+                       ChatHistoryStore chat, SerialQueue chatIo, CallingCounters counters, ServerMessageEncoder encoder,
+                       Registry registry, AttendanceLog attendance) {
         this.details = details;
         this.attendance = attendance;
         this.config = config;
@@ -77,13 +108,138 @@ public final class LiveMeeting {
         this.counters = counters;
         this.encoder = encoder;
         this.registry = registry;
+        this.chatIo = chatIo;
+        this.chatMirror = new ChatMirror(config.chatHistorySize(), config.chatHistoryBytes());
+        this.actor = new SerialQueue("porta-meeting-" + details.meetingId(), config.meetingQueue());
         this.features = new MeetingFeatures(this);
-        chat.meetingStarted(details.meetingId());
         this.media = new MeetingMedia(this, mediaHost);
+        String id = details.meetingId();
+        chatIo.submit(() -> {
+            chat.meetingStarted(id);
+            return chat.history(id);
+        }).whenComplete((stored, failure) -> actor.post(() -> {
+            if (failure != null) {
+                LOG.warn("calling: reading the chat history of {} failed; the live session starts without it", id, failure);
+            } else {
+                chatMirror.loaded(stored);
+            }
+            historyLoaded.complete(null);
+        }));
+    }
+
+    // ---- the actor ----
+
+    /**
+     * Runs {@code task} on the meeting's actor, bounded by {@code calling.meeting-queue} (work a client asked
+     * for), and returns its result once the SFU and database work it started is done too.
+     *
+     * @throws Busy when the meeting's queue is full
+     */
+    <T> T ask(java.util.function.Supplier<T> task) {
+        return run(task, true);
+    }
+
+    /** As {@link #ask}, never refused: for the server's own work (sweep, revocation, shutdown, a closed socket). */
+    <T> T tell(java.util.function.Supplier<T> task) {
+        return run(task, false);
+    }
+
+    /** As {@link #ask} for a task whose answer comes later (from a participant's media lane): waits for it. */
+    <T> T askLater(java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> task) {
+        return await(ask(task));
+    }
+
+    /**
+     * As {@link #tell}, for work whose caller only needs it done (a closed socket, a leave): a caller interrupted
+     * while it waits (its transport shutting down) stops waiting quietly; the work still runs.
+     */
+    private void tell(Runnable task) {
+        try {
+            tell(() -> {
+                task.run();
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof InterruptedException)) {
+                throw e;
+            }
+        }
+    }
+
+    private <T> T run(java.util.function.Supplier<T> task, boolean bounded) {
+        if (actor.isCurrent()) {
+            return task.get(); // already on the actor (one meeting action inside another): its effects join the outer's
+        }
+        var result = new java.util.concurrent.CompletableFuture<T>();
+        Runnable r = () -> {
+            List<java.util.concurrent.CompletableFuture<?>> mine = new ArrayList<>();
+            effects = mine;
+            try {
+                T value = task.get();
+                effects = null;
+                java.util.concurrent.CompletableFuture.allOf(mine.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .whenComplete((ignored, failure) -> {
+                            if (failure != null) {
+                                result.completeExceptionally(failure);
+                            } else {
+                                result.complete(value);
+                            }
+                        });
+            } catch (RuntimeException | java.lang.Error e) {
+                effects = null;
+                result.completeExceptionally(e);
+            }
+        };
+        if (!bounded) {
+            actor.post(r);
+        } else if (!actor.offer(r)) {
+            counters.meetingBusy();
+            throw new Busy(details.meetingId());
+        }
+        return await(result);
+    }
+
+    /** Work the running task started off the actor; its caller waits for it. */
+    void effect(java.util.concurrent.CompletableFuture<?> f) {
+        if (effects != null) {
+            effects.add(f);
+        }
+    }
+
+    /** Runs {@code write} on the chat I/O lane, after every earlier chat write of this meeting. */
+    void chatWrite(java.util.function.Consumer<ChatHistoryStore> write) {
+        effect(chatIo.submit(() -> {
+            write.accept(chat);
+            return null;
+        }));
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof java.lang.Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the meeting did not finish the task in " + WAIT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the meeting", e);
+        }
     }
 
     public String meetingId() {
         return details.meetingId();
+    }
+
+    /** Requests from clients waiting for this meeting's actor (at most {@code calling.meeting-queue}). */
+    public int waitingRequests() {
+        return actor.waiting();
     }
 
     public MeetingFeatures features() {
@@ -98,7 +254,11 @@ public final class LiveMeeting {
      * Takes {@code caller} in: to the lobby or straight into the meeting. Returns null when this live meeting
      * has just closed (the caller should get a fresh one); otherwise the participant, or a refusal already sent.
      */
-    public synchronized JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted) {
+    public JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted) {
+        return ask(() -> joinOnActor(link, caller, displayName, muted));
+    }
+
+    private JoinResult joinOnActor(ParticipantLink link, Caller caller, String displayName, boolean muted) {
         if (closed) {
             return null;
         }
@@ -148,7 +308,11 @@ public final class LiveMeeting {
     }
 
     /** Gives a dropped participant its place back; null when the token or identity does not match. */
-    public synchronized Participant resume(ParticipantLink link, String resumeToken, Caller caller) {
+    public Participant resume(ParticipantLink link, String resumeToken, Caller caller) {
+        return ask(() -> resumeOnActor(link, resumeToken, caller));
+    }
+
+    private Participant resumeOnActor(ParticipantLink link, String resumeToken, Caller caller) {
         Participant p = findByResumeToken(resumeToken);
         if (p == null || !p.caller.identityId().equals(caller.identityId())) {
             return null;
@@ -166,13 +330,19 @@ public final class LiveMeeting {
         } else {
             seq++;
             broadcastExcept(new RosterDelta(seq, "updated", rosterEntry(p)), p);
-            sendEntryPackage(p);
+            if (!p.awaitingEntry) {
+                sendEntryPackage(p); // otherwise its entry, still opening its media, sends it to the new link
+            }
         }
         return p;
     }
 
     /** The socket dropped without {@code leave}: keep the place for the grace period. */
-    public synchronized void connectionLost(Participant p, ParticipantLink link) {
+    public void connectionLost(Participant p, ParticipantLink link) {
+        tell(() -> connectionLostOnActor(p, link));
+    }
+
+    private void connectionLostOnActor(Participant p, ParticipantLink link) {
         if (p.link != link || !contains(p)) {
             return;
         }
@@ -184,16 +354,20 @@ public final class LiveMeeting {
     }
 
     /** Replaces the participant's token (same identity, later expiry). */
-    public synchronized void tokenRefreshed(Participant p, Caller caller) {
-        p.caller = caller;
+    public void tokenRefreshed(Participant p, Caller caller) {
+        ask(() -> p.caller = caller);
     }
 
-    public synchronized String identityOf(Participant p) {
-        return p.caller.identityId();
+    public String identityOf(Participant p) {
+        return ask(() -> p.caller.identityId());
     }
 
     /** Ends participants whose grace period or token ran out. */
-    public synchronized void sweep(Instant now) {
+    public void sweep(Instant now) {
+        tell(() -> sweepOnActor(now));
+    }
+
+    private void sweepOnActor(Instant now) {
         for (Participant p : everyone()) {
             if (p.link == null && p.disconnectedAt != null
                     && !p.disconnectedAt.plus(config.resumeGrace()).isAfter(now)) {
@@ -206,7 +380,11 @@ public final class LiveMeeting {
         }
     }
 
-    public synchronized void identityRevoked(String identityId) {
+    public void identityRevoked(String identityId) {
+        tell(() -> identityRevokedOnActor(identityId));
+    }
+
+    private void identityRevokedOnActor(String identityId) {
         for (Participant p : everyone()) {
             if (p.caller.identityId().equals(identityId)) {
                 end(p, EndReason.TOKEN_REVOKED);
@@ -215,23 +393,29 @@ public final class LiveMeeting {
     }
 
     /** Ends everyone (meeting ended, server shutdown). */
-    public synchronized void endForEveryone(EndReason reason) {
-        everyone().forEach(p -> end(p, reason));
-        closeIfEmpty();
+    public void endForEveryone(EndReason reason) {
+        tell(() -> {
+            everyone().forEach(p -> end(p, reason));
+            closeIfEmpty();
+        });
     }
 
-    public synchronized void leave(Participant p) {
-        end(p, EndReason.LEFT);
+    public void leave(Participant p) {
+        tell(() -> end(p, EndReason.LEFT)); // never refused: leaving frees the meeting's resources
     }
 
     /** Ends {@code p} because its own connection misbehaved (flooding, oversized, protocol error). */
-    public synchronized void cutOff(Participant p, EndReason reason) {
-        end(p, reason);
+    public void cutOff(Participant p, EndReason reason) {
+        tell(() -> end(p, reason));
     }
 
     // ---- lobby and moderation actions ----
 
-    public synchronized ServerMessage admit(Participant by, String id, String requestId) {
+    public ServerMessage admit(Participant by, String id, String requestId) {
+        return ask(() -> admitOnActor(by, id, requestId));
+    }
+
+    private ServerMessage admitOnActor(Participant by, String id, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
         if (refusal != null) {
             return refusal;
@@ -247,7 +431,11 @@ public final class LiveMeeting {
         return new Ack(requestId, null);
     }
 
-    public synchronized ServerMessage admitAll(Participant by, String requestId) {
+    public ServerMessage admitAll(Participant by, String requestId) {
+        return ask(() -> admitAllOnActor(by, requestId));
+    }
+
+    private ServerMessage admitAllOnActor(Participant by, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
         if (refusal != null) {
             return refusal;
@@ -264,7 +452,11 @@ public final class LiveMeeting {
         enter(p);
     }
 
-    public synchronized ServerMessage deny(Participant by, String id, boolean ban, String requestId) {
+    public ServerMessage deny(Participant by, String id, boolean ban, String requestId) {
+        return ask(() -> denyOnActor(by, id, ban, requestId));
+    }
+
+    private ServerMessage denyOnActor(Participant by, String id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
         if (refusal == null) {
             refusal = refuseBanUnlessOrganizer(by, ban, requestId);
@@ -283,7 +475,11 @@ public final class LiveMeeting {
         return new Ack(requestId, null);
     }
 
-    public synchronized ServerMessage remove(Participant by, String id, boolean ban, String requestId) {
+    public ServerMessage remove(Participant by, String id, boolean ban, String requestId) {
+        return ask(() -> removeOnActor(by, id, ban, requestId));
+    }
+
+    private ServerMessage removeOnActor(Participant by, String id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
         if (refusal == null) {
             refusal = refuseBanUnlessOrganizer(by, ban, requestId);
@@ -306,7 +502,11 @@ public final class LiveMeeting {
         return new Ack(requestId, null);
     }
 
-    public synchronized ServerMessage endMeeting(Participant by, String requestId) {
+    public ServerMessage endMeeting(Participant by, String requestId) {
+        return ask(() -> endMeetingOnActor(by, requestId));
+    }
+
+    private ServerMessage endMeetingOnActor(Participant by, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.END_MEETING, requestId);
         if (refusal != null) {
             return refusal;
@@ -321,7 +521,7 @@ public final class LiveMeeting {
                 ? error(requestId, ActionError.ROLE_REQUIRED, "only the organizer may ban") : null;
     }
 
-    // ---- package-private helpers for features and media (callers hold the lock) ----
+    // ---- package-private helpers for features and media (on the actor) ----
 
     /** Null when {@code p} is Connected and may use {@code c}; otherwise the error to send. */
     ServerMessage refuseUnless(Participant p, Capability c, String requestId) {
@@ -370,7 +570,7 @@ public final class LiveMeeting {
         String frame = encoder.encode(m);
         String redacted = null;
         for (Participant p : inMeeting.values()) {
-            if (p.link != null && p != excluded) {
+            if (p.link != null && p != excluded && !p.awaitingEntry) {
                 if (hidesIdentityFrom(p, m)) {
                     redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
                     p.link.send(redacted);
@@ -413,17 +613,44 @@ public final class LiveMeeting {
 
     // ---- internals ----
 
+    /**
+     * {@code p} takes a seat: everyone else sees it at once; {@code p} itself gets its entry package (Connected,
+     * roster, lobby, chat history…) once the SFU has opened its media session and the stored chat history is
+     * loaded, both off the actor. Until then {@code p} gets no other frames: the package's snapshot covers
+     * what it missed, and the SFU's events for it wait. The task that let {@code p} in waits for the entry.
+     */
     private void enter(Participant p) {
         p.state = Participant.State.CONNECTED;
         p.admittedAt = clock.instant();
+        p.awaitingEntry = true;
         inMeeting.put(p.id, p);
         attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id, p.rawId(), p.displayName, p.role.wireName(),
                 p.isGuest(), p.caller instanceof Caller.Member m ? m.tenantId() : null), p.admittedAt);
-        media.open(p);
         seq++;
-        broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot below
-        sendEntryPackage(p);
+        broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot on entry
         features.rosterChanged();
+        var entered = new java.util.concurrent.CompletableFuture<Void>();
+        media.open(p).thenCombine(historyLoaded, (a, b) -> b)
+                .whenComplete((ignored, failure) -> actor.post(() -> finishEntry(p, failure, entered)));
+        effect(entered);
+    }
+
+    private void finishEntry(Participant p, Throwable mediaFailure, java.util.concurrent.CompletableFuture<Void> entered) {
+        try {
+            if (!p.awaitingEntry || inMeeting.get(p.id) != p) {
+                return; // ended while its media opened
+            }
+            if (mediaFailure != null) {
+                LOG.warn("calling: the SFU did not open a media session for {}", p.id, mediaFailure);
+                end(p, EndReason.INTERNAL_ERROR);
+                return;
+            }
+            p.awaitingEntry = false;
+            sendEntryPackage(p);
+            media.releaseEvents();
+        } finally {
+            entered.complete(null);
+        }
     }
 
     private void sendEntryPackage(Participant p) {
@@ -462,18 +689,32 @@ public final class LiveMeeting {
         if (wasWaiting) {
             toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
         }
+        java.util.concurrent.CompletableFuture<Void> mediaClosed = null;
         if (wasConnected) {
             attendance.left(details.meetingId(), p.id, clock.instant());
-            media.close(p);
+            mediaClosed = media.close(p);
             features.participantLeft(p);
             rosterDelta("removed", p);
             features.rosterChanged();
         }
-        if (p.link != null) {
-            p.send(this, new StateChanged("Disconnected", null, null, null, null, null, null, null,
+        ParticipantLink link = p.link;
+        p.link = null;
+        p.awaitingEntry = false;
+        if (link != null) {
+            // The last word goes once the SFU has let go of p's media, so a client told it is out is out.
+            String last = encoder.encode(new StateChanged("Disconnected", null, null, null, null, null, null, null,
                     CallEndReason.of(reason)));
-            p.link.terminate(reason);
-            p.link = null;
+            Runnable farewell = () -> {
+                link.send(last);
+                link.terminate(reason);
+            };
+            if (mediaClosed == null) {
+                farewell.run();
+            } else {
+                effect(mediaClosed.thenRun(farewell));
+            }
+        } else if (mediaClosed != null) {
+            effect(mediaClosed);
         }
         if (closeWhenEmpty) {
             closeIfEmpty();
@@ -506,7 +747,7 @@ public final class LiveMeeting {
         String frame = null;
         String redacted = null;
         for (Participant p : inMeeting.values()) {
-            if (p.link != null && Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
+            if (p.link != null && !p.awaitingEntry && Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
                 if (hidesIdentityFrom(p, m)) {
                     redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
                     p.link.send(redacted);
@@ -583,7 +824,7 @@ public final class LiveMeeting {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    public synchronized MeetingStats stats() {
-        return new MeetingStats(details.meetingId(), inMeeting.size(), lobby.size(), joins);
+    public MeetingStats stats() {
+        return tell(() -> new MeetingStats(details.meetingId(), inMeeting.size(), lobby.size(), joins));
     }
 }

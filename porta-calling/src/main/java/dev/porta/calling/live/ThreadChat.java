@@ -15,7 +15,8 @@ import java.util.List;
  * connected to the meeting (not in the lobby) takes part; {@code allowMeetingChat: disabled} refuses sending;
  * a participant sees what {@link MeetingFeatures#visibleTo} allows. Messages it accepts reach everyone
  * connected as {@code chatMessage} frames (edits and deletions as {@code chatMessageEdited} and
- * {@code chatMessageDeleted}) and share one history with the WebSocket's messages.
+ * {@code chatMessageDeleted}) and share one history with the WebSocket's messages. Each call runs on the
+ * meeting's actor and may throw {@link LiveMeeting.Busy} when the meeting has too much work waiting.
  */
 public final class ThreadChat {
     /** ACS's limit for one message's content: 28 KiB. */
@@ -58,21 +59,22 @@ public final class ThreadChat {
      * are dropped, so they are bounded by the meeting's capacity.
      */
     public void markRead(String identityId, String messageId) {
-        synchronized (meeting) {
+        meeting.ask(() -> {
             Participant p = participant(identityId);
             message(identityId, messageId);
             meeting.readReceipts.put(p.rawId(), new ReadReceipt(p.rawId(), messageId, meeting.clock.instant()));
             pruneReceipts();
-        }
+            return null;
+        });
     }
 
     /** The latest read receipt of each connected participant. */
     public List<ReadReceipt> readReceipts(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             participant(identityId);
             pruneReceipts();
             return List.copyOf(meeting.readReceipts.values());
-        }
+        });
     }
 
     private void pruneReceipts() {
@@ -82,23 +84,23 @@ public final class ThreadChat {
     }
 
     public ChatEntry send(String identityId, String content) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             refuseUnlessChatAllowed(p);
             return meeting.features().post(p, checked(content));
-        }
+        });
     }
 
     /** The messages the caller may see, oldest first. */
     public List<ChatEntry> messages(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             return meeting.details.allowMeetingChat() == ChatMode.DISABLED ? List.of() : meeting.features().visibleTo(p);
-        }
+        });
     }
 
     public ChatEntry message(String identityId, String messageId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             if (meeting.details.allowMeetingChat() != ChatMode.DISABLED) {
                 for (ChatEntry e : meeting.features().visibleTo(p)) {
@@ -108,50 +110,55 @@ public final class ThreadChat {
                 }
             }
             throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
-        }
+        });
     }
 
     /** Changes the text of the caller's own message. */
     public ChatEntry edit(String identityId, String messageId, String content) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ChatEntry own = own(identityId, messageId);
             ChatEntry edited = own.edited(checked(content), meeting.clock.instant());
-            if (!meeting.chat.replace(meeting.meetingId(), edited)) {
+            if (!meeting.chatMirror.replace(edited)) {
                 throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
             }
+            String id = meeting.meetingId();
+            meeting.chatWrite(store -> store.replace(id, edited));
             meeting.features().toThoseWhoSee(edited, new dev.porta.calling.protocol.ServerMessage.ChatMessageEdited(
                     messageId, edited.text(), edited.editedAt().toString()));
             return edited;
-        }
+        });
     }
 
     /** Deletes the caller's own message. */
     public void delete(String identityId, String messageId) {
-        synchronized (meeting) {
+        meeting.ask(() -> {
             ChatEntry gone = own(identityId, messageId);
-            if (meeting.chat.remove(meeting.meetingId(), messageId)) {
+            if (meeting.chatMirror.remove(messageId)) {
+                String id = meeting.meetingId();
+                meeting.chatWrite(store -> store.remove(id, messageId));
                 meeting.features().toThoseWhoSee(gone, new dev.porta.calling.protocol.ServerMessage.ChatMessageDeleted(messageId));
             }
-        }
+            return null;
+        });
     }
 
     /** Everyone connected, in join order; only a connected participant may ask. */
     public List<Member> members(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             participant(identityId);
             List<Member> out = new ArrayList<>();
             for (Participant q : meeting.connectedInJoinOrder()) {
                 out.add(new Member(q.rawId(), q.displayName, q.kind(), q.admittedAt));
             }
             return out;
-        }
+        });
     }
 
     public Properties properties(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             participant(identityId);
             return new Properties(meeting.details.subject(), meeting.startedAt, "8:orgid:" + meeting.details.organizerMemberId());
-        }
+        });
     }
 
     private ChatEntry own(String identityId, String messageId) {

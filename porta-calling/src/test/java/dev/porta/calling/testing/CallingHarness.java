@@ -42,6 +42,7 @@ public final class CallingHarness implements AutoCloseable {
         calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
             @Override
             public void entered(String meetingId, Attendee a, Instant at) {
+                holdWhileGateClosed();
                 attendance.add("entered " + meetingId + " " + a.rawId() + " " + (a.guest() ? "guest" : "member") + " " + a.role()
                         + " " + a.participantId() + " " + at);
             }
@@ -60,6 +61,26 @@ public final class CallingHarness implements AutoCloseable {
             server = new LoopbackWebSocketServer(calling);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * While set, telling the attendance log that someone entered waits until it counts down: it keeps the
+     * meeting's actor busy (the attendance log is called on it), as a burst of work would.
+     */
+    public volatile java.util.concurrent.CountDownLatch attendanceGate;
+    /** Counts each time an entry reached the closed {@link #attendanceGate}. */
+    public final java.util.concurrent.Semaphore heldAtGate = new java.util.concurrent.Semaphore(0);
+
+    private void holdWhileGateClosed() {
+        var gate = attendanceGate;
+        if (gate != null) {
+            heldAtGate.release();
+            try {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
