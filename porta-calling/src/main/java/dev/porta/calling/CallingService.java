@@ -5,6 +5,7 @@ import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Authentication;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.auth.CallerAuthenticator;
+import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
@@ -59,6 +60,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
      */
     private final SerialQueue[] chatIo = new SerialQueue[8];
     private final ScheduledFuture<?> sweeper;
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService scheduler;
     private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
@@ -110,7 +112,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.gate = new JoinGate(config, directory, clock, passcodeLimits);
         this.scheduler = scheduler;
         this.unjoined = new UnjoinedSockets(config.maxUnjoinedPerAddress());
-        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweepInBackground, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -133,13 +135,39 @@ public final class CallingService implements CallingStats, AutoCloseable {
 
     /** The identity's tokens were revoked or the identity deleted: end its participants everywhere. */
     public void identityRevoked(String identityId) {
-        router.all().forEach(m -> m.identityRevoked(identityId));
+        IdentityId revoked = new IdentityId(identityId);
+        router.all().forEach(m -> m.identityRevoked(revoked));
+    }
+
+    /**
+     * The periodic sweep runs on a virtual thread of its own, never on the scheduler's thread: it waits for
+     * each meeting (and the SFU sessions it closes), and the scheduler also keeps every socket's join
+     * deadline. A sweep still running when the next is due is not doubled.
+     */
+    private void sweepInBackground() {
+        if (sweeping.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("porta-calling-sweep").start(() -> {
+                try {
+                    sweep();
+                } catch (RuntimeException e) {
+                    LOG.warn("calling: the sweep failed; it runs again in a second", e);
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        }
     }
 
     /** Ends participants whose resume grace or token ran out; runs every second, callable by tests. */
     public void sweep() {
         var now = clock.instant();
-        router.all().forEach(m -> m.sweep(now));
+        for (LiveMeeting m : router.all()) {
+            try {
+                m.sweep(now);
+            } catch (RuntimeException e) {
+                LOG.warn("calling: sweeping meeting {} failed; retried on the next sweep", m.meetingId(), e);
+            }
+        }
         try {
             chat.expire(now);
         } catch (RuntimeException e) {
@@ -270,7 +298,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return null;
         }
         Caller caller = ((Authentication.Authenticated) auth).caller();
-        if (!m.identityOf(p).equals(caller.identityId())) {
+        if (!m.identityOf(p).equals(caller.identity())) {
             return new ServerMessage.Error(u.id(), ActionError.INVALID_MESSAGE.wire(),
                     "updateToken.token belongs to another identity");
         }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.calling;
 
+import dev.porta.calling.live.BreakoutRoomId;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.live.ParticipantId;
 import dev.porta.calling.live.ParticipantLink;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.ClientMessage;
@@ -140,20 +142,21 @@ public final class SignalingSession implements ParticipantLink {
             case PublishOffer o -> reply(m.media().publishOffer(p, o.sdp(), o.sources(), o.id()));
             case SubscribeAnswer a -> reply(m.media().subscribeAnswer(p, a.sdp(), a.id()));
             case RestartIce r -> reply(m.media().restartIce(p, r.id()));
-            case VideoPreference vp -> reply(m.media().videoPreference(p, vp.participantId(),
+            case VideoPreference vp -> reply(m.media().videoPreference(p, ParticipantId.ofNullable(vp.participantId()),
                     vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
-            case Admit a -> reply(m.admit(p, a.participantId(), a.id()));
+            case Admit a -> reply(m.admit(p, ParticipantId.ofNullable(a.participantId()), a.id()));
             case AdmitAll a -> reply(m.admitAll(p, a.id()));
-            case Deny d -> reply(m.deny(p, d.participantId(), d.ban(), d.id()));
-            case MuteParticipant mp -> reply(m.media().muteOther(p, mp.participantId(), mp.id()));
-            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.ban(), rp.id()));
+            case Deny d -> reply(m.deny(p, ParticipantId.ofNullable(d.participantId()), d.ban(), d.id()));
+            case MuteParticipant mp -> reply(m.media().muteOther(p, ParticipantId.ofNullable(mp.participantId()), mp.id()));
+            case RemoveParticipant rp -> reply(m.remove(p, ParticipantId.ofNullable(rp.participantId()), rp.ban(), rp.id()));
             case EndMeeting e -> reply(m.endMeeting(p, e.id()));
             case Chat c -> reply(m.features().chat(p, c.text(), c.id()));
             case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));
             case RaiseHand h -> reply(m.features().raiseHand(p, h.id()));
-            case LowerHand h -> reply(m.features().lowerHand(p, h.participantId(), h.id()));
+            case LowerHand h -> reply(m.features().lowerHand(p, ParticipantId.ofNullable(h.participantId()), h.id()));
             case BreakoutCreate b -> reply(m.features().breakoutCreate(p, b.rooms(), b.id()));
-            case BreakoutAssign b -> reply(m.features().breakoutAssign(p, b.roomId(), b.participantIds(), b.id()));
+            case BreakoutAssign b -> reply(m.features().breakoutAssign(p, b.roomId() == null ? null : new BreakoutRoomId(b.roomId()),
+                    b.participantIds().stream().map(ParticipantId::new).toList(), b.id()));
             case BreakoutOpen b -> reply(m.features().breakoutOpen(p, b.id()));
             case BreakoutClose b -> reply(m.features().breakoutClose(p, b.id()));
             case TogetherMode t -> reply(m.features().togetherMode(p, t.active(), t.id()));

@@ -4,6 +4,7 @@ package dev.porta.calling.live;
 import dev.porta.calling.CallingConfig;
 import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Caller;
+import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.MeetingDetails;
@@ -82,8 +83,8 @@ public final class LiveMeeting {
     final ServerMessageEncoder encoder;
     private final Registry registry;
     private final AttendanceLog attendance;
-    private final Map<String, Participant> inMeeting = new LinkedHashMap<>();
-    private final Map<String, Participant> lobby = new LinkedHashMap<>();
+    private final Map<ParticipantId, Participant> inMeeting = new LinkedHashMap<>();
+    private final Map<ParticipantId, Participant> lobby = new LinkedHashMap<>();
     private final MeetingFeatures features;
     private final MeetingMedia media;
     private final Bans bans = new Bans();
@@ -262,12 +263,12 @@ public final class LiveMeeting {
         if (closed) {
             return null;
         }
-        if (bans.isBanned(caller.identityId())) {
+        if (bans.isBanned(caller.identity())) {
             return new JoinResult.Refused(EndReason.BANNED);
         }
         // One live participant per external identity: a second join replaces the first (it keeps an
         // admission already granted), so one guest token cannot take many seats or flood the lobby.
-        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identityId()) : null;
+        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identity()) : null;
         boolean entering = Permissions.bypassesLobby(details, caller)
                 || (previous != null && previous.state == Participant.State.CONNECTED);
         int freed = previous == null ? 0 : 1;
@@ -281,7 +282,7 @@ public final class LiveMeeting {
         if (previous != null) {
             end(previous, EndReason.REPLACED, false);
         }
-        Participant p = new Participant("p-" + randomToken(16), caller, displayName, Permissions.roleOf(details, caller),
+        Participant p = new Participant(ParticipantId.random(), caller, displayName, Permissions.roleOf(details, caller),
                 ++joinOrder, muted, Permissions.isExternal(details, caller));
         p.link = link;
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
@@ -314,7 +315,7 @@ public final class LiveMeeting {
 
     private Participant resumeOnActor(ParticipantLink link, String resumeToken, Caller caller) {
         Participant p = findByResumeToken(resumeToken);
-        if (p == null || !p.caller.identityId().equals(caller.identityId())) {
+        if (p == null || !p.caller.identity().equals(caller.identity())) {
             return null;
         }
         if (p.link != null) {
@@ -358,8 +359,8 @@ public final class LiveMeeting {
         ask(() -> p.caller = caller);
     }
 
-    public String identityOf(Participant p) {
-        return ask(() -> p.caller.identityId());
+    public IdentityId identityOf(Participant p) {
+        return ask(() -> p.caller.identity());
     }
 
     /** Ends participants whose grace period or token ran out. */
@@ -380,13 +381,13 @@ public final class LiveMeeting {
         }
     }
 
-    public void identityRevoked(String identityId) {
+    public void identityRevoked(IdentityId identityId) {
         tell(() -> identityRevokedOnActor(identityId));
     }
 
-    private void identityRevokedOnActor(String identityId) {
+    private void identityRevokedOnActor(IdentityId identityId) {
         for (Participant p : everyone()) {
-            if (p.caller.identityId().equals(identityId)) {
+            if (p.caller.identity().equals(identityId)) {
                 end(p, EndReason.TOKEN_REVOKED);
             }
         }
@@ -411,11 +412,11 @@ public final class LiveMeeting {
 
     // ---- lobby and moderation actions ----
 
-    public ServerMessage admit(Participant by, String id, String requestId) {
+    public ServerMessage admit(Participant by, ParticipantId id, String requestId) {
         return ask(() -> admitOnActor(by, id, requestId));
     }
 
-    private ServerMessage admitOnActor(Participant by, String id, String requestId) {
+    private ServerMessage admitOnActor(Participant by, ParticipantId id, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
         if (refusal != null) {
             return refusal;
@@ -448,15 +449,15 @@ public final class LiveMeeting {
 
     private void admitFromLobby(Participant p) {
         lobby.remove(p.id);
-        toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
+        toAdmitters(new LobbyDelta("removed", new Ref(p.id.value())));
         enter(p);
     }
 
-    public ServerMessage deny(Participant by, String id, boolean ban, String requestId) {
+    public ServerMessage deny(Participant by, ParticipantId id, boolean ban, String requestId) {
         return ask(() -> denyOnActor(by, id, ban, requestId));
     }
 
-    private ServerMessage denyOnActor(Participant by, String id, boolean ban, String requestId) {
+    private ServerMessage denyOnActor(Participant by, ParticipantId id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
         if (refusal == null) {
             refusal = refuseBanUnlessOrganizer(by, ban, requestId);
@@ -469,17 +470,17 @@ public final class LiveMeeting {
             return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
         }
         if (ban) {
-            bans.ban(p.caller.identityId());
+            bans.ban(p.caller.identity());
         }
         end(p, EndReason.LOBBY_DENIED);
         return new Ack(requestId, null);
     }
 
-    public ServerMessage remove(Participant by, String id, boolean ban, String requestId) {
+    public ServerMessage remove(Participant by, ParticipantId id, boolean ban, String requestId) {
         return ask(() -> removeOnActor(by, id, ban, requestId));
     }
 
-    private ServerMessage removeOnActor(Participant by, String id, boolean ban, String requestId) {
+    private ServerMessage removeOnActor(Participant by, ParticipantId id, boolean ban, String requestId) {
         ServerMessage refusal = refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
         if (refusal == null) {
             refusal = refuseBanUnlessOrganizer(by, ban, requestId);
@@ -496,7 +497,7 @@ public final class LiveMeeting {
             return error(requestId, denial.code(), denial.message());
         }
         if (ban) {
-            bans.ban(target.caller.identityId());
+            bans.ban(target.caller.identity());
         }
         end(target, ban ? EndReason.BANNED : EndReason.REMOVED);
         return new Ack(requestId, null);
@@ -540,9 +541,9 @@ public final class LiveMeeting {
     }
 
     /** The connected participant whose token names {@code identityId}, or null (in the lobby, or not here). */
-    Participant connectedWithIdentity(String identityId) {
+    Participant connectedWithIdentity(IdentityId identityId) {
         for (Participant p : inMeeting.values()) {
-            if (p.state == Participant.State.CONNECTED && p.caller.identityId().equals(identityId)) {
+            if (p.state == Participant.State.CONNECTED && p.caller.identity().equals(identityId)) {
                 return p;
             }
         }
@@ -554,7 +555,7 @@ public final class LiveMeeting {
         return new ThreadChat(this);
     }
 
-    Participant connected(String id) {
+    Participant connected(ParticipantId id) {
         return inMeeting.get(id);
     }
 
@@ -587,7 +588,7 @@ public final class LiveMeeting {
      */
     private boolean hidesIdentity(Participant recipient, String entryId, String entryKind) {
         return recipient.external && !details.policy().guestIdentitiesVisibleToGuests()
-                && "guest".equals(entryKind) && !recipient.id.equals(entryId);
+                && "guest".equals(entryKind) && !recipient.id.value().equals(entryId);
     }
 
     private boolean hidesIdentityFrom(Participant recipient, ServerMessage m) {
@@ -608,7 +609,7 @@ public final class LiveMeeting {
 
     void rosterDelta(String op, Participant p) {
         seq++;
-        broadcast(new RosterDelta(seq, op, op.equals("removed") ? new Ref(p.id) : rosterEntry(p)));
+        broadcast(new RosterDelta(seq, op, op.equals("removed") ? new Ref(p.id.value()) : rosterEntry(p)));
     }
 
     // ---- internals ----
@@ -624,7 +625,7 @@ public final class LiveMeeting {
         p.admittedAt = clock.instant();
         p.awaitingEntry = true;
         inMeeting.put(p.id, p);
-        attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id, p.rawId(), p.displayName, p.role.wireName(),
+        attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id.value(), p.rawId(), p.displayName, p.role.wireName(),
                 p.isGuest(), p.caller instanceof Caller.Member m ? m.tenantId() : null), p.admittedAt);
         seq++;
         broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot on entry
@@ -687,11 +688,11 @@ public final class LiveMeeting {
         registry.resumeTokenRetired(p.resumeToken);
         counters.ended(reason);
         if (wasWaiting) {
-            toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
+            toAdmitters(new LobbyDelta("removed", new Ref(p.id.value())));
         }
         java.util.concurrent.CompletableFuture<Void> mediaClosed = null;
         if (wasConnected) {
-            attendance.left(details.meetingId(), p.id, clock.instant());
+            attendance.left(details.meetingId(), p.id.value(), clock.instant());
             mediaClosed = media.close(p);
             features.participantLeft(p);
             rosterDelta("removed", p);
@@ -725,9 +726,9 @@ public final class LiveMeeting {
         return Math.max(0, config.maxParticipants() - inMeeting.size());
     }
 
-    private Participant findByIdentity(String identityId) {
+    private Participant findByIdentity(IdentityId identityId) {
         for (Participant p : everyone()) {
-            if (p.caller.identityId().equals(identityId)) {
+            if (p.caller.identity().equals(identityId)) {
                 return p;
             }
         }
@@ -788,9 +789,9 @@ public final class LiveMeeting {
         MeetingInfo info = new MeetingInfo(details.meetingId(), details.subject(), iso(details.startDateTime()),
                 iso(details.endDateTime()));
         if (state.equals("InLobby")) {
-            return new StateChanged(state, p.id, p.resumeToken, info, null, null, null, null, null);
+            return new StateChanged(state, p.id.value(), p.resumeToken, info, null, null, null, null, null);
         }
-        return new StateChanged(state, p.id, p.resumeToken, info, p.role.wireName(),
+        return new StateChanged(state, p.id.value(), p.resumeToken, info, p.role.wireName(),
                 Permissions.capabilities(details, p), features.recording(), features.transcription(), null);
     }
 
@@ -805,13 +806,13 @@ public final class LiveMeeting {
         if (p.published.contains(TrackSource.SCREEN)) {
             streams.add("screenShare");
         }
-        return new RosterEntry(p.id, p.kind(), p.displayName, p.role.wireName(),
+        return new RosterEntry(p.id.value(), p.kind(), p.displayName, p.role.wireName(),
                 p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId, p.external ? Boolean.TRUE : null, p.rawId());
+                p.breakoutRoomId == null ? null : p.breakoutRoomId.value(), p.external ? Boolean.TRUE : null, p.rawId());
     }
 
     private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null, p.rawId());
+        return new LobbyEntry(p.id.value(), p.kind(), p.displayName, p.external ? Boolean.TRUE : null, p.rawId());
     }
 
     static String iso(Instant i) {

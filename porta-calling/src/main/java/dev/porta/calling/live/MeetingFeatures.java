@@ -47,7 +47,7 @@ public final class MeetingFeatures {
 
     /** Keeps a checked message from {@code p} and sends it to everyone connected; on the meeting's actor. */
     ChatEntry post(Participant p, String text) {
-        ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id,
+        ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id.value(),
                 p.displayName, p.kind(), text, meeting.clock.instant(), p.rawId(), null);
         meeting.chatMirror.append(e);
         String id = meeting.meetingId();
@@ -62,7 +62,7 @@ public final class MeetingFeatures {
             if (refusal != null) {
                 return refusal;
             }
-            meeting.broadcast(new Reaction(p.id, reaction, meeting.clock.instant().toString()));
+            meeting.broadcast(new Reaction(p.id.value(), reaction, meeting.clock.instant().toString()));
             return new Ack(requestId, null);
         });
     }
@@ -81,7 +81,7 @@ public final class MeetingFeatures {
         });
     }
 
-    public ServerMessage lowerHand(Participant p, String targetId, String requestId) {
+    public ServerMessage lowerHand(Participant p, ParticipantId targetId, String requestId) {
         return meeting.ask(() -> {
             boolean own = targetId == null || targetId.equals(p.id);
             ServerMessage refusal = meeting.refuseUnless(p, own ? null : Capability.MANAGE_PARTICIPANTS, requestId);
@@ -115,7 +115,7 @@ public final class MeetingFeatures {
         });
     }
 
-    public ServerMessage breakoutAssign(Participant p, String roomId, List<String> ids, String requestId) {
+    public ServerMessage breakoutAssign(Participant p, BreakoutRoomId roomId, List<ParticipantId> ids, String requestId) {
         return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
             if (refusal != null) {
@@ -125,7 +125,7 @@ public final class MeetingFeatures {
                 return LiveMeeting.error(requestId, ActionError.BREAKOUT_STATE,
                         breakouts.isOpen() ? "assign before opening the rooms" : "no breakout room " + roomId);
             }
-            for (String id : ids) {
+            for (ParticipantId id : ids) {
                 Participant target = meeting.connected(id);
                 if (target == null) {
                     return LiveMeeting.error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id);
@@ -156,7 +156,7 @@ public final class MeetingFeatures {
                 breakouts.roomOf(q.id).ifPresent(room -> {
                     q.breakoutRoomId = room.id();
                     meeting.media().moveTo(q);
-                    q.send(meeting, new BreakoutJoined(room.id(), room.name()));
+                    q.send(meeting, new BreakoutJoined(room.id().value(), room.name()));
                     meeting.rosterDelta("updated", q);
                 });
             }
@@ -327,7 +327,7 @@ public final class MeetingFeatures {
         List<String> eligible = new ArrayList<>();
         for (Participant q : meeting.connectedInJoinOrder()) {
             if (Permissions.matrixAllows(meeting.details, q, Capability.TOGETHER_MODE)) {
-                eligible.add(q.id);
+                eligible.add(q.id.value());
             }
         }
         return new TogetherMode(true, TogetherSeating.seat(eligible, meeting.config.togetherSeats()));

@@ -30,7 +30,7 @@ public final class MeetingMedia {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MeetingMedia.class);
     private final LiveMeeting meeting;
     private final MediaHost host;
-    private final Set<String> screenSharers = new HashSet<>();
+    private final Set<ParticipantId> screenSharers = new HashSet<>();
     /**
      * The SFU's events, in order, waiting for the meeting's actor (they arrive on the media thread, which
      * must never wait for a meeting).
@@ -68,7 +68,7 @@ public final class MeetingMedia {
         });
     }
 
-    public ServerMessage muteOther(Participant by, String targetId, String requestId) {
+    public ServerMessage muteOther(Participant by, ParticipantId targetId, String requestId) {
         return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
             if (refusal != null) {
@@ -84,7 +84,7 @@ public final class MeetingMedia {
             if (!target.muted) {
                 target.muted = true;
                 applyGates(target);
-                target.send(meeting, new MutedByOthers(by.id));
+                target.send(meeting, new MutedByOthers(by.id.value()));
                 meeting.rosterDelta("updated", target);
             }
             return new Ack(requestId, null);
@@ -167,7 +167,7 @@ public final class MeetingMedia {
         });
     }
 
-    public ServerMessage videoPreference(Participant p, String publisherId, TrackSource source, int maxHeight,
+    public ServerMessage videoPreference(Participant p, ParticipantId publisherId, TrackSource source, int maxHeight,
                                          String requestId) {
         return meeting.askLater(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
@@ -179,7 +179,7 @@ public final class MeetingMedia {
                         ? ActionError.PARTICIPANT_NOT_FOUND : ActionError.INVALID_MESSAGE, "no such video to prefer"));
             }
             return onSession(p, requestId, session -> {
-                session.setVideoPreference(new MediaParticipantId(publisherId), source, maxHeight);
+                session.setVideoPreference(new MediaParticipantId(publisherId.value()), source, maxHeight);
                 return new Ack(requestId, null);
             });
         });
@@ -204,7 +204,7 @@ public final class MeetingMedia {
         Set<TrackSource> gates = gates(p);
         Listener listener = new Listener(p);
         return p.mediaLane.submit(() -> {
-            p.media = host.open(room, new MediaParticipantId(p.id), listener);
+            p.media = host.open(room, new MediaParticipantId(p.id.value()), listener);
             applyOnLane(p, gates);
             return null;
         });
@@ -241,7 +241,7 @@ public final class MeetingMedia {
      */
     void sendIceServers(Participant p) {
         dev.porta.media.api.IceServers servers = p.state == Participant.State.CONNECTED
-                ? host.iceServers(new MediaParticipantId(p.id)) : null;
+                ? host.iceServers(new MediaParticipantId(p.id.value())) : null;
         if (servers == null) {
             p.iceServersRenewAt = null;
             return;
@@ -264,7 +264,7 @@ public final class MeetingMedia {
         meeting.effect(p.mediaLane.submit(() -> {
             closeOnLane(p);
             try {
-                p.media = host.open(room, new MediaParticipantId(p.id), listener);
+                p.media = host.open(room, new MediaParticipantId(p.id.value()), listener);
                 applyOnLane(p, gates);
             } catch (RuntimeException e) {
                 LOG.warn("calling: the SFU did not open {} in {}", p.id, room.value(), e);
@@ -275,7 +275,7 @@ public final class MeetingMedia {
 
     private MediaRoomId room(Participant p) {
         String id = meeting.meetingId();
-        return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId);
+        return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId.value());
     }
 
     /** Tells the SFU, on {@code p}'s media lane, which of its sources to forward now. */

@@ -12,7 +12,7 @@ import java.util.Set;
 public final class Participant {
     public enum State { IN_LOBBY, CONNECTED }
 
-    final String id;
+    final ParticipantId id;
     final String displayName;
     final long joinOrder;
     final Role role;
@@ -38,11 +38,11 @@ public final class Participant {
     final SerialQueue mediaLane;
     /** Seated, but the entry package has not gone out yet (its media is opening): gets no other frames meanwhile. */
     boolean awaitingEntry;
-    String breakoutRoomId;
+    BreakoutRoomId breakoutRoomId;
     /** When this participant's TURN credentials are due for renewal; null without TURN. */
     Instant iceServersRenewAt;
 
-    Participant(String id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
+    Participant(ParticipantId id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
         this.id = id;
         this.external = external;
         this.caller = caller;
@@ -53,7 +53,7 @@ public final class Participant {
         this.mediaLane = new SerialQueue("porta-media-lane-" + id, 1);
     }
 
-    public String id() {
+    public ParticipantId id() {
         return id;
     }
 

@@ -172,7 +172,7 @@ public final class ThreadChat {
     }
 
     private Participant participant(String identityId) {
-        Participant p = meeting.connectedWithIdentity(identityId);
+        Participant p = meeting.connectedWithIdentity(new dev.porta.calling.auth.IdentityId(identityId));
         if (p == null) {
             throw new RefusedException(Refusal.NOT_A_PARTICIPANT, "the caller is not a participant admitted to this meeting");
         }
