@@ -144,12 +144,12 @@ public final class SignalingSession implements ParticipantLink {
             case RestartIce r -> reply(m.media().restartIce(p, r.id()));
             case VideoPreference vp -> reply(m.media().videoPreference(p, ParticipantId.ofNullable(vp.participantId()),
                     vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
-            case Admit a -> reply(m.admit(p, ParticipantId.ofNullable(a.participantId()), a.id()));
-            case AdmitAll a -> reply(m.admitAll(p, a.id()));
-            case Deny d -> reply(m.deny(p, ParticipantId.ofNullable(d.participantId()), d.ban(), d.id()));
+            case Admit a -> reply(m.moderation().admit(p, ParticipantId.ofNullable(a.participantId()), a.id()));
+            case AdmitAll a -> reply(m.moderation().admitAll(p, a.id()));
+            case Deny d -> reply(m.moderation().deny(p, ParticipantId.ofNullable(d.participantId()), d.ban(), d.id()));
             case MuteParticipant mp -> reply(m.media().muteOther(p, ParticipantId.ofNullable(mp.participantId()), mp.id()));
-            case RemoveParticipant rp -> reply(m.remove(p, ParticipantId.ofNullable(rp.participantId()), rp.ban(), rp.id()));
-            case EndMeeting e -> reply(m.endMeeting(p, e.id()));
+            case RemoveParticipant rp -> reply(m.moderation().remove(p, ParticipantId.ofNullable(rp.participantId()), rp.ban(), rp.id()));
+            case EndMeeting e -> reply(m.moderation().endMeeting(p, e.id()));
             case Chat c -> reply(m.features().chat(p, c.text(), c.id()));
             case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));
             case RaiseHand h -> reply(m.features().raiseHand(p, h.id()));

@@ -87,7 +87,7 @@ public final class LiveMeeting {
     private final Map<ParticipantId, Participant> lobby = new LinkedHashMap<>();
     private final MeetingFeatures features;
     private final MeetingMedia media;
-    private final Bans bans = new Bans();
+    private final Moderation moderation;
     private long seq;
     private long joinOrder;
     private long joins;
@@ -113,6 +113,7 @@ public final class LiveMeeting {
         this.chatMirror = new ChatMirror(config.chatHistorySize(), config.chatHistoryBytes());
         this.actor = new SerialQueue("porta-meeting-" + details.meetingId(), config.meetingQueue());
         this.features = new MeetingFeatures(this);
+        this.moderation = new Moderation(this);
         this.media = new MeetingMedia(this, mediaHost);
         String id = details.meetingId();
         chatIo.submit(() -> {
@@ -243,6 +244,10 @@ public final class LiveMeeting {
         return actor.waiting();
     }
 
+    public Moderation moderation() {
+        return moderation;
+    }
+
     public MeetingFeatures features() {
         return features;
     }
@@ -263,7 +268,7 @@ public final class LiveMeeting {
         if (closed) {
             return null;
         }
-        if (bans.isBanned(caller.identity())) {
+        if (moderation.isBanned(caller.identity())) {
             return new JoinResult.Refused(EndReason.BANNED);
         }
         // One live participant per external identity: a second join replaces the first (it keeps an
@@ -395,10 +400,7 @@ public final class LiveMeeting {
 
     /** Ends everyone (meeting ended, server shutdown). */
     public void endForEveryone(EndReason reason) {
-        tell(() -> {
-            everyone().forEach(p -> end(p, reason));
-            closeIfEmpty();
-        });
+        tell(() -> endEveryone(reason));
     }
 
     public void leave(Participant p) {
@@ -410,116 +412,30 @@ public final class LiveMeeting {
         tell(() -> end(p, reason));
     }
 
-    // ---- lobby and moderation actions ----
+    // ---- for Moderation (on the actor) ----
 
-    public ServerMessage admit(Participant by, ParticipantId id, String requestId) {
-        return ask(() -> admitOnActor(by, id, requestId));
+    /** The participant waiting in the lobby with {@code id}, or null. */
+    Participant waiting(ParticipantId id) {
+        return lobby.get(id);
     }
 
-    private ServerMessage admitOnActor(Participant by, ParticipantId id, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
-        if (refusal != null) {
-            return refusal;
-        }
-        Participant p = lobby.get(id);
-        if (p == null) {
-            return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
-        }
-        if (freeSeats() == 0) {
-            return error(requestId, ActionError.CAPACITY_REACHED, "the meeting is full (calling.max-participants)");
-        }
-        admitFromLobby(p);
-        return new Ack(requestId, null);
+    List<Participant> waitingInOrder() {
+        return List.copyOf(lobby.values());
     }
 
-    public ServerMessage admitAll(Participant by, String requestId) {
-        return ask(() -> admitAllOnActor(by, requestId));
-    }
-
-    private ServerMessage admitAllOnActor(Participant by, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
-        if (refusal != null) {
-            return refusal;
-        }
-        List<Participant> waiting = new ArrayList<>(lobby.values());
-        waiting = waiting.subList(0, Math.min(waiting.size(), freeSeats()));
-        waiting.forEach(this::admitFromLobby);
-        return new Ack(requestId, waiting.size());
-    }
-
-    private void admitFromLobby(Participant p) {
+    void admitFromLobby(Participant p) {
         lobby.remove(p.id);
         toAdmitters(new LobbyDelta("removed", new Ref(p.id.value())));
         enter(p);
     }
 
-    public ServerMessage deny(Participant by, ParticipantId id, boolean ban, String requestId) {
-        return ask(() -> denyOnActor(by, id, ban, requestId));
+    void endOne(Participant p, EndReason reason) {
+        end(p, reason);
     }
 
-    private ServerMessage denyOnActor(Participant by, ParticipantId id, boolean ban, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
-        if (refusal == null) {
-            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
-        }
-        if (refusal != null) {
-            return refusal;
-        }
-        Participant p = lobby.get(id);
-        if (p == null) {
-            return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
-        }
-        if (ban) {
-            bans.ban(p.caller.identity());
-        }
-        end(p, EndReason.LOBBY_DENIED);
-        return new Ack(requestId, null);
-    }
-
-    public ServerMessage remove(Participant by, ParticipantId id, boolean ban, String requestId) {
-        return ask(() -> removeOnActor(by, id, ban, requestId));
-    }
-
-    private ServerMessage removeOnActor(Participant by, ParticipantId id, boolean ban, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
-        if (refusal == null) {
-            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
-        }
-        if (refusal != null) {
-            return refusal;
-        }
-        Participant target = inMeeting.get(id);
-        if (target == null) {
-            return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the meeting");
-        }
-        Permissions.Denial denial = Permissions.removal(details, by, target);
-        if (denial != null) {
-            return error(requestId, denial.code(), denial.message());
-        }
-        if (ban) {
-            bans.ban(target.caller.identity());
-        }
-        end(target, ban ? EndReason.BANNED : EndReason.REMOVED);
-        return new Ack(requestId, null);
-    }
-
-    public ServerMessage endMeeting(Participant by, String requestId) {
-        return ask(() -> endMeetingOnActor(by, requestId));
-    }
-
-    private ServerMessage endMeetingOnActor(Participant by, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.END_MEETING, requestId);
-        if (refusal != null) {
-            return refusal;
-        }
-        by.send(this, new Ack(requestId, null));
-        endForEveryone(EndReason.MEETING_ENDED);
-        return null;
-    }
-
-    private ServerMessage refuseBanUnlessOrganizer(Participant by, boolean ban, String requestId) {
-        return ban && by.role != Role.ORGANIZER
-                ? error(requestId, ActionError.ROLE_REQUIRED, "only the organizer may ban") : null;
+    void endEveryone(EndReason reason) {
+        everyone().forEach(p -> end(p, reason));
+        closeIfEmpty();
     }
 
     // ---- package-private helpers for features and media (on the actor) ----
@@ -722,7 +638,7 @@ public final class LiveMeeting {
         }
     }
 
-    private int freeSeats() {
+    int freeSeats() {
         return Math.max(0, config.maxParticipants() - inMeeting.size());
     }
 
