@@ -16,7 +16,6 @@ import dev.porta.calling.protocol.ServerMessageEncoder;
 import dev.porta.calling.stats.CallingCounters;
 import dev.porta.calling.stats.CallingStats.MeetingStats;
 import dev.porta.media.api.MediaHost;
-import dev.porta.media.api.TrackSource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One running meeting: who is in the lobby and in the meeting, the roster sequence, and every way in and
- * out. Features (chat, hands, breakout rooms…) live in {@link MeetingFeatures}, media in
- * {@link MeetingMedia}.
+ * One running meeting and every way in and out of it (join, entry, resume, leave, end). Its parts: who
+ * has a seat and the roster sequence ({@link Roster}), who waits ({@link Lobby}), resume tokens
+ * ({@link ResumeTokens}), what organizers do to others ({@link Moderation}), features such as chat, hands
+ * and breakout rooms ({@link MeetingFeatures}), and media ({@link MeetingMedia}).
  *
  * <p>An actor: the meeting's state is touched only by tasks on its own {@link SerialQueue}, one at a time,
  * and every frame to participants is queued from there, so everyone sees changes in the same order. No task
@@ -83,12 +83,14 @@ public final class LiveMeeting {
     final ServerMessageEncoder encoder;
     private final Registry registry;
     private final AttendanceLog attendance;
-    private final Map<ParticipantId, Participant> inMeeting = new LinkedHashMap<>();
-    private final Map<ParticipantId, Participant> lobby = new LinkedHashMap<>();
+    /** Who has a seat, and the roster's sequence. */
+    private final Roster roster;
+    /** Who waits to be let in. */
+    private final Lobby lobby;
+    private final ResumeTokens resumeTokens;
     private final MeetingFeatures features;
     private final MeetingMedia media;
     private final Moderation moderation;
-    private long seq;
     private long joinOrder;
     private long joins;
     private boolean closed;
@@ -109,6 +111,9 @@ public final class LiveMeeting {
         this.counters = counters;
         this.encoder = encoder;
         this.registry = registry;
+        this.roster = new Roster(details, encoder);
+        this.lobby = new Lobby(roster);
+        this.resumeTokens = new ResumeTokens(this, registry);
         this.chatIo = chatIo;
         this.chatMirror = new ChatMirror(config.chatHistorySize(), config.chatHistoryBytes());
         this.actor = new SerialQueue("porta-meeting-" + details.meetingId(), config.meetingQueue());
@@ -278,10 +283,10 @@ public final class LiveMeeting {
                 || (previous != null && previous.state == Participant.State.CONNECTED);
         int freed = previous == null ? 0 : 1;
         if (entering && !Permissions.isOrganizer(details, caller)
-                && inMeeting.size() - (previous != null && inMeeting.containsKey(previous.id) ? freed : 0) >= config.maxParticipants()) {
+                && roster.size() - (previous != null && roster.has(previous.id) ? freed : 0) >= config.maxParticipants()) {
             return new JoinResult.Refused(EndReason.CAPACITY_REACHED);
         }
-        if (!entering && lobby.size() - (previous != null && lobby.containsKey(previous.id) ? freed : 0) >= config.maxLobby()) {
+        if (!entering && lobby.size() - (previous != null && lobby.has(previous.id) ? freed : 0) >= config.maxLobby()) {
             return new JoinResult.Refused(EndReason.LOBBY_FULL);
         }
         if (previous != null) {
@@ -293,15 +298,14 @@ public final class LiveMeeting {
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
         }
-        issueResumeToken(p);
+        resumeTokens.issue(p);
         joins++;
         counters.joined();
         if (entering) {
             enter(p);
         } else {
-            lobby.put(p.id, p);
             p.send(this, stateChanged(p, "InLobby"));
-            toAdmitters(new LobbyDelta("added", lobbyEntry(p)));
+            lobby.arrive(p);
         }
         return new JoinResult.Joined(p);
     }
@@ -319,23 +323,21 @@ public final class LiveMeeting {
     }
 
     private Participant resumeOnActor(ParticipantLink link, String resumeToken, Caller caller) {
-        Participant p = findByResumeToken(resumeToken);
+        Participant p = ResumeTokens.holder(everyone(), resumeToken);
         if (p == null || !p.caller.identity().equals(caller.identity())) {
             return null;
         }
         if (p.link != null) {
             p.link.terminate(EndReason.LEFT); // an old socket the server had not noticed was gone
         }
-        registry.resumeTokenRetired(p.resumeToken);
-        issueResumeToken(p);
+        resumeTokens.issue(p);
         p.caller = caller;
         p.link = link;
         p.disconnectedAt = null;
         if (p.state == Participant.State.IN_LOBBY) {
             p.send(this, stateChanged(p, "InLobby"));
         } else {
-            seq++;
-            broadcastExcept(new RosterDelta(seq, "updated", rosterEntry(p)), p);
+            roster.changed("updated", p, p);
             if (!p.awaitingEntry) {
                 sendEntryPackage(p); // otherwise its entry, still opening its media, sends it to the new link
             }
@@ -420,12 +422,11 @@ public final class LiveMeeting {
     }
 
     List<Participant> waitingInOrder() {
-        return List.copyOf(lobby.values());
+        return lobby.inArrivalOrder();
     }
 
     void admitFromLobby(Participant p) {
-        lobby.remove(p.id);
-        toAdmitters(new LobbyDelta("removed", new Ref(p.id.value())));
+        lobby.leave(p);
         enter(p);
     }
 
@@ -442,7 +443,7 @@ public final class LiveMeeting {
 
     /** Null when {@code p} is Connected and may use {@code c}; otherwise the error to send. */
     ServerMessage refuseUnless(Participant p, Capability c, String requestId) {
-        if (p.state != Participant.State.CONNECTED || !inMeeting.containsKey(p.id)) {
+        if (p.state != Participant.State.CONNECTED || !roster.has(p.id)) {
             return error(requestId, ActionError.NOT_CONNECTED, "this needs the Connected state");
         }
         if (c == null) {
@@ -458,7 +459,7 @@ public final class LiveMeeting {
 
     /** The connected participant whose token names {@code identityId}, or null (in the lobby, or not here). */
     Participant connectedWithIdentity(IdentityId identityId) {
-        for (Participant p : inMeeting.values()) {
+        for (Participant p : roster.inJoinOrder()) {
             if (p.state == Participant.State.CONNECTED && p.caller.identity().equals(identityId)) {
                 return p;
             }
@@ -472,60 +473,19 @@ public final class LiveMeeting {
     }
 
     Participant connected(ParticipantId id) {
-        return inMeeting.get(id);
+        return roster.get(id);
     }
 
     List<Participant> connectedInJoinOrder() {
-        return List.copyOf(inMeeting.values());
+        return roster.inJoinOrder();
     }
 
     void broadcast(ServerMessage m) {
-        broadcastExcept(m, null);
-    }
-
-    private void broadcastExcept(ServerMessage m, Participant excluded) {
-        String frame = encoder.encode(m);
-        String redacted = null;
-        for (Participant p : inMeeting.values()) {
-            if (p.link != null && p != excluded && !p.awaitingEntry) {
-                if (hidesIdentityFrom(p, m)) {
-                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
-                    p.link.send(redacted);
-                } else {
-                    p.link.send(frame);
-                }
-            }
-        }
-    }
-
-    /**
-     * Privacy policy: when guests' identities are not visible to guests, an external recipient sees other
-     * guests by participant id only (their raw id is left out). Members, and everyone's own entry, keep it.
-     */
-    private boolean hidesIdentity(Participant recipient, String entryId, String entryKind) {
-        return recipient.external && !details.policy().guestIdentitiesVisibleToGuests()
-                && "guest".equals(entryKind) && !recipient.id.value().equals(entryId);
-    }
-
-    private boolean hidesIdentityFrom(Participant recipient, ServerMessage m) {
-        return switch (m) {
-            case RosterDelta d when d.participant() instanceof RosterEntry e -> hidesIdentity(recipient, e.id(), e.kind());
-            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> hidesIdentity(recipient, e.id(), e.kind());
-            default -> false;
-        };
-    }
-
-    private static ServerMessage withoutIdentity(ServerMessage m) {
-        return switch (m) {
-            case RosterDelta d when d.participant() instanceof RosterEntry e -> new RosterDelta(d.seq(), d.op(), e.withoutIdentity());
-            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> new LobbyDelta(d.op(), e.withoutIdentity());
-            default -> m;
-        };
+        roster.broadcast(m, null);
     }
 
     void rosterDelta(String op, Participant p) {
-        seq++;
-        broadcast(new RosterDelta(seq, op, op.equals("removed") ? new Ref(p.id.value()) : rosterEntry(p)));
+        roster.changed(op, p, null);
     }
 
     // ---- internals ----
@@ -540,11 +500,10 @@ public final class LiveMeeting {
         p.state = Participant.State.CONNECTED;
         p.admittedAt = clock.instant();
         p.awaitingEntry = true;
-        inMeeting.put(p.id, p);
+        roster.seat(p);
         attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id.value(), p.rawId(), p.displayName, p.role.wireName(),
                 p.isGuest(), p.caller instanceof Caller.Member m ? m.tenantId() : null), p.admittedAt);
-        seq++;
-        broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot on entry
+        roster.changed("added", p, p); // p itself gets the snapshot on entry
         features.rosterChanged();
         var entered = new java.util.concurrent.CompletableFuture<Void>();
         media.open(p).thenCombine(historyLoaded, (a, b) -> b)
@@ -554,7 +513,7 @@ public final class LiveMeeting {
 
     private void finishEntry(Participant p, Throwable mediaFailure, java.util.concurrent.CompletableFuture<Void> entered) {
         try {
-            if (!p.awaitingEntry || inMeeting.get(p.id) != p) {
+            if (!p.awaitingEntry || roster.get(p.id) != p) {
                 return; // ended while its media opened
             }
             if (mediaFailure != null) {
@@ -573,19 +532,9 @@ public final class LiveMeeting {
     private void sendEntryPackage(Participant p) {
         media.sendIceServers(p); // before Connected: the client builds its peer connections with them
         p.send(this, stateChanged(p, "Connected"));
-        List<RosterEntry> entries = new ArrayList<>(inMeeting.size());
-        for (Participant q : inMeeting.values()) {
-            RosterEntry e = rosterEntry(q);
-            entries.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
-        }
-        p.send(this, new Roster(seq, entries));
-        if (Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
-            List<LobbyEntry> waiting = new ArrayList<>();
-            for (Participant q : lobby.values()) {
-                LobbyEntry e = lobbyEntry(q);
-                waiting.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
-            }
-            p.send(this, new ServerMessage.Lobby(waiting));
+        p.send(this, roster.snapshotFor(p));
+        if (roster.mayAdmit(p)) {
+            p.send(this, lobby.snapshotFor(p));
         }
         features.sendEntryState(p);
     }
@@ -596,16 +545,13 @@ public final class LiveMeeting {
 
     /** @param closeWhenEmpty false while a replacement is about to take {@code p}'s place */
     private void end(Participant p, EndReason reason, boolean closeWhenEmpty) {
-        boolean wasConnected = inMeeting.remove(p.id) != null;
-        boolean wasWaiting = lobby.remove(p.id) != null;
+        boolean wasConnected = roster.unseat(p);
+        boolean wasWaiting = lobby.leave(p);
         if (!wasConnected && !wasWaiting) {
             return;
         }
-        registry.resumeTokenRetired(p.resumeToken);
+        resumeTokens.retire(p);
         counters.ended(reason);
-        if (wasWaiting) {
-            toAdmitters(new LobbyDelta("removed", new Ref(p.id.value())));
-        }
         java.util.concurrent.CompletableFuture<Void> mediaClosed = null;
         if (wasConnected) {
             attendance.left(details.meetingId(), p.id.value(), clock.instant());
@@ -639,7 +585,7 @@ public final class LiveMeeting {
     }
 
     int freeSeats() {
-        return Math.max(0, config.maxParticipants() - inMeeting.size());
+        return Math.max(0, config.maxParticipants() - roster.size());
     }
 
     private Participant findByIdentity(IdentityId identityId) {
@@ -652,7 +598,7 @@ public final class LiveMeeting {
     }
 
     private void closeIfEmpty() {
-        if (!closed && inMeeting.isEmpty() && lobby.isEmpty()) {
+        if (!closed && roster.isEmpty() && lobby.isEmpty()) {
             closed = true;
             attendance.sessionEnded(details.meetingId(), clock.instant());
             features.meetingClosed();
@@ -660,45 +606,14 @@ public final class LiveMeeting {
         }
     }
 
-    private void toAdmitters(ServerMessage m) {
-        String frame = null;
-        String redacted = null;
-        for (Participant p : inMeeting.values()) {
-            if (p.link != null && !p.awaitingEntry && Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
-                if (hidesIdentityFrom(p, m)) {
-                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
-                    p.link.send(redacted);
-                } else {
-                    frame = frame == null ? encoder.encode(m) : frame;
-                    p.link.send(frame);
-                }
-            }
-        }
-    }
-
     private boolean contains(Participant p) {
-        return inMeeting.get(p.id) == p || lobby.get(p.id) == p;
+        return roster.get(p.id) == p || lobby.get(p.id) == p;
     }
 
     private List<Participant> everyone() {
-        List<Participant> all = new ArrayList<>(lobby.values());
-        all.addAll(inMeeting.values());
+        List<Participant> all = new ArrayList<>(lobby.inArrivalOrder());
+        all.addAll(roster.inJoinOrder());
         return all;
-    }
-
-    private Participant findByResumeToken(String token) {
-        for (Participant p : everyone()) {
-            if (java.security.MessageDigest.isEqual(p.resumeToken.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private void issueResumeToken(Participant p) {
-        p.resumeToken = randomToken(32);
-        registry.resumeTokenIssued(p.resumeToken, this);
     }
 
     private StateChanged stateChanged(Participant p, String state) {
@@ -712,23 +627,7 @@ public final class LiveMeeting {
     }
 
     RosterEntry rosterEntry(Participant p) {
-        List<String> streams = new ArrayList<>(3);
-        if (p.published.contains(TrackSource.MICROPHONE) && !p.muted) {
-            streams.add("audio");
-        }
-        if (p.published.contains(TrackSource.CAMERA)) {
-            streams.add("video");
-        }
-        if (p.published.contains(TrackSource.SCREEN)) {
-            streams.add("screenShare");
-        }
-        return new RosterEntry(p.id.value(), p.kind(), p.displayName, p.role.wireName(),
-                p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId == null ? null : p.breakoutRoomId.value(), p.external ? Boolean.TRUE : null, p.rawId());
-    }
-
-    private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id.value(), p.kind(), p.displayName, p.external ? Boolean.TRUE : null, p.rawId());
+        return roster.entry(p);
     }
 
     static String iso(Instant i) {
@@ -742,6 +641,6 @@ public final class LiveMeeting {
     }
 
     public MeetingStats stats() {
-        return tell(() -> new MeetingStats(details.meetingId(), inMeeting.size(), lobby.size(), joins));
+        return tell(() -> new MeetingStats(details.meetingId(), roster.size(), lobby.size(), joins));
     }
 }
