@@ -52,6 +52,35 @@ class MeetingActorTest {
         assertThat(bob.await("chatMessage").path("text").asText()).isEqualTo("welcome, Ada");
     }
 
+    /**
+     * A chat store double holds Bob's message on its way to the database (a stalled database cannot be had on
+     * demand). Before the actor, the write ran inside the meeting's lock and held up everyone.
+     */
+    @Test
+    void aStalledChatWriteDoesNotHoldUpAdmissionForTheOthers() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        TestClient bob = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        awaitState(bob, "Connected");
+        TestClient ada = h.join(h.auth.guest("ada"), link, "Ada");
+        String adaId = awaitState(ada, "InLobby").path("participantId").asText();
+        CountDownLatch database = new CountDownLatch(1);
+        h.chatStore.holdAppends = database;
+        bob.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"hello\"}");
+        assertThat(h.chatStore.appendsHeld.tryAcquire(5, TimeUnit.SECONDS)).as("the chat write is held").isTrue();
+
+        organizer.send("{\"v\":1,\"type\":\"admit\",\"id\":\"a1\",\"participantId\":\"" + adaId + "\"}");
+        assertThat(organizer.await("ack", n -> n.path("id").asText().equals("a1"))).isNotNull();
+        awaitState(ada, "Connected");
+        assertThat(bob.all("ack")).as("Bob's chat is answered once it is stored").isEmpty();
+
+        h.chatStore.holdAppends = null;
+        database.countDown();
+        assertThat(bob.await("ack").path("id").asText()).isEqualTo("c1");
+        String meetingId = h.meetings.details(link).meetingId();
+        assertThat(h.chatStore.history(meetingId)).extracting(e -> e.text()).containsExactly("hello");
+    }
+
     @Test
     void aMeetingWithTooMuchWorkWaitingRefusesMoreAsBusyAndCountsIt() throws Exception {
         h.close();

@@ -29,6 +29,8 @@ public final class CallingHarness implements AutoCloseable {
     /** What calling told the attendance log, as lines ("entered meeting-1 8:acs:res_ada guest attendee"). */
     public final List<String> attendance = java.util.Collections.synchronizedList(new ArrayList<>());
     public final CallingService calling;
+    /** The chat store calling writes to; its appends can be held (a stalled database). */
+    public final HoldingChatStore chatStore;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final LoopbackWebSocketServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -39,7 +41,8 @@ public final class CallingHarness implements AutoCloseable {
     }
 
     public CallingHarness(CallingConfig config) {
-        calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
+        chatStore = new HoldingChatStore(chat(config));
+        calling = new CallingService(config, auth, meetings, chatStore, media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
             @Override
             public void entered(String meetingId, Attendee a, Instant at) {
                 holdWhileGateClosed();
