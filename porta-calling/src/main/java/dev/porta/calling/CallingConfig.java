@@ -51,7 +51,7 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
     public static CallingConfig defaults() {
         return new CallingConfig(1000, 65_536, 40, 20, Duration.ofSeconds(30), 100, 500, 5, 20,
                 Duration.ofMinutes(15), Duration.ofMinutes(60), Duration.ofMinutes(60), 49,
-                100, Duration.ofSeconds(10), 50, 256 * 1024, 64 * 1024, 64L * 1024 * 1024, Duration.ofHours(1), 256);
+                100, Duration.ofSeconds(10), 50, 256 * 1024, 64 * 1024, 64L * 1024 * 1024, Duration.ofHours(1), 2048);
     }
 
     public static CallingConfig from(Config c) {
