@@ -18,14 +18,17 @@ import org.slf4j.LoggerFactory;
  * bounded: beyond {@code bound} waiting tasks it refuses and the caller answers "busy". Results that
  * other lanes post back ({@link #post}) are not refused: each comes from work that was itself admitted
  * through a bounded offer, so they are bounded by construction, and dropping one would lose a reply or
- * leave the meeting's state half-changed.
+ * leave the meeting's state half-changed. Posted tasks run before offered ones waiting at the same time
+ * (each kind in its own order): work already under way finishes before new work starts, so in a join storm
+ * the first joiners are let in first instead of after everyone has been seated.
  */
 public final class SerialQueue {
     private static final Logger LOG = LoggerFactory.getLogger(SerialQueue.class);
 
     private final String name;
     private final int bound;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> offers = new ConcurrentLinkedQueue<>();
     /** Tasks from {@link #offer} not yet started; what the bound applies to. */
     private final AtomicInteger offered = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -46,7 +49,7 @@ public final class SerialQueue {
             offered.decrementAndGet();
             return false;
         }
-        tasks.add(() -> {
+        offers.add(() -> {
             offered.decrementAndGet();
             task.run();
         });
@@ -56,7 +59,7 @@ public final class SerialQueue {
 
     /** Queues {@code task} without the bound: for results and events that must not be lost. */
     public void post(Runnable task) {
-        tasks.add(task);
+        posted.add(task);
         schedule();
     }
 
@@ -91,11 +94,14 @@ public final class SerialQueue {
 
     private void drain() {
         while (true) {
-            Runnable task = tasks.poll();
+            Runnable task = posted.poll();
+            if (task == null) {
+                task = offers.poll();
+            }
             if (task == null) {
                 running.set(false);
                 // a task added after the poll but before the flag was cleared found the flag set: take it
-                if (tasks.isEmpty() || !running.compareAndSet(false, true)) {
+                if ((posted.isEmpty() && offers.isEmpty()) || !running.compareAndSet(false, true)) {
                     return;
                 }
                 continue;
