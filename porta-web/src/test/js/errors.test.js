@@ -56,7 +56,7 @@ describe('End reasons and errors', () => {
 
   test('every action error code has distinct numbers', () => {
     const codes = ['invalidMessage', 'notConnected', 'alreadyJoined', 'roleRequired', 'capabilityDisabled', 'participantNotFound',
-      'participantNotEligible', 'screenShareBusy', 'cannotTargetOrganizer', 'breakoutState', 'sdpRejected', 'chatDisabled'];
+      'participantNotEligible', 'screenShareBusy', 'cannotTargetOrganizer', 'breakoutState', 'sdpRejected', 'chatDisabled', 'meetingBusy'];
     const subCodes = codes.map((code) => fromActionError({ code }).subCode);
     assert.equal(new Set(subCodes).size, codes.length);
     for (const code of codes) assert.match(fromActionError({ code }).message, /\. .+\.$/, `${code} has what happened and what to do`);

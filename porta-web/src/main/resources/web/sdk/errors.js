@@ -150,6 +150,7 @@ const ACTION_ERRORS = new Map([
   ['breakoutState', [409, 46009, 'Check the breakout rooms and try again.']],
   ['sdpRejected', [488, 46010, 'Try another browser or device; if it keeps happening, report it.']],
   ['chatDisabled', [403, 46011, 'Chat is turned off for this meeting.']],
+  ['meetingBusy', [503, 46012, 'Nothing changed; wait a moment and try again.']],
 ]);
 
 /** Default sentences when the server's `error.message` is empty. */
@@ -166,6 +167,7 @@ const ACTION_DEFAULT_MESSAGE = new Map([
   ['breakoutState', 'The breakout rooms are not in a state that allows that'],
   ['sdpRejected', 'The media server could not use this browser\'s media description'],
   ['chatDisabled', 'Chat is disabled in this meeting'],
+  ['meetingBusy', 'The meeting has too many requests waiting'],
 ]);
 
 /**

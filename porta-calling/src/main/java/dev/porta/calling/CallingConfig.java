@@ -28,13 +28,16 @@ import java.time.Duration;
  * @param chatHistoryPageBytes    largest {@code chatHistory} frame, in wire bytes ({@code calling.chat-history-page-bytes})
  * @param chatMemoryBytes         chat history kept across all meetings, in wire bytes ({@code calling.chat-memory-bytes})
  * @param chatRetention           how long an ended meeting's history is kept for its next session ({@code calling.chat-retention})
+ * @param meetingQueue            requests waiting for one live meeting's actor at once; beyond it they are refused as
+ *                                busy ({@code calling.meeting-queue})
  */
 public record CallingConfig(int maxParticipants, int maxFrameChars, int messageBurst, int messagesPerSecond,
                             Duration resumeGrace, int displayNameMax, int chatHistorySize,
                             int passcodeAttemptsPerClient, int passcodeAttemptsPerMeeting, Duration passcodeWindow,
                             Duration joinBefore, Duration joinAfter, int togetherSeats,
                             int maxLobby, Duration joinDeadline, int maxUnjoinedPerAddress,
-                            int chatHistoryBytes, int chatHistoryPageBytes, long chatMemoryBytes, Duration chatRetention) {
+                            int chatHistoryBytes, int chatHistoryPageBytes, long chatMemoryBytes, Duration chatRetention,
+                            int meetingQueue) {
 
     public CallingConfig {
         if (chatHistoryPageBytes > chatHistoryBytes) {
@@ -48,7 +51,7 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
     public static CallingConfig defaults() {
         return new CallingConfig(1000, 65_536, 40, 20, Duration.ofSeconds(30), 100, 500, 5, 20,
                 Duration.ofMinutes(15), Duration.ofMinutes(60), Duration.ofMinutes(60), 49,
-                100, Duration.ofSeconds(10), 50, 256 * 1024, 64 * 1024, 64L * 1024 * 1024, Duration.ofHours(1));
+                100, Duration.ofSeconds(10), 50, 256 * 1024, 64 * 1024, 64L * 1024 * 1024, Duration.ofHours(1), 2048);
     }
 
     public static CallingConfig from(Config c) {
@@ -71,21 +74,30 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
                 c.integer("calling.chat-history-bytes", 16 * 1024, 64 << 20),
                 c.integer("calling.chat-history-page-bytes", 16 * 1024, 64 << 20),
                 c.integer("calling.chat-memory-bytes", 16 * 1024, Integer.MAX_VALUE),
-                c.duration("calling.chat-retention"));
+                c.duration("calling.chat-retention"),
+                c.integer("calling.meeting-queue", 1, 1_000_000));
     }
 
     public CallingConfig withMessageRate(int burst, int perSecond) {
         return new CallingConfig(maxParticipants, maxFrameChars, burst, perSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue);
     }
 
     public CallingConfig withMaxParticipants(int max) {
         return new CallingConfig(max, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue);
+    }
+
+    /** This bound on work waiting for one meeting ({@code calling.meeting-queue}). */
+    public CallingConfig withMeetingQueue(int queue) {
+        return new CallingConfig(maxParticipants, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
+                chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
+                joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, queue);
     }
 
     /** These limits on lobby size, join deadline and sockets not yet joined per address. */
@@ -93,6 +105,6 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
         return new CallingConfig(maxParticipants, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, lobby, deadline, unjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue);
     }
 }

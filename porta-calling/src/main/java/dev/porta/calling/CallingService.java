@@ -5,9 +5,11 @@ import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Authentication;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.auth.CallerAuthenticator;
+import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.live.SerialQueue;
 import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.meeting.MeetingDirectory;
 import dev.porta.calling.protocol.ActionError;
@@ -52,9 +54,14 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private final ServerMessageEncoder encoder = new ServerMessageEncoder();
     private final CallingCounters counters = new CallingCounters();
     private final JoinGate gate;
-    private final Map<String, LiveMeeting> meetings = new ConcurrentHashMap<>();
-    private final Map<String, LiveMeeting> resumeIndex = new ConcurrentHashMap<>();
+    private final MeetingRouter router;
+    /**
+     * Chat history I/O, off every meeting's actor: a meeting ID always maps to the same stripe, so an ended
+     * session's last write comes before the next session's read of the same meeting.
+     */
+    private final SerialQueue[] chatIo = new SerialQueue[8];
     private final ScheduledFuture<?> sweeper;
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService scheduler;
     private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
@@ -85,17 +92,23 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
                           AttendanceLog attendance, RateLimits passcodeLimits) {
-        this(config, authenticator, directory, chat, media, clock, scheduler, attendance, passcodeLimits, MeetingPlacement.local());
+        this(config, authenticator, directory, chat, media, clock, scheduler, attendance, passcodeLimits,
+                MeetingPlacement.local(), new LocalMeetingRouter());
     }
 
     /**
      * @param placement which node is each meeting's home: a join is served here only when this node is the
      *                  home (one node: always); otherwise the client is sent to the home ({@code joinElsewhere})
+     * @param router    where live meetings are found: chosen once, in the wiring
      */
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
-                          AttendanceLog attendance, RateLimits passcodeLimits, MeetingPlacement placement) {
+                          AttendanceLog attendance, RateLimits passcodeLimits, MeetingPlacement placement, MeetingRouter router) {
         this.placement = placement;
+        this.router = router;
+        for (int i = 0; i < chatIo.length; i++) {
+            chatIo[i] = new SerialQueue("porta-calling-chat-io-" + i, 1);
+        }
         this.attendance = attendance;
         this.config = config;
         this.authenticator = authenticator;
@@ -107,7 +120,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.gate = new JoinGate(config, directory, clock, passcodeLimits);
         this.scheduler = scheduler;
         this.unjoined = new UnjoinedSockets(config.maxUnjoinedPerAddress());
-        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweepInBackground, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -130,13 +143,39 @@ public final class CallingService implements CallingStats, AutoCloseable {
 
     /** The identity's tokens were revoked or the identity deleted: end its participants everywhere. */
     public void identityRevoked(String identityId) {
-        meetings.values().forEach(m -> m.identityRevoked(identityId));
+        IdentityId revoked = new IdentityId(identityId);
+        router.all().forEach(m -> m.identityRevoked(revoked));
+    }
+
+    /**
+     * The periodic sweep runs on a virtual thread of its own, never on the scheduler's thread: it waits for
+     * each meeting (and the SFU sessions it closes), and the scheduler also keeps every socket's join
+     * deadline. A sweep still running when the next is due is not doubled.
+     */
+    private void sweepInBackground() {
+        if (sweeping.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("porta-calling-sweep").start(() -> {
+                try {
+                    sweep();
+                } catch (RuntimeException e) {
+                    LOG.warn("calling: the sweep failed; it runs again in a second", e);
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        }
     }
 
     /** Ends participants whose resume grace or token ran out; runs every second, callable by tests. */
     public void sweep() {
         var now = clock.instant();
-        meetings.values().forEach(m -> m.sweep(now));
+        for (LiveMeeting m : router.all()) {
+            try {
+                m.sweep(now);
+            } catch (RuntimeException e) {
+                LOG.warn("calling: sweeping meeting {} failed; retried on the next sweep", m.meetingId(), e);
+            }
+        }
         try {
             chat.expire(now);
         } catch (RuntimeException e) {
@@ -149,7 +188,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public void shutdown() {
         shuttingDown = true;
         sweeper.cancel(false);
-        new ArrayList<>(meetings.values()).forEach(m -> m.endForEveryone(EndReason.SERVER_SHUTDOWN));
+        router.all().forEach(m -> m.endForEveryone(EndReason.SERVER_SHUTDOWN));
     }
 
     @Override
@@ -174,13 +213,23 @@ public final class CallingService implements CallingStats, AutoCloseable {
     @Override
     public List<MeetingStats> meetings() {
         List<MeetingStats> out = new ArrayList<>();
-        meetings.values().forEach(m -> out.add(m.stats()));
+        router.all().forEach(m -> out.add(m.stats()));
         return out;
+    }
+
+    /** Requests from clients waiting for their meetings' actors right now, across this node's meetings. */
+    public int waitingRequests() {
+        return router.all().stream().mapToInt(LiveMeeting::waitingRequests).sum();
+    }
+
+    /** Requests refused because their meeting had {@code calling.meeting-queue} requests waiting already. */
+    public long meetingBusyRefusals() {
+        return counters.meetingBusyRefusals();
     }
 
     /** The chat thread of the meeting's live session on this node; empty while nobody is in the meeting. */
     public Optional<dev.porta.calling.live.ThreadChat> threadChat(String meetingId) {
-        return Optional.ofNullable(meetings.get(meetingId)).map(LiveMeeting::threadChat);
+        return router.find(meetingId).map(LiveMeeting::threadChat);
     }
 
     // ---- called by sessions ----
@@ -220,10 +269,16 @@ public final class CallingService implements CallingStats, AutoCloseable {
             }
         }
         while (true) {
-            LiveMeeting m = meetings.computeIfAbsent(a.meeting().meetingId(), id -> newLiveMeeting(a));
-            LiveMeeting.JoinResult result = m.join(session, caller, a.displayName(), join.muted());
+            LiveMeeting m = router.liveMeeting(a.meeting().meetingId(), id -> newLiveMeeting(a));
+            LiveMeeting.JoinResult result;
+            try {
+                result = m.join(session, caller, a.displayName(), join.muted());
+            } catch (LiveMeeting.Busy busy) {
+                session.refuse(EndReason.MEETING_BUSY);
+                return;
+            }
             if (result == null) {
-                meetings.remove(m.meetingId(), m);
+                router.closed(m);
                 continue;
             }
             switch (result) {
@@ -241,8 +296,14 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return;
         }
         Caller caller = ((Authentication.Authenticated) auth).caller();
-        LiveMeeting m = resumeIndex.get(resume.resumeToken());
-        Participant p = m == null ? null : m.resume(session, resume.resumeToken(), caller);
+        LiveMeeting m = router.byResumeToken(resume.resumeToken()).orElse(null);
+        Participant p;
+        try {
+            p = m == null ? null : m.resume(session, resume.resumeToken(), caller);
+        } catch (LiveMeeting.Busy busy) {
+            session.refuse(EndReason.MEETING_BUSY); // the place is kept: the client may resume again
+            return;
+        }
         if (p == null) {
             session.refuse(EndReason.RESUME_FAILED);
             return;
@@ -257,7 +318,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return null;
         }
         Caller caller = ((Authentication.Authenticated) auth).caller();
-        if (!m.identityOf(p).equals(caller.identityId())) {
+        if (!m.identityOf(p).equals(caller.identity())) {
             return new ServerMessage.Error(u.id(), ActionError.INVALID_MESSAGE.wire(),
                     "updateToken.token belongs to another identity");
         }
@@ -313,20 +374,22 @@ public final class CallingService implements CallingStats, AutoCloseable {
     }
 
     private LiveMeeting newLiveMeeting(JoinGate.Decision.Admitted a) {
-        return new LiveMeeting(a.meeting(), config, clock, media, chat, counters, encoder, new LiveMeeting.Registry() {
+        String id = a.meeting().meetingId();
+        SerialQueue io = chatIo[Math.floorMod(id.hashCode(), chatIo.length)];
+        return new LiveMeeting(a.meeting(), config, clock, media, chat, io, counters, encoder, new LiveMeeting.Registry() {
             @Override
             public void resumeTokenIssued(String token, LiveMeeting meeting) {
-                resumeIndex.put(token, meeting);
+                router.resumeTokenIssued(token, meeting);
             }
 
             @Override
             public void resumeTokenRetired(String token) {
-                resumeIndex.remove(token);
+                router.resumeTokenRetired(token);
             }
 
             @Override
             public void meetingClosed(LiveMeeting meeting) {
-                meetings.remove(meeting.meetingId(), meeting);
+                router.closed(meeting);
             }
         }, attendance);
     }

@@ -5,7 +5,7 @@ package dev.porta.calling;
  * One client's WebSocket, as the transport adapter (in porta-server) hands it to calling.
  *
  * <p>{@link #send} must not block: the adapter queues frames in order (bounded) and closes the socket
- * when the queue overflows. Calls come from meeting code holding a meeting's lock, so they must be cheap.
+ * when the queue overflows. Calls come from a meeting's actor (and its media lanes), so they must be cheap.
  */
 public interface SignalingConnection {
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.calling;
 
+import dev.porta.calling.live.BreakoutRoomId;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.live.ParticipantId;
 import dev.porta.calling.live.ParticipantLink;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.ClientMessage;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One signaling connection: bounds size and rate, decodes, and forwards each message to the meeting.
- * The transport adapter calls {@link #onText} (one frame at a time, in order) and {@link #onClose}.
+ * The transport adapter calls {@link #onText} (one frame at a time, in order) and {@link #onClose}. Each
+ * call waits for the meeting to finish the request (its actor, and the SFU or database work it started), so a
+ * connection's answers keep the order of its requests; the meeting itself never waits for a connection.
  */
 public final class SignalingSession implements ParticipantLink {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSession.class);
@@ -69,7 +73,12 @@ public final class SignalingSession implements ParticipantLink {
                 }
                 return;
             }
-            dispatch(m);
+            try {
+                dispatch(m);
+            } catch (LiveMeeting.Busy busy) {
+                // the meeting has calling.meeting-queue requests waiting: nothing changed; the client may retry
+                reply(LiveMeetingErrors.of(m.id(), ActionError.MEETING_BUSY, busy.getMessage()));
+            }
         } catch (RuntimeException e) {
             LOG.warn("calling: unexpected failure handling a frame", e);
             cutOff(EndReason.INTERNAL_ERROR);
@@ -133,20 +142,21 @@ public final class SignalingSession implements ParticipantLink {
             case PublishOffer o -> reply(m.media().publishOffer(p, o.sdp(), o.sources(), o.id()));
             case SubscribeAnswer a -> reply(m.media().subscribeAnswer(p, a.sdp(), a.id()));
             case RestartIce r -> reply(m.media().restartIce(p, r.id()));
-            case VideoPreference vp -> reply(m.media().videoPreference(p, vp.participantId(),
+            case VideoPreference vp -> reply(m.media().videoPreference(p, ParticipantId.ofNullable(vp.participantId()),
                     vp.source() == null ? TrackSource.CAMERA : vp.source(), vp.maxHeight(), vp.id()));
-            case Admit a -> reply(m.admit(p, a.participantId(), a.id()));
-            case AdmitAll a -> reply(m.admitAll(p, a.id()));
-            case Deny d -> reply(m.deny(p, d.participantId(), d.ban(), d.id()));
-            case MuteParticipant mp -> reply(m.media().muteOther(p, mp.participantId(), mp.id()));
-            case RemoveParticipant rp -> reply(m.remove(p, rp.participantId(), rp.ban(), rp.id()));
-            case EndMeeting e -> reply(m.endMeeting(p, e.id()));
+            case Admit a -> reply(m.moderation().admit(p, ParticipantId.ofNullable(a.participantId()), a.id()));
+            case AdmitAll a -> reply(m.moderation().admitAll(p, a.id()));
+            case Deny d -> reply(m.moderation().deny(p, ParticipantId.ofNullable(d.participantId()), d.ban(), d.id()));
+            case MuteParticipant mp -> reply(m.media().muteOther(p, ParticipantId.ofNullable(mp.participantId()), mp.id()));
+            case RemoveParticipant rp -> reply(m.moderation().remove(p, ParticipantId.ofNullable(rp.participantId()), rp.ban(), rp.id()));
+            case EndMeeting e -> reply(m.moderation().endMeeting(p, e.id()));
             case Chat c -> reply(m.features().chat(p, c.text(), c.id()));
             case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));
             case RaiseHand h -> reply(m.features().raiseHand(p, h.id()));
-            case LowerHand h -> reply(m.features().lowerHand(p, h.participantId(), h.id()));
+            case LowerHand h -> reply(m.features().lowerHand(p, ParticipantId.ofNullable(h.participantId()), h.id()));
             case BreakoutCreate b -> reply(m.features().breakoutCreate(p, b.rooms(), b.id()));
-            case BreakoutAssign b -> reply(m.features().breakoutAssign(p, b.roomId(), b.participantIds(), b.id()));
+            case BreakoutAssign b -> reply(m.features().breakoutAssign(p, b.roomId() == null ? null : new BreakoutRoomId(b.roomId()),
+                    b.participantIds().stream().map(ParticipantId::new).toList(), b.id()));
             case BreakoutOpen b -> reply(m.features().breakoutOpen(p, b.id()));
             case BreakoutClose b -> reply(m.features().breakoutClose(p, b.id()));
             case TogetherMode t -> reply(m.features().togetherMode(p, t.active(), t.id()));

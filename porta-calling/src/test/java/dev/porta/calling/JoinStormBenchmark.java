@@ -40,7 +40,10 @@ class JoinStormBenchmark {
         final AtomicLong chars;
         volatile long connectedAt;
 
-        CountingConnection(CountDownLatch connected, AtomicLong frames, AtomicLong chars) {
+        final String address;
+
+        CountingConnection(CountDownLatch connected, AtomicLong frames, AtomicLong chars, String address) {
+            this.address = address;
             this.connected = connected;
             this.frames = frames;
             this.chars = chars;
@@ -61,7 +64,7 @@ class JoinStormBenchmark {
 
         @Override
         public String remoteAddress() {
-            return "127.0.0.1";
+            return address;
         }
     }
 
@@ -90,7 +93,9 @@ class JoinStormBenchmark {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < joins; i++) {
                 int n = i;
-                CountingConnection conn = new CountingConnection(connected, frames, chars);
+                // one address per guest: the storm is many people, not one address (calling.max-unjoined-per-address)
+                CountingConnection conn = new CountingConnection(connected, frames, chars,
+                        "198.51." + (n / 250) + "." + (n % 250 + 1));
                 connections.add(conn);
                 pool.submit(() -> {
                     SignalingSession session = calling.open(conn);

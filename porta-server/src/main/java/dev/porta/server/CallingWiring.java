@@ -4,6 +4,7 @@ package dev.porta.server;
 import com.nimbusds.jwt.SignedJWT;
 import dev.porta.calling.CallingConfig;
 import dev.porta.calling.CallingService;
+import dev.porta.calling.LocalMeetingRouter;
 import dev.porta.calling.auth.Caller;
 import dev.porta.calling.chat.JdbcChatHistoryStore;
 import dev.porta.common.Config;
@@ -58,7 +59,8 @@ final class CallingWiring implements AutoCloseable {
         this.attendance = new AttendanceRecorder(meetings.attendance());
         this.calling = new CallingService(cc, authenticator, directory,
                 new JdbcChatHistoryStore(database, cc.chatHistorySize(), cc.chatHistoryBytes()), sfu, clock, scheduler,
-                attendance, cluster.rateLimits(), cluster.placement());
+                attendance, cluster.rateLimits(), cluster.placement(),
+                new LocalMeetingRouter()); // live meetings live in this process; placement says which node is each one's home
         // A revocation ends the participation on whichever node holds it (in a cluster, through Redis).
         var revocations = cluster.revocations();
         revocations.subscribe(calling::identityRevoked);
@@ -139,6 +141,7 @@ final class CallingWiring implements AutoCloseable {
         Gauge.builder("porta.calling.participants", calling, c -> c.node().participants()).register(r);
         Gauge.builder("porta.calling.lobby", calling, c -> c.node().lobby()).register(r);
         FunctionCounter.builder("porta.calling.joins", calling, c -> c.node().joins()).register(r);
+        FunctionCounter.builder("porta.calling.meeting.busy", calling, CallingService::meetingBusyRefusals).register(r);
         Gauge.builder("porta.media.sessions", sfu, s -> s.sessionCount()).register(r);
         FunctionCounter.builder("porta.media.packets.in", sfu, s -> s.stats().packetsIn()).register(r);
         FunctionCounter.builder("porta.media.packets.out", sfu, s -> s.stats().packetsOut()).register(r);

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Who was in a live meeting and when, for the attendance reports Graph serves (issue 14). Calling tells
- * it what happens; the server stores it. Called while the meeting's lock is held: implementations must
+ * it what happens; the server stores it. Called on the meeting's actor: implementations must
  * return at once (queue the work) and never call back into calling.
  */
 public interface AttendanceLog {

@@ -10,6 +10,11 @@ public sealed interface Caller {
     /** The identity that revocation names: a guest's ACS id, or a member's member id. */
     String identityId();
 
+    /** {@link #identityId()}, typed. */
+    default IdentityId identity() {
+        return new IdentityId(identityId());
+    }
+
     /** When the presented token stops being valid. */
     Instant expiresAt();
 

@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** A meeting's breakout rooms: names, assignments, and whether they are open. Guarded by the meeting lock. */
+/** A meeting's breakout rooms: names, assignments, and whether they are open. Touched only on the meeting's actor. */
 final class BreakoutRooms {
-    record Room(String id, String name, Set<String> assignees) { }
+    record Room(BreakoutRoomId id, String name, Set<ParticipantId> assignees) { }
 
-    private final Map<String, Room> rooms = new LinkedHashMap<>();
+    private final Map<BreakoutRoomId, Room> rooms = new LinkedHashMap<>();
     private boolean open;
 
     boolean isOpen() {
@@ -30,28 +30,28 @@ final class BreakoutRooms {
         rooms.clear();
         int n = 0;
         for (String name : names) {
-            String id = "r" + (++n);
+            BreakoutRoomId id = new BreakoutRoomId("r" + (++n));
             rooms.put(id, new Room(id, name.strip(), new LinkedHashSet<>()));
         }
     }
 
-    Optional<Room> room(String id) {
+    Optional<Room> room(BreakoutRoomId id) {
         return Optional.ofNullable(rooms.get(id));
     }
 
     /** Moves each participant into {@code roomId} (out of any other room). */
-    void assign(String roomId, List<String> participantIds) {
+    void assign(BreakoutRoomId roomId, List<ParticipantId> participantIds) {
         for (Room r : rooms.values()) {
             participantIds.forEach(r.assignees()::remove);
         }
         rooms.get(roomId).assignees().addAll(participantIds);
     }
 
-    void forget(String participantId) {
+    void forget(ParticipantId participantId) {
         rooms.values().forEach(r -> r.assignees().remove(participantId));
     }
 
-    Optional<Room> roomOf(String participantId) {
+    Optional<Room> roomOf(ParticipantId participantId) {
         return rooms.values().stream().filter(r -> r.assignees().contains(participantId)).findFirst();
     }
 
@@ -61,7 +61,7 @@ final class BreakoutRooms {
 
     List<BreakoutRoomView> views() {
         List<BreakoutRoomView> out = new ArrayList<>();
-        rooms.values().forEach(r -> out.add(new BreakoutRoomView(r.id(), r.name(), open, List.copyOf(r.assignees()))));
+        rooms.values().forEach(r -> out.add(new BreakoutRoomView(r.id().value(), r.name(), open, r.assignees().stream().map(ParticipantId::value).toList())));
         return out;
     }
 }

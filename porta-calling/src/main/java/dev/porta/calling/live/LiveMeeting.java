@@ -4,6 +4,7 @@ package dev.porta.calling.live;
 import dev.porta.calling.CallingConfig;
 import dev.porta.calling.attendance.AttendanceLog;
 import dev.porta.calling.auth.Caller;
+import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.meeting.Capability;
 import dev.porta.calling.meeting.MeetingDetails;
@@ -15,7 +16,6 @@ import dev.porta.calling.protocol.ServerMessageEncoder;
 import dev.porta.calling.stats.CallingCounters;
 import dev.porta.calling.stats.CallingStats.MeetingStats;
 import dev.porta.media.api.MediaHost;
-import dev.porta.media.api.TrackSource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,10 +26,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One running meeting: who is in the lobby and in the meeting, the roster sequence, and every way in and
- * out. Features (chat, hands, breakout rooms…) live in {@link MeetingFeatures}, media in
- * {@link MeetingMedia}; all three lock on this object, and every frame to participants is queued while
- * holding it, so everyone sees changes in the same order.
+ * One running meeting and every way in and out of it (join, entry, resume, leave, end). Its parts: who
+ * has a seat and the roster sequence ({@link Roster}), who waits ({@link Lobby}), resume tokens
+ * ({@link ResumeTokens}), what organizers do to others ({@link Moderation}), features such as chat, hands
+ * and breakout rooms ({@link MeetingFeatures}), and media ({@link MeetingMedia}).
+ *
+ * <p>An actor: the meeting's state is touched only by tasks on its own {@link SerialQueue}, one at a time,
+ * and every frame to participants is queued from there, so everyone sees changes in the same order. No task
+ * waits for the SFU or the database: SFU calls run on each participant's media lane and chat writes on a
+ * chat I/O lane, and what they bring back is posted to the meeting as another task. A caller (a socket, the
+ * Chat API, the sweep) waits for its task and for the SFU and database work that task started, so it
+ * answers its client only once the change is complete, while the meeting goes on serving everyone else.
+ * Work from clients is bounded by {@code calling.meeting-queue}; beyond it the caller gets {@link Busy}.
  */
 public final class LiveMeeting {
     /** How the meeting tells the service about resume tokens and its own end. */
@@ -42,6 +50,16 @@ public final class LiveMeeting {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveMeeting.class);
+    /** How long a caller waits for its task (and the SFU and database work it started) before giving up. */
+    private static final long WAIT_SECONDS = 30;
+
+    /** The meeting's queue is full (calling.meeting-queue): the caller answers "busy" and changes nothing. */
+    public static final class Busy extends RuntimeException {
+        Busy(String meetingId) {
+            super("the meeting " + meetingId + " has too much work waiting (calling.meeting-queue)", null, false, false);
+        }
+    }
 
     final MeetingDetails details;
     final CallingConfig config;
@@ -49,23 +67,39 @@ public final class LiveMeeting {
     /** When this live session began (the Chat API's thread {@code createdOn}). */
     final Instant startedAt;
     final ChatHistoryStore chat;
+    /** The history as this meeting knows it (read on the actor); the store is written through {@link #chatIo}. */
+    final ChatMirror chatMirror;
+    /** This meeting's actor: the only thread that touches its state. */
+    final SerialQueue actor;
+    /** Where chat history I/O runs, in order, for this meeting (a stripe shared by meetings; never the actor). */
+    private final SerialQueue chatIo;
+    /** Completes (on the actor) once the stored history is in {@link #chatMirror}; entries wait for it. */
+    private final java.util.concurrent.CompletableFuture<Void> historyLoaded = new java.util.concurrent.CompletableFuture<>();
+    /** SFU and database work started by the task running now, which its caller waits for; null outside such a task. */
+    private List<java.util.concurrent.CompletableFuture<?>> effects;
     final CallingCounters counters;
     final ServerMessageEncoder encoder;
     private final Registry registry;
     private final AttendanceLog attendance;
-    private final Map<String, Participant> inMeeting = new LinkedHashMap<>();
-    private final Map<String, Participant> lobby = new LinkedHashMap<>();
+    /** Who has a seat, and the roster's sequence. */
+    private final Roster roster;
+    /** Who waits to be let in. */
+    private final Lobby lobby;
+    private final ResumeTokens resumeTokens;
     private final MeetingFeatures features;
     private final MeetingMedia media;
-    private final Bans bans = new Bans();
-    private long seq;
+    private final Moderation moderation;
     private long joinOrder;
     private long joins;
     private boolean closed;
 
+    /**
+     * @param chatIo where this meeting's chat history is read and written: the same lane for every live session
+     *               of one meeting ID, so that an ended session's last write comes before the next one's read
+     */
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
-                       ChatHistoryStore chat, CallingCounters counters, ServerMessageEncoder encoder, Registry registry,
-                       AttendanceLog attendance) {
+                       ChatHistoryStore chat, SerialQueue chatIo, CallingCounters counters, ServerMessageEncoder encoder,
+                       Registry registry, AttendanceLog attendance) {
         this.details = details;
         this.attendance = attendance;
         this.config = config;
@@ -75,13 +109,146 @@ public final class LiveMeeting {
         this.counters = counters;
         this.encoder = encoder;
         this.registry = registry;
+        this.roster = new Roster(details, encoder);
+        this.lobby = new Lobby(roster);
+        this.resumeTokens = new ResumeTokens(this, registry);
+        this.chatIo = chatIo;
+        this.chatMirror = new ChatMirror(config.chatHistorySize(), config.chatHistoryBytes());
+        this.actor = new SerialQueue("porta-meeting-" + details.meetingId(), config.meetingQueue());
         this.features = new MeetingFeatures(this);
-        chat.meetingStarted(details.meetingId());
+        this.moderation = new Moderation(this);
         this.media = new MeetingMedia(this, mediaHost);
+        String id = details.meetingId();
+        chatIo.submit(() -> {
+            chat.meetingStarted(id);
+            return chat.history(id);
+        }).whenComplete((stored, failure) -> actor.post(() -> {
+            if (failure != null) {
+                LOG.warn("calling: reading the chat history of {} failed; the live session starts without it", id, failure);
+            } else {
+                chatMirror.loaded(stored);
+            }
+            historyLoaded.complete(null);
+        }));
+    }
+
+    // ---- the actor ----
+
+    /**
+     * Runs {@code task} on the meeting's actor, bounded by {@code calling.meeting-queue} (work a client asked
+     * for), and returns its result once the SFU and database work it started is done too.
+     *
+     * @throws Busy when the meeting's queue is full
+     */
+    <T> T ask(java.util.function.Supplier<T> task) {
+        return run(task, true);
+    }
+
+    /** As {@link #ask}, never refused: for the server's own work (sweep, revocation, shutdown, a closed socket). */
+    <T> T tell(java.util.function.Supplier<T> task) {
+        return run(task, false);
+    }
+
+    /** As {@link #ask} for a task whose answer comes later (from a participant's media lane): waits for it. */
+    <T> T askLater(java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> task) {
+        return await(ask(task));
+    }
+
+    /**
+     * As {@link #tell}, for work whose caller only needs it done (a closed socket, a leave): a caller interrupted
+     * while it waits (its transport shutting down) stops waiting quietly; the work still runs.
+     */
+    private void tell(Runnable task) {
+        try {
+            tell(() -> {
+                task.run();
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof InterruptedException)) {
+                throw e;
+            }
+        }
+    }
+
+    private <T> T run(java.util.function.Supplier<T> task, boolean bounded) {
+        if (actor.isCurrent()) {
+            return task.get(); // already on the actor (one meeting action inside another): its effects join the outer's
+        }
+        var result = new java.util.concurrent.CompletableFuture<T>();
+        Runnable r = () -> {
+            List<java.util.concurrent.CompletableFuture<?>> mine = new ArrayList<>();
+            effects = mine;
+            try {
+                T value = task.get();
+                effects = null;
+                java.util.concurrent.CompletableFuture.allOf(mine.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .whenComplete((ignored, failure) -> {
+                            if (failure != null) {
+                                result.completeExceptionally(failure);
+                            } else {
+                                result.complete(value);
+                            }
+                        });
+            } catch (RuntimeException | java.lang.Error e) {
+                effects = null;
+                result.completeExceptionally(e);
+            }
+        };
+        if (!bounded) {
+            actor.post(r);
+        } else if (!actor.offer(r)) {
+            counters.meetingBusy();
+            throw new Busy(details.meetingId());
+        }
+        return await(result);
+    }
+
+    /** Work the running task started off the actor; its caller waits for it. */
+    void effect(java.util.concurrent.CompletableFuture<?> f) {
+        if (effects != null) {
+            effects.add(f);
+        }
+    }
+
+    /** Runs {@code write} on the chat I/O lane, after every earlier chat write of this meeting. */
+    void chatWrite(java.util.function.Consumer<ChatHistoryStore> write) {
+        effect(chatIo.submit(() -> {
+            write.accept(chat);
+            return null;
+        }));
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof java.lang.Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the meeting did not finish the task in " + WAIT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the meeting", e);
+        }
     }
 
     public String meetingId() {
         return details.meetingId();
+    }
+
+    /** Requests from clients waiting for this meeting's actor (at most {@code calling.meeting-queue}). */
+    public int waitingRequests() {
+        return actor.waiting();
+    }
+
+    public Moderation moderation() {
+        return moderation;
     }
 
     public MeetingFeatures features() {
@@ -96,44 +263,47 @@ public final class LiveMeeting {
      * Takes {@code caller} in: to the lobby or straight into the meeting. Returns null when this live meeting
      * has just closed (the caller should get a fresh one); otherwise the participant, or a refusal already sent.
      */
-    public synchronized JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted) {
+    public JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted) {
+        return ask(() -> joinOnActor(link, caller, displayName, muted));
+    }
+
+    private JoinResult joinOnActor(ParticipantLink link, Caller caller, String displayName, boolean muted) {
         if (closed) {
             return null;
         }
-        if (bans.isBanned(caller.identityId())) {
+        if (moderation.isBanned(caller.identity())) {
             return new JoinResult.Refused(EndReason.BANNED);
         }
         // One live participant per external identity: a second join replaces the first (it keeps an
         // admission already granted), so one guest token cannot take many seats or flood the lobby.
-        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identityId()) : null;
+        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identity()) : null;
         boolean entering = Permissions.bypassesLobby(details, caller)
                 || (previous != null && previous.state == Participant.State.CONNECTED);
         int freed = previous == null ? 0 : 1;
         if (entering && !Permissions.isOrganizer(details, caller)
-                && inMeeting.size() - (previous != null && inMeeting.containsKey(previous.id) ? freed : 0) >= config.maxParticipants()) {
+                && roster.size() - (previous != null && roster.has(previous.id) ? freed : 0) >= config.maxParticipants()) {
             return new JoinResult.Refused(EndReason.CAPACITY_REACHED);
         }
-        if (!entering && lobby.size() - (previous != null && lobby.containsKey(previous.id) ? freed : 0) >= config.maxLobby()) {
+        if (!entering && lobby.size() - (previous != null && lobby.has(previous.id) ? freed : 0) >= config.maxLobby()) {
             return new JoinResult.Refused(EndReason.LOBBY_FULL);
         }
         if (previous != null) {
             end(previous, EndReason.REPLACED, false);
         }
-        Participant p = new Participant("p-" + randomToken(16), caller, displayName, Permissions.roleOf(details, caller),
+        Participant p = new Participant(ParticipantId.random(), caller, displayName, Permissions.roleOf(details, caller),
                 ++joinOrder, muted, Permissions.isExternal(details, caller));
         p.link = link;
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
         }
-        issueResumeToken(p);
+        resumeTokens.issue(p);
         joins++;
         counters.joined();
         if (entering) {
             enter(p);
         } else {
-            lobby.put(p.id, p);
             p.send(this, stateChanged(p, "InLobby"));
-            toAdmitters(new LobbyDelta("added", lobbyEntry(p)));
+            lobby.arrive(p);
         }
         return new JoinResult.Joined(p);
     }
@@ -146,31 +316,39 @@ public final class LiveMeeting {
     }
 
     /** Gives a dropped participant its place back; null when the token or identity does not match. */
-    public synchronized Participant resume(ParticipantLink link, String resumeToken, Caller caller) {
-        Participant p = findByResumeToken(resumeToken);
-        if (p == null || !p.caller.identityId().equals(caller.identityId())) {
+    public Participant resume(ParticipantLink link, String resumeToken, Caller caller) {
+        return ask(() -> resumeOnActor(link, resumeToken, caller));
+    }
+
+    private Participant resumeOnActor(ParticipantLink link, String resumeToken, Caller caller) {
+        Participant p = ResumeTokens.holder(everyone(), resumeToken);
+        if (p == null || !p.caller.identity().equals(caller.identity())) {
             return null;
         }
         if (p.link != null) {
             p.link.terminate(EndReason.LEFT); // an old socket the server had not noticed was gone
         }
-        registry.resumeTokenRetired(p.resumeToken);
-        issueResumeToken(p);
+        resumeTokens.issue(p);
         p.caller = caller;
         p.link = link;
         p.disconnectedAt = null;
         if (p.state == Participant.State.IN_LOBBY) {
             p.send(this, stateChanged(p, "InLobby"));
         } else {
-            seq++;
-            broadcastExcept(new RosterDelta(seq, "updated", rosterEntry(p)), p);
-            sendEntryPackage(p);
+            roster.changed("updated", p, p);
+            if (!p.awaitingEntry) {
+                sendEntryPackage(p); // otherwise its entry, still opening its media, sends it to the new link
+            }
         }
         return p;
     }
 
     /** The socket dropped without {@code leave}: keep the place for the grace period. */
-    public synchronized void connectionLost(Participant p, ParticipantLink link) {
+    public void connectionLost(Participant p, ParticipantLink link) {
+        tell(() -> connectionLostOnActor(p, link));
+    }
+
+    private void connectionLostOnActor(Participant p, ParticipantLink link) {
         if (p.link != link || !contains(p)) {
             return;
         }
@@ -182,16 +360,20 @@ public final class LiveMeeting {
     }
 
     /** Replaces the participant's token (same identity, later expiry). */
-    public synchronized void tokenRefreshed(Participant p, Caller caller) {
-        p.caller = caller;
+    public void tokenRefreshed(Participant p, Caller caller) {
+        ask(() -> p.caller = caller);
     }
 
-    public synchronized String identityOf(Participant p) {
-        return p.caller.identityId();
+    public IdentityId identityOf(Participant p) {
+        return ask(() -> p.caller.identity());
     }
 
     /** Ends participants whose grace period or token ran out. */
-    public synchronized void sweep(Instant now) {
+    public void sweep(Instant now) {
+        tell(() -> sweepOnActor(now));
+    }
+
+    private void sweepOnActor(Instant now) {
         for (Participant p : everyone()) {
             if (p.link == null && p.disconnectedAt != null
                     && !p.disconnectedAt.plus(config.resumeGrace()).isAfter(now)) {
@@ -204,126 +386,62 @@ public final class LiveMeeting {
         }
     }
 
-    public synchronized void identityRevoked(String identityId) {
+    public void identityRevoked(IdentityId identityId) {
+        tell(() -> identityRevokedOnActor(identityId));
+    }
+
+    private void identityRevokedOnActor(IdentityId identityId) {
         for (Participant p : everyone()) {
-            if (p.caller.identityId().equals(identityId)) {
+            if (p.caller.identity().equals(identityId)) {
                 end(p, EndReason.TOKEN_REVOKED);
             }
         }
     }
 
     /** Ends everyone (meeting ended, server shutdown). */
-    public synchronized void endForEveryone(EndReason reason) {
+    public void endForEveryone(EndReason reason) {
+        tell(() -> endEveryone(reason));
+    }
+
+    public void leave(Participant p) {
+        tell(() -> end(p, EndReason.LEFT)); // never refused: leaving frees the meeting's resources
+    }
+
+    /** Ends {@code p} because its own connection misbehaved (flooding, oversized, protocol error). */
+    public void cutOff(Participant p, EndReason reason) {
+        tell(() -> end(p, reason));
+    }
+
+    // ---- for Moderation (on the actor) ----
+
+    /** The participant waiting in the lobby with {@code id}, or null. */
+    Participant waiting(ParticipantId id) {
+        return lobby.get(id);
+    }
+
+    List<Participant> waitingInOrder() {
+        return lobby.inArrivalOrder();
+    }
+
+    void admitFromLobby(Participant p) {
+        lobby.leave(p);
+        enter(p);
+    }
+
+    void endOne(Participant p, EndReason reason) {
+        end(p, reason);
+    }
+
+    void endEveryone(EndReason reason) {
         everyone().forEach(p -> end(p, reason));
         closeIfEmpty();
     }
 
-    public synchronized void leave(Participant p) {
-        end(p, EndReason.LEFT);
-    }
-
-    /** Ends {@code p} because its own connection misbehaved (flooding, oversized, protocol error). */
-    public synchronized void cutOff(Participant p, EndReason reason) {
-        end(p, reason);
-    }
-
-    // ---- lobby and moderation actions ----
-
-    public synchronized ServerMessage admit(Participant by, String id, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
-        if (refusal != null) {
-            return refusal;
-        }
-        Participant p = lobby.get(id);
-        if (p == null) {
-            return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
-        }
-        if (freeSeats() == 0) {
-            return error(requestId, ActionError.CAPACITY_REACHED, "the meeting is full (calling.max-participants)");
-        }
-        admitFromLobby(p);
-        return new Ack(requestId, null);
-    }
-
-    public synchronized ServerMessage admitAll(Participant by, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
-        if (refusal != null) {
-            return refusal;
-        }
-        List<Participant> waiting = new ArrayList<>(lobby.values());
-        waiting = waiting.subList(0, Math.min(waiting.size(), freeSeats()));
-        waiting.forEach(this::admitFromLobby);
-        return new Ack(requestId, waiting.size());
-    }
-
-    private void admitFromLobby(Participant p) {
-        lobby.remove(p.id);
-        toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
-        enter(p);
-    }
-
-    public synchronized ServerMessage deny(Participant by, String id, boolean ban, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.ADMIT_FROM_LOBBY, requestId);
-        if (refusal == null) {
-            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
-        }
-        if (refusal != null) {
-            return refusal;
-        }
-        Participant p = lobby.get(id);
-        if (p == null) {
-            return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the lobby");
-        }
-        if (ban) {
-            bans.ban(p.caller.identityId());
-        }
-        end(p, EndReason.LOBBY_DENIED);
-        return new Ack(requestId, null);
-    }
-
-    public synchronized ServerMessage remove(Participant by, String id, boolean ban, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
-        if (refusal == null) {
-            refusal = refuseBanUnlessOrganizer(by, ban, requestId);
-        }
-        if (refusal != null) {
-            return refusal;
-        }
-        Participant target = inMeeting.get(id);
-        if (target == null) {
-            return error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id + " in the meeting");
-        }
-        Permissions.Denial denial = Permissions.removal(details, by, target);
-        if (denial != null) {
-            return error(requestId, denial.code(), denial.message());
-        }
-        if (ban) {
-            bans.ban(target.caller.identityId());
-        }
-        end(target, ban ? EndReason.BANNED : EndReason.REMOVED);
-        return new Ack(requestId, null);
-    }
-
-    public synchronized ServerMessage endMeeting(Participant by, String requestId) {
-        ServerMessage refusal = refuseUnless(by, Capability.END_MEETING, requestId);
-        if (refusal != null) {
-            return refusal;
-        }
-        by.send(this, new Ack(requestId, null));
-        endForEveryone(EndReason.MEETING_ENDED);
-        return null;
-    }
-
-    private ServerMessage refuseBanUnlessOrganizer(Participant by, boolean ban, String requestId) {
-        return ban && by.role != Role.ORGANIZER
-                ? error(requestId, ActionError.ROLE_REQUIRED, "only the organizer may ban") : null;
-    }
-
-    // ---- package-private helpers for features and media (callers hold the lock) ----
+    // ---- package-private helpers for features and media (on the actor) ----
 
     /** Null when {@code p} is Connected and may use {@code c}; otherwise the error to send. */
     ServerMessage refuseUnless(Participant p, Capability c, String requestId) {
-        if (p.state != Participant.State.CONNECTED || !inMeeting.containsKey(p.id)) {
+        if (p.state != Participant.State.CONNECTED || !roster.has(p.id)) {
             return error(requestId, ActionError.NOT_CONNECTED, "this needs the Connected state");
         }
         if (c == null) {
@@ -338,9 +456,9 @@ public final class LiveMeeting {
     }
 
     /** The connected participant whose token names {@code identityId}, or null (in the lobby, or not here). */
-    Participant connectedWithIdentity(String identityId) {
-        for (Participant p : inMeeting.values()) {
-            if (p.state == Participant.State.CONNECTED && p.caller.identityId().equals(identityId)) {
+    Participant connectedWithIdentity(IdentityId identityId) {
+        for (Participant p : roster.inJoinOrder()) {
+            if (p.state == Participant.State.CONNECTED && p.caller.identity().equals(identityId)) {
                 return p;
             }
         }
@@ -352,94 +470,69 @@ public final class LiveMeeting {
         return new ThreadChat(this);
     }
 
-    Participant connected(String id) {
-        return inMeeting.get(id);
+    Participant connected(ParticipantId id) {
+        return roster.get(id);
     }
 
     List<Participant> connectedInJoinOrder() {
-        return List.copyOf(inMeeting.values());
+        return roster.inJoinOrder();
     }
 
     void broadcast(ServerMessage m) {
-        broadcastExcept(m, null);
-    }
-
-    private void broadcastExcept(ServerMessage m, Participant excluded) {
-        String frame = encoder.encode(m);
-        String redacted = null;
-        for (Participant p : inMeeting.values()) {
-            if (p.link != null && p != excluded) {
-                if (hidesIdentityFrom(p, m)) {
-                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
-                    p.link.send(redacted);
-                } else {
-                    p.link.send(frame);
-                }
-            }
-        }
-    }
-
-    /**
-     * Privacy policy: when guests' identities are not visible to guests, an external recipient sees other
-     * guests by participant id only (their raw id is left out). Members, and everyone's own entry, keep it.
-     */
-    private boolean hidesIdentity(Participant recipient, String entryId, String entryKind) {
-        return recipient.external && !details.policy().guestIdentitiesVisibleToGuests()
-                && "guest".equals(entryKind) && !recipient.id.equals(entryId);
-    }
-
-    private boolean hidesIdentityFrom(Participant recipient, ServerMessage m) {
-        return switch (m) {
-            case RosterDelta d when d.participant() instanceof RosterEntry e -> hidesIdentity(recipient, e.id(), e.kind());
-            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> hidesIdentity(recipient, e.id(), e.kind());
-            default -> false;
-        };
-    }
-
-    private static ServerMessage withoutIdentity(ServerMessage m) {
-        return switch (m) {
-            case RosterDelta d when d.participant() instanceof RosterEntry e -> new RosterDelta(d.seq(), d.op(), e.withoutIdentity());
-            case LobbyDelta d when d.participant() instanceof LobbyEntry e -> new LobbyDelta(d.op(), e.withoutIdentity());
-            default -> m;
-        };
+        roster.broadcast(m, null);
     }
 
     void rosterDelta(String op, Participant p) {
-        seq++;
-        broadcast(new RosterDelta(seq, op, op.equals("removed") ? new Ref(p.id) : rosterEntry(p)));
+        roster.changed(op, p, null);
     }
 
     // ---- internals ----
 
+    /**
+     * {@code p} takes a seat: everyone else sees it at once; {@code p} itself gets its entry package (Connected,
+     * roster, lobby, chat history…) once the SFU has opened its media session and the stored chat history is
+     * loaded, both off the actor. Until then {@code p} gets no other frames: the package's snapshot covers
+     * what it missed, and the SFU's events for it wait. The task that let {@code p} in waits for the entry.
+     */
     private void enter(Participant p) {
         p.state = Participant.State.CONNECTED;
         p.admittedAt = clock.instant();
-        inMeeting.put(p.id, p);
-        attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id, p.rawId(), p.displayName, p.role.wireName(),
+        p.awaitingEntry = true;
+        roster.seat(p);
+        attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id.value(), p.rawId(), p.displayName, p.role.wireName(),
                 p.isGuest(), p.caller instanceof Caller.Member m ? m.tenantId() : null), p.admittedAt);
-        media.open(p);
-        seq++;
-        broadcastExcept(new RosterDelta(seq, "added", rosterEntry(p)), p); // p itself gets the snapshot below
-        sendEntryPackage(p);
+        roster.changed("added", p, p); // p itself gets the snapshot on entry
         features.rosterChanged();
+        var entered = new java.util.concurrent.CompletableFuture<Void>();
+        media.open(p).thenCombine(historyLoaded, (a, b) -> b)
+                .whenComplete((ignored, failure) -> actor.post(() -> finishEntry(p, failure, entered)));
+        effect(entered);
+    }
+
+    private void finishEntry(Participant p, Throwable mediaFailure, java.util.concurrent.CompletableFuture<Void> entered) {
+        try {
+            if (!p.awaitingEntry || roster.get(p.id) != p) {
+                return; // ended while its media opened
+            }
+            if (mediaFailure != null) {
+                LOG.warn("calling: the SFU did not open a media session for {}", p.id, mediaFailure);
+                end(p, EndReason.INTERNAL_ERROR);
+                return;
+            }
+            p.awaitingEntry = false;
+            sendEntryPackage(p);
+            media.releaseEvents();
+        } finally {
+            entered.complete(null);
+        }
     }
 
     private void sendEntryPackage(Participant p) {
         media.sendIceServers(p); // before Connected: the client builds its peer connections with them
         p.send(this, stateChanged(p, "Connected"));
-        List<RosterEntry> entries = new ArrayList<>(inMeeting.size());
-        for (Participant q : inMeeting.values()) {
-            RosterEntry e = rosterEntry(q);
-            entries.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
-        }
-        p.send(this, new Roster(seq, entries));
-        if (Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
-            List<LobbyEntry> waiting = new ArrayList<>();
-            for (Participant q : lobby.values()) {
-                LobbyEntry e = lobbyEntry(q);
-                waiting.add(hidesIdentity(p, e.id(), e.kind()) ? e.withoutIdentity() : e);
-            }
-            p.send(this, new ServerMessage.Lobby(waiting));
+        p.send(this, roster.snapshotFor(p));
+        if (roster.mayAdmit(p)) {
+            p.send(this, lobby.snapshotFor(p));
         }
         features.sendEntryState(p);
     }
@@ -450,41 +543,52 @@ public final class LiveMeeting {
 
     /** @param closeWhenEmpty false while a replacement is about to take {@code p}'s place */
     private void end(Participant p, EndReason reason, boolean closeWhenEmpty) {
-        boolean wasConnected = inMeeting.remove(p.id) != null;
-        boolean wasWaiting = lobby.remove(p.id) != null;
+        boolean wasConnected = roster.unseat(p);
+        boolean wasWaiting = lobby.leave(p);
         if (!wasConnected && !wasWaiting) {
             return;
         }
-        registry.resumeTokenRetired(p.resumeToken);
+        resumeTokens.retire(p);
         counters.ended(reason);
-        if (wasWaiting) {
-            toAdmitters(new LobbyDelta("removed", new Ref(p.id)));
-        }
+        java.util.concurrent.CompletableFuture<Void> mediaClosed = null;
         if (wasConnected) {
-            attendance.left(details.meetingId(), p.id, clock.instant());
-            media.close(p);
+            attendance.left(details.meetingId(), p.id.value(), clock.instant());
+            mediaClosed = media.close(p);
             features.participantLeft(p);
             rosterDelta("removed", p);
             features.rosterChanged();
         }
-        if (p.link != null) {
-            p.send(this, new StateChanged("Disconnected", null, null, null, null, null, null, null,
+        ParticipantLink link = p.link;
+        p.link = null;
+        p.awaitingEntry = false;
+        if (link != null) {
+            // The last word goes once the SFU has let go of p's media, so a client told it is out is out.
+            String last = encoder.encode(new StateChanged("Disconnected", null, null, null, null, null, null, null,
                     CallEndReason.of(reason)));
-            p.link.terminate(reason);
-            p.link = null;
+            Runnable farewell = () -> {
+                link.send(last);
+                link.terminate(reason);
+            };
+            if (mediaClosed == null) {
+                farewell.run();
+            } else {
+                effect(mediaClosed.thenRun(farewell));
+            }
+        } else if (mediaClosed != null) {
+            effect(mediaClosed);
         }
         if (closeWhenEmpty) {
             closeIfEmpty();
         }
     }
 
-    private int freeSeats() {
-        return Math.max(0, config.maxParticipants() - inMeeting.size());
+    int freeSeats() {
+        return Math.max(0, config.maxParticipants() - roster.size());
     }
 
-    private Participant findByIdentity(String identityId) {
+    private Participant findByIdentity(IdentityId identityId) {
         for (Participant p : everyone()) {
-            if (p.caller.identityId().equals(identityId)) {
+            if (p.caller.identity().equals(identityId)) {
                 return p;
             }
         }
@@ -492,7 +596,7 @@ public final class LiveMeeting {
     }
 
     private void closeIfEmpty() {
-        if (!closed && inMeeting.isEmpty() && lobby.isEmpty()) {
+        if (!closed && roster.isEmpty() && lobby.isEmpty()) {
             closed = true;
             attendance.sessionEnded(details.meetingId(), clock.instant());
             features.meetingClosed();
@@ -500,75 +604,28 @@ public final class LiveMeeting {
         }
     }
 
-    private void toAdmitters(ServerMessage m) {
-        String frame = null;
-        String redacted = null;
-        for (Participant p : inMeeting.values()) {
-            if (p.link != null && Permissions.check(details, p, Capability.ADMIT_FROM_LOBBY) == null) {
-                if (hidesIdentityFrom(p, m)) {
-                    redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
-                    p.link.send(redacted);
-                } else {
-                    frame = frame == null ? encoder.encode(m) : frame;
-                    p.link.send(frame);
-                }
-            }
-        }
-    }
-
     private boolean contains(Participant p) {
-        return inMeeting.get(p.id) == p || lobby.get(p.id) == p;
+        return roster.get(p.id) == p || lobby.get(p.id) == p;
     }
 
     private List<Participant> everyone() {
-        List<Participant> all = new ArrayList<>(lobby.values());
-        all.addAll(inMeeting.values());
+        List<Participant> all = new ArrayList<>(lobby.inArrivalOrder());
+        all.addAll(roster.inJoinOrder());
         return all;
-    }
-
-    private Participant findByResumeToken(String token) {
-        for (Participant p : everyone()) {
-            if (java.security.MessageDigest.isEqual(p.resumeToken.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private void issueResumeToken(Participant p) {
-        p.resumeToken = randomToken(32);
-        registry.resumeTokenIssued(p.resumeToken, this);
     }
 
     private StateChanged stateChanged(Participant p, String state) {
         MeetingInfo info = new MeetingInfo(details.meetingId(), details.subject(), iso(details.startDateTime()),
                 iso(details.endDateTime()));
         if (state.equals("InLobby")) {
-            return new StateChanged(state, p.id, p.resumeToken, info, null, null, null, null, null);
+            return new StateChanged(state, p.id.value(), p.resumeToken, info, null, null, null, null, null);
         }
-        return new StateChanged(state, p.id, p.resumeToken, info, p.role.wireName(),
+        return new StateChanged(state, p.id.value(), p.resumeToken, info, p.role.wireName(),
                 Permissions.capabilities(details, p), features.recording(), features.transcription(), null);
     }
 
     RosterEntry rosterEntry(Participant p) {
-        List<String> streams = new ArrayList<>(3);
-        if (p.published.contains(TrackSource.MICROPHONE) && !p.muted) {
-            streams.add("audio");
-        }
-        if (p.published.contains(TrackSource.CAMERA)) {
-            streams.add("video");
-        }
-        if (p.published.contains(TrackSource.SCREEN)) {
-            streams.add("screenShare");
-        }
-        return new RosterEntry(p.id, p.kind(), p.displayName, p.role.wireName(),
-                p.isReconnecting() ? "Reconnecting" : "Connected", p.muted, p.speaking, p.handRaised, streams,
-                p.breakoutRoomId, p.external ? Boolean.TRUE : null, p.rawId());
-    }
-
-    private static LobbyEntry lobbyEntry(Participant p) {
-        return new LobbyEntry(p.id, p.kind(), p.displayName, p.external ? Boolean.TRUE : null, p.rawId());
+        return roster.entry(p);
     }
 
     static String iso(Instant i) {
@@ -581,7 +638,7 @@ public final class LiveMeeting {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    public synchronized MeetingStats stats() {
-        return new MeetingStats(details.meetingId(), inMeeting.size(), lobby.size(), joins);
+    public MeetingStats stats() {
+        return tell(() -> new MeetingStats(details.meetingId(), roster.size(), lobby.size(), joins));
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Meeting features beyond membership: chat, reactions, hands, breakout rooms, Together mode and the
- * recording notice. Every method locks the meeting; each checks role and capabilities first and changes
- * nothing when it refuses.
+ * recording notice. Every method runs on the meeting's actor; each checks role and capabilities first and
+ * changes nothing when it refuses.
  */
 public final class MeetingFeatures {
     private final LiveMeeting meeting;
@@ -30,7 +30,7 @@ public final class MeetingFeatures {
     }
 
     public ServerMessage chat(Participant p, String text, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.CHAT, requestId);
             if (refusal != null) {
                 return refusal;
@@ -42,31 +42,33 @@ public final class MeetingFeatures {
             }
             post(p, t);
             return new Ack(requestId, null);
-        }
+        });
     }
 
-    /** Keeps a checked message from {@code p} and sends it to everyone connected; the caller holds the meeting's lock. */
+    /** Keeps a checked message from {@code p} and sends it to everyone connected; on the meeting's actor. */
     ChatEntry post(Participant p, String text) {
-        ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id,
+        ChatEntry e = new ChatEntry("m-" + (++chatCounter) + "-" + LiveMeeting.randomToken(6), p.id.value(),
                 p.displayName, p.kind(), text, meeting.clock.instant(), p.rawId(), null);
-        meeting.chat.append(meeting.meetingId(), e);
+        meeting.chatMirror.append(e);
+        String id = meeting.meetingId();
+        meeting.chatWrite(store -> store.append(id, e)); // off the actor; the caller's answer waits for it
         meeting.broadcast(wire(e));
         return e;
     }
 
     public ServerMessage reaction(Participant p, String reaction, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.REACTIONS, requestId);
             if (refusal != null) {
                 return refusal;
             }
-            meeting.broadcast(new Reaction(p.id, reaction, meeting.clock.instant().toString()));
+            meeting.broadcast(new Reaction(p.id.value(), reaction, meeting.clock.instant().toString()));
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage raiseHand(Participant p, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.RAISE_HAND, requestId);
             if (refusal != null) {
                 return refusal;
@@ -76,11 +78,11 @@ public final class MeetingFeatures {
                 meeting.rosterDelta("updated", p);
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
-    public ServerMessage lowerHand(Participant p, String targetId, String requestId) {
-        synchronized (meeting) {
+    public ServerMessage lowerHand(Participant p, ParticipantId targetId, String requestId) {
+        return meeting.ask(() -> {
             boolean own = targetId == null || targetId.equals(p.id);
             ServerMessage refusal = meeting.refuseUnless(p, own ? null : Capability.MANAGE_PARTICIPANTS, requestId);
             if (refusal != null) {
@@ -95,11 +97,11 @@ public final class MeetingFeatures {
                 meeting.rosterDelta("updated", target);
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage breakoutCreate(Participant p, List<String> names, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
             if (refusal != null) {
                 return refusal;
@@ -110,11 +112,11 @@ public final class MeetingFeatures {
             breakouts.create(names);
             p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
             return new Ack(requestId, null);
-        }
+        });
     }
 
-    public ServerMessage breakoutAssign(Participant p, String roomId, List<String> ids, String requestId) {
-        synchronized (meeting) {
+    public ServerMessage breakoutAssign(Participant p, BreakoutRoomId roomId, List<ParticipantId> ids, String requestId) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
             if (refusal != null) {
                 return refusal;
@@ -123,7 +125,7 @@ public final class MeetingFeatures {
                 return LiveMeeting.error(requestId, ActionError.BREAKOUT_STATE,
                         breakouts.isOpen() ? "assign before opening the rooms" : "no breakout room " + roomId);
             }
-            for (String id : ids) {
+            for (ParticipantId id : ids) {
                 Participant target = meeting.connected(id);
                 if (target == null) {
                     return LiveMeeting.error(requestId, ActionError.PARTICIPANT_NOT_FOUND, "no participant " + id);
@@ -136,11 +138,11 @@ public final class MeetingFeatures {
             breakouts.assign(roomId, ids);
             p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage breakoutOpen(Participant p, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
             if (refusal != null) {
                 return refusal;
@@ -154,17 +156,17 @@ public final class MeetingFeatures {
                 breakouts.roomOf(q.id).ifPresent(room -> {
                     q.breakoutRoomId = room.id();
                     meeting.media().moveTo(q);
-                    q.send(meeting, new BreakoutJoined(room.id(), room.name()));
+                    q.send(meeting, new BreakoutJoined(room.id().value(), room.name()));
                     meeting.rosterDelta("updated", q);
                 });
             }
             p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage breakoutClose(Participant p, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.BREAKOUT_ROOMS, requestId);
             if (refusal != null) {
                 return refusal;
@@ -183,11 +185,11 @@ public final class MeetingFeatures {
             }
             p.send(meeting, new ServerMessage.BreakoutRooms(breakouts.views()));
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage togetherMode(Participant p, boolean active, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.TOGETHER_MODE, requestId);
             if (refusal != null) {
                 return refusal;
@@ -197,11 +199,11 @@ public final class MeetingFeatures {
                 meeting.broadcast(togetherState());
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage recording(Participant p, boolean isTranscription, boolean active, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, Capability.MANAGE_RECORDING, requestId);
             if (refusal != null) {
                 return refusal;
@@ -221,10 +223,10 @@ public final class MeetingFeatures {
                 meeting.broadcast(new RecordingState(recording, transcription));
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
-    // ---- called by LiveMeeting with the lock held ----
+    // ---- called by LiveMeeting on the actor ----
 
     boolean recording() {
         return recording;
@@ -277,12 +279,12 @@ public final class MeetingFeatures {
 
     /**
      * The kept messages {@code p} may see, oldest first (review M3): from their own admission on for external
-     * participants, and for everyone unless the meeting shares its history. The caller holds the meeting's lock.
+     * participants, and for everyone unless the meeting shares its history. On the meeting's actor.
      */
     List<ChatEntry> visibleTo(Participant p) {
         boolean sharesAll = !p.external && meeting.details.shareChatHistory() == ChatHistoryShare.ALL;
         List<ChatEntry> out = new ArrayList<>();
-        for (ChatEntry e : meeting.chat.history(meeting.meetingId())) {
+        for (ChatEntry e : meeting.chatMirror.all()) {
             if (sharesAll || !e.sentAt().isBefore(p.admittedAt)) {
                 out.add(e);
             }
@@ -292,7 +294,7 @@ public final class MeetingFeatures {
 
     /**
      * Sends {@code m}, news about message {@code e}, to the connected participants who may see {@code e}: an
-     * edit or deletion must not show a guest a message from before their admission. The caller holds the lock.
+     * edit or deletion must not show a guest a message from before their admission. On the actor.
      */
     void toThoseWhoSee(ChatEntry e, ServerMessage m) {
         for (Participant q : meeting.connectedInJoinOrder()) {
@@ -305,10 +307,12 @@ public final class MeetingFeatures {
 
     /** The live meeting ended: a {@code limited} chat goes with it; otherwise it is kept for the retention time. */
     void meetingClosed() {
+        String id = meeting.meetingId();
         if (meeting.details.allowMeetingChat() == ChatMode.LIMITED) {
-            meeting.chat.forget(meeting.meetingId());
+            meeting.chatWrite(store -> store.forget(id));
         } else {
-            meeting.chat.meetingEnded(meeting.meetingId(), meeting.clock.instant().plus(meeting.config.chatRetention()));
+            java.time.Instant forgetAt = meeting.clock.instant().plus(meeting.config.chatRetention());
+            meeting.chatWrite(store -> store.meetingEnded(id, forgetAt));
         }
     }
 
@@ -323,7 +327,7 @@ public final class MeetingFeatures {
         List<String> eligible = new ArrayList<>();
         for (Participant q : meeting.connectedInJoinOrder()) {
             if (Permissions.matrixAllows(meeting.details, q, Capability.TOGETHER_MODE)) {
-                eligible.add(q.id);
+                eligible.add(q.id.value());
             }
         }
         return new TogetherMode(true, TogetherSeating.seat(eligible, meeting.config.togetherSeats()));

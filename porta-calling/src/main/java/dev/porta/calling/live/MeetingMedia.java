@@ -9,10 +9,12 @@ import dev.porta.media.api.MediaHost;
 import dev.porta.media.api.MediaListener;
 import dev.porta.media.api.MediaParticipantId;
 import dev.porta.media.api.MediaRoomId;
+import dev.porta.media.api.MediaSession;
 import dev.porta.media.api.SdpException;
 import dev.porta.media.api.TrackSource;
 import dev.porta.media.api.TransportState;
 import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,22 +22,24 @@ import java.util.Set;
 
 /**
  * Media of a meeting's participants through the {@link MediaHost} port: sessions on entry, mute and
- * publish rights (what the SFU forwards), SDP relay, and the SFU's events. Locks the meeting.
+ * publish rights (what the SFU forwards), SDP relay, and the SFU's events. Decisions are taken on the
+ * meeting's actor; every call into the SFU (which may wait up to 5 s for the media thread) runs on the
+ * participant's media lane, never on the actor, so a slow SFU holds up only that participant's media.
  */
 public final class MeetingMedia {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MeetingMedia.class);
     private final LiveMeeting meeting;
     private final MediaHost host;
-    private final Set<String> screenSharers = new HashSet<>();
+    private final Set<ParticipantId> screenSharers = new HashSet<>();
     /**
-     * The SFU's events, in order, waiting to take the meeting lock. They must not take it on the
-     * media thread: a join holds the lock while it waits for the media thread to open its session,
-     * and the two would wait on each other (the SFU gives up after 5 s and the join fails).
+     * The SFU's events, in order, waiting for the meeting's actor (they arrive on the media thread, which
+     * must never wait for a meeting).
      *
      * <p>Bounded by coalescing: each participant has at most one waiting event of each kind, and a
      * newer one replaces it in its place in line. Only the latest state matters for each kind: the SFU
      * applies an answer to its latest offer, and speaking and active speaker are states, not steps.
-     * So a meeting lock held for long (a join storm) costs at most three entries per participant.
-     * Guarded by itself, like {@link #draining}.
+     * So a busy meeting costs at most three entries per participant. Events for a participant whose
+     * entry package has not gone out yet stay here until it has. Guarded by itself, like {@link #draining}.
      */
     private final Map<EventKey, Runnable> events = new LinkedHashMap<>();
     private boolean draining;
@@ -50,7 +54,7 @@ public final class MeetingMedia {
     }
 
     public ServerMessage mute(Participant p, boolean muted, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, muted ? null : Capability.AUDIO, requestId);
             if (refusal != null) {
                 return refusal;
@@ -61,11 +65,11 @@ public final class MeetingMedia {
                 meeting.rosterDelta("updated", p);
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
-    public ServerMessage muteOther(Participant by, String targetId, String requestId) {
-        synchronized (meeting) {
+    public ServerMessage muteOther(Participant by, ParticipantId targetId, String requestId) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(by, Capability.MANAGE_PARTICIPANTS, requestId);
             if (refusal != null) {
                 return refusal;
@@ -80,15 +84,15 @@ public final class MeetingMedia {
             if (!target.muted) {
                 target.muted = true;
                 applyGates(target);
-                target.send(meeting, new MutedByOthers(by.id));
+                target.send(meeting, new MutedByOthers(by.id.value()));
                 meeting.rosterDelta("updated", target);
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage publish(Participant p, TrackSource source, boolean on, String requestId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, on ? capabilityOf(source) : null, requestId);
             if (refusal != null) {
                 return refusal;
@@ -110,36 +114,40 @@ public final class MeetingMedia {
                 meeting.rosterDelta("updated", p);
             }
             return new Ack(requestId, null);
-        }
+        });
     }
 
     public ServerMessage publishOffer(Participant p, String sdp, Map<String, TrackSource> sources, String requestId) {
-        synchronized (meeting) {
+        return meeting.askLater(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
             if (refusal != null) {
-                return refusal;
+                return CompletableFuture.completedFuture(refusal);
             }
-            try {
-                return new PublishAnswer(requestId, p.media.answerPublishOffer(sdp, sources));
-            } catch (SdpException e) {
-                return LiveMeeting.error(requestId, ActionError.SDP_REJECTED, e.getMessage());
-            }
-        }
+            return onSession(p, requestId, session -> {
+                try {
+                    return new PublishAnswer(requestId, session.answerPublishOffer(sdp, sources));
+                } catch (SdpException e) {
+                    return LiveMeeting.error(requestId, ActionError.SDP_REJECTED, e.getMessage());
+                }
+            });
+        });
     }
 
     public ServerMessage subscribeAnswer(Participant p, String sdp, String requestId) {
-        synchronized (meeting) {
+        return meeting.askLater(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
             if (refusal != null) {
-                return refusal;
+                return CompletableFuture.completedFuture(refusal);
             }
-            try {
-                p.media.acceptSubscribeAnswer(sdp);
-                return new Ack(requestId, null);
-            } catch (SdpException e) {
-                return LiveMeeting.error(requestId, ActionError.SDP_REJECTED, e.getMessage());
-            }
-        }
+            return onSession(p, requestId, session -> {
+                try {
+                    session.acceptSubscribeAnswer(sdp);
+                    return new Ack(requestId, null);
+                } catch (SdpException e) {
+                    return LiveMeeting.error(requestId, ActionError.SDP_REJECTED, e.getMessage());
+                }
+            });
+        });
     }
 
     /**
@@ -147,43 +155,80 @@ public final class MeetingMedia {
      * ICE credentials and sends a fresh offer; media moves only after a valid check with them.
      */
     public ServerMessage restartIce(Participant p, String requestId) {
-        synchronized (meeting) {
+        return meeting.askLater(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
             if (refusal != null) {
-                return refusal;
+                return CompletableFuture.completedFuture(refusal);
             }
-            p.media.restartSubscribeIce();
-            return new Ack(requestId, null);
-        }
+            return onSession(p, requestId, session -> {
+                session.restartSubscribeIce();
+                return new Ack(requestId, null);
+            });
+        });
     }
 
-    public ServerMessage videoPreference(Participant p, String publisherId, TrackSource source, int maxHeight,
+    public ServerMessage videoPreference(Participant p, ParticipantId publisherId, TrackSource source, int maxHeight,
                                          String requestId) {
-        synchronized (meeting) {
+        return meeting.askLater(() -> {
             ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
             if (refusal != null) {
-                return refusal;
+                return CompletableFuture.completedFuture(refusal);
             }
             if (meeting.connected(publisherId) == null || source == TrackSource.MICROPHONE) {
-                return LiveMeeting.error(requestId, meeting.connected(publisherId) == null
-                        ? ActionError.PARTICIPANT_NOT_FOUND : ActionError.INVALID_MESSAGE, "no such video to prefer");
+                return CompletableFuture.completedFuture(LiveMeeting.error(requestId, meeting.connected(publisherId) == null
+                        ? ActionError.PARTICIPANT_NOT_FOUND : ActionError.INVALID_MESSAGE, "no such video to prefer"));
             }
-            p.media.setVideoPreference(new MediaParticipantId(publisherId), source, maxHeight);
-            return new Ack(requestId, null);
-        }
+            return onSession(p, requestId, session -> {
+                session.setVideoPreference(new MediaParticipantId(publisherId.value()), source, maxHeight);
+                return new Ack(requestId, null);
+            });
+        });
     }
 
-    // ---- called by LiveMeeting / MeetingFeatures with the lock held ----
-
-    void open(Participant p) {
-        p.media = host.open(room(p), new MediaParticipantId(p.id), new Listener(p));
-        applyGates(p);
+    /** Runs {@code call} with {@code p}'s SFU session on its media lane; answers notConnected when it has none (any more). */
+    private static CompletableFuture<ServerMessage> onSession(Participant p, String requestId,
+                                                             java.util.function.Function<MediaSession, ServerMessage> call) {
+        return p.mediaLane.submit(() -> {
+            MediaSession session = p.media;
+            return session == null
+                    ? LiveMeeting.error(requestId, ActionError.NOT_CONNECTED, "this needs the Connected state")
+                    : call.apply(session);
+        });
     }
 
-    void close(Participant p) {
+    // ---- called on the actor by LiveMeeting / MeetingFeatures ----
+
+    /** Opens {@code p}'s session on its media lane; the future completes there (exceptionally when the SFU failed). */
+    CompletableFuture<Void> open(Participant p) {
+        MediaRoomId room = room(p);
+        Set<TrackSource> gates = gates(p);
+        Listener listener = new Listener(p);
+        return p.mediaLane.submit(() -> {
+            p.media = host.open(room, new MediaParticipantId(p.id.value()), listener);
+            applyOnLane(p, gates);
+            return null;
+        });
+    }
+
+    /** Closes {@code p}'s session on its media lane; the future completes there, also when the SFU failed. */
+    CompletableFuture<Void> close(Participant p) {
         screenSharers.remove(p.id);
+        synchronized (events) {
+            events.keySet().removeIf(k -> k.participant() == p);
+        }
+        return p.mediaLane.submit(() -> {
+            closeOnLane(p);
+            return null;
+        });
+    }
+
+    private static void closeOnLane(Participant p) {
         if (p.media != null) {
-            p.media.close();
+            try {
+                p.media.close();
+            } catch (RuntimeException e) {
+                LOG.warn("calling: the SFU failed to close the media of {}", p.id, e);
+            }
             p.media = null;
         }
     }
@@ -191,11 +236,12 @@ public final class MeetingMedia {
     /**
      * Sends {@code p} fresh TURN credentials (when a relay is configured) and notes when to renew them: with
      * a quarter of their lifetime left, so a long call never holds expired ones. Only for participants let
-     * into the meeting: lobby participants get no relay.
+     * into the meeting: lobby participants get no relay. {@link MediaHost#iceServers} mints credentials in
+     * this process (no media thread, no network), so it runs on the actor.
      */
     void sendIceServers(Participant p) {
         dev.porta.media.api.IceServers servers = p.state == Participant.State.CONNECTED
-                ? host.iceServers(new MediaParticipantId(p.id)) : null;
+                ? host.iceServers(new MediaParticipantId(p.id.value())) : null;
         if (servers == null) {
             p.iceServersRenewAt = null;
             return;
@@ -212,23 +258,51 @@ public final class MeetingMedia {
 
     /** Re-opens the participant's session in the room it now belongs to (breakout or main). */
     void moveTo(Participant p) {
-        if (p.media != null) {
-            p.media.close();
-        }
-        open(p);
+        MediaRoomId room = room(p);
+        Set<TrackSource> gates = gates(p);
+        Listener listener = new Listener(p);
+        meeting.effect(p.mediaLane.submit(() -> {
+            closeOnLane(p);
+            try {
+                p.media = host.open(room, new MediaParticipantId(p.id.value()), listener);
+                applyOnLane(p, gates);
+            } catch (RuntimeException e) {
+                LOG.warn("calling: the SFU did not open {} in {}", p.id, room.value(), e);
+            }
+            return null;
+        }));
     }
 
     private MediaRoomId room(Participant p) {
         String id = meeting.meetingId();
-        return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId);
+        return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId.value());
     }
 
+    /** Tells the SFU, on {@code p}'s media lane, which of its sources to forward now. */
     private void applyGates(Participant p) {
+        Set<TrackSource> gates = gates(p);
+        meeting.effect(p.mediaLane.submit(() -> {
+            applyOnLane(p, gates);
+            return null;
+        }));
+    }
+
+    private static Set<TrackSource> gates(Participant p) {
+        Set<TrackSource> on = java.util.EnumSet.noneOf(TrackSource.class);
+        for (TrackSource s : TrackSource.values()) {
+            if (p.published.contains(s) && !(s == TrackSource.MICROPHONE && p.muted)) {
+                on.add(s);
+            }
+        }
+        return on;
+    }
+
+    private static void applyOnLane(Participant p, Set<TrackSource> on) {
         if (p.media == null) {
             return;
         }
         for (TrackSource s : TrackSource.values()) {
-            p.media.setSourceEnabled(s, p.published.contains(s) && !(s == TrackSource.MICROPHONE && p.muted));
+            p.media.setSourceEnabled(s, on.contains(s));
         }
     }
 
@@ -241,8 +315,8 @@ public final class MeetingMedia {
     }
 
     /**
-     * Runs {@code event} under the meeting lock on a virtual thread, after the events queued before it;
-     * replaces a waiting event of the same kind for the same participant (see {@link #events}).
+     * Queues {@code event} for the meeting's actor, after the events queued before it; replaces a waiting
+     * event of the same kind for the same participant (see {@link #events}).
      */
     private void deliver(Participant p, EventKind kind, Runnable event) {
         boolean start;
@@ -252,33 +326,39 @@ public final class MeetingMedia {
             draining = true;
         }
         if (start) {
-            Thread.ofVirtual().name("porta-calling-media-events").start(this::drain);
+            meeting.actor.post(this::drain);
         }
     }
 
+    /** A participant's entry package went out: the events held for it may follow. On the actor. */
+    void releaseEvents() {
+        drain();
+    }
+
+    /** On the actor: runs every waiting event except those of participants whose entry has not gone out yet. */
     private void drain() {
-        while (true) {
-            Runnable event;
-            synchronized (events) {
-                Iterator<Runnable> next = events.values().iterator();
-                if (!next.hasNext()) {
-                    draining = false;
-                    return;
+        java.util.List<Runnable> ready = new java.util.ArrayList<>();
+        synchronized (events) {
+            Iterator<Map.Entry<EventKey, Runnable>> it = events.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<EventKey, Runnable> e = it.next();
+                if (!e.getKey().participant().awaitingEntry) {
+                    ready.add(e.getValue());
+                    it.remove();
                 }
-                event = next.next();
-                next.remove();
             }
-            synchronized (meeting) {
-                try {
-                    event.run();
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(MeetingMedia.class).warn("calling: media event failed", e);
-                }
+            draining = false;
+        }
+        for (Runnable event : ready) {
+            try {
+                event.run();
+            } catch (RuntimeException e) {
+                LOG.warn("calling: media event failed", e);
             }
         }
     }
 
-    /** The SFU's events for one participant; forwarded to its client under the meeting lock, off the media thread. */
+    /** The SFU's events for one participant; forwarded to its client by the meeting's actor. */
     private final class Listener implements MediaListener {
         private final Participant p;
 

@@ -8,11 +8,11 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** One person in one live meeting; mutable state guarded by its meeting's lock. */
+/** One person in one live meeting; mutable state touched only on its meeting's actor, {@link #media} only on {@link #mediaLane}. */
 public final class Participant {
     public enum State { IN_LOBBY, CONNECTED }
 
-    final String id;
+    final ParticipantId id;
     final String displayName;
     final long joinOrder;
     final Role role;
@@ -31,12 +31,20 @@ public final class Participant {
     /** When this participant's last Chat API typing notification was relayed (one per ThreadChat.TYPING_INTERVAL). */
     Instant typingRelayedAt;
     final Set<TrackSource> published = EnumSet.noneOf(TrackSource.class);
+    /** The SFU session; touched only by tasks on {@link #mediaLane}. */
     MediaSession media;
-    String breakoutRoomId;
+    /**
+     * Where this participant's SFU calls run, in order (open, gates, SDP, close), off the meeting's actor: a
+     * slow SFU call holds up this participant's media only. Fed only from the actor, whose input is bounded.
+     */
+    final SerialQueue mediaLane;
+    /** Seated, but the entry package has not gone out yet (its media is opening): gets no other frames meanwhile. */
+    boolean awaitingEntry;
+    BreakoutRoomId breakoutRoomId;
     /** When this participant's TURN credentials are due for renewal; null without TURN. */
     Instant iceServersRenewAt;
 
-    Participant(String id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
+    Participant(ParticipantId id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
         this.id = id;
         this.external = external;
         this.caller = caller;
@@ -44,9 +52,10 @@ public final class Participant {
         this.role = role;
         this.joinOrder = joinOrder;
         this.muted = muted;
+        this.mediaLane = new SerialQueue("porta-media-lane-" + id, 1);
     }
 
-    public String id() {
+    public ParticipantId id() {
         return id;
     }
 
@@ -70,7 +79,7 @@ public final class Participant {
     }
 
     void send(LiveMeeting meeting, dev.porta.calling.protocol.ServerMessage message) {
-        if (link != null) {
+        if (link != null && !awaitingEntry) {
             link.send(meeting.encoder.encode(message));
         }
     }

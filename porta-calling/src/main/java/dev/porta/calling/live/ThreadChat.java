@@ -19,7 +19,8 @@ import java.util.Set;
  * connected to the meeting (not in the lobby) takes part; {@code allowMeetingChat: disabled} refuses sending;
  * a participant sees what {@link MeetingFeatures#visibleTo} allows. Messages it accepts reach everyone
  * connected as {@code chatMessage} frames (edits and deletions as {@code chatMessageEdited} and
- * {@code chatMessageDeleted}) and share one history with the WebSocket's messages.
+ * {@code chatMessageDeleted}) and share one history with the WebSocket's messages. Each call runs on the
+ * meeting's actor and may throw {@link LiveMeeting.Busy} when the meeting has too much work waiting.
  */
 public final class ThreadChat {
     /** ACS's limit for one message's content: 28 KiB. */
@@ -61,11 +62,14 @@ public final class ThreadChat {
      * the latest, in the chat's store: it survives a restart and is forgotten with the meeting's messages).
      */
     public void markRead(String identityId, String messageId) {
-        synchronized (meeting) {
+        meeting.ask(() -> {
             Participant p = participant(identityId);
             message(identityId, messageId);
-            meeting.chat.markRead(meeting.meetingId(), new ReadReceipt(p.rawId(), messageId, meeting.clock.instant()));
-        }
+            String id = meeting.meetingId();
+            ReadReceipt receipt = new ReadReceipt(p.rawId(), messageId, meeting.clock.instant());
+            meeting.chatWrite(store -> store.markRead(id, receipt));
+            return null;
+        });
     }
 
     /**
@@ -73,15 +77,21 @@ public final class ThreadChat {
      * messages from before their admission); none while chat is disabled.
      */
     public List<ReadReceipt> readReceipts(String identityId) {
-        synchronized (meeting) {
+        // which messages the caller may see is the meeting's to say (on its actor); the receipts are read from
+        // the store off the actor (a receipt marked before this call has been written: markRead waits for it)
+        Set<String> visible = meeting.ask(() -> {
             Participant p = participant(identityId);
             if (meeting.details.allowMeetingChat() == ChatMode.DISABLED) {
-                return List.of();
+                return Set.<String>of();
             }
-            Set<String> visible = new HashSet<>();
-            meeting.features().visibleTo(p).forEach(e -> visible.add(e.messageId()));
-            return meeting.chat.readReceipts(meeting.meetingId()).stream().filter(r -> visible.contains(r.messageId())).toList();
+            Set<String> ids = new HashSet<>();
+            meeting.features().visibleTo(p).forEach(e -> ids.add(e.messageId()));
+            return ids;
+        });
+        if (visible.isEmpty()) {
+            return List.of();
         }
+        return meeting.chat.readReceipts(meeting.meetingId()).stream().filter(r -> visible.contains(r.messageId())).toList();
     }
 
     /**
@@ -92,7 +102,7 @@ public final class ThreadChat {
      * @return whether the notification was relayed
      */
     public boolean typing(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             refuseUnlessChatAllowed(p);
             Instant now = meeting.clock.instant();
@@ -100,34 +110,34 @@ public final class ThreadChat {
                 return false;
             }
             p.typingRelayedAt = now;
-            var frame = new ServerMessage.TypingIndicator(p.id, p.displayName, now.toString());
+            var frame = new ServerMessage.TypingIndicator(p.id.value(), p.displayName, now.toString());
             for (Participant q : meeting.connectedInJoinOrder()) {
                 if (q != p) {
                     q.send(meeting, frame);
                 }
             }
             return true;
-        }
+        });
     }
 
     public ChatEntry send(String identityId, String content) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             refuseUnlessChatAllowed(p);
             return meeting.features().post(p, checked(content));
-        }
+        });
     }
 
     /** The messages the caller may see, oldest first. */
     public List<ChatEntry> messages(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             return meeting.details.allowMeetingChat() == ChatMode.DISABLED ? List.of() : meeting.features().visibleTo(p);
-        }
+        });
     }
 
     public ChatEntry message(String identityId, String messageId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             Participant p = participant(identityId);
             if (meeting.details.allowMeetingChat() != ChatMode.DISABLED) {
                 for (ChatEntry e : meeting.features().visibleTo(p)) {
@@ -137,50 +147,55 @@ public final class ThreadChat {
                 }
             }
             throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
-        }
+        });
     }
 
     /** Changes the text of the caller's own message. */
     public ChatEntry edit(String identityId, String messageId, String content) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             ChatEntry own = own(identityId, messageId);
             ChatEntry edited = own.edited(checked(content), meeting.clock.instant());
-            if (!meeting.chat.replace(meeting.meetingId(), edited)) {
+            if (!meeting.chatMirror.replace(edited)) {
                 throw new RefusedException(Refusal.MESSAGE_NOT_FOUND, "no message " + messageId + " on this thread");
             }
+            String id = meeting.meetingId();
+            meeting.chatWrite(store -> store.replace(id, edited));
             meeting.features().toThoseWhoSee(edited, new dev.porta.calling.protocol.ServerMessage.ChatMessageEdited(
                     messageId, edited.text(), edited.editedAt().toString()));
             return edited;
-        }
+        });
     }
 
     /** Deletes the caller's own message. */
     public void delete(String identityId, String messageId) {
-        synchronized (meeting) {
+        meeting.ask(() -> {
             ChatEntry gone = own(identityId, messageId);
-            if (meeting.chat.remove(meeting.meetingId(), messageId)) {
+            if (meeting.chatMirror.remove(messageId)) {
+                String id = meeting.meetingId();
+                meeting.chatWrite(store -> store.remove(id, messageId));
                 meeting.features().toThoseWhoSee(gone, new dev.porta.calling.protocol.ServerMessage.ChatMessageDeleted(messageId));
             }
-        }
+            return null;
+        });
     }
 
     /** Everyone connected, in join order; only a connected participant may ask. */
     public List<Member> members(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             participant(identityId);
             List<Member> out = new ArrayList<>();
             for (Participant q : meeting.connectedInJoinOrder()) {
                 out.add(new Member(q.rawId(), q.displayName, q.kind(), q.admittedAt));
             }
             return out;
-        }
+        });
     }
 
     public Properties properties(String identityId) {
-        synchronized (meeting) {
+        return meeting.ask(() -> {
             participant(identityId);
             return new Properties(meeting.details.subject(), meeting.startedAt, "8:orgid:" + meeting.details.organizerMemberId());
-        }
+        });
     }
 
     private ChatEntry own(String identityId, String messageId) {
@@ -194,7 +209,7 @@ public final class ThreadChat {
     }
 
     private Participant participant(String identityId) {
-        Participant p = meeting.connectedWithIdentity(identityId);
+        Participant p = meeting.connectedWithIdentity(new dev.porta.calling.auth.IdentityId(identityId));
         if (p == null) {
             throw new RefusedException(Refusal.NOT_A_PARTICIPANT, "the caller is not a participant admitted to this meeting");
         }

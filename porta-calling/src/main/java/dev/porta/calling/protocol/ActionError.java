@@ -9,7 +9,7 @@ public enum ActionError {
     SCREEN_SHARE_BUSY("screenShareBusy"), CANNOT_TARGET_ORGANIZER("cannotTargetOrganizer"),
     CANNOT_TARGET_PARTICIPANT("cannotTargetParticipant"),
     BREAKOUT_STATE("breakoutState"), SDP_REJECTED("sdpRejected"), CHAT_DISABLED("chatDisabled"),
-    CAPACITY_REACHED("capacityReached");
+    CAPACITY_REACHED("capacityReached"), MEETING_BUSY("meetingBusy");
 
     private final String wire;
 

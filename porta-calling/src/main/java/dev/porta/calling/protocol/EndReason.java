@@ -24,6 +24,7 @@ public enum EndReason {
     MEETING_EXPIRED(403, 5254, "The meeting is over and can no longer be joined.", Category.EXPECTED, false, 1000),
     CAPACITY_REACHED(503, 5260, "The meeting is full.", Category.EXPECTED, false, 1000),
     LOBBY_FULL(503, 5261, "Too many people are waiting in the lobby; try again later.", Category.EXPECTED, false, 1000),
+    MEETING_BUSY(503, 5262, "The meeting has too many requests waiting; join again in a moment.", Category.EXPECTED, true, 1000),
     REPLACED(409, 5272, "You joined this meeting again from another connection.", Category.EXPECTED, false, 1000),
     RESUME_FAILED(410, 5270, "The session cannot be resumed; join again.", Category.EXPECTED, true, 1000),
     CONNECTION_LOST(410, 5271, "The connection was lost and not resumed in time.", Category.EXPECTED, true, 1000),

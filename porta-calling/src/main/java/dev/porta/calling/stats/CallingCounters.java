@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Node-wide event counters: joins and ends by reason. Thread-safe. */
+/** Node-wide event counters: joins, ends by reason, and requests refused because a meeting was busy. Thread-safe. */
 public final class CallingCounters {
     private final LongAdder joins = new LongAdder();
+    private final LongAdder meetingBusy = new LongAdder();
     private final Map<EndReason, LongAdder> ends = new EnumMap<>(EndReason.class);
 
     public CallingCounters() {
@@ -24,6 +25,15 @@ public final class CallingCounters {
 
     public void ended(EndReason reason) {
         ends.get(reason).increment();
+    }
+
+    /** A request found its meeting's queue full ({@code calling.meeting-queue}) and was refused. */
+    public void meetingBusy() {
+        meetingBusy.increment();
+    }
+
+    public long meetingBusyRefusals() {
+        return meetingBusy.sum();
     }
 
     public long joins() {

@@ -29,6 +29,8 @@ public final class CallingHarness implements AutoCloseable {
     /** What calling told the attendance log, as lines ("entered meeting-1 8:acs:res_ada guest attendee"). */
     public final List<String> attendance = java.util.Collections.synchronizedList(new ArrayList<>());
     public final CallingService calling;
+    /** The chat store calling writes to; its appends can be held (a stalled database). */
+    public final HoldingChatStore chatStore;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final LoopbackWebSocketServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -44,9 +46,11 @@ public final class CallingHarness implements AutoCloseable {
 
     /** @param placement where meetings live (a cluster's answers, for the join's placement check) */
     public CallingHarness(CallingConfig config, dev.porta.common.MeetingPlacement placement) {
-        calling = new CallingService(config, auth, meetings, chat(config), media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
+        chatStore = new HoldingChatStore(chat(config));
+        calling = new CallingService(config, auth, meetings, chatStore, media, clock, scheduler, new dev.porta.calling.attendance.AttendanceLog() {
             @Override
             public void entered(String meetingId, Attendee a, Instant at) {
+                holdWhileGateClosed();
                 attendance.add("entered " + meetingId + " " + a.rawId() + " " + (a.guest() ? "guest" : "member") + " " + a.role()
                         + " " + a.participantId() + " " + at);
             }
@@ -60,11 +64,31 @@ public final class CallingHarness implements AutoCloseable {
             public void sessionEnded(String meetingId, Instant at) {
                 attendance.add("ended " + meetingId + " " + at);
             }
-        }, dev.porta.common.RateLimits.local(clock), placement);
+        }, dev.porta.common.RateLimits.local(clock), placement, new dev.porta.calling.LocalMeetingRouter());
         try {
             server = new LoopbackWebSocketServer(calling);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * While set, telling the attendance log that someone entered waits until it counts down: it keeps the
+     * meeting's actor busy (the attendance log is called on it), as a burst of work would.
+     */
+    public volatile java.util.concurrent.CountDownLatch attendanceGate;
+    /** Counts each time an entry reached the closed {@link #attendanceGate}. */
+    public final java.util.concurrent.Semaphore heldAtGate = new java.util.concurrent.Semaphore(0);
+
+    private void holdWhileGateClosed() {
+        var gate = attendanceGate;
+        if (gate != null) {
+            heldAtGate.release();
+            try {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -50,6 +50,11 @@ public final class FakeMediaHost implements MediaHost {
         return s;
     }
 
+    /** Publish answers for these participant ids wait until their latch counts down: a slow SFU call. */
+    public final Map<String, java.util.concurrent.CountDownLatch> holdAnswers = new ConcurrentHashMap<>();
+    /** A permit each time a publish answer started waiting on {@link #holdAnswers}. */
+    public final java.util.concurrent.Semaphore answersHeld = new java.util.concurrent.Semaphore(0);
+
     /** What {@link #iceServers} answers per participant id; no TURN relay by default. */
     public volatile java.util.function.Function<String, dev.porta.media.api.IceServers> turn = id -> null;
 
@@ -78,6 +83,15 @@ public final class FakeMediaHost implements MediaHost {
 
         @Override
         public String answerPublishOffer(String sdpOffer, Map<String, TrackSource> sourcesByMid) throws SdpException {
+            var hold = holdAnswers.get(participant);
+            if (hold != null) {
+                answersHeld.release();
+                try {
+                    hold.await(10, java.util.concurrent.TimeUnit.SECONDS); // like the SFU's media thread stuck for seconds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (!sdpOffer.startsWith("v=0")) {
                 throw new SdpException("not an SDP offer");
             }

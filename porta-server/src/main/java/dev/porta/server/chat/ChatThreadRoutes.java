@@ -97,6 +97,10 @@ public final class ChatThreadRoutes {
             e.send(ctx);
         } catch (ThreadChat.RefusedException e) {
             ChatApiError.of(e).send(ctx);
+        } catch (dev.porta.calling.live.LiveMeeting.Busy e) {
+            // the meeting has calling.meeting-queue requests waiting: nothing changed; the client may retry
+            ctx.header("Retry-After", "1");
+            new ChatApiError(503, "ServiceUnavailable", "The meeting is busy; retry shortly.").send(ctx);
         }
     }
 

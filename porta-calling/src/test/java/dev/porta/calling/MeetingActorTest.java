@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.calling;
+
+import static dev.porta.calling.testing.CallingHarness.awaitState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porta.calling.meeting.LobbyBypassScope;
+import dev.porta.calling.testing.CallingHarness;
+import dev.porta.calling.testing.InMemoryMeetingDirectory;
+import dev.porta.calling.testing.TestClient;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Each live meeting runs on its own actor: nothing one participant waits for holds up the others. */
+class MeetingActorTest {
+    private CallingHarness h = new CallingHarness();
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    /**
+     * A test double of the SFU (FakeMediaHost) holds Bob's publish answer: the real SFU cannot be made slow on
+     * demand, and what matters here is that calling does not wait for it. Before the actor, the meeting's lock
+     * was held across this call (up to 5 s), and the organizer could neither admit nor chat meanwhile.
+     */
+    @Test
+    void aSlowSfuCallForOneParticipantDoesNotHoldUpAdmissionOrChatForTheOthers() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        TestClient bob = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        String bobId = awaitState(bob, "Connected").path("participantId").asText();
+        CountDownLatch sfuAnswers = new CountDownLatch(1);
+        h.media.holdAnswers.put(bobId, sfuAnswers);
+        bob.send("{\"v\":1,\"type\":\"publishOffer\",\"id\":\"po\",\"sdp\":\"v=0 offer\",\"sources\":{\"0\":\"microphone\"}}");
+        assertThat(h.media.answersHeld.tryAcquire(5, TimeUnit.SECONDS)).as("Bob's publish offer reached the SFU").isTrue();
+
+        TestClient ada = h.join(h.auth.guest("ada"), link, "Ada");
+        String adaId = awaitState(ada, "InLobby").path("participantId").asText();
+        organizer.send("{\"v\":1,\"type\":\"admit\",\"id\":\"a1\",\"participantId\":\"" + adaId + "\"}");
+        assertThat(organizer.await("ack", n -> n.path("id").asText().equals("a1"))).isNotNull();
+        awaitState(ada, "Connected");
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"welcome, Ada\"}");
+        assertThat(ada.await("chatMessage").path("text").asText()).isEqualTo("welcome, Ada");
+        assertThat(bob.all("publishAnswer")).as("the SFU still holds Bob's answer").isEmpty();
+
+        sfuAnswers.countDown();
+        assertThat(bob.await("publishAnswer").path("id").asText()).isEqualTo("po");
+        assertThat(bob.await("chatMessage").path("text").asText()).isEqualTo("welcome, Ada");
+    }
+
+    /**
+     * A chat store double holds Bob's message on its way to the database (a stalled database cannot be had on
+     * demand). Before the actor, the write ran inside the meeting's lock and held up everyone.
+     */
+    @Test
+    void aStalledChatWriteDoesNotHoldUpAdmissionForTheOthers() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        TestClient bob = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        awaitState(bob, "Connected");
+        TestClient ada = h.join(h.auth.guest("ada"), link, "Ada");
+        String adaId = awaitState(ada, "InLobby").path("participantId").asText();
+        CountDownLatch database = new CountDownLatch(1);
+        h.chatStore.holdAppends = database;
+        bob.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"hello\"}");
+        assertThat(h.chatStore.appendsHeld.tryAcquire(5, TimeUnit.SECONDS)).as("the chat write is held").isTrue();
+
+        organizer.send("{\"v\":1,\"type\":\"admit\",\"id\":\"a1\",\"participantId\":\"" + adaId + "\"}");
+        assertThat(organizer.await("ack", n -> n.path("id").asText().equals("a1"))).isNotNull();
+        awaitState(ada, "Connected");
+        assertThat(bob.all("ack")).as("Bob's chat is answered once it is stored").isEmpty();
+
+        h.chatStore.holdAppends = null;
+        database.countDown();
+        assertThat(bob.await("ack").path("id").asText()).isEqualTo("c1");
+        String meetingId = h.meetings.details(link).meetingId();
+        assertThat(h.chatStore.history(meetingId)).extracting(e -> e.text()).containsExactly("hello");
+    }
+
+    @Test
+    void aMeetingWithTooMuchWorkWaitingRefusesMoreAsBusyAndCountsIt() throws Exception {
+        h.close();
+        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(2));
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        TestClient[] members = new TestClient[3];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-" + i, "M" + i), link, "M" + i);
+            awaitState(members[i], "Connected");
+        }
+        // Bob's entry keeps the meeting's actor busy (the attendance log is told on it); then three members act.
+        CountDownLatch gate = new CountDownLatch(1);
+        h.attendanceGate = gate;
+        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        members[0].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c0\",\"text\":\"one\"}");
+        members[1].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"two\"}");
+        awaitWaiting(2);
+        members[2].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c2\",\"text\":\"three\"}");
+
+        var refused = members[2].await("error");
+        assertThat(refused.path("id").asText()).isEqualTo("c2");
+        assertThat(refused.path("code").asText()).isEqualTo("meetingBusy");
+        assertThat(h.calling.meetingBusyRefusals()).isOne();
+
+        h.attendanceGate = null;
+        gate.countDown();
+        assertThat(members[0].await("ack").path("id").asText()).isEqualTo("c0");
+        assertThat(members[1].await("ack").path("id").asText()).isEqualTo("c1");
+        assertThat(organizer.await("chatMessage", n -> n.path("text").asText().equals("two"))).isNotNull();
+        assertThat(organizer.all("chatMessage")).extracting(n -> n.path("text").asText()).doesNotContain("three");
+        members[2].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c3\",\"text\":\"three, again\"}");
+        assertThat(members[2].await("ack").path("id").asText()).isEqualTo("c3");
+    }
+
+    /** Waits until the meeting holds {@code n} requests (bounded: 5 s). */
+    private void awaitWaiting(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (h.calling.waitingRequests() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(h.calling.waitingRequests()).isEqualTo(n);
+    }
+}
