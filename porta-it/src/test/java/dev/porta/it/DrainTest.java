@@ -22,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +76,7 @@ class DrainTest {
                     Thread.sleep(100);
                 }
                 assertThat(isListening(nodeA)).as("node-a exited once its meeting ended").isFalse();
+                // it left the registry before it stopped listening
                 assertThat(RedisMeetingPlacement.nodes(r)).extracting(n -> n.nodeId()).containsExactly("node-b");
                 assertThat(r.commands().exists(r.key("drain:node-a"))).isZero();
             }
@@ -94,7 +94,9 @@ class DrainTest {
                 join(guest, token, ongoing);
                 guest.awaitState("InLobby");
 
-                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> porta.server().stop());
+                // its own thread: a 2-core machine's common pool has one worker, which the WebSocket client needs
+                var stopped = new java.util.concurrent.FutureTask<Void>(() -> porta.server().stop(), null);
+                Thread.ofPlatform().name("stop").start(stopped);
 
                 assertThat(awaitReady(porta, 503)).contains("\"node\":\"DRAINING\"").contains("draining (stopping)");
                 try (var newcomer = new SignalingClient(porta)) {

@@ -298,14 +298,27 @@ final class ClusterWiring implements AutoCloseable {
         return Optional.ofNullable(redis);
     }
 
-    @Override
-    public void close() {
+    /**
+     * Leaves the cluster: no more heartbeats, out of the registry, leases released. The server calls it once
+     * its meetings ended, before it stops listening, so no join is sent to a node on its way out.
+     */
+    synchronized void leave() {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
+            try {
+                heartbeat.awaitTermination(5, TimeUnit.SECONDS); // a beat under way would register the node again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (registry != null) {
             registry.leave(); // live meetings have ended by now (calling closes first): release their leases
         }
+    }
+
+    @Override
+    public void close() {
+        leave();
         revocations.close();
         if (redis != null) {
             redis.close();

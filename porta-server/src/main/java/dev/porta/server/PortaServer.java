@@ -343,6 +343,9 @@ public final class PortaServer implements AutoCloseable {
         if (live != null) {
             live.shutdown();
         }
+        if (cluster != null) {
+            cluster.leave(); // out of the registry before the port closes: no join is sent here any more
+        }
         if (app != null) {
             app.stop();
         }
