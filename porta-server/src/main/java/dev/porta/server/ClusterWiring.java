@@ -216,7 +216,7 @@ final class ClusterWiring implements AutoCloseable {
      * cluster flags itself draining in Redis at once, so no new meeting is placed here.
      */
     Duration startStopping() {
-        if (drain.start("stopping", stopDrainTimeout)) {
+        if (drain.startStopping(stopDrainTimeout)) {
             LOG.info("Node {} stopping: no new meetings; waiting up to {} for the live ones to end (cluster.stop-drain-timeout)",
                     nodeId, stopDrainTimeout);
         }

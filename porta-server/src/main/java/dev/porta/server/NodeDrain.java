@@ -39,6 +39,13 @@ final class NodeDrain {
         return fresh;
     }
 
+    /** The process is being stopped: it drains, and the stop itself (not the heartbeat) decides when to exit. */
+    synchronized boolean startStopping(Duration timeout) {
+        boolean fresh = start("stopping", timeout);
+        exiting = true;
+        return fresh;
+    }
+
     /** Stops draining ({@code porta admin undrain}), unless the node already decided to exit. */
     synchronized boolean cancel() {
         if (deadline == null || exiting) {
