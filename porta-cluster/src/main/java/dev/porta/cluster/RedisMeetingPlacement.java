@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *       node that stops beating drops out by itself;</li>
  *   <li>{@code nodes}: a sorted set of node ids by the time their registration lapses;</li>
  *   <li>{@code homes:<id>}: the meetings a node is home to (for listing);</li>
- *   <li>{@code home:<meeting id>}: the meeting's lease: the home node's id, set with NX and PX.</li>
+ *   <li>{@code home:<meeting id>}: the meeting's lease: the home node's id, set with NX and PX;</li>
+ *   <li>{@code drain:<id>}: set while the node drains ({@code porta admin drain}, or its own stop): no new
+ *       meeting is placed on it; it keeps its live meetings until they end.</li>
  * </ul>
  * Placing runs one Lua script, so two nodes that place one meeting at once get the same home. The home
  * renews its leases at each heartbeat while the meeting is live here and releases them once it ended.
@@ -46,6 +48,8 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
     private final Clock clock;
     /** Leases this node holds (or took at a join), with when it last placed each: ended meetings are released after one lease time. */
     private final Map<String, Instant> held = new ConcurrentHashMap<>();
+    /** Whether the last heartbeat found this node's drain flag set. */
+    private volatile boolean drainFlagged;
 
     /**
      * @param lease how long a registration and a lease last without a heartbeat; beat several times per lease
@@ -69,10 +73,24 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
 
     @Override
     public Home place(String meetingId) {
+        return place(meetingId, false);
+    }
+
+    /**
+     * Places a meeting that is not live here while this node drains: a lease this node still holds for it
+     * (the meeting ended, or its first participant never arrived) is handed over, and the meeting goes to
+     * another node that does not drain (or nowhere: {@link Home.Unavailable}).
+     */
+    public Home placeAway(String meetingId) {
+        return place(meetingId, true);
+    }
+
+    private Home place(String meetingId, boolean handOver) {
         List<Object> answer;
         try {
             answer = redis.eval(PLACE, ScriptOutputType.MULTI, List.of(leaseKey(meetingId), redis.key("nodes")),
-                    nodeId, Long.toString(lease.toMillis()), redis.key("node:"), redis.key("homes:"), meetingId);
+                    nodeId, Long.toString(lease.toMillis()), redis.key("node:"), redis.key("homes:"), meetingId,
+                    redis.key("drain:"), handOver ? "1" : "0");
         } catch (RuntimeException e) {
             LOG.warn("meeting {} not placed: Redis unreachable ({})", meetingId, e.toString());
             return new Home.Unavailable("Redis cannot be reached");
@@ -81,6 +99,9 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
             return new Home.Unavailable("no node is live");
         }
         String home = (String) answer.get(0);
+        if (handOver) {
+            held.remove(meetingId);
+        }
         if (home.equals(nodeId)) {
             held.put(meetingId, clock.instant());
             return HERE;
@@ -121,8 +142,10 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
                 Integer.toString(status.participants()), Long.toString(status.packetsPerSecond()), Integer.toString(renew.size())));
         args.addAll(renew);
         args.addAll(release.keySet());
-        List<String> lost = redis.eval(HEARTBEAT, ScriptOutputType.MULTI,
-                List.of(redis.key("node:" + nodeId), redis.key("nodes"), redis.key("homes:" + nodeId)), args.toArray(String[]::new));
+        List<String> answer = redis.eval(HEARTBEAT, ScriptOutputType.MULTI, List.of(redis.key("node:" + nodeId), redis.key("nodes"),
+                redis.key("homes:" + nodeId), drainKey(nodeId)), args.toArray(String[]::new));
+        drainFlagged = "1".equals(answer.get(0));
+        List<String> lost = answer.subList(1, answer.size());
         release.forEach(held::remove); // unless placed again meanwhile (the next heartbeat takes that lease back)
         for (String m : renew) {
             held.putIfAbsent(m, Instant.MIN);
@@ -136,13 +159,55 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
         List<String> args = new ArrayList<>(List.of(nodeId, redis.key("home:")));
         args.addAll(held.keySet());
         try {
-            redis.eval(LEAVE, ScriptOutputType.INTEGER,
-                    List.of(redis.key("node:" + nodeId), redis.key("nodes"), redis.key("homes:" + nodeId)), args.toArray(String[]::new));
+            redis.eval(LEAVE, ScriptOutputType.INTEGER, List.of(redis.key("node:" + nodeId), redis.key("nodes"),
+                    redis.key("homes:" + nodeId), drainKey(nodeId)), args.toArray(String[]::new));
             held.clear();
         } catch (RuntimeException e) {
             LOG.warn("node {} could not leave the cluster cleanly (Redis unreachable: {}); its registration and leases lapse by themselves",
                     nodeId, e.toString());
         }
+    }
+
+    /** Whether this node's drain flag was set at its last heartbeat ({@code porta admin drain}). */
+    public boolean drainFlagged() {
+        return drainFlagged;
+    }
+
+    /** Sets this node's own drain flag (it is stopping): no new meeting is placed here from now on. */
+    public void flagDraining() {
+        redis.commands().set(drainKey(nodeId), "stopping");
+        drainFlagged = true;
+    }
+
+    /** Clears a drain flag left from an earlier run under this id (a node that starts takes meetings). */
+    public void clearDrainFlag() {
+        redis.commands().del(drainKey(nodeId));
+        drainFlagged = false;
+    }
+
+    /**
+     * Flags a live node as draining ({@code porta admin drain}): no new meeting is placed on it; it serves
+     * its live meetings until they end, then exits.
+     *
+     * @return false when no live node has this id (nothing is written)
+     */
+    public static boolean drain(Redis redis, String nodeId) {
+        if (nodes(redis).stream().noneMatch(n -> n.nodeId().equals(nodeId))) {
+            return false;
+        }
+        redis.commands().set(redis.key("drain:" + nodeId), "admin");
+        return true;
+    }
+
+    /**
+     * Clears a node's drain flag ({@code porta admin undrain}): it takes new meetings again, if it has not
+     * exited yet.
+     *
+     * @return false when the node was neither live nor flagged
+     */
+    public static boolean undrain(Redis redis, String nodeId) {
+        boolean flagged = redis.commands().del(redis.key("drain:" + nodeId)) > 0;
+        return flagged || nodes(redis).stream().anyMatch(n -> n.nodeId().equals(nodeId));
     }
 
     /** The live nodes, by id. */
@@ -166,7 +231,8 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
             homes.sort(null);
             out.add(new ClusterNode(id, h.getOrDefault("url", ""), media.isEmpty() ? List.of() : Arrays.asList(media.split(",")),
                     intOf(h.get("meetings")), intOf(h.get("participants")), longOf(h.get("packetsPerSecond")),
-                    Duration.ofMillis(Math.max(0, now - longOf(h.get("heartbeat")))), homes));
+                    Duration.ofMillis(Math.max(0, now - longOf(h.get("heartbeat")))), homes,
+                    c.exists(redis.key("drain:" + id)) > 0));
         }
         out.sort(java.util.Comparator.comparing(ClusterNode::nodeId));
         return out;
@@ -175,6 +241,10 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
     /** How many meetings this node holds the lease of (a gauge). */
     public int leasesHeld() {
         return held.size();
+    }
+
+    private String drainKey(String id) {
+        return redis.key("drain:" + id);
     }
 
     private String leaseKey(String meetingId) {

@@ -1,7 +1,8 @@
 -- One node's heartbeat: registers it with its load for one lease time, renews the leases of the
 -- meetings it serves (taking back, with SET NX, a lease that lapsed while nobody else took it) and
--- releases the leases of meetings that ended. Returns the meetings whose lease another node holds now.
--- KEYS: 1 this node's hash, 2 the live nodes (sorted set), 3 this node's homes (set)
+-- releases the leases of meetings that ended. Returns whether the node's drain flag is set ('1' or '0'),
+-- then the meetings whose lease another node holds now.
+-- KEYS: 1 this node's hash, 2 the live nodes (sorted set), 3 this node's homes (set), 4 its drain flag
 -- ARGV: 1 node id, 2 lease (ms), 3 key prefix of leases, 4 URL, 5 media addresses, 6 live meetings,
 --       7 participants, 8 media packets/s, 9 how many meetings to renew; then those meetings, then the
 --       meetings to release
@@ -9,17 +10,18 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local id, lease, leasePrefix = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local renewCount = tonumber(ARGV[9])
+local draining = redis.call('EXISTS', KEYS[4]) == 1 and '1' or '0'
 
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'url', ARGV[4], 'media', ARGV[5], 'meetings', ARGV[6], 'participants', ARGV[7],
-  'packetsPerSecond', ARGV[8], 'heartbeat', now)
+  'packetsPerSecond', ARGV[8], 'heartbeat', now, 'draining', draining)
 redis.call('PEXPIRE', KEYS[1], lease)
 redis.call('ZADD', KEYS[2], now + lease, id)
 -- nodes gone for a day are forgotten by whoever beats next
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 86400000)
 
 redis.call('DEL', KEYS[3])
-local lost = {}
+local lost = {draining}
 for i = 10, 9 + renewCount do
   local m = ARGV[i]
   local holder = redis.call('GET', leasePrefix .. m)

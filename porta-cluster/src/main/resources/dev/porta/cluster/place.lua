@@ -1,14 +1,22 @@
 -- Places a meeting on a home node, atomically for every node: the existing lease wins; otherwise the
 -- least-loaded live node (fewest participants, then fewest meetings; the asking node on a tie) gets a
--- new lease (SET NX PX). Time is Redis's own (TIME), the same clock that expires the leases.
+-- new lease (SET NX PX). A draining node (its drain flag set) gets no new meeting. A draining node asking
+-- for a meeting that is not live on it hands its lease over (handOver = 1): the lease is dropped and the
+-- meeting placed anew on another node. Time is Redis's own (TIME), the same clock that expires the leases.
 -- KEYS: 1 the meeting's lease, 2 the live nodes (sorted set: node id by expiry, ms)
--- ARGV: 1 asking node, 2 lease (ms), 3 key prefix of node hashes, 4 key prefix of homes sets, 5 meeting id
+-- ARGV: 1 asking node, 2 lease (ms), 3 key prefix of node hashes, 4 key prefix of homes sets, 5 meeting id,
+--       6 key prefix of drain flags, 7 handOver ('1' or '0')
 -- Returns {home node, its URL or false}, or false when no node is live.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nodePrefix = ARGV[3]
+local nodePrefix, drainPrefix = ARGV[3], ARGV[6]
 
 local home = redis.call('GET', KEYS[1])
+if home and ARGV[7] == '1' and home == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', ARGV[4] .. home, ARGV[5])
+  home = nil
+end
 if home then
   local url = redis.call('HGET', nodePrefix .. home, 'url')
   return {home, url}
@@ -17,7 +25,7 @@ end
 local best, bestParticipants, bestMeetings = nil, nil, nil
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], now, '+inf')) do
   local load = redis.call('HMGET', nodePrefix .. id, 'participants', 'meetings')
-  if load[1] and load[2] then
+  if load[1] and load[2] and redis.call('EXISTS', drainPrefix .. id) == 0 then
     local p, m = tonumber(load[1]), tonumber(load[2])
     if best == nil or p < bestParticipants or (p == bestParticipants and m < bestMeetings)
         or (p == bestParticipants and m == bestMeetings and id == ARGV[1]) then

@@ -253,4 +253,70 @@ class RedisMeetingPlacementTest {
 
         assertThat(a.place("m")).isEqualTo(new Home.Unavailable("Redis cannot be reached"));
     }
+
+    @Test
+    void aDrainingNodeIsNeverChosenForANewMeetingButKeepsTheMeetingsItIsHomeTo() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        var b = new RedisMeetingPlacement(redisB, "node-b", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        b.heartbeat(status("b.example", 5, 90), List.of()); // busier: without the drain, a would win every placement
+        assertThat(a.place("weekly")).isEqualTo(new Home.Here());
+
+        assertThat(RedisMeetingPlacement.drain(redisB, "node-a")).isTrue();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(a.place("new-" + i)).as("asked at the draining node").isInstanceOf(Home.Elsewhere.class)
+                    .extracting(h -> ((Home.Elsewhere) h).nodeId()).isEqualTo("node-b");
+            assertThat(b.place("other-" + i)).as("asked at the other node").isEqualTo(new Home.Here());
+        }
+        assertThat(b.place("weekly")).isEqualTo(new Home.Elsewhere("node-a", URI.create("https://a.example:8443/")));
+        assertThat(a.heartbeat(status("a.example", 1, 2), List.of("weekly"))).isEmpty();
+        assertThat(a.drainFlagged()).isTrue();
+        assertThat(RedisMeetingPlacement.nodes(redisB)).extracting(ClusterNode::nodeId, ClusterNode::draining)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("node-a", true), org.assertj.core.groups.Tuple.tuple("node-b", false));
+    }
+
+    @Test
+    void aDrainingNodeHandsOverTheLeaseOfAMeetingThatIsNotLiveOnIt() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        var b = new RedisMeetingPlacement(redisB, "node-b", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        b.heartbeat(status("b.example", 0, 9), List.of());
+        assertThat(a.place("ended")).isEqualTo(new Home.Here()); // its meeting ended; the lease is not released yet
+        a.flagDraining();
+
+        assertThat(a.placeAway("ended")).isInstanceOf(Home.Elsewhere.class);
+        assertThat(redisA.commands().get(redisA.key("home:ended"))).isEqualTo("node-b");
+    }
+
+    @Test
+    void withEveryNodeDrainingNoNewMeetingIsPlacedAndUndrainTakesMeetingsAgain() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        RedisMeetingPlacement.drain(redisB, "node-a");
+
+        assertThat(a.place("m")).isInstanceOf(Home.Unavailable.class);
+        assertThat(RedisMeetingPlacement.undrain(redisB, "node-a")).isTrue();
+        assertThat(a.place("m")).isEqualTo(new Home.Here());
+    }
+
+    @Test
+    void drainingAnUnknownNodeWritesNothing() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+
+        assertThat(RedisMeetingPlacement.drain(redisB, "node-x")).isFalse();
+        assertThat(RedisMeetingPlacement.undrain(redisB, "node-x")).isFalse();
+        assertThat(redisB.commands().exists(redisB.key("drain:node-x"))).isZero();
+    }
+
+    @Test
+    void aNodeThatLeavesTakesItsDrainFlagWithIt() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        a.flagDraining();
+        a.leave();
+
+        assertThat(redisA.commands().exists(redisA.key("drain:node-a"))).isZero();
+    }
 }

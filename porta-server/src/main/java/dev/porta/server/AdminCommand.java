@@ -90,7 +90,7 @@ final class AdminCommand {
             var list = json.createArrayNode();
             for (var n : nodes) {
                 ObjectNode o = list.addObject();
-                o.put("nodeId", n.nodeId()).put("url", n.url());
+                o.put("nodeId", n.nodeId()).put("url", n.url()).put("draining", n.draining());
                 n.mediaAddresses().forEach(o.putArray("mediaAddresses")::add);
                 o.put("meetings", n.meetings()).put("participants", n.participants()).put("packetsPerSecond", n.packetsPerSecond())
                         .put("heartbeatAgeMillis", n.heartbeatAge().toMillis());
@@ -107,11 +107,43 @@ final class AdminCommand {
             out.println("no live node in the registry");
             return 0;
         }
-        out.printf("%-20s %-36s %8s %12s %10s %9s  %s%n", "NODE", "URL", "MEETINGS", "PARTICIPANTS", "PACKETS/S", "HEARTBEAT", "HOME OF");
+        out.printf("%-20s %-8s %-36s %8s %12s %10s %9s  %s%n", "NODE", "STATE", "URL", "MEETINGS", "PARTICIPANTS", "PACKETS/S", "HEARTBEAT", "HOME OF");
         for (var n : nodes) {
-            out.printf("%-20s %-36s %8d %12d %10d %8.1fs  %s%n", n.nodeId(), n.url(), n.meetings(), n.participants(),
+            out.printf("%-20s %-8s %-36s %8d %12d %10d %8.1fs  %s%n", n.nodeId(), n.draining() ? "draining" : "live", n.url(), n.meetings(), n.participants(),
                     n.packetsPerSecond(), n.heartbeatAge().toMillis() / 1000.0, n.homes().isEmpty() ? "-" : String.join(" ", n.homes()));
         }
+        return 0;
+    }
+
+    /**
+     * {@code porta admin drain NODE}: flags a live node draining in Redis; at its next heartbeat it stops
+     * taking meetings and answers not ready, and it exits once its meetings ended (docs/cluster.md).
+     * {@code porta admin undrain NODE} clears the flag.
+     */
+    private int drain(boolean drain) {
+        String verb = drain ? "drain" : "undrain";
+        if (words.size() != 2) {
+            throw new Main.UsageException("usage: porta admin " + verb + " NODE (a node id, as porta admin cluster lists it)");
+        }
+        String node = words.get(1);
+        if (!node.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new Main.UsageException("'" + node + "' is not a node id (1 to 64 letters, digits, '.', '_' or '-')");
+        }
+        String url = config.string("cluster.redis-url");
+        if (url.isBlank()) {
+            throw new Main.UsageException("cluster.redis-url is not set: this Porta is one node; stop it with SIGTERM to drain it (docs/cluster.md)");
+        }
+        boolean known;
+        try (var redis = dev.porta.cluster.Redis.connect(url, config.string("cluster.redis-key-prefix"), config.duration("cluster.redis-timeout"))) {
+            known = drain ? dev.porta.cluster.RedisMeetingPlacement.drain(redis, node) : dev.porta.cluster.RedisMeetingPlacement.undrain(redis, node);
+        } catch (RuntimeException e) {
+            throw new Main.UsageException("cannot reach the cluster registry at cluster.redis-url (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!known) {
+            throw new Main.UsageException("no live node '" + node + "' in the cluster registry (porta admin cluster lists them)");
+        }
+        out.println(drain ? "node " + node + " is draining: no new meetings; it exits once its live meetings end (at most cluster.drain-timeout)"
+                : "node " + node + " takes new meetings again");
         return 0;
     }
 
@@ -132,6 +164,9 @@ final class AdminCommand {
         }
         if (words.getFirst().equals("cluster")) {
             return cluster(); // Redis only: it runs beside the live nodes
+        }
+        if (words.getFirst().equals("drain") || words.getFirst().equals("undrain")) {
+            return drain(words.getFirst().equals("drain")); // Redis only, as cluster
         }
         Path dataDir = Path.of(config.string("data.dir"));
         if (words.getFirst().equals("generate-master-key")) {

@@ -93,6 +93,11 @@ final class CallingWiring implements AutoCloseable {
                 calling.meetings().stream().map(dev.porta.calling.stats.CallingStats.MeetingStats::meetingId).toList());
     }
 
+    /** Whether a meeting is live on this node now. */
+    boolean hosts(String meetingId) {
+        return calling.meetings().stream().anyMatch(m -> m.meetingId().equals(meetingId));
+    }
+
     /**
      * {@code calling.max-queued-bytes}, checked against the chat history: a joiner receives the whole
      * history at once, so it must fit the slow-consumer budget with room to spare (review M2).

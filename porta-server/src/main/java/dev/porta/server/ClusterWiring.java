@@ -50,9 +50,23 @@ final class ClusterWiring implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final java.util.List<String> socketSources;
     private ScheduledExecutorService heartbeat;
+    private final NodeDrain drain;
+    private final Duration drainTimeout;
+    private final Duration stopDrainTimeout;
+    /** Whether a meeting is live on this node (set once the calling service exists). */
+    private volatile java.util.function.Predicate<String> liveHere = meetingId -> false;
 
     ClusterWiring(Config config, Clock clock) {
         this.nodeId = nodeId(config);
+        this.drain = new NodeDrain(clock);
+        this.drainTimeout = config.duration("cluster.drain-timeout");
+        this.stopDrainTimeout = config.duration("cluster.stop-drain-timeout");
+        if (drainTimeout.isNegative()) {
+            throw new ConfigException("cluster.drain-timeout", "must not be negative, got " + drainTimeout);
+        }
+        if (stopDrainTimeout.isNegative()) {
+            throw new ConfigException("cluster.stop-drain-timeout", "must not be negative, got " + stopDrainTimeout);
+        }
         String url = config.string("cluster.redis-url");
         if (url.isBlank()) {
             this.redis = null;
@@ -174,9 +188,46 @@ final class ClusterWiring implements AutoCloseable {
         return codes;
     }
 
-    /** Where each meeting lives: here (one node), or the meeting's home in the cluster. */
+    /**
+     * Where each meeting lives: here (one node), or the meeting's home in the cluster. While this node
+     * drains, a meeting not live here is not started here: in a cluster it goes to another node (a lease
+     * this node still holds for it is handed over), on one node it is refused as unavailable (retryable).
+     */
     MeetingPlacement placement() {
-        return placement;
+        return meetingId -> {
+            if (!drain.draining() || liveHere.test(meetingId)) {
+                return placement.place(meetingId);
+            }
+            return registry != null ? registry.placeAway(meetingId) : new MeetingPlacement.Home.Unavailable("this node is draining");
+        };
+    }
+
+    /** Tells the placement which meetings are live here (they stay here while the node drains). */
+    void liveMeetingsFrom(java.util.function.Predicate<String> live) {
+        this.liveHere = live;
+    }
+
+    NodeDrain drain() {
+        return drain;
+    }
+
+    /**
+     * This node is being stopped (SIGTERM): it drains for at most {@code cluster.stop-drain-timeout}, and in a
+     * cluster flags itself draining in Redis at once, so no new meeting is placed here.
+     */
+    Duration startStopping() {
+        if (drain.startStopping(stopDrainTimeout)) {
+            LOG.info("Node {} stopping: no new meetings; waiting up to {} for the live ones to end (cluster.stop-drain-timeout)",
+                    nodeId, stopDrainTimeout);
+        }
+        if (registry != null) {
+            try {
+                registry.flagDraining();
+            } catch (RuntimeException e) {
+                LOG.warn("Node {} could not flag itself draining in Redis ({})", nodeId, e.toString());
+            }
+        }
+        return stopDrainTimeout;
     }
 
     /** The node registry and placement in Redis, when this node is part of a cluster. */
@@ -192,12 +243,19 @@ final class ClusterWiring implements AutoCloseable {
      * @param ownUrl this node's base URL, used when {@code cluster.node-url} is empty
      * @param load   this node's load and live meetings now
      * @param lost   told of live meetings whose lease another node holds now
+     * @param drained run once when the node drains ({@code porta admin drain}) and its last meeting ended,
+     *                or {@code cluster.drain-timeout} passed: the node exits
      */
-    void startHeartbeat(String ownUrl, Supplier<Load> load, Consumer<Set<String>> lost) {
+    void startHeartbeat(String ownUrl, Supplier<Load> load, Consumer<Set<String>> lost, Runnable drained) {
         if (registry == null) {
             return;
         }
         URI url = URI.create(nodeUrl.isEmpty() ? ownUrl : nodeUrl);
+        try {
+            registry.clearDrainFlag(); // left by an earlier run under this id: a node that starts takes meetings
+        } catch (RuntimeException e) {
+            LOG.warn("Cluster node {}: could not clear an old drain flag ({})", nodeId, e.toString());
+        }
         Runnable beat = () -> {
             try {
                 Load now = load.get();
@@ -206,6 +264,19 @@ final class ClusterWiring implements AutoCloseable {
                 if (!gone.isEmpty()) {
                     LOG.warn("Cluster node {}: another node holds the lease of live meetings {} now", nodeId, gone);
                     lost.accept(gone);
+                }
+                if (registry.drainFlagged()) {
+                    if (drain.start("porta admin drain", drainTimeout)) {
+                        LOG.info("Cluster node {} draining (porta admin drain): no new meetings; exits once its {} live meetings end,"
+                                + " at most {} from now (cluster.drain-timeout)", nodeId, now.meetings(), drainTimeout);
+                    }
+                } else if (drain.reason().equals("porta admin drain") && drain.cancel()) {
+                    LOG.info("Cluster node {} no longer draining (porta admin undrain): takes new meetings again", nodeId);
+                }
+                if (drain.exitNow(now.meetings())) {
+                    LOG.info("Cluster node {} drained ({}): exiting", nodeId,
+                            now.meetings() == 0 ? "no meeting left" : now.meetings() + " meetings still live at cluster.drain-timeout are ended");
+                    Thread.ofPlatform().name("porta-drained").start(drained);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Cluster node {}: heartbeat failed ({}); its registration and leases lapse unless the next one succeeds",
@@ -227,14 +298,27 @@ final class ClusterWiring implements AutoCloseable {
         return Optional.ofNullable(redis);
     }
 
-    @Override
-    public void close() {
+    /**
+     * Leaves the cluster: no more heartbeats, out of the registry, leases released. The server calls it once
+     * its meetings ended, before it stops listening, so no join is sent to a node on its way out.
+     */
+    synchronized void leave() {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
+            try {
+                heartbeat.awaitTermination(5, TimeUnit.SECONDS); // a beat under way would register the node again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (registry != null) {
             registry.leave(); // live meetings have ended by now (calling closes first): release their leases
         }
+    }
+
+    @Override
+    public void close() {
+        leave();
         revocations.close();
         if (redis != null) {
             redis.close();

@@ -23,9 +23,11 @@ final class HealthRoutes {
     private final Optional<Redis> redis;
     private final PrometheusMeterRegistry metrics;
     private final BearerSecret metricsToken;
+    private final NodeDrain drain;
 
-    HealthRoutes(Database database, Optional<Redis> redis, PrometheusMeterRegistry metrics, BearerSecret metricsToken) {
+    HealthRoutes(Database database, Optional<Redis> redis, NodeDrain drain, PrometheusMeterRegistry metrics, BearerSecret metricsToken) {
         this.database = database;
+        this.drain = drain;
         this.redis = redis;
         this.metrics = metrics;
         this.metricsToken = metricsToken;
@@ -82,8 +84,15 @@ final class HealthRoutes {
             checks.append(",\"redis\":\"").append(upOrDown(r)).append('"');
             ready &= r;
         }
+        String reason = drain.reason(); // fixed words ("porta admin drain", "stopping"): nothing to escape
+        if (!reason.isEmpty()) {
+            // draining: its live meetings go on, but the load balancer must send it no new client
+            checks.append(",\"node\":\"DRAINING\"");
+            ready = false;
+        }
         ctx.status(ready ? 200 : 503).contentType("application/json")
-                .result("{\"status\":\"" + upOrDown(ready) + "\",\"checks\":{" + checks + "}}");
+                .result("{\"status\":\"" + upOrDown(ready) + "\",\"checks\":{" + checks + "}"
+                        + (reason.isEmpty() ? "" : ",\"reason\":\"draining (" + reason + ")\"") + "}");
     }
 
     private static String upOrDown(boolean up) {

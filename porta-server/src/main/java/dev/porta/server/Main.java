@@ -39,6 +39,9 @@ public final class Main {
               admin cluster [--json]
                                     List the live nodes of the cluster (cluster.redis-url): URL, load,
                                     heartbeat age and the meetings each is home to.
+              admin drain NODE      Drain a live node: it takes no new meetings, answers not ready, keeps
+                                    its live meetings until they end (cluster.drain-timeout), then exits.
+              admin undrain NODE    Take a draining node back (if it has not exited yet).
               admin tenants | members | apps | secret-add | access-policy-set | meeting-policy-set ...
                                     Manage the directory: tenants, members, app registrations and
                                     secrets, application access policies, meeting policy (guest
@@ -106,10 +109,17 @@ public final class Main {
     private static int serve(Config config, boolean demo, PrintStream out) {
         PortaServer server = start(config, demo, out);
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (and Ctrl+C) on serve: drain for at most cluster.stop-drain-timeout, then stop; the demo stops at once
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            if (demo) {
+                server.close();
+            } else {
+                server.stop();
+            }
             stopped.countDown();
         }, "porta-shutdown"));
+        // drained after porta admin drain: exit (the shutdown hook finds no meeting left, or none to wait for)
+        server.whenDrained(() -> System.exit(0));
         out.println("Porta is running at " + server.baseUrl());
         out.println("  health:            " + server.baseUrl() + "health");
         out.println("  metrics:           " + server.baseUrl() + "metrics");

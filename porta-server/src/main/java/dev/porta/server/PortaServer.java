@@ -65,6 +65,9 @@ public final class PortaServer implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Javalin app;
     private String publicHost;
+    /** What happens once a drained node's meetings ended ({@code porta admin drain}): {@code porta serve} exits the process. */
+    private volatile Runnable whenDrained = this::close;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PortaServer(Config config, Clock clock) {
         this.serverConfig = ServerConfig.from(config);
@@ -115,6 +118,7 @@ public final class PortaServer implements AutoCloseable {
             throw e;
         }
         closeables.add(live);
+        cluster.liveMeetingsFrom(live::hosts); // a draining node keeps the meetings live here
 
         this.webApp = new WebAppRoutes(this::baseUrl);
         this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"), cluster.callingSocketSources());
@@ -125,7 +129,7 @@ public final class PortaServer implements AutoCloseable {
             configureServer(cfg);
             securityHeaders.register(cfg);
             new HttpBasics(metrics).register(cfg);
-            new HealthRoutes(database, cluster.redis(), metrics, new BearerSecret(serverConfig.metricsToken(), cluster.rateLimits().limiter(
+            new HealthRoutes(database, cluster.redis(), cluster.drain(), metrics, new BearerSecret(serverConfig.metricsToken(), cluster.rateLimits().limiter(
                     "http.metrics-token", config.integer("directory.failed-secret-burst", 1, 1_000_000),
                     config.duration("directory.failed-secret-window"), 10_000), "metrics:")).register(cfg.routes);
             identityRoutes.register(cfg.routes);
@@ -153,7 +157,7 @@ public final class PortaServer implements AutoCloseable {
         }
         // in a cluster: registered (live, with its load) before the first join can ask where its meeting lives
         // a live meeting whose lease another node took is only logged for now: ending it here is the failover work of issue 13
-        server.cluster.startHeartbeat(server.baseUrl(), server.live::load, lost -> { });
+        server.cluster.startHeartbeat(server.baseUrl(), server.live::load, lost -> { }, () -> server.whenDrained.run());
         server.bindClusterMetrics();
         LOG.info("Porta is listening on https://{}:{}/ (public URL {})", server.serverConfig.host(), server.port(), server.baseUrl());
         return server;
@@ -311,10 +315,48 @@ public final class PortaServer implements AutoCloseable {
         }
     }
 
+    /**
+     * What to do once this node drained ({@code porta admin drain} seen at a heartbeat, and its last meeting
+     * ended or {@code cluster.drain-timeout} passed). By default the server closes; {@code porta serve} exits.
+     */
+    public void whenDrained(Runnable action) {
+        this.whenDrained = action;
+    }
+
+    /** Whether this node drains (no new meetings; not ready). */
+    public boolean draining() {
+        return cluster.drain().draining();
+    }
+
+    /**
+     * Stops gracefully (SIGTERM): drains (no new meeting here, {@code /health/ready} 503, in a cluster flagged
+     * draining in Redis), waits for the live meetings to end for at most {@code cluster.stop-drain-timeout},
+     * then closes (ending the meetings still live, whose participants rejoin elsewhere).
+     */
+    public void stop() {
+        cluster.startStopping();
+        NodeDrain drain = cluster.drain();
+        while (!drain.overdue() && live.calling().node().liveMeetings() > 0) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // closed already (a drained node closes itself; its owner may close it again)
+        }
         if (live != null) {
             live.shutdown();
+        }
+        if (cluster != null) {
+            cluster.leave(); // out of the registry before the port closes: no join is sent here any more
         }
         if (app != null) {
             app.stop();

@@ -41,13 +41,61 @@ class ClusterAdminTest {
             JsonNode json = new ObjectMapper().readTree(run("admin", "cluster", "--json", "--config", conf.toString()));
 
             assertThat(table.lines().toList()).hasSize(3);
-            assertThat(table).containsPattern("node-a +https://10\\.0\\.0\\.11:8443/ +1 +2 +300 +\\d+\\.\\ds +weekly-sync")
-                    .containsPattern("node-b +https://10\\.0\\.0\\.12:8443/ +0 +7 +0 +\\d+\\.\\ds +-");
+            assertThat(table).containsPattern("node-a +live +https://10\\.0\\.0\\.11:8443/ +1 +2 +300 +\\d+\\.\\ds +weekly-sync")
+                    .containsPattern("node-b +live +https://10\\.0\\.0\\.12:8443/ +0 +7 +0 +\\d+\\.\\ds +-");
             assertThat(json).hasSize(2);
             assertThat(json.get(0).path("nodeId").asText()).isEqualTo("node-a");
             assertThat(json.get(0).path("homes").get(0).asText()).isEqualTo("weekly-sync");
             assertThat(json.get(1).path("participants").asInt()).isEqualTo(7);
         }
+    }
+
+    @Test
+    void adminDrainFlagsALiveNodeWhichAdminClusterThenListsAsDrainingAndUndrainTakesItBack(@TempDir Path dir) throws Exception {
+        try (TestRedis redis = TestRedis.start(); Redis a = redis.connect()) {
+            var nodeA = new RedisMeetingPlacement(a, "node-a", Duration.ofSeconds(30), Clock.systemUTC());
+            nodeA.heartbeat(new NodeStatus(URI.create("https://10.0.0.11:8443/"), List.of("10.0.0.11"), 0, 0, 0), List.of());
+            Path conf = dir.resolve("porta.conf");
+            Files.writeString(conf, "cluster.redis-url = " + redis.url() + "\ncluster.redis-key-prefix = " + redis.prefix() + "\n");
+
+            assertThat(run("admin", "drain", "node-a", "--config", conf.toString())).contains("node node-a is draining");
+            assertThat(run("admin", "cluster", "--config", conf.toString())).containsPattern("node-a +draining +https://10\\.0\\.0\\.11:8443/");
+            assertThat(new ObjectMapper().readTree(run("admin", "cluster", "--json", "--config", conf.toString())).get(0).path("draining")
+                    .asBoolean()).isTrue();
+            nodeA.heartbeat(new NodeStatus(URI.create("https://10.0.0.11:8443/"), List.of("10.0.0.11"), 0, 0, 0), List.of());
+            assertThat(nodeA.drainFlagged()).isTrue(); // what the node itself sees at its next heartbeat
+
+            assertThat(run("admin", "undrain", "node-a", "--config", conf.toString())).contains("node node-a takes new meetings again");
+            assertThat(run("admin", "cluster", "--config", conf.toString())).containsPattern("node-a +live ");
+        }
+    }
+
+    @Test
+    void adminDrainOfANodeThatIsNotLiveSaysSoAndFlagsNothing(@TempDir Path dir) throws Exception {
+        try (TestRedis redis = TestRedis.start(); Redis a = redis.connect()) {
+            new RedisMeetingPlacement(a, "node-a", Duration.ofSeconds(30), Clock.systemUTC())
+                    .heartbeat(new NodeStatus(URI.create("https://10.0.0.11:8443/"), List.of("10.0.0.11"), 0, 0, 0), List.of());
+            Path conf = dir.resolve("porta.conf");
+            Files.writeString(conf, "cluster.redis-url = " + redis.url() + "\ncluster.redis-key-prefix = " + redis.prefix() + "\n");
+
+            for (String node : List.of("node-x", "../node-a", "")) {
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int status = Main.run(new String[] {"admin", "drain", node, "--config", conf.toString()},
+                        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+                assertThat(status).as(node).isEqualTo(2);
+                assertThat(err.toString(StandardCharsets.UTF_8)).as(node)
+                        .containsAnyOf("no live node 'node-x' in the cluster registry", "is not a node id");
+            }
+            assertThat(a.commands().keys(a.key("drain:*"))).isEmpty();
+        }
+    }
+
+    @Test
+    void adminDrainOnOneNodeSaysToStopItInstead() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"admin", "drain", "node-a"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cluster.redis-url is not set").contains("SIGTERM");
     }
 
     @Test
