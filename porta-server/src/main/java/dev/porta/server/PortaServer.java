@@ -117,6 +117,8 @@ public final class PortaServer implements AutoCloseable {
         closeables.add(live);
 
         this.webApp = new WebAppRoutes(this::baseUrl);
+        // the admin console (/admin/) signs members in with the web app's registration (docs/admin.md#the-admin-console)
+        meetings.acceptConsoleSignIn(webApp::isConsoleClient);
         this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"), cluster.callingSocketSources());
         this.examplesEnabled = config.bool("web.examples-enabled");
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask
