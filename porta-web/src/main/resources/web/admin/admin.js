@@ -37,9 +37,10 @@ function say(where, message) {
   box.hidden = !message;
 }
 
-function el(tag, props = {}, ...children) {
+function el(tag, { dataset, ...props } = {}, ...children) {
   const e = document.createElement(tag);
   Object.assign(e, props);
+  Object.assign(e.dataset, dataset ?? {});
   for (const c of children) e.append(c);
   return e;
 }
@@ -280,6 +281,7 @@ async function openConsole() {
     await Promise.all([loadPolicy(), loadMembers(), loadApps(), loadAudit(true)]);
   });
   applyRole();
+  $('#console-view').dataset.loaded = 'true'; // every section has its first answer (tests wait for this)
 }
 
 // ------------------------------------------------------------------ start

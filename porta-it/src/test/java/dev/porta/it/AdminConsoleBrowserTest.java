@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porta.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import dev.porta.directory.MemberId;
+import dev.porta.directory.MemberRole;
+import dev.porta.directory.TenantId;
+import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.Participant;
+import dev.porta.server.RunningPorta;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin console (/admin/) in Chromium against a running Porta: a tenant admin signs in with
+ * Porta's own sign-in, switches anonymous join off and finds the change in the audit log with their
+ * name; an auditor sees the lists at phone width but every change control is disabled, and the admin
+ * API refuses the auditor's change even when the page is bypassed.
+ */
+@Tag("browser")
+class AdminConsoleBrowserTest {
+    static RunningPorta porta;
+    static Browsers browsers;
+    static JsonNode demo;
+    static TenantId tenant;
+
+    @BeforeAll
+    static void start() throws Exception {
+        browsers = Browsers.start();
+        porta = RunningPorta.start(Map.of(), Clock.systemUTC());
+        demo = porta.demo();
+        var directory = porta.server().meetings().directory();
+        MemberId admin = new MemberId(demo.at("/members/0/id").asText());
+        MemberId auditor = new MemberId(demo.at("/members/1/id").asText());
+        tenant = directory.tenantOfMember(admin).orElseThrow();
+        directory.grantRole(tenant, admin, MemberRole.TENANT_ADMIN);
+        directory.grantRole(tenant, auditor, MemberRole.AUDITOR);
+    }
+
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.junit.jupiter.api.extension.TestWatcher DUMP_ON_FAILURE = new org.junit.jupiter.api.extension.TestWatcher() {
+        @Override
+        public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+            if (browsers != null) {
+                browsers.dump();
+            }
+        }
+    };
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browsers != null) {
+            browsers.close();
+        }
+        if (porta != null) {
+            porta.close();
+        }
+    }
+
+    @Test
+    void anAdminSwitchesAnonymousJoinOffAndTheAuditLogShowsTheChangeWithTheirName() {
+        Page admin = browsers.open(Participant.RED, "tenant admin");
+        signIn(admin, 0);
+        assertThat(admin.isChecked("#anonymous-join")).as("anonymous join starts on").isTrue();
+
+        admin.uncheck("#anonymous-join");
+        admin.click("#policy-save");
+
+        admin.waitForSelector("#policy-status:has-text('anonymous join is off')");
+        assertThat(porta.server().meetings().directory().tenantMeetingPolicy(tenant).allowAnonymousJoin()).isFalse();
+        admin.waitForSelector("#audit tr:has-text('MEETING_POLICY_CHANGED')");
+        String row = admin.textContent("#audit tr:has-text('MEETING_POLICY_CHANGED')");
+        assertThat(row).contains(demo.at("/members/0/displayName").asText())
+                .contains("member:" + demo.at("/members/0/id").asText())
+                .contains("allowAnonymousJoin: true -> false");
+    }
+
+    @Test
+    void anAuditorSeesTheListsAtPhoneWidthButCannotChangeAnything() {
+        Page auditor = browsers.open(Participant.BLUE, "auditor");
+        auditor.setViewportSize(390, 800);
+        signIn(auditor, 1);
+
+        auditor.waitForSelector("#members li");
+        auditor.waitForSelector("#apps li");
+        assertThat(auditor.textContent("#role-note")).contains("auditor").contains("change nothing");
+        assertThat(auditor.locator("#members li").count()).isEqualTo(demo.get("members").size());
+        assertThat(auditor.evaluate("() => [...document.querySelectorAll('.change')].every(c => c.disabled)"))
+                .as("every change control is disabled").isEqualTo(true);
+        assertThat(auditor.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("nothing overflows a phone's width").isEqualTo(true);
+
+        // the page is only a courtesy: the server refuses the auditor's change with the sentence
+        Object refusal = auditor.evaluate("""
+                async (t) => {
+                  const r = await fetch(`/admin/v1/tenants/${t}/meeting-policy`, { method: 'PUT',
+                    headers: { Authorization: `Bearer ${sessionStorage.getItem('porta.admin.token')}`, 'Content-Type': 'application/json' },
+                    body: JSON.stringify({ allowAnonymousJoin: true }) });
+                  return `${r.status} ${(await r.json()).error.message}`;
+                }""", tenant.value());
+        assertThat(refusal).isEqualTo("403 Your auditor role lets you see this but not change it. Ask a tenant admin to make the change.");
+    }
+
+    private static void signIn(Page page, int member) {
+        page.navigate(porta.baseUrl() + "admin/");
+        page.click("#signin");
+        page.fill("#username", demo.at("/members/" + member + "/userPrincipalName").asText());
+        page.fill("#password", demo.at("/members/" + member + "/password").asText());
+        page.click("button[type=submit]");
+        page.waitForSelector("#console-view[data-loaded=true]:not([hidden])");
+    }
+}
