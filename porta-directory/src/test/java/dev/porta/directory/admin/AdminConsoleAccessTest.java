@@ -217,6 +217,24 @@ class AdminConsoleAccessTest {
         });
     }
 
+    @Test
+    void theCliGrantsAndRevokesRolesAndTheAuditLogNamesTheOsUser() throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var cli = new AdminCli(directory, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), () -> "unused")
+                .withAudit(audit, dev.porta.directory.audit.AuditActor.adminCli("root"));
+        var args = java.util.Map.of("tenant", CONTOSO.value(), "member", plain.id().value(), "role", "tenant-admin", "json", "true");
+
+        cli.run("role-grant", args);
+        assertThat(call("PUT", contoso("/meeting-policy"), token(plain), "{\"allowAnonymousJoin\":false}").statusCode()).isEqualTo(200);
+        cli.run("role-revoke", args);
+
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\"roles\":[\"tenant-admin\"]").contains("\"roles\":[]");
+        assertThat(call("GET", contoso("/members"), token(plain), null).statusCode()).isEqualTo(403);
+        var events = audit.find(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new dev.porta.directory.audit.AuditActor("admin-cli:root")), Optional.empty(), 0, 100));
+        assertThat(events).extracting(e -> e.action()).containsExactly(AuditAction.MEMBER_ROLE_GRANTED, AuditAction.MEMBER_ROLE_REVOKED);
+    }
+
     private String token(Member m) {
         return issuer.issueMemberToken(m, console.clientId(), Audiences.GRAPH, Set.of("User.Read")).accessToken();
     }
