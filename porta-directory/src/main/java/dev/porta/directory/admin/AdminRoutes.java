@@ -48,6 +48,7 @@ public final class AdminRoutes {
 
     private final Directory directory;
     private final BearerSecret adminKey;
+    private final RateLimiter failures;
     private volatile Audit audit = Audit.off();
     private volatile TokenVerifier tokens;
     private volatile Predicate<ClientId> consoleClient = c -> false;
@@ -55,6 +56,7 @@ public final class AdminRoutes {
     public AdminRoutes(Directory directory, String adminKey, RateLimiter failures) {
         this.directory = directory;
         this.adminKey = new BearerSecret(adminKey, failures, "admin:");
+        this.failures = failures;
     }
 
     /** Records every change made through this API, and refused admin keys, in {@code audit}; returns this. */
@@ -145,6 +147,14 @@ public final class AdminRoutes {
         ctx.attribute(CALLER, caller);
         Optional<String> refusal = AdminAccess.refusal(caller, ctx.method().name(), ctx.path(),
                 Optional.ofNullable(ctx.pathParamMap().get("tenant")), Optional.ofNullable(ctx.queryParam("tenant")));
+        // refusals are charged per member like wrong keys per address: a member without a role cannot
+        // grow the audit log at line rate, and once over the limit gets 429 with nothing stored
+        String limitKey = "admin-member:" + member.memberId().value();
+        if (refusal.isPresent() && !failures.tryAcquire(limitKey)) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfter(limitKey).toSeconds())));
+            error(ctx, 429, "TooManyRequests", "Too many refused requests; try again later.");
+            return;
+        }
         if (refusal.isPresent()) {
             audit.record(member.tenant(), AuditActor.member(member.memberId()), AuditAction.ADMIN_ACCESS_REFUSED,
                     ctx.method() + " " + ctx.path(), ctx.ip(), Map.of());

@@ -86,7 +86,7 @@ class AdminConsoleAccessTest {
         directory.grantRole(CONTOSO, auditor.id(), MemberRole.AUDITOR);
         directory.grantRole(FABRIKAM, fabrikamAdmin.id(), MemberRole.TENANT_ADMIN);
 
-        var routes = new AdminRoutes(directory, KEY, new RateLimiter(3, Duration.ofMinutes(1), 100, clock))
+        var routes = new AdminRoutes(directory, KEY, new RateLimiter(5, Duration.ofMinutes(1), 100, clock))
                 .withAudit(audit)
                 .withMemberSignIn(verifier, c -> c.equals(console.clientId()));
         app = LoopbackRoutes.start(routes::register);
@@ -176,6 +176,22 @@ class AdminConsoleAccessTest {
         assertThat(JSON.readTree(me.body()).at("/error/message").asText())
                 .isEqualTo("Your account has no administrator role. Ask your administrator for the tenant-admin or auditor role.");
         assertThat(members.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void refusalsOfOneMemberAreLimitedSoTheyCannotFloodTheAuditLog() throws Exception {
+        String t = token(plain);
+        for (int i = 0; i < 5; i++) { // the test's limit: 5 a minute
+            assertThat(call("GET", contoso("/members"), t, null).statusCode()).isEqualTo(403);
+        }
+
+        var sixth = call("GET", contoso("/members"), t, null);
+
+        assertThat(sixth.statusCode()).isEqualTo(429);
+        assertThat(sixth.headers().firstValue("Retry-After")).isPresent();
+        assertThat(audit.find(new AuditQuery(Optional.empty(), Optional.empty(), Optional.of(AuditAction.ADMIN_ACCESS_REFUSED),
+                Optional.empty(), Optional.empty(), 0, 100))).hasSize(5);
+        assertThat(call("GET", contoso("/members"), token(auditor), null).statusCode()).as("another member is not held back").isEqualTo(200);
     }
 
     @Test
