@@ -109,8 +109,43 @@ class AdminConsoleBrowserTest {
         assertThat(refusal).isEqualTo("403 Your auditor role lets you see this but not change it. Ask a tenant admin to make the change.");
     }
 
+    @Test
+    void anAdminRotatesAnAppsSecretSeesTheNewOneOnceAndTheOldOneStopsWorking() throws Exception {
+        String appId = demo.at("/app/clientId").asText();
+        String oldSecret = demo.at("/app/clientSecret").asText();
+        assertThat(clientCredentials(appId, oldSecret)).as("the old secret works before").isEqualTo(200);
+        Page admin = browsers.open(Participant.GREEN, "rotating admin");
+        signIn(admin, 0);
+
+        String button = "#apps li[data-app='" + appId + "'] button";
+        admin.click(button);
+        assertThat(admin.textContent(button)).contains("Confirm");
+        admin.click(button);
+
+        admin.waitForSelector("#new-secret:not([hidden])");
+        String newSecret = admin.textContent("#new-secret-text").trim();
+        admin.waitForSelector("#audit tr:has-text('CLIENT_SECRET_DELETED')");
+        assertThat(clientCredentials(appId, oldSecret)).as("the old secret after the rotation").isEqualTo(401);
+        assertThat(clientCredentials(appId, newSecret)).as("the new secret").isEqualTo(200);
+        assertThat(admin.textContent("#audit")).contains("CLIENT_SECRET_CREATED").contains("member:" + demo.at("/members/0/id").asText());
+        admin.reload();
+        admin.waitForSelector("#console-view[data-loaded=true]");
+        assertThat(admin.isHidden("#new-secret")).as("the secret is shown once").isTrue();
+    }
+
+    private static int clientCredentials(String appId, String secret) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + appId + "&client_secret="
+                + java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8)
+                + "&scope=" + java.net.URLEncoder.encode("https://graph.microsoft.com/.default", java.nio.charset.StandardCharsets.UTF_8);
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(porta.baseUrl() + tenant.value() + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build();
+        return porta.httpClient().send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static void signIn(Page page, int member) {
-        page.navigate(porta.baseUrl() + "admin/");
+        var response = page.navigate(porta.baseUrl() + "admin/");
+        assertThat(response.headers().get("content-security-policy")).contains("script-src 'self'").contains("frame-ancestors 'none'");
         page.click("#signin");
         page.fill("#username", demo.at("/members/" + member + "/userPrincipalName").asText());
         page.fill("#password", demo.at("/members/" + member + "/password").asText());
