@@ -156,9 +156,18 @@ async function loadMembers() {
     }));
     const reset = el('button', { className: 'small change', textContent: 'Reset password' });
     reset.addEventListener('click', () => askPassword(m));
+    const role = el('select', { className: 'change role', title: 'Administrator role' },
+      ...['', 'auditor', 'tenant-admin'].map((r) => el('option', { value: r, textContent: r || 'no admin role' })));
+    role.value = (m.roles ?? []).includes('tenant-admin') ? 'tenant-admin' : (m.roles ?? [])[0] ?? '';
+    role.addEventListener('change', () => change(async () => {
+      // the new role first, then the others away: the member is never left with less than asked
+      if (role.value) await api('PUT', tenantPath(`/members/${m.id}/roles/${role.value}`));
+      for (const r of (m.roles ?? []).filter((x) => x !== role.value)) await api('DELETE', tenantPath(`/members/${m.id}/roles/${r}`));
+      await loadAudit(true);
+    }).then(() => loadMembers().catch(() => {}))); // shows what the server holds, refused or not
     list.append(el('li', { dataset: { member: m.id } },
       el('span', { className: 'name', textContent: `${m.displayName} (${m.userPrincipalName})${roles ? ` · ${roles}` : ''}` }),
-      m.accountEnabled ? '' : el('span', { className: 'off', textContent: 'disabled' }), toggle, reset));
+      m.accountEnabled ? '' : el('span', { className: 'off', textContent: 'disabled' }), toggle, reset, role));
   }
   applyRole();
 }

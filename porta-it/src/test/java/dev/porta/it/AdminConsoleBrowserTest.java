@@ -31,6 +31,7 @@ class AdminConsoleBrowserTest {
     static Browsers browsers;
     static JsonNode demo;
     static TenantId tenant;
+    static dev.porta.directory.Member lee;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,6 +44,7 @@ class AdminConsoleBrowserTest {
         tenant = directory.tenantOfMember(admin).orElseThrow();
         directory.grantRole(tenant, admin, MemberRole.TENANT_ADMIN);
         directory.grantRole(tenant, auditor, MemberRole.AUDITOR);
+        lee = directory.addMember(tenant, "lee@demo.porta.example", "Lee Gu", "a-password-for-lee");
     }
 
     @org.junit.jupiter.api.extension.RegisterExtension
@@ -81,6 +83,7 @@ class AdminConsoleBrowserTest {
         assertThat(row).contains(demo.at("/members/0/displayName").asText())
                 .contains("member:" + demo.at("/members/0/id").asText())
                 .contains("allowAnonymousJoin: true -> false");
+        admin.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target", "screenshots", "admin-console.png")).setFullPage(true));
     }
 
     @Test
@@ -92,11 +95,13 @@ class AdminConsoleBrowserTest {
         auditor.waitForSelector("#members li");
         auditor.waitForSelector("#apps li");
         assertThat(auditor.textContent("#role-note")).contains("auditor").contains("change nothing");
-        assertThat(auditor.locator("#members li").count()).isEqualTo(demo.get("members").size());
+        assertThat(auditor.locator("#members li").count()).isEqualTo(porta.server().meetings().directory().members(tenant).size());
         assertThat(auditor.evaluate("() => [...document.querySelectorAll('.change')].every(c => c.disabled)"))
                 .as("every change control is disabled").isEqualTo(true);
         assertThat(auditor.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
                 .as("nothing overflows a phone's width").isEqualTo(true);
+        auditor.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target", "screenshots", "admin-console-auditor-phone.png"))
+                .setFullPage(true));
 
         // the page is only a courtesy: the server refuses the auditor's change with the sentence
         Object refusal = auditor.evaluate("""
@@ -131,6 +136,19 @@ class AdminConsoleBrowserTest {
         admin.reload();
         admin.waitForSelector("#console-view[data-loaded=true]");
         assertThat(admin.isHidden("#new-secret")).as("the secret is shown once").isTrue();
+    }
+
+    @Test
+    void anAdminGivesAMemberTheAuditorRoleAndTheAuditLogShowsIt() {
+        Page admin = browsers.open(Participant.RED, "granting admin");
+        signIn(admin, 0);
+
+        admin.selectOption("#members li[data-member='" + lee.id().value() + "'] select.role", "auditor");
+
+        admin.waitForSelector("#audit tr:has-text('MEMBER_ROLE_GRANTED')");
+        assertThat(admin.textContent("#audit tr:has-text('MEMBER_ROLE_GRANTED')")).contains("Lee Gu").contains("role: auditor");
+        assertThat(porta.server().meetings().directory().roles(tenant, lee.id())).containsExactly(MemberRole.AUDITOR);
+        admin.waitForSelector("#members li[data-member='" + lee.id().value() + "']:has-text('· auditor')");
     }
 
     private static int clientCredentials(String appId, String secret) throws Exception {
