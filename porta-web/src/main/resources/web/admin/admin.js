@@ -296,6 +296,8 @@ async function openConsole() {
 // ------------------------------------------------------------------ start
 async function main() {
   const select = $('#audit-form').action;
+  // the API pages oldest first: starting today keeps the first page about what just happened
+  $('#audit-form').since.value = new Date().toISOString().slice(0, 10);
   for (const a of ACTIONS) select.append(el('option', { value: a, textContent: a.toLowerCase().replace(/_/g, ' ') }));
   $('#signin').addEventListener('click', () => signIn().catch((e) => say('#signin-error', e.message)));
   $('#signin-other').addEventListener('click', signOut);
