@@ -114,6 +114,23 @@ public final class Directory {
      * Revokes every refresh token of a member (Graph's {@code revokeSignInSessions}): each app must sign
      * the member in again once its access token expires. Returns how many tokens were still live.
      */
+    /** The administrator roles a member holds in its tenant (docs/admin.md#roles). */
+    public java.util.Set<MemberRole> roles(TenantId tenant, MemberId id) {
+        return store.roles(tenant, id);
+    }
+
+    /** Gives a member of {@code tenant} a role; false when it already held it. */
+    public boolean grantRole(TenantId tenant, MemberId id, MemberRole role) {
+        store.findMember(tenant, id).orElseThrow(() -> DirectoryException.notFound("Member " + id));
+        return store.grantRole(tenant, id, role);
+    }
+
+    /** Takes a role away; false when the member did not hold it. */
+    public boolean revokeRole(TenantId tenant, MemberId id, MemberRole role) {
+        store.findMember(tenant, id).orElseThrow(() -> DirectoryException.notFound("Member " + id));
+        return store.revokeRole(tenant, id, role);
+    }
+
     public int revokeSignInSessions(TenantId tenant, MemberId id) {
         store.findMember(tenant, id).orElseThrow(() -> DirectoryException.notFound("Member " + id));
         return store.revokeRefreshTokens(id, clock.instant());

@@ -91,4 +91,13 @@ public interface DirectoryStore extends SigningKeyRing.Store {
 
     /** Forgets tokens whose family expired before {@code now}. */
     int purgeExpiredRefreshTokens(Instant now);
+
+    /** The administrator roles a member holds (empty for most members). */
+    Set<MemberRole> roles(TenantId tenant, MemberId member);
+
+    /** Gives a member a role; true when it did not hold it yet. */
+    boolean grantRole(TenantId tenant, MemberId member, MemberRole role);
+
+    /** Takes a role away; true when the member held it. */
+    boolean revokeRole(TenantId tenant, MemberId member, MemberRole role);
 }

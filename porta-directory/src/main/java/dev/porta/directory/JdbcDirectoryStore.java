@@ -78,6 +78,34 @@ public final class JdbcDirectoryStore implements DirectoryStore {
         return sql.update("DELETE FROM directory_refresh_token WHERE expires_at < ?", now);
     }
 
+    @Override
+    public Set<MemberRole> roles(TenantId tenant, MemberId member) {
+        Set<MemberRole> out = java.util.EnumSet.noneOf(MemberRole.class);
+        // an unknown name (a newer version's role) is skipped, never widened into another role
+        sql.list("SELECT role FROM directory_member_role WHERE tenant_id = ? AND member_id = ?",
+                rs -> MemberRole.parse(rs.getString(1)), tenant.value(), member.value()).forEach(r -> r.ifPresent(out::add));
+        return out;
+    }
+
+    @Override
+    public boolean grantRole(TenantId tenant, MemberId member, MemberRole role) {
+        return sql.transaction(c -> {
+            if (!Sql.list(c, "SELECT role FROM directory_member_role WHERE member_id = ? AND role = ?",
+                    rs -> rs.getString(1), member.value(), role.wireName()).isEmpty()) {
+                return false;
+            }
+            Sql.update(c, "INSERT INTO directory_member_role (tenant_id, member_id, role) VALUES (?, ?, ?)",
+                    tenant.value(), member.value(), role.wireName());
+            return true;
+        });
+    }
+
+    @Override
+    public boolean revokeRole(TenantId tenant, MemberId member, MemberRole role) {
+        return sql.update("DELETE FROM directory_member_role WHERE tenant_id = ? AND member_id = ? AND role = ?",
+                tenant.value(), member.value(), role.wireName()) == 1;
+    }
+
     private static RefreshTokenRecord refreshToken(ResultSet rs) throws SQLException {
         String scopes = rs.getString("scopes");
         return new RefreshTokenRecord(rs.getString("token_hash"), rs.getString("family_id"), new TenantId(rs.getString("tenant_id")),
@@ -147,6 +175,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
             Sql.update(c, "DELETE FROM directory_access_policy_grant WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
             Sql.update(c, "DELETE FROM directory_meeting_policy WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
             Sql.update(c, "DELETE FROM directory_refresh_token WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
+            Sql.update(c, "DELETE FROM directory_member_role WHERE tenant_id = ? AND member_id = ?", tenant.value(), id.value());
             return Sql.update(c, "DELETE FROM directory_member WHERE tenant_id = ? AND id = ?", tenant.value(), id.value()) == 1;
         });
     }

@@ -185,7 +185,8 @@ class DirectoryTest {
             // as if upgrading from version 1: later migrations' tables go too
             sql.update("DROP TABLE directory_refresh_token");
             sql.update("DROP TABLE directory_audit_event");
-            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3', '4', '5')");
+            sql.update("DROP TABLE directory_member_role");
+            sql.update("DELETE FROM flyway_directory WHERE version IN ('2', '3', '4', '5', '6')");
 
             Directory upgraded = directory(new JdbcDirectoryStore(t.database(), secrets));
 

@@ -36,12 +36,14 @@ final class DemoTenant {
         // Porta's own web app (/app/): a public client signing members in with authorization code + PKCE.
         var directory = server.meetings().directory();
         String redirect = server.webApp().redirectUri();
+        // the admin console (/admin/) signs in with the same registration
+        var redirects = java.util.List.of(redirect, server.webApp().consoleRedirectUri());
         var webApp = directory.apps(seed.tenantId()).stream().filter(a -> a.displayName().equals(WEB_APP_NAME)).findFirst()
-                .orElseGet(() -> directory.registerApp(seed.tenantId(), WEB_APP_NAME, java.util.Set.of(), java.util.List.of(redirect)));
-        if (!webApp.redirectUris().equals(java.util.List.of(redirect))) {
+                .orElseGet(() -> directory.registerApp(seed.tenantId(), WEB_APP_NAME, java.util.Set.of(), redirects));
+        if (!webApp.redirectUris().equals(redirects)) {
             // Only this run's address: a port of an earlier run may now belong to another local program,
             // which would receive sign-in codes sent there (PKCE does not help when it starts the flow).
-            webApp = directory.setRedirectUris(seed.tenantId(), webApp.clientId(), java.util.List.of(redirect));
+            webApp = directory.setRedirectUris(seed.tenantId(), webApp.clientId(), redirects);
         }
         server.webApp().use(new WebAppRoutes.Registration(seed.tenantId().value(), webApp.clientId().value()));
         demo.putObject("webApp").put("clientId", webApp.clientId().value()).put("redirectUri", redirect)

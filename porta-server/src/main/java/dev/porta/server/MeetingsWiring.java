@@ -122,6 +122,11 @@ public final class MeetingsWiring {
         return directory(DirectoryConfig.from(config), new JdbcDirectoryStore(database, secrets), clock);
     }
 
+    /** Lets the admin API accept members' tokens of the admin console's app registration, within their roles. */
+    void acceptConsoleSignIn(java.util.function.Predicate<dev.porta.directory.ClientId> consoleClient) {
+        adminRoutes.withMemberSignIn(tokens, consoleClient);
+    }
+
     void register(JavalinDefaultRoutingApi routes) {
         tokenRoutes.register(routes);
         meetingRoutes.register(routes);

@@ -121,6 +121,8 @@ public final class PortaServer implements AutoCloseable {
         cluster.liveMeetingsFrom(live::hosts); // a draining node keeps the meetings live here
 
         this.webApp = new WebAppRoutes(this::baseUrl);
+        // the admin console (/admin/) signs members in with the web app's registration (docs/admin.md#the-admin-console)
+        meetings.acceptConsoleSignIn(webApp::isConsoleClient);
         this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"), cluster.callingSocketSources());
         this.examplesEnabled = config.bool("web.examples-enabled");
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask

@@ -39,12 +39,28 @@ public final class WebAppRoutes {
         return baseUrl.get() + "app/";
     }
 
+    /** The admin console's redirect URI ({@code <base>admin/}), which the same registration lists too. */
+    public String consoleRedirectUri() {
+        return baseUrl.get() + "admin/";
+    }
+
+    /** Whether {@code client} is the registration the admin console signs in with (the web app's). */
+    boolean isConsoleClient(dev.porta.directory.ClientId client) {
+        Registration reg = registration;
+        return reg != null && reg.clientId().equals(client.value());
+    }
+
     void register(JavalinDefaultRoutingApi r) {
         r.get("/app/config.json", this::config);
+        r.get("/admin/config.json", ctx -> config(ctx, consoleRedirectUri()));
         r.get("/l/meetup-join/<rest>", this::joinLink);
     }
 
     private void config(Context ctx) throws Exception {
+        config(ctx, redirectUri());
+    }
+
+    private void config(Context ctx, String redirectUri) throws Exception {
         Registration reg = registration;
         ctx.header("Cache-Control", "no-store");
         if (reg == null) {
@@ -53,7 +69,7 @@ public final class WebAppRoutes {
             return;
         }
         ctx.contentType("application/json").result(JSON.writeValueAsString(Map.of("tenantId", reg.tenantId(),
-                "clientId", reg.clientId(), "redirectUri", redirectUri())));
+                "clientId", reg.clientId(), "redirectUri", redirectUri)));
     }
 
     private void joinLink(Context ctx) {

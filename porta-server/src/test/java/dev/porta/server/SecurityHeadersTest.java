@@ -50,6 +50,10 @@ class SecurityHeadersTest {
                 new String[] {"GET", "app/"},
                 new String[] {"GET", "app/app.js"},
                 new String[] {"GET", "app/config.json"},
+                new String[] {"GET", "admin/"},
+                new String[] {"GET", "admin/admin.js"},
+                new String[] {"GET", "admin/config.json"},
+                new String[] {"GET", "admin/v1/me"},
                 new String[] {"GET", "sdk/porta-calling.js"},
                 new String[] {"GET", "examples/minimal-join.html"},
                 new String[] {"GET", "l/meetup-join/19%3ameeting_abcdefghijklmnopqrst%40thread.v2/0"},
@@ -85,7 +89,7 @@ class SecurityHeadersTest {
     @Test
     void theAppPagesHaveNoInlineScriptForTheirPolicyToBlock() throws Exception {
         for (RunningPorta p : List.of(withExamples)) {
-            for (String page : List.of("app/", "examples/minimal-join.html")) {
+            for (String page : List.of("app/", "admin/", "examples/minimal-join.html")) {
                 String html = send(p, "GET", page).body();
                 assertThat(html).as(page).containsPattern("<script type=\"module\" src=\"/[a-z/-]+\\.js\"></script>")
                         .doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>").doesNotContain("<style").doesNotContain(" style=");

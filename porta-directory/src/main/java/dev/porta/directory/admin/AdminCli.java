@@ -45,6 +45,7 @@ import java.util.function.Supplier;
  * meeting-policy --tenant T [--member M]
  * meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,…] [--guest cap=B,…]
  * meeting-policy-clear --tenant T --member M
+ * roles --tenant T --member M | role-grant --tenant T --member M --role R | role-revoke --tenant T --member M --role R
  * </pre>
  */
 public final class AdminCli {
@@ -66,6 +67,9 @@ public final class AdminCli {
             porta admin meeting-policy --tenant T [--member M]
             porta admin meeting-policy-set --tenant T [--member M] [--allow-anonymous-join B] [--lobby-bypass-scopes S,...] [--guest cap=B,...]
             porta admin meeting-policy-clear --tenant T --member M
+            porta admin roles --tenant T --member M
+            porta admin role-grant --tenant T --member M --role R | role-revoke --tenant T --member M --role R
+                (R: tenant-admin or auditor, for signing in to the admin console at /admin/)
             porta admin audit [--since T] [--until T] [--action A] [--actor A] [--tenant T] [--limit N]
                 (the audit log as JSON lines, oldest first; T is 2026-12-02T15:00:00Z or 2026-12-02)
             Add --json for machine-readable output. --password-stdin reads the password from standard input
@@ -75,7 +79,7 @@ public final class AdminCli {
     public static final Set<String> COMMANDS = Set.of("tenants", "tenant-create", "members", "member-add", "member-update",
             "member-delete", "member-revoke-sessions", "apps", "app-register", "app-permissions", "app-delete", "secret-add", "secrets", "secret-delete",
             "access-policies", "access-policy-set", "access-policy-grant", "access-policy-revoke", "meeting-policy",
-            "meeting-policy-set", "meeting-policy-clear", "audit");
+            "meeting-policy-set", "meeting-policy-clear", "audit", "roles", "role-grant", "role-revoke");
 
     /** The subcommands that change something, and the audit action each records. */
     private static final Map<String, AuditAction> CHANGES = Map.ofEntries(
@@ -86,7 +90,8 @@ public final class AdminCli {
             Map.entry("app-delete", AuditAction.APP_DELETED), Map.entry("secret-add", AuditAction.CLIENT_SECRET_CREATED),
             Map.entry("secret-delete", AuditAction.CLIENT_SECRET_DELETED), Map.entry("access-policy-set", AuditAction.ACCESS_POLICY_SET),
             Map.entry("access-policy-grant", AuditAction.ACCESS_POLICY_GRANTED), Map.entry("access-policy-revoke", AuditAction.ACCESS_POLICY_GRANTED),
-            Map.entry("meeting-policy-set", AuditAction.MEETING_POLICY_CHANGED), Map.entry("meeting-policy-clear", AuditAction.MEETING_POLICY_CLEARED));
+            Map.entry("meeting-policy-set", AuditAction.MEETING_POLICY_CHANGED), Map.entry("meeting-policy-clear", AuditAction.MEETING_POLICY_CLEARED),
+            Map.entry("role-grant", AuditAction.MEMBER_ROLE_GRANTED), Map.entry("role-revoke", AuditAction.MEMBER_ROLE_REVOKED));
     /** Options that say nothing about the change (or, for passwords, must not be kept). */
     private static final Set<String> NOT_DETAILS = Set.of("json", "password", "password-stdin", "tenant");
 
@@ -162,6 +167,15 @@ public final class AdminCli {
                 directory.setOrganizerMeetingPolicy(tenant(o), member(o), Optional.empty());
                 yield AdminJson.meetingPolicy(directory.effectiveMeetingPolicy(tenant(o), member(o)));
             }
+            case "roles" -> roles(o);
+            case "role-grant" -> {
+                directory.grantRole(tenant(o), member(o), role(o));
+                yield roles(o);
+            }
+            case "role-revoke" -> {
+                directory.revokeRole(tenant(o), member(o), role(o));
+                yield roles(o);
+            }
             default -> throw DirectoryException.invalid("command", "unknown directory admin command '" + command + "'");
         };
         if (command.equals("member-update")) {
@@ -218,6 +232,20 @@ public final class AdminCli {
         if (o.containsKey("name")) {
             audit.record(tenant, actor, AuditAction.MEMBER_UPDATED, member, "local", Map.of("displayName", o.get("name")));
         }
+    }
+
+    /** The member and the roles it holds, as the API's member list shows them. */
+    private JsonNode roles(Map<String, String> o) {
+        var m = directory.member(tenant(o), member(o)).orElseThrow(() -> DirectoryException.notFound("Member " + o.get("member")));
+        var json = AdminJson.member(m);
+        var roles = json.putArray("roles");
+        directory.roles(tenant(o), member(o)).forEach(r -> roles.add(r.wireName()));
+        return json;
+    }
+
+    private static dev.porta.directory.MemberRole role(Map<String, String> o) {
+        return dev.porta.directory.MemberRole.parse(required(o, "role"))
+                .orElseThrow(() -> DirectoryException.invalid("role", "--role must be tenant-admin or auditor"));
     }
 
     private static String firstOf(Map<String, String> o, String... keys) {

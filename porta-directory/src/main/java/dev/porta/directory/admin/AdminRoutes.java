@@ -11,6 +11,7 @@ import dev.porta.directory.Directory;
 import dev.porta.directory.DirectoryException;
 import dev.porta.directory.DirectoryStore;
 import dev.porta.directory.MemberId;
+import dev.porta.directory.MemberRole;
 import dev.porta.directory.TenantId;
 import dev.porta.directory.audit.Audit;
 import dev.porta.directory.audit.AuditAction;
@@ -18,6 +19,8 @@ import dev.porta.directory.audit.AuditActor;
 import dev.porta.directory.audit.AuditDiff;
 import dev.porta.directory.audit.AuditEvent;
 import dev.porta.directory.audit.AuditQuery;
+import dev.porta.directory.oauth.Principal;
+import dev.porta.directory.oauth.TokenVerifier;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The admin REST API under {@code /admin/v1}: tenants, members, app registrations and their secrets,
@@ -33,17 +37,26 @@ import java.util.Set;
  * bearer token (off when none is configured); failed attempts are rate-limited per address.
  * Every change and every refused key is recorded in the audit log ({@link #withAudit}), which
  * {@code GET /admin/v1/audit} reads back.
+ *
+ * <p>With {@link #withMemberSignIn}, a member signed in through the admin console (a delegated token
+ * of the console's own app registration) may call it too, as {@code member:<id>}, within its roles,
+ * checked on every request ({@link AdminAccess}): an auditor only reads, a tenant admin also changes;
+ * both only in their own tenant; creating tenants stays with the admin key.
  */
 public final class AdminRoutes {
     private static final String T = "/admin/v1/tenants/{tenant}";
 
     private final Directory directory;
     private final BearerSecret adminKey;
+    private final RateLimiter failures;
     private volatile Audit audit = Audit.off();
+    private volatile TokenVerifier tokens;
+    private volatile Predicate<ClientId> consoleClient = c -> false;
 
     public AdminRoutes(Directory directory, String adminKey, RateLimiter failures) {
         this.directory = directory;
         this.adminKey = new BearerSecret(adminKey, failures, "admin:");
+        this.failures = failures;
     }
 
     /** Records every change made through this API, and refused admin keys, in {@code audit}; returns this. */
@@ -52,7 +65,21 @@ public final class AdminRoutes {
         return this;
     }
 
+    /**
+     * Lets members with an administrator role call this API with their own sign-in token, but only a
+     * token issued to {@code consoleClient} (the admin console's registration): another app a tenant
+     * admin signs in to gets a token the admin API refuses. Returns this.
+     */
+    public AdminRoutes withMemberSignIn(TokenVerifier tokens, Predicate<ClientId> consoleClient) {
+        this.consoleClient = consoleClient;
+        this.tokens = tokens;
+        return this;
+    }
+
     public void register(JavalinDefaultRoutingApi r) {
+        r.get("/admin/v1/me", ctx -> admin(ctx, this::me));
+        r.put(T + "/members/{memberId}/roles/{role}", ctx -> admin(ctx, this::grantRole));
+        r.delete(T + "/members/{memberId}/roles/{role}", ctx -> admin(ctx, this::revokeRole));
         r.get("/admin/v1/audit", ctx -> admin(ctx, this::readAudit));
         r.get("/admin/v1/tenants", ctx -> admin(ctx, this::listTenants));
         r.post("/admin/v1/tenants", ctx -> admin(ctx, this::createTenant));
@@ -85,10 +112,16 @@ public final class AdminRoutes {
     }
 
     private void admin(Context ctx, Operation op) {
-        if (!adminKey.isSet()) {
+        Optional<Principal.Member> member = signedInMember(ctx.header("Authorization"));
+        if (member.isPresent()) {
+            asMember(ctx, member.get(), op);
+            return;
+        }
+        if (!adminKey.isSet() && tokens == null) {
             error(ctx, 404, "NotFound", "The admin API is off; set directory.admin-key to turn it on.");
             return;
         }
+        ctx.attribute(CALLER, AdminAccess.Caller.KEY);
         switch (adminKey.check(ctx.header("Authorization"), ctx.ip())) {
             case THROTTLED -> {
                 ctx.header("Retry-After", Long.toString(adminKey.retryAfterSeconds(ctx.ip())));
@@ -105,6 +138,47 @@ public final class AdminRoutes {
             }
             case ACCEPTED -> { }
         }
+        run(ctx, op);
+    }
+
+    /** A console member's request: its roles decide, on the server, before anything runs. */
+    private void asMember(Context ctx, Principal.Member member, Operation op) {
+        var caller = new AdminAccess.Caller(Optional.of(member), directory.roles(member.tenant(), member.memberId()));
+        ctx.attribute(CALLER, caller);
+        Optional<String> refusal = AdminAccess.refusal(caller, ctx.method().name(), ctx.path(),
+                Optional.ofNullable(ctx.pathParamMap().get("tenant")), Optional.ofNullable(ctx.queryParam("tenant")));
+        // refusals are charged per member like wrong keys per address: a member without a role cannot
+        // grow the audit log at line rate, and once over the limit gets 429 with nothing stored
+        String limitKey = "admin-member:" + member.memberId().value();
+        if (refusal.isPresent() && !failures.tryAcquire(limitKey)) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, failures.retryAfter(limitKey).toSeconds())));
+            error(ctx, 429, "TooManyRequests", "Too many refused requests; try again later.");
+            return;
+        }
+        if (refusal.isPresent()) {
+            audit.record(member.tenant(), AuditActor.member(member.memberId()), AuditAction.ADMIN_ACCESS_REFUSED,
+                    ctx.method() + " " + ctx.path(), ctx.ip(), Map.of());
+            error(ctx, 403, "Forbidden", refusal.get());
+            return;
+        }
+        run(ctx, op);
+    }
+
+    /** The member of a valid console token; empty for the admin key, other apps' tokens and anything else. */
+    private Optional<Principal.Member> signedInMember(String authorization) {
+        TokenVerifier t = tokens;
+        if (t == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = authorization.substring(7).trim();
+        // a JWT has three parts; the admin key is anything else, checked (and rate-limited) as before
+        if (token.chars().filter(ch -> ch == '.').count() != 2) {
+            return Optional.empty();
+        }
+        return t.verifyMember(token).filter(m -> consoleClient.test(m.clientId()));
+    }
+
+    private void run(Context ctx, Operation op) {
         try {
             op.handle(ctx);
         } catch (DirectoryException e) {
@@ -121,11 +195,61 @@ public final class AdminRoutes {
         }
     }
 
+    // ---- who is calling, and roles
+
+    /** {@code GET /admin/v1/me}: the caller, for the console: its member, tenant and roles (or the admin key). */
+    private void me(Context ctx) {
+        AdminAccess.Caller caller = caller(ctx);
+        ObjectNode out = AdminJson.JSON.createObjectNode();
+        out.put("actor", caller.actor().value());
+        if (caller.member().isPresent()) {
+            Principal.Member m = caller.member().get();
+            out.put("tenantId", m.tenant().value()).put("memberId", m.memberId().value())
+                    .put("displayName", m.displayName()).put("userPrincipalName", m.userPrincipalName());
+        }
+        ArrayNode roles = out.putArray("roles");
+        caller.roles().forEach(r -> roles.add(r.wireName()));
+        out.put("canChange", caller.canChange());
+        ctx.header("Cache-Control", "no-store");
+        ok(ctx, 200, out);
+    }
+
+    private void grantRole(Context ctx) {
+        TenantId tenant = tenant(ctx);
+        MemberRole role = role(ctx);
+        if (directory.grantRole(tenant, member(ctx), role)) {
+            record(ctx, tenant, AuditAction.MEMBER_ROLE_GRANTED, member(ctx).value(), Map.of("role", role.wireName()));
+        }
+        ok(ctx, 200, memberJson(tenant, directory.member(tenant, member(ctx)).orElseThrow()));
+    }
+
+    private void revokeRole(Context ctx) {
+        TenantId tenant = tenant(ctx);
+        MemberRole role = role(ctx);
+        if (directory.revokeRole(tenant, member(ctx), role)) {
+            record(ctx, tenant, AuditAction.MEMBER_ROLE_REVOKED, member(ctx).value(), Map.of("role", role.wireName()));
+        }
+        ok(ctx, 200, memberJson(tenant, directory.member(tenant, member(ctx)).orElseThrow()));
+    }
+
+    private ObjectNode memberJson(TenantId tenant, dev.porta.directory.Member m) {
+        ObjectNode json = AdminJson.member(m);
+        ArrayNode roles = json.putArray("roles");
+        directory.roles(tenant, m.id()).forEach(r -> roles.add(r.wireName()));
+        return json;
+    }
+
+    private static MemberRole role(Context ctx) {
+        return MemberRole.parse(ctx.pathParam("role")).orElseThrow(() -> DirectoryException.invalid("role",
+                "'" + clip(ctx.pathParam("role")) + "' is not a role; the roles are tenant-admin and auditor."));
+    }
+
     // ---- tenants and members
 
     private void listTenants(Context ctx) {
         ArrayNode a = AdminJson.JSON.createArrayNode();
-        directory.tenants().forEach(t -> a.add(AdminJson.tenant(t)));
+        Optional<TenantId> own = caller(ctx).member().map(Principal.Member::tenant);
+        directory.tenants().stream().filter(t -> own.isEmpty() || own.get().equals(t.id())).forEach(t -> a.add(AdminJson.tenant(t)));
         ok(ctx, 200, list(a));
     }
 
@@ -141,7 +265,8 @@ public final class AdminRoutes {
 
     private void listMembers(Context ctx) {
         ArrayNode a = AdminJson.JSON.createArrayNode();
-        directory.members(tenant(ctx)).forEach(m -> a.add(AdminJson.member(m)));
+        TenantId tenant = tenant(ctx);
+        directory.members(tenant).forEach(m -> a.add(memberJson(tenant, m)));
         ok(ctx, 200, list(a));
     }
 
@@ -369,7 +494,11 @@ public final class AdminRoutes {
         if (!audit.isOn()) {
             throw DirectoryException.notFound("The audit log");
         }
-        AuditQuery q = AuditParams.query(ctx::queryParam);
+        AuditQuery asked = AuditParams.query(ctx::queryParam);
+        // a member reads its own tenant's events only (AdminAccess refused another tenant already)
+        Optional<TenantId> own = caller(ctx).member().map(Principal.Member::tenant);
+        AuditQuery q = own.isEmpty() ? asked : new AuditQuery(asked.since(), asked.until(), asked.action(), asked.actor(), own,
+                asked.afterId(), asked.limit());
         String format = Optional.ofNullable(ctx.queryParam("format")).orElse("json");
         if (!format.equals("json") && !format.equals("jsonl")) {
             throw DirectoryException.invalid("format", "'format' must be json or jsonl.");
@@ -400,10 +529,17 @@ public final class AdminRoutes {
     }
 
     private void record(Context ctx, TenantId tenant, AuditAction action, String target, Map<String, String> details) {
-        audit.record(tenant, AuditActor.ADMIN_KEY, action, target, ctx.ip(), details);
+        audit.record(tenant, caller(ctx).actor(), action, target, ctx.ip(), details);
     }
 
     // ---- helpers
+
+    private static final String CALLER = "porta.admin.caller";
+
+    private static AdminAccess.Caller caller(Context ctx) {
+        AdminAccess.Caller c = ctx.attribute(CALLER);
+        return c == null ? AdminAccess.Caller.KEY : c;
+    }
 
     private TenantId tenant(Context ctx) {
         TenantId t = TenantId.parse(ctx.pathParam("tenant")).orElseThrow(() -> DirectoryException.notFound("Tenant " + clip(ctx.pathParam("tenant"))));

@@ -13,6 +13,8 @@ public enum AuditAction {
     MEMBER_SIGN_IN_FAILED,
     CLIENT_SECRET_FAILED,
     ADMIN_KEY_REFUSED,
+    /** A signed-in member's request to the admin API that its roles do not allow (no role, another tenant, an auditor's change). */
+    ADMIN_ACCESS_REFUSED,
     // tenants and members
     TENANT_CREATED,
     MEMBER_CREATED,
@@ -22,6 +24,8 @@ public enum AuditAction {
     MEMBER_PASSWORD_RESET,
     MEMBER_DELETED,
     MEMBER_SESSIONS_REVOKED,
+    MEMBER_ROLE_GRANTED,
+    MEMBER_ROLE_REVOKED,
     // app registrations and their secrets
     APP_REGISTERED,
     APP_UPDATED,
