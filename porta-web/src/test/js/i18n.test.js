@@ -94,7 +94,8 @@ describe('Languages', () => {
 
   test('the scripts write no text outside the catalogues', () => {
     for (const file of SCRIPTS) {
-      const hardCoded = literals(readFileSync(file, 'utf8')).filter(readsAsText);
+      // Language names are written in their own language on purpose (each person finds their own).
+      const hardCoded = literals(readFileSync(file, 'utf8')).filter(readsAsText).filter((s) => !Object.values(LANGUAGES).includes(s));
       assert.deepEqual(hardCoded, [], `${file} has text outside the catalogues`);
     }
   });
