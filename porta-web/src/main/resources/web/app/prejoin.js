@@ -110,6 +110,8 @@ export function mountPrejoin(root, { deviceManager, joinLabelKey = 'prejoin.join
     await deviceManager.selectMicrophone(device);
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: device.id } } });
     const context = new AudioContext();
+    // Created after awaits that may outlast the click's user activation: it may start suspended.
+    context.resume().catch(() => {});
     const analyser = context.createAnalyser();
     analyser.fftSize = 512;
     context.createMediaStreamSource(stream).connect(analyser);
