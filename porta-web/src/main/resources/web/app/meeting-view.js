@@ -24,7 +24,7 @@ function el(tag, attrs = {}, ...children) {
     else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  if (attrs['data-i18n'] || attrs['data-i18n-aria-label'] || attrs['data-i18n-placeholder']) translate(e);
+  if (Object.keys(attrs).some((k) => k.startsWith('data-i18n'))) translate(e);
   return e;
 }
 
@@ -293,7 +293,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     }
     if (caps.isAllowed('reactions')) {
       items.push(el('span', { class: 'reactions' }, ...REACTIONS.map((type) =>
-        el('button', { class: 'reaction', type: 'button', 'data-reaction': type, 'data-i18n-aria-label': `reaction.${type}.name`,
+        el('button', { class: 'reaction', type: 'button', 'data-reaction': type, 'data-i18n-aria-label': `reaction.${type}.name`, 'data-i18n-title': `reaction.${type}.name`,
           'data-i18n': `reaction.${type}`, onclick: () => act(() => reactions.sendReaction({ reactionType: type })) }))));
     }
     if (caps.isAllowed('chat')) items.push(button('toggle-chat', 'meeting.chat', () => { chatPanel.hidden = !chatPanel.hidden; }));

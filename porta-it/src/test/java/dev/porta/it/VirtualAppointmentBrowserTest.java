@@ -192,7 +192,7 @@ class VirtualAppointmentBrowserTest {
         // The member raises a hand, reacts and mutes; the guest sees each.
         member.click(".controls .hand");
         guest.waitForSelector(".people li.member .hand-badge");
-        member.click(".controls .reaction[title=heart]");
+        member.click(".controls .reaction[data-reaction=heart]");
         guest.waitForSelector(".floating-reactions .bubble:has-text('" + organizerName + "')");
         member.click(".controls .mute");
         guest.waitForSelector(".people li.member .badge:text-is('Muted')");
