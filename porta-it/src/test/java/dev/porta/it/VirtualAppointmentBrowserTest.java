@@ -290,6 +290,15 @@ class VirtualAppointmentBrowserTest {
             }
             if (lang.locale().equals("ko")) {
                 guest.screenshot(new Page.ScreenshotOptions().setPath(screenshot("guest-ended-korean.png")).setFullPage(true));
+            } else {
+                // The menu overrides the browser at once, and the choice outlives a reload.
+                guest.selectOption("select.language-switcher", "en");
+                guest.waitForSelector("html[lang=en]");
+                assertThat(guest.textContent("#ended h1")).isEqualTo("You could not join the appointment");
+                guest.reload();
+                guest.waitForSelector("#name-form:not([hidden])");
+                assertThat(guest.getAttribute("html", "lang")).isEqualTo("en");
+                assertThat(guest.textContent("#name-form label")).contains("Your name, as the people you meet will see it");
             }
             guest.context().browser().close();
         }
