@@ -313,8 +313,12 @@ class VirtualAppointmentBrowserTest {
         member.waitForSelector(".meeting[data-state=Connected]");
 
         Page guest = browsers.open(Participant.BLUE, "guest camera-off");
+        // Counts every request for camera or microphone the page makes, from its first script on.
+        guest.context().addInitScript("(() => { window.__captures = 0; const md = navigator.mediaDevices;"
+                + " const gum = md.getUserMedia.bind(md); md.getUserMedia = (c) => { window.__captures++; return gum(c); }; })()");
         guest.navigate(portal.invitationLink(organizerId, meeting.getJoinWebUrl(), Duration.ofHours(1)));
         guest.fill("#display-name", GUEST);
+        assertThat(guest.evaluate("() => window.__captures")).as("nothing is captured before the click").isEqualTo(0);
         guest.click("#join");
         // The device check shows the camera first (both on the first time), then the guest turns it off.
         guest.waitForSelector("#prejoin .prejoin-preview video");
@@ -325,6 +329,7 @@ class VirtualAppointmentBrowserTest {
         guest.click("#join-now");
         guest.waitForSelector(".meeting[data-state=Connected]");
         assertThat(guest.evaluate("() => window.portaCall.isLocalVideoStarted")).isEqualTo(false);
+        assertThat(guest.evaluate("() => window.portaCall.localVideoStreams.length")).isEqualTo(0);
 
         // The organizer sees the guest, unmuted, with no video; once the guest starts the camera, it shows.
         String guestVideo = "() => { const p = window.portaCall.remoteParticipants.find((x) => x.displayName === '" + GUEST + "');"
