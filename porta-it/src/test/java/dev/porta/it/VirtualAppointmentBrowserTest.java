@@ -350,6 +350,7 @@ class VirtualAppointmentBrowserTest {
         Page visitor = browsers.open(Participant.GREEN, "visitor");
 
         visitor.navigate(portal.baseUrl() + "visit");
+        visitor.waitForSelector("#no-invitation:not([hidden])"); // shown once the page's language has loaded
         assertThat(visitor.textContent("#no-invitation-text")).contains("needs an invitation link");
         assertThat(visitor.isVisible("#name-form")).isFalse();
 
