@@ -10,6 +10,7 @@
  */
 import { AzureCommunicationTokenCredential, CallClient, LocalVideoStream } from '../sdk/porta-calling.js';
 import { mountMeeting } from './meeting-view.js';
+import { endReasonText, formatDateTime, languageSwitcher, startLanguages, t } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
 const store = window.sessionStorage;
@@ -52,8 +53,8 @@ async function finishSignIn(params) {
   const saved = JSON.parse(store.getItem('porta.pkce') ?? 'null');
   store.removeItem('porta.pkce');
   history.replaceState(null, '', location.pathname + location.hash);
-  if (params.get('error')) throw new Error(`Sign-in did not complete: ${params.get('error_description') ?? params.get('error')}. Sign in again.`);
-  if (!saved || saved.state !== params.get('state')) throw new Error('This sign-in answer does not belong to this browser tab. Sign in again.');
+  if (params.get('error')) throw new Error(t('signin.notCompleted', { detail: params.get('error_description') ?? params.get('error') }));
+  if (!saved || saved.state !== params.get('state')) throw new Error(t('signin.wrongTab'));
   const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -61,7 +62,7 @@ async function finishSignIn(params) {
       redirect_uri: config.redirectUri, code_verifier: saved.verifier }),
   });
   const body = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(`Sign-in failed: ${body.error_description ?? r.status}. Sign in again.`);
+  if (!r.ok) throw new Error(t('signin.failed', { detail: body.error_description ?? r.status }));
   keepTokens(body);
 }
 
@@ -83,7 +84,7 @@ let refreshTimer = null;
 function refreshSignIn() {
   refreshing ??= (async () => {
     const rt = store.getItem('porta.refresh');
-    if (!rt) throw new Error('Your sign-in has expired. Sign in again to keep joining meetings.');
+    if (!rt) throw new Error(t('signin.expired'));
     const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -92,7 +93,7 @@ function refreshSignIn() {
     const body = await r.json().catch(() => ({}));
     if (!r.ok || typeof body.access_token !== 'string') {
       if (r.status === 400) store.removeItem('porta.refresh'); // revoked, expired or reused: it will not work again
-      throw new Error(`Your sign-in could not be renewed (${body.error_description ?? r.status}). Sign in again.`);
+      throw new Error(t('signin.notRenewed', { detail: body.error_description ?? r.status }));
     }
     keepTokens(body);
     return token();
@@ -132,7 +133,7 @@ function token() {
   try {
     const claims = JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
     if (claims.exp * 1000 < Date.now() + 60_000) { store.removeItem('porta.token'); return null; }
-    return { token: t, name: claims.name ?? claims.preferred_username ?? 'you' };
+    return { token: t, name: claims.name ?? claims.preferred_username ?? '' };
   } catch {
     return null;
   }
@@ -160,7 +161,7 @@ async function schedule(event) {
   const attendees = f.attendees.value.split(/[,;\s]+/).filter(Boolean);
   if (attendees.length) body.participants = { attendees: attendees.map((upn) => ({ upn, role: 'attendee' })) };
   const me = await freshToken();
-  if (!me) throw new Error('Your sign-in has expired. Sign in again.');
+  if (!me) throw new Error(t('signin.expired'));
   const r = await fetch('/v1.0/me/onlineMeetings', {
     method: 'POST',
     headers: { Authorization: `Bearer ${me.token}`, 'Content-Type': 'application/json' },
@@ -168,7 +169,7 @@ async function schedule(event) {
   });
   const meeting = await r.json().catch(() => ({}));
   if (!r.ok) {
-    say('#schedule-error', `${meeting.error?.message ?? `The meeting could not be scheduled (${r.status}).`} Check the form and try again.`);
+    say('#schedule-error', t('schedule.failed', { detail: meeting.error?.message ?? `(${r.status})` }));
     return;
   }
   const list = JSON.parse(localStorage.getItem('porta.meetings') ?? '[]');
@@ -178,13 +179,14 @@ async function schedule(event) {
   renderMeetings();
 }
 
-function copyButton(label, text) {
+function copyButton(key, text) {
+  const label = t(key);
   const b = document.createElement('button');
   b.type = 'button';
   b.className = 'small';
   b.textContent = label;
   b.onclick = async () => {
-    try { await navigator.clipboard.writeText(text); b.textContent = 'Copied'; } catch { prompt('Copy this:', text); }
+    try { await navigator.clipboard.writeText(text); b.textContent = t('home.copied'); } catch { prompt(t('home.copyThis'), text); }
     setTimeout(() => { b.textContent = label; }, 1500);
   };
   return b;
@@ -196,17 +198,17 @@ function renderMeetings() {
     const li = document.createElement('li');
     li.className = 'meeting-card';
     const h = document.createElement('h4');
-    h.textContent = `${m.subject} — ${new Date(m.startDateTime).toLocaleString()}`;
+    h.textContent = `${m.subject} — ${formatDateTime(m.startDateTime)}`;
     const link = document.createElement('input');
-    link.readOnly = true; link.value = m.joinWebUrl; link.className = 'join-link'; link.setAttribute('aria-label', 'Join link');
+    link.readOnly = true; link.value = m.joinWebUrl; link.className = 'join-link'; link.setAttribute('aria-label', t('home.joinLink'));
     const ids = document.createElement('p');
     ids.className = 'ids';
-    ids.textContent = `Meeting ID ${m.meetingId} · Passcode ${m.passcode}`;
+    ids.textContent = t('home.ids', { id: m.meetingId, passcode: m.passcode });
     const join = document.createElement('button');
-    join.textContent = 'Join';
+    join.textContent = t('join.button');
     join.className = 'join primary';
     join.onclick = () => joinMeeting({ meetingLink: m.joinWebUrl });
-    li.append(h, link, ids, copyButton('Copy link', m.joinWebUrl), copyButton('Copy ID and passcode', `Meeting ID: ${m.meetingId}\nPasscode: ${m.passcode}`), join);
+    li.append(h, link, ids, copyButton('home.copyLink', m.joinWebUrl), copyButton('home.copyIds', t('home.idsToCopy', { id: m.meetingId, passcode: m.passcode })), join);
     return li;
   }));
 }
@@ -226,10 +228,9 @@ function ownLink(value) {
 }
 
 function foreignLinkMessage(value) {
-  let origin = 'another server';
+  let origin = t('join.anotherServer');
   try { origin = new URL(value).origin; } catch { /* keep the words */ }
-  return `This join link points to ${origin}, not to this Porta server (${location.origin}), so it was not opened. `
-    + 'Ask the organizer for the meeting link of this server.';
+  return t('join.foreignLink', { origin, own: location.origin });
 }
 
 /**
@@ -240,7 +241,7 @@ function foreignLinkMessage(value) {
  */
 async function callingToken() {
   const me = await freshToken().catch(() => null);
-  if (!me) throw new Error('Your sign-in has expired. Sign in again to keep joining meetings.');
+  if (!me) throw new Error(t('signin.expired'));
   const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -249,7 +250,7 @@ async function callingToken() {
   });
   const body = await r.json().catch(() => ({}));
   if (!r.ok || typeof body.access_token !== 'string') {
-    throw new Error(`The server did not give a token for joining meetings (${body.error_description ?? r.status}). Sign in again.`);
+    throw new Error(t('join.noCallingToken', { detail: body.error_description ?? r.status }));
   }
   return body.access_token;
 }
@@ -279,8 +280,8 @@ async function joinMeeting(locator) {
   }
   if (!(await freshToken().catch(() => null))) { store.setItem('porta.pendingJoin', JSON.stringify(locator)); return signIn(); }
   say('#prejoin-error', '');
-  $('#prejoin-subject').textContent = locator.meetingLink ? 'a meeting' : `meeting ${locator.meetingId}`;
-  $('#prejoin-target').textContent = locator.meetingLink ?? `Meeting ID ${locator.meetingId}`;
+  $('#prejoin-subject').textContent = locator.meetingLink ? t('prejoin.titleAny') : t('prejoin.titleId', { id: locator.meetingId });
+  $('#prejoin-target').textContent = locator.meetingLink ?? t('prejoin.meetingId', { id: locator.meetingId });
   $('#prejoin-camera').checked = false;
   $('#prejoin-microphone').checked = false;
   $('#prejoin-join').onclick = () => startJoin(locator, { camera: $('#prejoin-camera').checked, microphone: $('#prejoin-microphone').checked });
@@ -288,7 +289,7 @@ async function joinMeeting(locator) {
   show('prejoin-view');
   const subject = await subjectOf(locator);
   // Only if the screen still shows this meeting (the member may have cancelled and picked another).
-  if (subject && $('#prejoin-target').textContent === locator.meetingLink) $('#prejoin-subject').textContent = `“${subject}”`;
+  if (subject && $('#prejoin-target').textContent === locator.meetingLink) $('#prejoin-subject').textContent = t('prejoin.titleSubject', { subject });
 }
 
 async function startJoin(locator, { camera: wantsCamera, microphone }) {
@@ -307,7 +308,7 @@ async function startJoin(locator, { camera: wantsCamera, microphone }) {
     mountMeeting($('#meeting-view'), {
       call, deviceManager: devices, camera,
       onEnded: (reason) => {
-        $('#ended-reason').textContent = reason?.message ?? 'You left the meeting.';
+        $('#ended-reason').textContent = endReasonText(reason);
         show('ended-view');
       },
     });
@@ -332,7 +333,7 @@ async function main() {
   try {
     const r = await fetch('/app/config.json');
     config = await r.json();
-    if (!r.ok) throw new Error(config.error?.message ?? 'Porta\'s web app is not set up on this server.');
+    if (!r.ok) throw new Error(config.error?.message ?? t('app.notSetUp'));
     const params = new URLSearchParams(location.search);
     if (params.has('code') || params.has('error')) await finishSignIn(params);
   } catch (e) {
@@ -353,6 +354,7 @@ async function main() {
   scheduleRefresh();
   say('#home-error', refused);
   $('#who').textContent = me.name;
+  $('#schedule-form').subject.value = t('schedule.defaultSubject');
   $('#schedule-form').start.value = localInput(new Date(Date.now() + 60_000));
   renderMeetings();
   show('home-view');
@@ -363,6 +365,10 @@ async function main() {
   }
 }
 
+await startLanguages();
+$('#language').replaceWith(languageSwitcher());
+// Texts this script drew itself are drawn again in the new language.
+addEventListener('porta-languagechange', () => { if (!$('#home-view').hidden) renderMeetings(); });
 $('#signin').onclick = () => signIn().catch((e) => say('#signin-error', e.message));
 $('#signout').onclick = () => {
   store.removeItem('porta.token');

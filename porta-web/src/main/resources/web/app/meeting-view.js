@@ -11,9 +11,10 @@
  * @module meeting-view
  */
 import { Features, LocalVideoStream, VideoStreamRenderer } from '../sdk/porta-calling.js';
+import { errorText, t as tx, translate } from './i18n.js';
 
 // Words, not emoji: they read out well and render on machines without a colour emoji font.
-const REACTIONS = { like: 'Like', heart: 'Love', applause: 'Applause', laugh: 'Laugh', surprised: 'Wow' };
+const REACTIONS = ['like', 'heart', 'applause', 'laugh', 'surprised'];
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -23,12 +24,18 @@ function el(tag, attrs = {}, ...children) {
     else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  if (Object.keys(attrs).some((k) => k.startsWith('data-i18n'))) translate(e);
   return e;
 }
 
 /** "Ada (Guest)" for guests: people must be able to tell who is from outside. */
 export function nameOf(p) {
-  return p.displayName + (p.isGuest ? ' (Guest)' : '');
+  return p.isGuest ? tx('meeting.guestName', { name: p.displayName }) : p.displayName;
+}
+
+/** A role as people call it in the page's language (Organizer, Presenter, Attendee, ...). */
+function roleName(role) {
+  return ['Organizer', 'Presenter', 'Attendee', 'Consumer', 'Unknown'].includes(role) ? tx(`role.${role}`) : String(role ?? '');
 }
 
 /**
@@ -52,31 +59,31 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   const people = el('ul', { class: 'people' });
   const lobbyList = el('ul', { class: 'lobby-list' });
   const lobbyPanel = el('section', { class: 'panel lobby-panel', hidden: true },
-    el('h3', {}, 'Lobby'), lobbyList,
-    el('button', { class: 'admit-all', onclick: () => act(() => call.lobby.admitAll()) }, 'Admit all'));
+    el('h3', { 'data-i18n': 'meeting.lobby' }), lobbyList,
+    el('button', { class: 'admit-all', 'data-i18n': 'meeting.admitAll', onclick: () => act(() => call.lobby.admitAll()) }));
   const chatLog = el('ol', { class: 'chat-log' });
-  const chatInput = el('input', { class: 'chat-input', 'aria-label': 'Message', maxlength: 4000, placeholder: 'Type a message' });
+  const chatInput = el('input', { class: 'chat-input', 'data-i18n-aria-label': 'meeting.message', maxlength: 4000, 'data-i18n-placeholder': 'meeting.typeMessage' });
   const chatForm = el('form', { class: 'chat-form', onsubmit: (e) => {
     e.preventDefault();
     const text = chatInput.value;
     act(async () => { await chat.sendMessage(text); chatInput.value = ''; });
-  } }, chatInput, el('button', {}, 'Send'));
+  } }, chatInput, el('button', { 'data-i18n': 'meeting.send' }));
   // "… is typing" for a while after each typing notification (ACS clients repeat theirs every 8 s while typing)
   const typingLine = el('p', { class: 'typing', 'aria-live': 'polite' });
   const typing = new Map();
-  const chatPanel = el('section', { class: 'panel chat-panel', hidden: true }, el('h3', {}, 'Chat'), chatLog, typingLine, chatForm);
-  const peoplePanel = el('section', { class: 'panel people-panel' }, el('h3', {}, 'People'), people);
-  const devicesPanel = el('section', { class: 'panel devices-panel', hidden: true }, el('h3', {}, 'Devices'));
+  const chatPanel = el('section', { class: 'panel chat-panel', hidden: true }, el('h3', { 'data-i18n': 'meeting.chat' }), chatLog, typingLine, chatForm);
+  const peoplePanel = el('section', { class: 'panel people-panel' }, el('h3', { 'data-i18n': 'meeting.people' }), people);
+  const devicesPanel = el('section', { class: 'panel devices-panel', hidden: true }, el('h3', { 'data-i18n': 'meeting.devices' }));
   const breakoutPanel = el('section', { class: 'panel breakout-panel', hidden: true });
   const rooms = call.feature(Features.BreakoutRooms);
   const together = call.feature(Features.TogetherMode);
   const waiting = el('div', { class: 'waiting', hidden: true },
-    el('h2', {}, 'Waiting in the lobby'),
-    el('p', {}, 'Someone in the meeting will let you in soon. Keep this page open.'));
+    el('h2', { 'data-i18n': 'meeting.waitingTitle' }),
+    el('p', { 'data-i18n': 'meeting.waitingText' }));
   const floating = el('div', { class: 'floating-reactions', 'aria-live': 'polite' });
 
   root.replaceChildren(el('section', { class: 'meeting' },
-    el('header', { class: 'meeting-header' }, el('h2', { class: 'subject' }, title ?? 'Meeting'), status),
+    el('header', { class: 'meeting-header' }, el('h2', { class: 'subject' }, title ?? tx('meeting.title')), status),
     notice, waiting,
     el('div', { class: 'meeting-body' },
       el('div', { class: 'videos' }, stage, grid, floating),
@@ -98,7 +105,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
       show('');
       await fn();
     } catch (e) {
-      show(e?.message ?? String(e));
+      show(errorText(e));
     }
   }
 
@@ -118,10 +125,11 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
       // The name may be clipped (long or padded with blank-looking characters); the guest badge is its own
       // element outside the clipped part, so it always shows.
       label.replaceChildren(el('span', { class: 'name' }, p.displayName),
-        ...(p.isGuest ? [el('span', { class: 'badge guest-badge' }, 'Guest')] : []), ...badges(p.isMuted, p.isHandRaised));
+        ...(p.isGuest ? [el('span', { class: 'badge guest-badge' }, tx('meeting.guest'))] : []), ...badges(p.isMuted, p.isHandRaised));
       tile.classList.toggle('speaking', p.isSpeaking);
     };
     refresh();
+    t.refresh = refresh;
     for (const e of ['isMutedChanged', 'isSpeakingChanged', 'isHandRaisedChanged', 'displayNameChanged']) p.on(e, () => { refresh(); renderPeople(); });
     const watch = (stream) => {
       const render = async () => {
@@ -139,7 +147,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
           t.views.set(stream.id, view);
           if (stream.mediaStreamType === 'ScreenSharing') {
             t.screen = el('div', { class: 'screen', 'data-label': `${p.displayName} (screen)` }, view.target,
-              el('span', { class: 'label' }, `${nameOf(p)} is sharing`));
+              el('span', { class: 'label' }, tx('meeting.isSharing', { name: nameOf(p) })));
             stage.append(t.screen);
             updateStage();
           } else {
@@ -158,7 +166,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   }
 
   function badges(muted, handRaised) {
-    return [muted ? el('span', { class: 'badge' }, 'Muted') : null, handRaised ? el('span', { class: 'badge hand-badge' }, 'Hand raised') : null]
+    return [muted ? el('span', { class: 'badge' }, tx('meeting.muted')) : null, handRaised ? el('span', { class: 'badge hand-badge' }, tx('meeting.handRaised')) : null]
       .filter(Boolean);
   }
 
@@ -180,7 +188,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   let selfTile = null;
   async function renderSelf() {
     if (!selfTile) {
-      selfTile = el('div', { class: 'tile self', 'data-label': 'You' }, el('div', { class: 'video' }), el('span', { class: 'label' }, 'You'));
+      selfTile = el('div', { class: 'tile self', 'data-label': 'self' }, el('div', { class: 'video' }), el('span', { class: 'label' }, tx('meeting.you')));
       grid.prepend(selfTile);
     }
     const box = selfTile.querySelector('.video');
@@ -189,20 +197,20 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
       const view = await new VideoStreamRenderer(localCamera).createView({ isMirrored: true });
       box.append(view.target);
     }
-    selfTile.querySelector('.label').replaceChildren('You', ...badges(call.isMuted, false));
+    selfTile.querySelector('.label').replaceChildren(tx('meeting.you'), ...badges(call.isMuted, false));
   }
 
   // ---------------------------------------------------------------- roster and lobby
   function renderPeople() {
-    const rows = [el('li', { class: 'me' }, `You (${call.role})`, ...badges(call.isMuted, myHandIsUp()))];
+    const rows = [el('li', { class: 'me' }, tx('meeting.youWithRole', { role: roleName(call.role) }), ...badges(call.isMuted, myHandIsUp()))];
     for (const p of call.remoteParticipants) {
       const row = el('li', { 'data-participant': p.participantId, 'data-identity': p.identifier.rawId, class: p.isGuest ? 'guest' : 'member' },
         el('span', { class: 'name' }, nameOf(p)),
-        el('span', { class: 'role' }, p.role),
+        el('span', { class: 'role' }, roleName(p.role)),
         ...badges(p.isMuted, p.isHandRaised));
       if (caps.isAllowed('manageParticipants') && p.role !== 'Organizer') {
-        row.append(el('button', { class: 'small', onclick: () => act(() => p.mute()) }, 'Mute'),
-          el('button', { class: 'small', onclick: () => act(() => call.removeParticipant(p.identifier)) }, 'Remove'));
+        row.append(el('button', { class: 'small', onclick: () => act(() => p.mute()) }, tx('meeting.mute')),
+          el('button', { class: 'small', onclick: () => act(() => call.removeParticipant(p.identifier)) }, tx('meeting.remove')));
       }
       rows.push(row);
     }
@@ -214,19 +222,19 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     lobbyPanel.hidden = !caps.isAllowed('admitFromLobby') || waitingPeople.length === 0;
     lobbyList.replaceChildren(...waitingPeople.map((p) => el('li', { 'data-participant': p.participantId },
       el('span', { class: 'name' }, nameOf(p)),
-      el('button', { class: 'admit', onclick: () => act(() => call.lobby.admit(p.identifier)) }, 'Admit'),
-      el('button', { class: 'deny', onclick: () => act(() => call.lobby.reject(p.identifier)) }, 'Deny'))));
+      el('button', { class: 'admit', onclick: () => act(() => call.lobby.admit(p.identifier)) }, tx('meeting.admit')),
+      el('button', { class: 'deny', onclick: () => act(() => call.lobby.reject(p.identifier)) }, tx('meeting.deny')))));
   }
 
   // ---------------------------------------------------------------- chat and reactions
   function renderTyping() {
     const names = [...typing.values()].map((t) => t.name);
-    typingLine.textContent = names.length === 0 ? '' : `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} typing…`;
+    typingLine.textContent = names.length === 0 ? '' : tx(names.length === 1 ? 'meeting.typingOne' : 'meeting.typingMany', { names: names.join(', ') });
   }
 
   function renderChat() {
     chatLog.replaceChildren(...chat.messages.map((m) => el('li', {},
-      el('b', {}, m.senderDisplayName + (m.isSenderGuest ? ' (Guest)' : '') + ': '), m.content)));
+      el('b', {}, (m.isSenderGuest ? tx('meeting.guestName', { name: m.senderDisplayName }) : m.senderDisplayName) + ': '), m.content)));
     chatLog.scrollTop = chatLog.scrollHeight;
   }
 
@@ -240,9 +248,9 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   }
 
   function nameByIdentifier(identifier) {
-    if (isMe(identifier)) return 'You';
+    if (isMe(identifier)) return tx('meeting.you');
     const p = call.remoteParticipants.find((x) => x.identifier.rawId === identifier?.rawId);
-    return p ? nameOf(p) : 'Someone';
+    return p ? nameOf(p) : tx('meeting.someone');
   }
 
   /** The participant ids (tiles) of everyone an identifier names. */
@@ -251,22 +259,22 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   }
 
   // ---------------------------------------------------------------- controls
-  function button(cls, label, onclick) {
-    return el('button', { class: cls, type: 'button', onclick }, label);
+  function button(cls, key, onclick) {
+    return el('button', { class: cls, type: 'button', onclick }, tx(key));
   }
 
   function renderControls() {
     const items = [];
     if (caps.isAllowed('audio')) {
-      items.push(button('mute', call.isMuted ? 'Unmute' : 'Mute', () => act(() => (call.isMuted ? call.unmute() : call.mute()))));
+      items.push(button('mute', call.isMuted ? 'meeting.unmute' : 'meeting.mute', () => act(() => (call.isMuted ? call.unmute() : call.mute()))));
     }
     if (caps.isAllowed('video')) {
-      items.push(button('camera', call.isLocalVideoStarted ? 'Stop camera' : 'Start camera', () => act(async () => {
+      items.push(button('camera', call.isLocalVideoStarted ? 'meeting.stopCamera' : 'meeting.startCamera', () => act(async () => {
         if (call.isLocalVideoStarted) {
           await call.stopVideo(call.localVideoStreams.find((s) => s.mediaStreamType === 'Video'));
         } else {
           const [cam] = await deviceManager.getCameras();
-          if (!cam) throw new Error('No camera was found. Connect one and try again.');
+          if (!cam) throw new Error(tx('meeting.noCamera'));
           localCamera = new LocalVideoStream(cam);
           await call.startVideo(localCamera);
         }
@@ -274,33 +282,33 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     }
     if (caps.isAllowed('screenShare')) {
       // startScreenSharing runs inside the click itself (Safari shows the picker only then)
-      items.push(button('share', call.isScreenSharingOn ? 'Stop sharing' : 'Share screen', () => {
+      items.push(button('share', call.isScreenSharingOn ? 'meeting.stopSharing' : 'meeting.shareScreen', () => {
         show('');
-        (call.isScreenSharingOn ? call.stopScreenSharing() : call.startScreenSharing()).catch((e) => show(e.message));
+        (call.isScreenSharingOn ? call.stopScreenSharing() : call.startScreenSharing()).catch((e) => show(errorText(e)));
       }));
     }
     if (caps.isAllowed('raiseHand')) {
       const up = myHandIsUp();
-      items.push(button('hand', up ? 'Lower hand' : 'Raise hand', () => act(() => (up ? hands.lowerHand() : hands.raiseHand()))));
+      items.push(button('hand', up ? 'meeting.lowerHand' : 'meeting.raiseHand', () => act(() => (up ? hands.lowerHand() : hands.raiseHand()))));
     }
     if (caps.isAllowed('reactions')) {
-      items.push(el('span', { class: 'reactions' }, ...Object.entries(REACTIONS).map(([type, word]) =>
-        el('button', { class: 'reaction', type: 'button', title: type, 'aria-label': type,
-          onclick: () => act(() => reactions.sendReaction({ reactionType: type })) }, word))));
+      items.push(el('span', { class: 'reactions' }, ...REACTIONS.map((type) =>
+        el('button', { class: 'reaction', type: 'button', 'data-reaction': type, 'data-i18n-aria-label': `reaction.${type}.name`, 'data-i18n-title': `reaction.${type}.name`,
+          'data-i18n': `reaction.${type}`, onclick: () => act(() => reactions.sendReaction({ reactionType: type })) }))));
     }
-    if (caps.isAllowed('chat')) items.push(button('toggle-chat', 'Chat', () => { chatPanel.hidden = !chatPanel.hidden; }));
-    items.push(button('toggle-people', 'People', () => { peoplePanel.hidden = !peoplePanel.hidden; }));
-    items.push(button('toggle-devices', 'Devices', () => { devicesPanel.hidden = !devicesPanel.hidden; if (!devicesPanel.hidden) renderDevices(); }));
+    if (caps.isAllowed('chat')) items.push(button('toggle-chat', 'meeting.chat', () => { chatPanel.hidden = !chatPanel.hidden; }));
+    items.push(button('toggle-people', 'meeting.people', () => { peoplePanel.hidden = !peoplePanel.hidden; }));
+    items.push(button('toggle-devices', 'meeting.devices', () => { devicesPanel.hidden = !devicesPanel.hidden; if (!devicesPanel.hidden) renderDevices(); }));
     if (caps.isAllowed('togetherMode')) {
-      items.push(button('together', together.isActive ? 'End Together mode' : 'Together mode',
+      items.push(button('together', together.isActive ? 'meeting.endTogether' : 'meeting.together',
         () => act(() => (together.isActive ? together.stop() : together.start()))));
     }
     if (caps.isAllowed('breakoutRooms')) {
-      items.push(button('breakout', 'Breakout rooms', () => { breakoutPanel.hidden = !breakoutPanel.hidden; renderBreakout(); }));
+      items.push(button('breakout', 'meeting.breakoutRooms', () => { breakoutPanel.hidden = !breakoutPanel.hidden; renderBreakout(); }));
     }
-    items.push(button('leave danger', 'Leave', () => act(() => call.hangUp())));
+    items.push(button('leave danger', 'meeting.leave', () => act(() => call.hangUp())));
     if (caps.isAllowed('endMeeting')) {
-      items.push(button('end danger', 'End for everyone', () => act(() => call.hangUp({ forEveryone: true }))));
+      items.push(button('end danger', 'meeting.endForEveryone', () => act(() => call.hangUp({ forEveryone: true }))));
     }
     controls.replaceChildren(...items);
     chatPanel.hidden = chatPanel.hidden || !caps.isAllowed('chat');
@@ -310,19 +318,19 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   function renderBreakout() {
     if (breakoutPanel.hidden) return;
     const list = rooms.breakoutRooms;
-    const rows = [el('h3', {}, 'Breakout rooms')];
+    const rows = [el('h3', {}, tx('meeting.breakoutRooms'))];
     if (list.length === 0) {
-      rows.push(button('create-rooms', 'Create 2 rooms', () => act(() => rooms.createRooms(['Room 1', 'Room 2']))));
+      rows.push(button('create-rooms', 'meeting.createRooms', () => act(() => rooms.createRooms([tx('meeting.roomName', { n: 1 }), tx('meeting.roomName', { n: 2 })]))));
     } else {
       for (const p of call.remoteParticipants) {
         const current = list.find((r) => r.participantIds.includes(p.participantId));
         rows.push(el('label', {}, nameOf(p), el('select', {
           onchange: (e) => act(() => rooms.assign(e.target.value, [p.identifier])),
-        }, el('option', { value: '', disabled: true, selected: !current }, 'Choose a room'),
+        }, el('option', { value: '', disabled: true, selected: !current }, tx('meeting.chooseRoom')),
         ...list.map((r) => el('option', { value: r.roomId, selected: current?.roomId === r.roomId }, r.name)))));
       }
       const open = list.some((r) => r.open);
-      rows.push(button('rooms-toggle', open ? 'Close rooms' : 'Open rooms', () => act(() => (open ? rooms.close() : rooms.open()))));
+      rows.push(button('rooms-toggle', open ? 'meeting.closeRooms' : 'meeting.openRooms', () => act(() => (open ? rooms.close() : rooms.open()))));
     }
     breakoutPanel.replaceChildren(...rows);
   }
@@ -340,10 +348,10 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     const [cams, mics, outs] = await Promise.all([deviceManager.getCameras(), deviceManager.getMicrophones(), deviceManager.getSpeakers()]);
     const select = (label, list, selected, onchange) => el('label', {}, label, el('select', { onchange: (e) => act(() => onchange(list[e.target.selectedIndex])) },
       ...list.map((d) => el('option', { selected: selected && d.id === selected.id }, d.name || d.id))));
-    const rows = [el('h3', {}, 'Devices')];
-    if (cams.length) rows.push(select('Camera', cams, localCamera?.source, (cam) => localCamera?.switchSource(cam)));
-    if (mics.length) rows.push(select('Microphone', mics, deviceManager.selectedMicrophone, (m) => deviceManager.selectMicrophone(m)));
-    if (outs.length && deviceManager.isSpeakerSelectionAvailable) rows.push(select('Speaker', outs, deviceManager.selectedSpeaker, (s) => deviceManager.selectSpeaker(s)));
+    const rows = [el('h3', {}, tx('meeting.devices'))];
+    if (cams.length) rows.push(select(tx('meeting.camera'), cams, localCamera?.source, (cam) => localCamera?.switchSource(cam)));
+    if (mics.length) rows.push(select(tx('meeting.microphone'), mics, deviceManager.selectedMicrophone, (m) => deviceManager.selectMicrophone(m)));
+    if (outs.length && deviceManager.isSpeakerSelectionAvailable) rows.push(select(tx('meeting.speaker'), outs, deviceManager.selectedSpeaker, (s) => deviceManager.selectSpeaker(s)));
     devicesPanel.replaceChildren(...rows);
   }
 
@@ -352,7 +360,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     const s = call.state;
     waiting.hidden = s !== 'InLobby';
     root.querySelector('.meeting').dataset.state = s;
-    status.textContent = { Connecting: 'Joining…', InLobby: 'In the lobby', Connected: 'In the meeting', Disconnecting: 'Leaving…', Disconnected: 'The meeting has ended for you' }[s] ?? s;
+    status.textContent = ['Connecting', 'InLobby', 'Connected', 'Disconnecting', 'Disconnected'].includes(s) ? tx(`state.${s}`) : s;
     if (call.info?.subject) root.querySelector('.subject').textContent = call.info.subject;
     if (s === 'Connected') { renderControls(); renderPeople(); renderLobby(); renderSelf(); }
     if (s === 'Disconnected') {
@@ -363,7 +371,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   }
 
   call.on('stateChanged', renderState);
-  call.on('error', (e) => show(e.message));
+  call.on('error', (e) => show(errorText(e)));
   call.on('remoteParticipantsUpdated', ({ added, removed }) => {
     added.forEach(tileFor);
     removed.forEach(dropTile);
@@ -374,7 +382,7 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   call.on('isLocalVideoStartedChanged', () => { renderControls(); renderSelf(); });
   call.on('isScreenSharingOnChanged', renderControls);
   call.on('roleChanged', renderPeople);
-  call.on('mutedByOthers', () => show('Someone in the meeting muted you. Unmute when you want to speak.'));
+  call.on('mutedByOthers', () => show(tx('meeting.mutedByOthers')));
   caps.on('capabilitiesChanged', () => { if (call.state === 'Connected') { renderControls(); renderLobby(); renderPeople(); } });
   hands.on('raisedHandEvent', () => { renderPeople(); renderControls(); });
   hands.on('loweredHandEvent', () => { renderPeople(); renderControls(); });
@@ -382,8 +390,8 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
   together.on('togetherModeSeatingUpdated', renderTogether);
   together.on('isActiveChanged', renderTogether);
   rooms.on('breakoutRoomsUpdated', ({ type, data }) => {
-    if (type === 'join') show(`You are in breakout room ${data?.name ?? ''}. Chat and the roster stay with the whole meeting.`);
-    if (type === 'leave') show('You are back in the main meeting.');
+    if (type === 'join') show(tx('meeting.inBreakout', { room: data?.name ?? '' }));
+    if (type === 'leave') show(tx('meeting.backInMain'));
     renderBreakout();
   });
   chat.on('chatMessageReceived', renderChat);
@@ -401,10 +409,22 @@ export function mountMeeting(root, { call, deviceManager, camera, onEnded, title
     for (const [id, t] of tiles) t.tile.classList.toggle('active-speaker', active.has(id));
   });
   reactions.on('reaction', ({ identifier, reactionMessage }) => {
-    const bubble = el('span', { class: 'bubble' }, `${REACTIONS[reactionMessage.reactionType] ?? ''} from ${nameByIdentifier(identifier)}`);
+    const type = REACTIONS.includes(reactionMessage.reactionType) ? reactionMessage.reactionType : null;
+    const bubble = el('span', { class: 'bubble' }, tx('meeting.reactionFrom', { reaction: type ? tx(`reaction.${type}`) : '', name: nameByIdentifier(identifier) }));
     floating.append(bubble);
     setTimeout(() => bubble.remove(), 4000);
   });
+  // Another language chosen during the call: everything drawn here is drawn again in it.
+  const relabel = () => {
+    if (!root.isConnected) { removeEventListener('porta-languagechange', relabel); return; }
+    translate(root);
+    if (!call.info?.subject && !title) root.querySelector('.subject').textContent = tx('meeting.title');
+    if (call.state !== 'Disconnected') renderState();
+    renderChat();
+    renderTyping();
+    for (const t of tiles.values()) t.refresh?.();
+  };
+  addEventListener('porta-languagechange', relabel);
   call.remoteParticipants.forEach(tileFor);
   renderChat();
   renderState();

@@ -128,6 +128,7 @@ class VirtualAppointmentBrowserTest {
         guest.navigate(invitation);
         guest.fill("#display-name", GUEST);
         guest.click("#join");
+        guest.click("#join-now");
         guest.waitForSelector(".waiting:not([hidden])");
         assertThat(guest.textContent(".waiting")).contains("Waiting in the lobby");
         assertThat(portal.tokensMinted()).isEqualTo(minted + 1);
@@ -191,7 +192,7 @@ class VirtualAppointmentBrowserTest {
         // The member raises a hand, reacts and mutes; the guest sees each.
         member.click(".controls .hand");
         guest.waitForSelector(".people li.member .hand-badge");
-        member.click(".controls .reaction[title=heart]");
+        member.click(".controls .reaction[data-reaction=heart]");
         guest.waitForSelector(".floating-reactions .bubble:has-text('" + organizerName + "')");
         member.click(".controls .mute");
         guest.waitForSelector(".people li.member .badge:text-is('Muted')");
@@ -236,6 +237,7 @@ class VirtualAppointmentBrowserTest {
             guest.navigate(portal.invitationLink(organizerId, meeting.getJoinWebUrl(), Duration.ofHours(1)));
             guest.fill("#display-name", GUEST);
             guest.click("#join");
+            guest.click("#join-now");
             guest.waitForSelector("#ended:not([hidden])");
             assertThat(guest.textContent("#ended h1")).isEqualTo("You could not join the appointment");
             assertThat(guest.textContent("#ended-reason")).contains("does not let guests join").contains("ask the organizer");
@@ -246,12 +248,109 @@ class VirtualAppointmentBrowserTest {
     }
 
     @Test
+    void aGuestWhoseBrowserPrefersItalianOrKoreanReadsTheLobbySentenceAndTheEndReasonInThatLanguage() throws Exception {
+        record Expected(String locale, String nameLabel, String prejoin, String joinNow, String lobby, String notJoined, String policy) {}
+        var languages = List.of(
+                new Expected("it", "Il tuo nome", "Controlla videocamera e microfono", "Partecipa ora",
+                        "Tieni aperta questa pagina", "Non è stato possibile partecipare all’appuntamento", "non consente agli ospiti di partecipare"),
+                new Expected("ko", "만나는 분들에게 보일 이름", "카메라와 마이크 확인", "지금 참가",
+                        "이 페이지를 닫지 마세요", "상담에 참가하지 못했습니다", "게스트는 참가할 수 없습니다"));
+        var directory = porta.server().meetings().directory();
+        for (Expected lang : languages) {
+            OnlineMeeting meeting = scheduleWithGraph("Appointment " + lang.locale());
+            Page guest = browsers.openWithLocale(Participant.GREEN, "guest " + lang.locale(), lang.locale());
+            guest.navigate(portal.invitationLink(organizerId, meeting.getJoinWebUrl(), Duration.ofHours(1)));
+            guest.waitForSelector("html[lang=" + lang.locale() + "]");
+            assertThat(guest.textContent("#name-form label")).contains(lang.nameLabel());
+            assertThat(guest.inputValue("select.language-switcher")).isEqualTo(lang.locale());
+            guest.fill("#display-name", GUEST);
+            guest.click("#join");
+            guest.waitForSelector("#prejoin h2:has-text('" + lang.prejoin() + "')");
+            assertThat(guest.textContent("#join-now")).isEqualTo(lang.joinNow());
+            guest.click("#join-now");
+            // The organizer is not there: the guest waits in the lobby and is told so in their language.
+            guest.waitForSelector(".waiting:not([hidden])");
+            assertThat(guest.textContent(".waiting")).contains(lang.lobby());
+            guest.evaluate("() => window.portaCall.hangUp()");
+            guest.waitForSelector("#ended:not([hidden])");
+
+            // The organizer's policy turns guests away: the server's end reason, in the guest's language.
+            directory.setOrganizerMeetingPolicy(new TenantId(tenant), new MemberId(organizerId), Optional.of(
+                    new MeetingPolicy(false, EnumSet.allOf(dev.porta.directory.LobbyBypassScope.class), GuestCapability.defaults())));
+            try {
+                guest.navigate(portal.invitationLink(organizerId, meeting.getJoinWebUrl(), Duration.ofHours(1)));
+                guest.fill("#display-name", GUEST);
+                guest.click("#join");
+                guest.click("#join-now");
+                guest.waitForSelector("#ended:not([hidden])");
+                assertThat(guest.textContent("#ended h1")).isEqualTo(lang.notJoined());
+                assertThat(guest.textContent("#ended-reason")).contains(lang.policy());
+            } finally {
+                directory.setOrganizerMeetingPolicy(new TenantId(tenant), new MemberId(organizerId), Optional.empty());
+            }
+            if (lang.locale().equals("ko")) {
+                guest.screenshot(new Page.ScreenshotOptions().setPath(screenshot("guest-ended-korean.png")).setFullPage(true));
+            } else {
+                // The menu overrides the browser at once, and the choice outlives a reload.
+                guest.selectOption("select.language-switcher", "en");
+                guest.waitForSelector("html[lang=en]");
+                assertThat(guest.textContent("#ended h1")).isEqualTo("You could not join the appointment");
+                guest.reload();
+                guest.waitForSelector("#name-form:not([hidden])");
+                assertThat(guest.getAttribute("html", "lang")).isEqualTo("en");
+                assertThat(guest.textContent("#name-form label")).contains("Your name, as the people you meet will see it");
+            }
+            guest.context().browser().close();
+        }
+    }
+
+    @Test
+    void aGuestWhoTurnsTheCameraOffBeforeJoiningJoinsWithoutVideoAndCanStartItLater() throws Exception {
+        OnlineMeeting meeting = scheduleWithGraph("Camera off", LobbyBypassScope.Everyone);
+        Page member = signedInMember("member camera-off");
+        member.navigate(meeting.getJoinWebUrl());
+        joinFromPreJoinScreen(member);
+        member.waitForSelector(".meeting[data-state=Connected]");
+
+        Page guest = browsers.open(Participant.BLUE, "guest camera-off");
+        // Counts every request for camera or microphone the page makes, from its first script on.
+        guest.context().addInitScript("(() => { window.__captures = 0; const md = navigator.mediaDevices;"
+                + " const gum = md.getUserMedia.bind(md); md.getUserMedia = (c) => { window.__captures++; return gum(c); }; })()");
+        guest.navigate(portal.invitationLink(organizerId, meeting.getJoinWebUrl(), Duration.ofHours(1)));
+        guest.fill("#display-name", GUEST);
+        assertThat(guest.evaluate("() => window.__captures")).as("nothing is captured before the click").isEqualTo(0);
+        guest.click("#join");
+        // The device check shows the camera first (both on the first time), then the guest turns it off.
+        guest.waitForSelector("#prejoin .prejoin-preview video");
+        guest.uncheck("#prejoin-camera-on");
+        guest.waitForSelector("#prejoin .prejoin-off");
+        assertThat(guest.isChecked("#prejoin-mic-on")).isTrue();
+        guest.screenshot(new Page.ScreenshotOptions().setPath(screenshot("guest-prejoin.png")).setFullPage(true));
+        guest.click("#join-now");
+        guest.waitForSelector(".meeting[data-state=Connected]");
+        assertThat(guest.evaluate("() => window.portaCall.isLocalVideoStarted")).isEqualTo(false);
+        assertThat(guest.evaluate("() => window.portaCall.localVideoStreams.length")).isEqualTo(0);
+
+        // The organizer sees the guest, unmuted, with no video; once the guest starts the camera, it shows.
+        String guestVideo = "() => { const p = window.portaCall.remoteParticipants.find((x) => x.displayName === '" + GUEST + "');"
+                + " return p ? String(p.videoStreams.some((s) => s.mediaStreamType === 'Video' && s.isAvailable)) + '/' + p.isMuted : 'absent'; }";
+        browsers.await("the organizer sees the guest", 20_000, () -> !"absent".equals(member.evaluate(guestVideo)));
+        Thread.sleep(2_000); // a camera sent by mistake would have been announced by now
+        assertThat(member.evaluate(guestVideo)).isEqualTo("false/false");
+        guest.click(".controls .camera");
+        browsers.await("the guest's camera shows once started", 20_000, () -> "true/false".equals(member.evaluate(guestVideo)));
+        guest.context().browser().close();
+        member.context().browser().close();
+    }
+
+    @Test
     void aVisitorWithoutAValidInvitationGetsAClearPageAndNoToken() throws Exception {
         OnlineMeeting meeting = scheduleWithGraph("Private appointment");
         long before = portal.tokensMinted();
         Page visitor = browsers.open(Participant.GREEN, "visitor");
 
         visitor.navigate(portal.baseUrl() + "visit");
+        visitor.waitForSelector("#no-invitation:not([hidden])"); // shown once the page's language has loaded
         assertThat(visitor.textContent("#no-invitation-text")).contains("needs an invitation link");
         assertThat(visitor.isVisible("#name-form")).isFalse();
 
@@ -310,6 +409,7 @@ class VirtualAppointmentBrowserTest {
             visitors[i].navigate(portal.invitationLink(organizerId, joinLink, Duration.ofHours(1)));
             visitors[i].fill("#display-name", names[i]);
             visitors[i].click("#join");
+            visitors[i].click("#join-now");
             visitors[i].waitForSelector(".waiting:not([hidden])");
         }
         member.waitForSelector(".lobby-panel li:has-text('" + names[2] + " (Guest)')");
@@ -428,6 +528,10 @@ class VirtualAppointmentBrowserTest {
     }
 
     private static OnlineMeeting scheduleWithGraph(String subject) {
+        return scheduleWithGraph(subject, LobbyBypassScope.Organization);
+    }
+
+    private static OnlineMeeting scheduleWithGraph(String subject, LobbyBypassScope bypass) {
         GraphServiceClient graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, demo.at("/app/clientId").asText(),
                 demo.at("/app/clientSecret").asText()));
         OnlineMeeting m = new OnlineMeeting();
@@ -435,7 +539,7 @@ class VirtualAppointmentBrowserTest {
         m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
         m.setEndDateTime(OffsetDateTime.now().plusHours(1));
         LobbyBypassSettings lobby = new LobbyBypassSettings();
-        lobby.setScope(LobbyBypassScope.Organization);
+        lobby.setScope(bypass);
         m.setLobbyBypassSettings(lobby);
         return graph.users().byUserId(organizerId).onlineMeetings().post(m);
     }

@@ -61,7 +61,7 @@ class WebAppServerTest {
                 demo.at("/app/clientSecret").asText(), porta.connectionString(),
                 "a portal secret of at least thirty-two bytes".getBytes(StandardCharsets.UTF_8), "a portal admin key of at least thirty-two bytes", 0, 5,
                 java.time.Duration.ofSeconds(1)), java.time.Clock.systemUTC())) {
-            for (String path : java.util.List.of("visit", "portal.js", "portal.css", "nothing-here")) {
+            for (String path : java.util.List.of("visit", "portal.js", "portal.css", "api/porta", "nothing-here")) {
                 var r = porta.httpClient().send(HttpRequest.newBuilder(URI.create(portal.baseUrl() + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 String portaOrigin = porta.baseUrl().replaceAll("/$", "");

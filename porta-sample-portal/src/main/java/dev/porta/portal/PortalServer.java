@@ -117,6 +117,9 @@ public final class PortalServer implements AutoCloseable {
                 resource(ex, "/portal/portal.js", "text/javascript; charset=utf-8");
             } else if (method.equals("GET") && path.equals("/portal.css")) {
                 resource(ex, "/portal/portal.css", "text/css; charset=utf-8");
+            } else if (method.equals("GET") && path.equals("/api/porta")) {
+                // The page loads Porta's catalogues and pre-join check before any invitation is used.
+                send(ex, 200, Map.of("portaUrl", config.portaUrl()));
             } else if (method.equals("POST") && path.equals("/api/join")) {
                 join(ex);
             } else if (method.equals("POST") && path.equals("/admin/invitations")) {

@@ -73,8 +73,21 @@ public final class Browsers implements AutoCloseable {
         return open(who, name, executable, List.of());
     }
 
+    /**
+     * As {@link #open(Participant, String)}, for a person whose browser prefers {@code locale} ("it",
+     * "ko"): {@code navigator.languages} and Accept-Language say it, as Chromium started with that UI
+     * language would.
+     */
+    public Page openWithLocale(Participant who, String name, String locale) {
+        return open(who, name, Path.of(CHROMIUM), List.of(), locale);
+    }
+
     /** As {@link #open(Participant, String, Path)}, with {@code extraArgs} added to Chromium's command line. */
     public Page open(Participant who, String name, Path executable, List<String> extraArgs) {
+        return open(who, name, executable, extraArgs, null);
+    }
+
+    private Page open(Participant who, String name, Path executable, List<String> extraArgs, String locale) {
         try {
             List<String> args = new ArrayList<>(ARGS);
             args.addAll(extraArgs);
@@ -83,8 +96,11 @@ public final class Browsers implements AutoCloseable {
             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(executable).setArgs(args));
             browsers.add(browser);
-            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
-                    .setViewportSize(1024, 700));
+            var options = new Browser.NewContextOptions().setIgnoreHTTPSErrors(true).setViewportSize(1024, 700);
+            if (locale != null) {
+                options.setLocale(locale);
+            }
+            BrowserContext context = browser.newContext(options);
             context.addInitScript(probe);
             Page page = context.newPage();
             pages.put(name, page);
