@@ -40,6 +40,26 @@ public final class SignalingSession implements ParticipantLink {
     private volatile Participant participant;
     private volatile boolean ended;
     private volatile ScheduledFuture<?> joinDeadline;
+    /**
+     * Where this socket stands against its join deadline; guarded by {@code this}. The deadline (a timer on the
+     * scheduler) and the first {@code join}/{@code resume} (a frame on the socket's thread) race: a frame that
+     * had arrived before the deadline is read to the end before the deadline may refuse the socket, and a join or
+     * resume among such frames is served to its end, however long the meeting takes to seat it.
+     */
+    private EntryDeadline entryDeadline = EntryDeadline.WAITING;
+    /** The deadline passed while a frame was being read ({@link EntryDeadline#READING}); guarded by {@code this}. */
+    private boolean deadlinePassedWhileReading;
+
+    private enum EntryDeadline {
+        /** No join or resume received yet, no frame being read: the deadline may refuse the socket. */
+        WAITING,
+        /** A frame that arrived before the deadline is being read; the deadline waits for it. */
+        READING,
+        /** A join or resume came in time: it alone decides (it attaches the participant or refuses the socket). */
+        MET,
+        /** The deadline passed first: the socket is being refused, and a join arriving now is ignored. */
+        MISSED
+    }
 
     SignalingSession(SignalingConnection connection, CallingService service, RateLimiter rate, UnjoinedSockets.Ticket unjoined) {
         this.connection = connection;
@@ -53,6 +73,17 @@ public final class SignalingSession implements ParticipantLink {
         if (ended) {
             return;
         }
+        boolean reading = startReading();
+        try {
+            handle(frame);
+        } finally {
+            if (reading) {
+                doneReading();
+            }
+        }
+    }
+
+    private void handle(String frame) {
         try {
             if (frame.length() > service.config().maxFrameChars()) {
                 cutOff(EndReason.MESSAGE_TOO_LARGE);
@@ -122,14 +153,14 @@ public final class SignalingSession implements ParticipantLink {
             case Join j -> {
                 if (p != null) {
                     reply(LiveMeetingErrors.of(j.id(), ActionError.ALREADY_JOINED, "this connection already joined"));
-                } else {
+                } else if (meetDeadline()) {
                     service.join(this, j);
                 }
             }
             case Resume r -> {
                 if (p != null) {
                     reply(LiveMeetingErrors.of(r.id(), ActionError.ALREADY_JOINED, "this connection already joined"));
-                } else {
+                } else if (meetDeadline()) {
                     service.resume(this, r);
                 }
             }
@@ -182,13 +213,70 @@ public final class SignalingSession implements ParticipantLink {
         }
     }
 
-    /** Arms the join deadline: a socket that has not joined or resumed by then is refused. */
+    /**
+     * Arms the join deadline: a socket that has not sent {@code join} or {@code resume} by then is refused. A join
+     * that came in time is not cut short by it, however long the meeting takes to seat it (its actor, the SFU,
+     * the chat history): the participant may already have been sent {@code InLobby} or {@code Connected}, and
+     * the join itself ends in a participant or a refusal, bounded by the meeting's own wait.
+     */
     void armJoinDeadline(ScheduledExecutorService scheduler, Duration after) {
         joinDeadline = scheduler.schedule(() -> {
-            if (participant == null && !ended) {
-                refuse(EndReason.JOIN_TIMEOUT);
+            synchronized (this) {
+                if (entryDeadline == EntryDeadline.READING) {
+                    deadlinePassedWhileReading = true; // the frame's thread refuses, unless the frame was a join
+                    return;
+                }
+                if (entryDeadline != EntryDeadline.WAITING || participant != null || ended) {
+                    return;
+                }
+                entryDeadline = EntryDeadline.MISSED;
             }
+            refuse(EndReason.JOIN_TIMEOUT);
         }, after.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A frame arrived: while the deadline runs, it waits until the frame has been read. */
+    private boolean startReading() {
+        synchronized (this) {
+            if (entryDeadline != EntryDeadline.WAITING) {
+                return false;
+            }
+            entryDeadline = EntryDeadline.READING;
+            return true;
+        }
+    }
+
+    /** The frame was not a join or resume (a ping, say): the deadline runs on, and refuses now if it passed. */
+    private void doneReading() {
+        synchronized (this) {
+            if (entryDeadline != EntryDeadline.READING) {
+                return; // the frame met the deadline
+            }
+            if (!deadlinePassedWhileReading || participant != null || ended) {
+                entryDeadline = EntryDeadline.WAITING;
+                return;
+            }
+            entryDeadline = EntryDeadline.MISSED;
+        }
+        refuse(EndReason.JOIN_TIMEOUT);
+    }
+
+    /**
+     * The first join or resume claims the deadline; false when the deadline passed first (the socket is being
+     * refused) or the socket has ended, and then the request is dropped.
+     */
+    private boolean meetDeadline() {
+        synchronized (this) {
+            if (ended || entryDeadline == EntryDeadline.MISSED) {
+                return false;
+            }
+            entryDeadline = EntryDeadline.MET;
+        }
+        ScheduledFuture<?> deadline = joinDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        return true;
     }
 
     private void releaseUnjoined() {

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.porta.calling.meeting.LobbyBypassScope;
 import dev.porta.calling.testing.CallingHarness;
 import dev.porta.calling.testing.DirectConnection;
+import dev.porta.calling.testing.InMemoryMeetingDirectory;
 import dev.porta.calling.testing.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +91,28 @@ class EntryLimitsTest {
         organizer.send("{\"v\":1,\"type\":\"admitAll\",\"id\":\"3\"}");
         assertThat(organizer.await("ack", n -> n.path("id").asText().equals("3")).path("count").asInt()).isZero();
         assertThat(h.calling.node().lobby()).isEqualTo(1);
+    }
+
+    @Test
+    void aJoinSentInTimeIsServedEvenWhenSeatingItTakesLongerThanTheJoinDeadline() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZER);
+        // The organizer's entry holds the meeting's actor (the attendance log is told on it), as a busy node would,
+        // until well past the 300 ms join deadline of this harness.
+        var gate = new CountDownLatch(1);
+        h.attendanceGate = gate;
+        TestClient organizer = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, InMemoryMeetingDirectory.ORGANIZER,
+                "Olivia Organizer"), link, "ignored");
+        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the entry is being seated").isTrue();
+        Thread.sleep(3 * 300);
+        h.attendanceGate = null;
+        gate.countDown();
+
+        awaitState(organizer, "Connected");
+        organizer.send("{\"v\":1,\"type\":\"ping\",\"id\":\"p\"}");
+        organizer.await("pong");
+        assertThat(organizer.all("stateChanged")).extracting(CallingHarness::state).doesNotContain("Disconnected");
+        assertThat(organizer.isClosed()).isFalse();
+        assertThat(h.calling.node().participants()).isOne();
     }
 
     @Test
