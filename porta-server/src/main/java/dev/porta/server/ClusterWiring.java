@@ -50,6 +50,7 @@ final class ClusterWiring implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final java.util.List<String> socketSources;
     private ScheduledExecutorService heartbeat;
+    private volatile boolean halted;
 
     ClusterWiring(Config config, Clock clock) {
         this.nodeId = nodeId(config);
@@ -227,12 +228,20 @@ final class ClusterWiring implements AutoCloseable {
         return Optional.ofNullable(redis);
     }
 
+    /** Stops beating and will not leave the cluster on close: the node's registration and leases lapse by themselves. */
+    void halt() {
+        halted = true;
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+    }
+
     @Override
     public void close() {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }
-        if (registry != null) {
+        if (registry != null && !halted) {
             registry.leave(); // live meetings have ended by now (calling closes first): release their leases
         }
         revocations.close();
