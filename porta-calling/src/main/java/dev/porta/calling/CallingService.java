@@ -340,6 +340,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         ResumeTickets.Ticket ticket = tickets.open(resume.resumeToken(), clock.instant());
         if (ticket == null || !ticket.identity().equals(caller.identity().value())
                 || ticket.issuedBy().equals(tickets.nodeId())) {
+            LOG.info("calling: resume token refused: {}", ticket == null ? "not a valid ticket" : "another identity or this node's own");
             session.refuse(EndReason.RESUME_FAILED);
             return;
         }
@@ -371,6 +372,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         }
         if (placement.isLive(ticket.issuedBy())) {
             // the issuing node still runs: the meeting ended there (or the participant did), nothing moved
+            LOG.info("calling: a resume ticket of meeting {} from {} refused: that node is live", meeting.meetingId(), ticket.issuedBy());
             session.refuse(EndReason.RESUME_FAILED);
             return;
         }
@@ -388,7 +390,10 @@ public final class CallingService implements CallingStats, AutoCloseable {
                 continue;
             }
             switch (result) {
-                case LiveMeeting.JoinResult.Refused r -> session.refuse(r.reason());
+                case LiveMeeting.JoinResult.Refused r -> {
+                    LOG.info("calling: resume ticket of meeting {} refused by the live meeting: {}", meeting.meetingId(), r.reason());
+                    session.refuse(r.reason());
+                }
                 case LiveMeeting.JoinResult.Joined j -> {
                     counters.rehomed();
                     session.attach(m, j.participant());

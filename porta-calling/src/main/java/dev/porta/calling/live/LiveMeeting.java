@@ -372,7 +372,8 @@ public final class LiveMeeting {
         if (moderation.isBanned(caller.identity())) {
             return new JoinResult.Refused(EndReason.BANNED);
         }
-        Participant previous = findByIdentity(caller.identity());
+        // as at a join: one live participant per external identity (a member may be here from several devices)
+        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identity()) : null;
         boolean entering = ticket.admittedAt() != null || Permissions.bypassesLobby(details, caller);
         int freed = previous == null ? 0 : 1;
         if (entering && !Permissions.isOrganizer(details, caller)
