@@ -371,9 +371,13 @@ public final class CallingService implements CallingStats, AutoCloseable {
             }
         }
         if (placement.isLive(ticket.issuedBy())) {
-            // the issuing node still runs: the meeting ended there (or the participant did), nothing moved
-            LOG.info("calling: a resume ticket of meeting {} from {} refused: that node is live", meeting.meetingId(), ticket.issuedBy());
-            session.refuse(EndReason.RESUME_FAILED);
+            // The issuing node still looks live: either its registration outlives its lease by a few
+            // milliseconds (they lapse together, give or take a script's run), or it runs and the meeting ended
+            // there. Never take the participant in; "try again in a moment" lets the first case through on the
+            // next try and the library gives up on the second when its resume grace ends.
+            LOG.info("calling: a resume ticket of meeting {} from {} not taken: that node is still registered",
+                    meeting.meetingId(), ticket.issuedBy());
+            session.refuse(EndReason.MEETING_UNAVAILABLE);
             return;
         }
         while (true) {

@@ -232,7 +232,14 @@ final class ClusterWiring implements AutoCloseable {
     void halt() {
         halted = true;
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
+            // a heartbeat under way finishes first: one still running while the meetings end would release
+            // their leases and renew the registration, which a killed process never does
+            heartbeat.shutdown();
+            try {
+                heartbeat.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
