@@ -340,7 +340,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         ResumeTickets.Ticket ticket = tickets.open(resume.resumeToken(), clock.instant());
         if (ticket == null || !ticket.identity().equals(caller.identity().value())
                 || ticket.issuedBy().equals(tickets.nodeId())) {
-            LOG.info("calling: resume token refused: {}", ticket == null ? "not a valid ticket" : "another identity or this node's own");
+            LOG.debug("calling: resume token refused: {}", ticket == null ? "not a valid ticket" : "another identity or this node's own");
             session.refuse(EndReason.RESUME_FAILED);
             return;
         }
