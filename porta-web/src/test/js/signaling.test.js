@@ -221,4 +221,60 @@ describe('Signaling', () => {
     factory.sockets[2].serverClose(1000);
     assert.deepEqual(events.at(-1), ['closed', { reason: 'ended' }]);
   });
+
+  test('when the home node dies, the resume goes through the load balancer, waits out meetingUnavailable and follows joinElsewhere to the new home', async () => {
+    const { factory, signaling, clock, events } = setup();
+    signaling.open({ v: 1, type: 'join', token: 't' });
+    factory.sockets[0].open();
+    factory.sockets[0].receive({ type: 'joinElsewhere', url: 'wss://node-a.porta.test/calling/v1' });
+    const home = factory.sockets[1];
+    home.open();
+    await settle();
+    home.receive(connected('r1'));
+
+    home.serverClose(1006); // node A is killed
+    await clock.advance(0);
+    const atDeadHome = factory.sockets[2];
+    assert.equal(atDeadHome.url, 'wss://node-a.porta.test/calling/v1');
+    atDeadHome.serverClose(1006); // never opens: nobody listens there any more
+    await clock.advance(250);
+    const viaBalancer = factory.sockets[3];
+    assert.equal(viaBalancer.url, 'wss://porta.test/calling/v1', 'the next try asks the load balancer');
+    viaBalancer.open();
+    await settle();
+    assert.equal(viaBalancer.sent[0].type, 'resume');
+    // the dead home's lease has not lapsed yet: no node may serve the meeting
+    viaBalancer.receive({ type: 'stateChanged', state: 'Disconnected', callEndReason: { code: 503, subCode: 7102 } });
+    viaBalancer.serverClose(1013);
+    assert.ok(!events.some(([e]) => e === 'closed'), 'still resuming');
+    await clock.advance(500);
+    const again = factory.sockets[4];
+    assert.equal(again.url, 'wss://porta.test/calling/v1');
+    again.open();
+    await settle();
+    again.receive({ type: 'joinElsewhere', url: 'wss://node-b.porta.test/calling/v1' });
+    const newHome = factory.sockets[5];
+    assert.equal(newHome.url, 'wss://node-b.porta.test/calling/v1');
+    newHome.open();
+    await settle();
+    assert.deepEqual([newHome.sent[0].type, newHome.sent[0].resumeToken], ['resume', 'r1']);
+    newHome.receive(connected('r2'));
+    assert.ok(events.some(([e]) => e === 'resumed'));
+    assert.ok(!events.some(([e, p]) => e === 'closed' || p?.state === 'Disconnected'));
+    assert.equal(signaling.resumeToken, 'r2');
+  });
+
+  test('a resume refused for any other reason than meetingUnavailable ends the call', async () => {
+    const { factory, signaling, clock, events } = setup();
+    signaling.open({ v: 1, type: 'join' });
+    factory.sockets[0].open();
+    factory.sockets[0].receive(connected('r1'));
+    factory.sockets[0].serverClose(1006);
+    await clock.advance(0);
+    factory.sockets[1].open();
+    await settle();
+    factory.sockets[1].receive({ type: 'stateChanged', state: 'Disconnected', callEndReason: { code: 410, subCode: 5270 } });
+    factory.sockets[1].serverClose(1000);
+    assert.deepEqual(events.at(-1), ['closed', { reason: 'ended' }]);
+  });
 });

@@ -35,6 +35,7 @@ const END_ADVICE = new Map([
   [7100, 'Join again; another server will take over.'],
   [7101, 'Join again; this library version cannot follow the meeting to the server that hosts it.'],
   [7102, 'Join again in a moment; the meeting is moving to another server.'],
+  [7103, 'Join again; the meeting moved to another server.'],
   [7500, 'Join again; if it keeps happening, tell the meeting organizer.'],
   [301005, 'Check your network connection and join again.'],
   [46100, 'Check your network connection and the server address, then join again.'],

@@ -14,6 +14,11 @@
  *   {@link MAX_JOIN_ELSEWHERE} times per call, the library opens a socket there and sends the join (and
  *   whatever it queued after it) again. Resumes then go to that node. Only wss: targets are followed
  *   (ws: only when the library itself was given a ws: URL).
+ * - When the home node dies, its meeting moves to another node (docs/cluster.md, "A node dies"): a resume
+ *   whose socket to the home cannot be opened is tried next at the URL the library was first given (the
+ *   load balancer), which sends it to the new home (`joinElsewhere`, followed while resuming too); while
+ *   no node may serve the meeting yet (`meetingUnavailable`, until the dead home's lease lapses) the
+ *   library keeps trying within the grace period.
  *
  * Events: `frame` (each valid server frame that is not a response), `reconnecting`, `resumed`,
  * `closed` ({ reason: 'ended' | 'connectionFailed' | 'connectionLost' | 'disposed' }), `invalidFrame`.
@@ -26,11 +31,13 @@ import { systemScheduler } from './scheduler.js';
 
 const OPEN = 1;
 /** Delays between resume attempts; the last repeats until the grace period ends. */
-const RESUME_DELAYS_MS = [0, 500, 1000, 2000, 4000];
+const RESUME_DELAYS_MS = [0, 250, 500, 1000, 2000];
 /** Frames whose meaning does not survive a new socket: media is renegotiated after a resume. */
 const DROPPED_ON_RECONNECT = new Set(['publishOffer', 'subscribeAnswer', 'restartIce', 'ping']);
 /** How many times one call follows `joinElsewhere` (a meeting's home may move once while a join is on its way). */
 export const MAX_JOIN_ELSEWHERE = 2;
+/** `meetingUnavailable`: no node may serve the meeting yet (a dead home's lease has not lapsed): resume again. */
+const MEETING_UNAVAILABLE = 7102;
 
 /**
  * @typedef {object} SignalingOptions
@@ -67,6 +74,10 @@ export class Signaling extends Emitter {
   /** Frames written before the join was answered: sent again when the join goes to the meeting's home node. */
   #unanswered = [];
   #joinedElsewhere = 0;
+  /** The URL the library was given (the load balancer): where a resume goes when the home does not answer. */
+  #entryUrl;
+  /** `joinElsewhere` followed during the current resume phase. */
+  #resumedElsewhere = 0;
 
   /** @param {SignalingOptions} options */
   constructor(options) {
@@ -79,6 +90,7 @@ export class Signaling extends Emitter {
       ...given,
     };
     this.#scheduler = options.scheduler ?? systemScheduler;
+    this.#entryUrl = this.#options.url;
   }
 
   /** 'idle' | 'open' | 'resuming' | 'closed' */
@@ -155,8 +167,10 @@ export class Signaling extends Emitter {
     }
     this.#socket = socket;
     let resumeSent = false;
+    let opened = false;
     socket.onopen = async () => {
       if (this.#socket !== socket) return;
+      opened = true;
       this.#lastReceivedAt = this.#scheduler.now();
       if (resuming) {
         let token;
@@ -183,6 +197,10 @@ export class Signaling extends Emitter {
     socket.onerror = () => { /* onclose follows and decides */ };
     socket.onclose = () => {
       if (this.#socket !== socket) return;
+      if (resuming && !opened && this.#options.url !== this.#entryUrl) {
+        // the home does not answer (dead?): the next attempt asks the load balancer, which knows the new home
+        this.#options = { ...this.#options, url: this.#entryUrl };
+      }
       this.#onSocketGone();
     };
   }
@@ -200,7 +218,8 @@ export class Signaling extends Emitter {
       case 'pong':
         return;
       case 'joinElsewhere':
-        this.#joinElsewhere(frame.url);
+        if (this.#phase === 'resuming') this.#resumeElsewhere(frame.url);
+        else this.#joinElsewhere(frame.url);
         return;
       case 'ack':
         this.#settle(frame.id, (p) => p.resolve(frame));
@@ -213,6 +232,10 @@ export class Signaling extends Emitter {
         break;
       case 'stateChanged':
         if (frame.state === 'Disconnected') {
+          if (awaitingResumeAnswer && this.#phase === 'resuming'
+              && frame.callEndReason?.subCode === MEETING_UNAVAILABLE) {
+            return; // not ended: the socket closes next, and the resume is tried again within the grace period
+          }
           this.#ended = true;
         } else {
           this.#unanswered = [];
@@ -295,6 +318,37 @@ export class Signaling extends Emitter {
     this.#connect(false);
   }
 
+  /**
+   * While resuming, the node reached names the meeting's new home (its old home died): resume there. At
+   * most {@link MAX_JOIN_ELSEWHERE} times per resume phase, wss: only (ws: only for a ws: library).
+   */
+  #resumeElsewhere(target) {
+    if (this.#resumedElsewhere >= MAX_JOIN_ELSEWHERE) return;
+    const url = this.#followableUrl(target);
+    if (!url) return;
+    this.#resumedElsewhere++;
+    const old = this.#socket;
+    this.#socket = null;
+    if (old) {
+      old.onopen = old.onmessage = old.onclose = old.onerror = null;
+      try { old.close(1000); } catch { /* ignore */ }
+    }
+    this.#options = { ...this.#options, url: url.href };
+    this.#connect(true);
+  }
+
+  #followableUrl(target) {
+    let url;
+    try {
+      url = new URL(target);
+    } catch {
+      return null;
+    }
+    const secure = new URL(this.#options.url).protocol === 'wss:';
+    if (!(url.protocol === 'wss:' || (!secure && url.protocol === 'ws:')) || url.username || url.password) return null;
+    return url;
+  }
+
   #write(socket, frame) {
     const text = encodeFrame(frame);
     socket.send(text);
@@ -346,6 +400,7 @@ export class Signaling extends Emitter {
       this.#phase = 'resuming';
       this.#resumeDeadline = now + this.#options.resumeGraceMs;
       this.#resumeAttempt = 0;
+      this.#resumedElsewhere = 0;
       this._emit('reconnecting', {});
     }
     if (now >= this.#resumeDeadline) {

@@ -9,6 +9,7 @@ import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.live.ResumeTickets;
 import dev.porta.calling.live.SerialQueue;
 import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.meeting.MeetingDirectory;
@@ -67,6 +68,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private volatile boolean shuttingDown;
     private final AttendanceLog attendance;
     private final MeetingPlacement placement;
+    private final ResumeTickets tickets;
 
     /**
      * @param scheduler runs the once-a-second sweep (resume grace, token expiry) and join deadlines; not shut
@@ -104,6 +106,18 @@ public final class CallingService implements CallingStats, AutoCloseable {
     public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
                           ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
                           AttendanceLog attendance, RateLimits passcodeLimits, MeetingPlacement placement, MeetingRouter router) {
+        this(config, authenticator, directory, chat, media, clock, scheduler, attendance, passcodeLimits, placement, router, null);
+    }
+
+    /**
+     * @param tickets signs resume tokens that every node of the cluster can check, so that participants of a
+     *                meeting whose home died resume on its new home; null: resume only where the meeting lives
+     */
+    public CallingService(CallingConfig config, CallerAuthenticator authenticator, MeetingDirectory directory,
+                          ChatHistoryStore chat, MediaHost media, Clock clock, ScheduledExecutorService scheduler,
+                          AttendanceLog attendance, RateLimits passcodeLimits, MeetingPlacement placement, MeetingRouter router,
+                          ResumeTickets tickets) {
+        this.tickets = tickets;
         this.placement = placement;
         this.router = router;
         for (int i = 0; i < chatIo.length; i++) {
@@ -297,6 +311,10 @@ public final class CallingService implements CallingStats, AutoCloseable {
         }
         Caller caller = ((Authentication.Authenticated) auth).caller();
         LiveMeeting m = router.byResumeToken(resume.resumeToken()).orElse(null);
+        if (m == null && tickets != null) {
+            rehome(session, resume, caller);
+            return;
+        }
         Participant p;
         try {
             p = m == null ? null : m.resume(session, resume.resumeToken(), caller);
@@ -309,6 +327,98 @@ public final class CallingService implements CallingStats, AutoCloseable {
             return;
         }
         session.attach(m, p);
+    }
+
+    /**
+     * A resume token this node does not know: in a cluster, the participant of a meeting whose home died may be
+     * coming back. Its ticket must be genuine and unexpired, name the caller's identity and come from another
+     * node that is no longer live; then the meeting is placed like a join (this node, or the client is sent to
+     * the new home; while the dead home's lease lasts, "unavailable", and the library tries again) and the
+     * participant is taken back directly, without a second lobby pass when it had been let in.
+     */
+    private void rehome(SignalingSession session, Resume resume, Caller caller) {
+        ResumeTickets.Ticket ticket = tickets.open(resume.resumeToken(), clock.instant());
+        if (ticket == null || !ticket.identity().equals(caller.identity().value())
+                || ticket.issuedBy().equals(tickets.nodeId())) {
+            LOG.debug("calling: resume token refused: {}", ticket == null ? "not a valid ticket" : "another identity or this node's own");
+            session.refuse(EndReason.RESUME_FAILED);
+            return;
+        }
+        EndReason refusal = authRefusalOrNull(caller);
+        if (refusal != null) {
+            session.refuse(refusal);
+            return;
+        }
+        MeetingDetails meeting = directory.findByMeetingId(ticket.meetingId()).orElse(null);
+        if (meeting == null) {
+            session.refuse(EndReason.RESUME_FAILED); // the meeting was deleted meanwhile
+            return;
+        }
+        EndReason federated = federationRefusalOrNull(caller, meeting);
+        if (federated != null) {
+            session.refuse(federated);
+            return;
+        }
+        switch (placement.place(meeting.meetingId())) {
+            case MeetingPlacement.Home.Here here -> { }
+            case MeetingPlacement.Home.Elsewhere home -> {
+                session.redirect(callingSocketOf(home.url()));
+                return;
+            }
+            case MeetingPlacement.Home.Unavailable u -> {
+                session.refuse(EndReason.MEETING_UNAVAILABLE);
+                return;
+            }
+        }
+        if (placement.isLive(ticket.issuedBy())) {
+            // The issuing node still looks live: either its registration outlives its lease by a few
+            // milliseconds (they lapse together, give or take a script's run), or it runs and the meeting ended
+            // there. Never take the participant in; "try again in a moment" lets the first case through on the
+            // next try and the library gives up on the second when its resume grace ends.
+            LOG.info("calling: a resume ticket of meeting {} from {} not taken: that node is still registered",
+                    meeting.meetingId(), ticket.issuedBy());
+            session.refuse(EndReason.MEETING_UNAVAILABLE);
+            return;
+        }
+        while (true) {
+            LiveMeeting m = router.liveMeeting(meeting.meetingId(), id -> newLiveMeeting(meeting));
+            LiveMeeting.JoinResult result;
+            try {
+                result = m.rehome(session, ticket, caller);
+            } catch (LiveMeeting.Busy busy) {
+                session.refuse(EndReason.MEETING_BUSY);
+                return;
+            }
+            if (result == null) {
+                router.closed(m);
+                continue;
+            }
+            switch (result) {
+                case LiveMeeting.JoinResult.Refused r -> {
+                    LOG.info("calling: resume ticket of meeting {} refused by the live meeting: {}", meeting.meetingId(), r.reason());
+                    session.refuse(r.reason());
+                }
+                case LiveMeeting.JoinResult.Joined j -> {
+                    counters.rehomed();
+                    session.attach(m, j.participant());
+                }
+            }
+            return;
+        }
+    }
+
+    /**
+     * Meetings this node served whose lease another node holds now (it was cut off from Redis for longer than
+     * a lease): their live copies end here, so a meeting never has two homes; participants are told
+     * {@link EndReason#MEETING_MOVED} and join again, which sends them to the new home.
+     */
+    public void meetingsLost(java.util.Set<String> meetingIds) {
+        for (String id : meetingIds) {
+            router.find(id).ifPresent(m -> {
+                LOG.warn("calling: meeting {} is homed on another node now; ending its copy here", id);
+                m.endForEveryone(EndReason.MEETING_MOVED);
+            });
+        }
     }
 
     ServerMessage updateToken(SignalingSession session, LiveMeeting m, Participant p, UpdateToken u) {
@@ -374,9 +484,13 @@ public final class CallingService implements CallingStats, AutoCloseable {
     }
 
     private LiveMeeting newLiveMeeting(JoinGate.Decision.Admitted a) {
-        String id = a.meeting().meetingId();
+        return newLiveMeeting(a.meeting());
+    }
+
+    private LiveMeeting newLiveMeeting(MeetingDetails details) {
+        String id = details.meetingId();
         SerialQueue io = chatIo[Math.floorMod(id.hashCode(), chatIo.length)];
-        return new LiveMeeting(a.meeting(), config, clock, media, chat, io, counters, encoder, new LiveMeeting.Registry() {
+        return new LiveMeeting(details, config, clock, media, chat, io, counters, encoder, new LiveMeeting.Registry() {
             @Override
             public void resumeTokenIssued(String token, LiveMeeting meeting) {
                 router.resumeTokenIssued(token, meeting);
@@ -390,6 +504,11 @@ public final class CallingService implements CallingStats, AutoCloseable {
             @Override
             public void meetingClosed(LiveMeeting meeting) {
                 router.closed(meeting);
+            }
+
+            @Override
+            public ResumeTickets tickets() {
+                return tickets;
             }
         }, attendance);
     }

@@ -87,4 +87,19 @@ class PlacementCheckTest {
         assertThat(asked).hasSize(1);
         assertThat(h.calling.meetings()).hasSize(1);
     }
+
+    @Test
+    void aMeetingWhoseLeaseAnotherNodeTookEndsHereWithAReasonToJoinAgain() {
+        String link = h.meeting(LobbyBypassScope.EVERYONE);
+        String meetingId = h.meetings.findByJoinWebUrl(link).orElseThrow().meetingId();
+        TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
+        guest.await("stateChanged", f -> f.path("state").asText().equals("Connected"));
+
+        h.calling.meetingsLost(java.util.Set.of(meetingId, "a-meeting-not-live-here"));
+
+        JsonNode end = guest.awaitEnd();
+        assertThat(end.path("subCode").asInt()).isEqualTo(7103);
+        assertThat(end.path("canRejoin").asBoolean()).isTrue();
+        assertThat(h.calling.meetings()).isEmpty();
+    }
 }

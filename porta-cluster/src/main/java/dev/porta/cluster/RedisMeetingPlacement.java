@@ -115,6 +115,15 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
         return new Home.Elsewhere(home, homeUrl);
     }
 
+    @Override
+    public boolean isLive(String otherNode) {
+        try {
+            return redis.commands().exists(redis.key("node:" + otherNode)) > 0;
+        } catch (RuntimeException e) {
+            return true; // cannot tell: never take over what that node may still serve
+        }
+    }
+
     /**
      * Registers this node with its load for one lease time, renews the leases of its live meetings (and of
      * meetings placed here within the last lease time, whose first participant may still be on the way)

@@ -36,6 +36,14 @@ public interface MeetingPlacement {
      */
     Home place(String meetingId);
 
+    /**
+     * Whether the node {@code nodeId} is registered as live now. When in doubt (Redis unreachable) the answer
+     * is yes: a caller uses it to refuse taking over what that node may still serve.
+     */
+    default boolean isLive(String nodeId) {
+        return true;
+    }
+
     /** Every meeting lives in this process. */
     static MeetingPlacement local() {
         return meetingId -> HERE;

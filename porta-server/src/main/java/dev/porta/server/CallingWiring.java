@@ -44,7 +44,8 @@ final class CallingWiring implements AutoCloseable {
     private final AttendanceRecorder attendance;
 
     CallingWiring(Config config, Database database, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
-                  MeetingsWiring meetings, MeterRegistry metrics, ClusterWiring cluster) {
+                  MeetingsWiring meetings, MeterRegistry metrics, ClusterWiring cluster,
+                  dev.porta.calling.live.ResumeTickets tickets) {
         CallingConfig cc = CallingConfig.from(config);
         int maxQueuedBytes = maxQueuedBytes(config, cc);
         this.sfu = new Sfu(MediaConfig.from(config), dev.porta.media.turn.TurnConfig.from(config), clock);
@@ -60,7 +61,8 @@ final class CallingWiring implements AutoCloseable {
         this.calling = new CallingService(cc, authenticator, directory,
                 new JdbcChatHistoryStore(database, cc.chatHistorySize(), cc.chatHistoryBytes()), sfu, clock, scheduler,
                 attendance, cluster.rateLimits(), cluster.placement(),
-                new LocalMeetingRouter()); // live meetings live in this process; placement says which node is each one's home
+                new LocalMeetingRouter(), // live meetings live in this process; placement says which node is each one's home
+                tickets);
         // A revocation ends the participation on whichever node holds it (in a cluster, through Redis).
         var revocations = cluster.revocations();
         revocations.subscribe(calling::identityRevoked);

@@ -55,6 +55,7 @@ final class ClusterWiring implements AutoCloseable {
     private final Duration stopDrainTimeout;
     /** Whether a meeting is live on this node (set once the calling service exists). */
     private volatile java.util.function.Predicate<String> liveHere = meetingId -> false;
+    private volatile boolean halted;
 
     ClusterWiring(Config config, Clock clock) {
         this.nodeId = nodeId(config);
@@ -298,6 +299,21 @@ final class ClusterWiring implements AutoCloseable {
         return Optional.ofNullable(redis);
     }
 
+    /** Stops beating and will not leave the cluster on close: the node's registration and leases lapse by themselves. */
+    void halt() {
+        halted = true;
+        if (heartbeat != null) {
+            // a heartbeat under way finishes first: one still running while the meetings end would release
+            // their leases and renew the registration, which a killed process never does
+            heartbeat.shutdown();
+            try {
+                heartbeat.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /**
      * Leaves the cluster: no more heartbeats, out of the registry, leases released. The server calls it once
      * its meetings ended, before it stops listening, so no join is sent to a node on its way out.
@@ -311,7 +327,7 @@ final class ClusterWiring implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (registry != null) {
+        if (registry != null && !halted) {
             registry.leave(); // live meetings have ended by now (calling closes first): release their leases
         }
     }

@@ -79,7 +79,8 @@ public final class PortaServer implements AutoCloseable {
         this.clock = clock;
         // before anything is opened: a certificate that does not parse or match stops start-up with nothing to close
         this.certificate = ServerCertificate.load(tls, dataDir, serverConfig.publicHost(), clock);
-        SecretBox secrets = MasterKeys.load(config, System.getenv(), dataDir).box();
+        MasterKeys.Loaded masterKeys = MasterKeys.load(config, System.getenv(), dataDir);
+        SecretBox secrets = masterKeys.box();
         this.database = Database.open(DatabaseConfig.from(config, dataDir));
         closeables.add(database);
         MasterKeyCommands.sealStoredSecrets(database, secrets, clock);
@@ -112,7 +113,11 @@ public final class PortaServer implements AutoCloseable {
 
         // live meetings: SFU and calling service (porta-media, porta-calling)
         try {
-            this.live = new CallingWiring(config, database, clock, accessTokens, identities, meetings, metrics, cluster);
+            // in a cluster, resume tokens are tickets every node checks (under a key derived from the shared master
+            // key), so the participants of a node that dies resume on the meeting's new home
+            var tickets = cluster.registry().map(r -> new dev.porta.calling.live.ResumeTickets(
+                    java.util.Base64.getDecoder().decode(masterKeys.current().toBase64()), cluster.nodeId())).orElse(null);
+            this.live = new CallingWiring(config, database, clock, accessTokens, identities, meetings, metrics, cluster, tickets);
         } catch (RuntimeException e) {
             closeAll(); // e.g. a taken media port: leave nothing open behind the one-line error
             throw e;
@@ -158,8 +163,9 @@ public final class PortaServer implements AutoCloseable {
                     server.certificate.pem(), server.certificate.pemFingerprint()));
         }
         // in a cluster: registered (live, with its load) before the first join can ask where its meeting lives
-        // a live meeting whose lease another node took is only logged for now: ending it here is the failover work of issue 13
-        server.cluster.startHeartbeat(server.baseUrl(), server.live::load, lost -> { }, () -> server.whenDrained.run());
+        // a live meeting whose lease another node holds now ends here (its participants join again, at the new home)
+        server.cluster.startHeartbeat(server.baseUrl(), server.live::load, server.live.calling()::meetingsLost,
+                () -> server.whenDrained.run());
         server.bindClusterMetrics();
         LOG.info("Porta is listening on https://{}:{}/ (public URL {})", server.serverConfig.host(), server.port(), server.baseUrl());
         return server;
@@ -347,6 +353,23 @@ public final class PortaServer implements AutoCloseable {
             }
         }
         close();
+    }
+
+    /**
+     * Stops this node the way a crash would, as far as the other nodes can tell (tests stand it in for SIGKILL
+     * of an in-process node): heartbeats stop first, then HTTP (its sockets drop without a word to the
+     * participants) and everything else; the registration and leases stay in Redis until they lapse.
+     */
+    public void halt() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        cluster.halt();
+        if (app != null) {
+            app.stop();
+        }
+        closeAll();
+        metrics.close();
     }
 
     @Override

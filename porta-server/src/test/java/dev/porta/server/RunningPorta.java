@@ -156,6 +156,15 @@ public final class RunningPorta implements AutoCloseable {
         return HttpClient.newBuilder().sslContext(sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /**
+     * Stands in for SIGKILL of this in-process node: heartbeats stop, then HTTP and media without a word to
+     * anyone; nothing is released in Redis (leases and registration lapse after {@code cluster.lease}).
+     */
+    public void crash() {
+        server.halt();
+        closeQuietly(database);
+    }
+
     @Override
     public void close() {
         server.close();

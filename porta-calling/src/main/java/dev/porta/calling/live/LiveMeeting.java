@@ -47,6 +47,11 @@ public final class LiveMeeting {
         void resumeTokenRetired(String token);
 
         void meetingClosed(LiveMeeting meeting);
+
+        /** Signs resume tokens that other nodes can check (a cluster); null: random tokens, this node only. */
+        default ResumeTickets tickets() {
+            return null;
+        }
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -90,6 +95,8 @@ public final class LiveMeeting {
     private final MeetingMedia media;
     private final Moderation moderation;
     private long joinOrder;
+    /** Participants that ended in this live session: their resume tickets take nobody back (bounded by joins). */
+    private final java.util.Set<ParticipantId> endedHere = new java.util.HashSet<>();
     private long joins;
     private boolean closed;
 
@@ -296,7 +303,7 @@ public final class LiveMeeting {
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
         }
-        resumeTokens.issue(p);
+        resumeTokens.issue(p, entering);
         joins++;
         counters.joined();
         if (entering) {
@@ -328,8 +335,8 @@ public final class LiveMeeting {
         if (p.link != null) {
             p.link.terminate(EndReason.LEFT); // an old socket the server had not noticed was gone
         }
-        resumeTokens.issue(p);
         p.caller = caller;
+        resumeTokens.issue(p, p.state == Participant.State.CONNECTED);
         p.link = link;
         p.disconnectedAt = null;
         if (p.state == Participant.State.IN_LOBBY) {
@@ -341,6 +348,66 @@ public final class LiveMeeting {
             }
         }
         return p;
+    }
+
+    /**
+     * Takes back a participant of this meeting's previous home (a node that died) from its resume ticket: with
+     * the same participant id and display name, into the meeting directly when it had been let in there, else
+     * into the lobby. Its role is the one the meeting gives {@code caller} (a promotion made on the dead node is
+     * lost with it). Returns null when this live meeting has just closed; a refusal when the participant is
+     * already here or has ended here (a ticket is good once per live session), banned, or the meeting is full.
+     */
+    public JoinResult rehome(ParticipantLink link, ResumeTickets.Ticket ticket, Caller caller) {
+        return ask(() -> rehomeOnActor(link, ticket, caller));
+    }
+
+    private JoinResult rehomeOnActor(ParticipantLink link, ResumeTickets.Ticket ticket, Caller caller) {
+        if (closed) {
+            return null;
+        }
+        if (endedHere.contains(ticket.participantId()) || roster.get(ticket.participantId()) != null
+                || lobby.get(ticket.participantId()) != null) {
+            return new JoinResult.Refused(EndReason.RESUME_FAILED);
+        }
+        if (moderation.isBanned(caller.identity())) {
+            return new JoinResult.Refused(EndReason.BANNED);
+        }
+        // as at a join: one live participant per external identity (a member may be here from several devices)
+        Participant previous = Permissions.isExternal(details, caller) ? findByIdentity(caller.identity()) : null;
+        boolean entering = ticket.admittedAt() != null || Permissions.bypassesLobby(details, caller);
+        int freed = previous == null ? 0 : 1;
+        if (entering && !Permissions.isOrganizer(details, caller)
+                && roster.size() - (previous != null && roster.has(previous.id) ? freed : 0) >= config.maxParticipants()) {
+            return new JoinResult.Refused(EndReason.CAPACITY_REACHED);
+        }
+        if (!entering && lobby.size() - (previous != null && lobby.has(previous.id) ? freed : 0) >= config.maxLobby()) {
+            return new JoinResult.Refused(EndReason.LOBBY_FULL);
+        }
+        if (previous != null) {
+            end(previous, EndReason.REPLACED, false); // the same person joined afresh meanwhile: one seat each
+        }
+        Participant p = new Participant(ticket.participantId(), caller, ticket.displayName(),
+                Permissions.roleOf(details, caller), ++joinOrder, false, Permissions.isExternal(details, caller));
+        p.link = link;
+        if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
+            p.muted = true;
+        }
+        if (entering) {
+            p.admittedAt = ticket.admittedAt(); // the chat it may see starts where it did (guests: at their admission)
+        }
+        resumeTokens.issue(p, entering);
+        joins++;
+        counters.joined();
+        if (entering) {
+            enter(p);
+            if (ticket.admittedAt() != null) {
+                p.admittedAt = ticket.admittedAt(); // enter() stamped now; its entry package goes out later
+            }
+        } else {
+            p.send(this, stateChanged(p, "InLobby"));
+            lobby.arrive(p);
+        }
+        return new JoinResult.Joined(p);
     }
 
     /** The socket dropped without {@code leave}: keep the place for the grace period. */
@@ -425,6 +492,7 @@ public final class LiveMeeting {
 
     void admitFromLobby(Participant p) {
         lobby.leave(p);
+        resumeTokens.issue(p, true); // the token in its Connected frame says it was let in (another node reads it)
         enter(p);
     }
 
@@ -549,6 +617,7 @@ public final class LiveMeeting {
             return;
         }
         resumeTokens.retire(p);
+        endedHere.add(p.id);
         counters.ended(reason);
         java.util.concurrent.CompletableFuture<Void> mediaClosed = null;
         if (wasConnected) {

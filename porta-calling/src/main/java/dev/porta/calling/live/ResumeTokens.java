@@ -19,12 +19,19 @@ final class ResumeTokens {
         this.registry = registry;
     }
 
-    /** Gives {@code p} a fresh token (retiring its previous one, if any). */
-    void issue(Participant p) {
+    /**
+     * Gives {@code p} a fresh token (retiring its previous one, if any). In a cluster the token is a signed
+     * ticket ({@link ResumeTickets}) saying whether {@code p} is let in, so it is issued again on admission.
+     */
+    void issue(Participant p, boolean admitted) {
         if (p.resumeToken != null) {
             registry.resumeTokenRetired(p.resumeToken);
         }
-        p.resumeToken = LiveMeeting.randomToken(32);
+        ResumeTickets tickets = registry.tickets();
+        p.resumeToken = tickets == null ? LiveMeeting.randomToken(32)
+                : tickets.seal(meeting.meetingId(), p.id, p.caller.identity().value(),
+                        admitted ? (p.admittedAt != null ? p.admittedAt : meeting.clock.instant()) : null, p.displayName,
+                        p.caller.expiresAt());
         registry.resumeTokenIssued(p.resumeToken, meeting);
     }
 

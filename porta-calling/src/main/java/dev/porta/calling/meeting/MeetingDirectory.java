@@ -14,4 +14,9 @@ public interface MeetingDirectory {
 
     /** The meeting whose {@code joinMeetingIdSettings.joinMeetingId} is {@code joinMeetingId}. */
     Optional<MeetingDetails> findByJoinMeetingId(String joinMeetingId);
+
+    /** The meeting whose id is {@code meetingId} ({@link MeetingDetails#meetingId()}); for a resume on a new home. */
+    default Optional<MeetingDetails> findByMeetingId(String meetingId) {
+        return Optional.empty();
+    }
 }

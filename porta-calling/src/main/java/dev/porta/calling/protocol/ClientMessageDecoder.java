@@ -78,7 +78,7 @@ public final class ClientMessageDecoder {
         return switch (type) {
             case "join" -> new Join(id, f.requiredString("token", 1, TOKEN_MAX), locator(f.object("locator")),
                     f.optionalString("displayName", 0, 1000), f.bool("muted", true));
-            case "resume" -> new Resume(id, f.requiredString("token", 1, TOKEN_MAX), f.requiredString("resumeToken", 1, 128));
+            case "resume" -> new Resume(id, f.requiredString("token", 1, TOKEN_MAX), f.requiredString("resumeToken", 1, 2048));
             case "leave" -> new Leave(id);
             case "updateToken" -> new UpdateToken(id, f.requiredString("token", 1, TOKEN_MAX));
             case "ping" -> new Ping(id);

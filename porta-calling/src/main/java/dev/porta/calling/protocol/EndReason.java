@@ -41,6 +41,8 @@ public enum EndReason {
             Category.EXPECTED, true, 1000),
     MEETING_UNAVAILABLE(503, 7102, "The meeting cannot be served right now; join again in a moment.",
             Category.EXPECTED, true, 1013),
+    MEETING_MOVED(503, 7103, "The meeting moved to another node while this one was cut off; join again.",
+            Category.EXPECTED, true, 1001),
     SERVER_SHUTDOWN(503, 7100, "The server is restarting; join the meeting again.", Category.EXPECTED, true, 1001),
     INTERNAL_ERROR(500, 7500, "The server failed unexpectedly; join the meeting again.", Category.UNEXPECTED, true, 1011);
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CallingCounters {
     private final LongAdder joins = new LongAdder();
     private final LongAdder meetingBusy = new LongAdder();
+    private final LongAdder rehomed = new LongAdder();
     private final Map<EndReason, LongAdder> ends = new EnumMap<>(EndReason.class);
 
     public CallingCounters() {
@@ -21,6 +22,15 @@ public final class CallingCounters {
 
     public void joined() {
         joins.increment();
+    }
+
+    /** A participant of a meeting whose home died came back here with its resume ticket. */
+    public void rehomed() {
+        rehomed.increment();
+    }
+
+    public long rehomes() {
+        return rehomed.sum();
     }
 
     public void ended(EndReason reason) {

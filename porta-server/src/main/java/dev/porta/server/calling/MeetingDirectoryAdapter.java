@@ -17,6 +17,7 @@ import dev.porta.calling.meeting.MeetingPolicy;
 import dev.porta.directory.Directory;
 import dev.porta.directory.GuestCapability;
 import dev.porta.meetings.JoinableMeeting;
+import dev.porta.meetings.MeetingId;
 import dev.porta.meetings.MeetingLookup;
 import dev.porta.meetings.MeetingStore;
 import dev.porta.meetings.OnlineMeeting;
@@ -53,6 +54,16 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
             return Optional.empty();
         }
         Optional<OnlineMeeting> meeting = store.findByJoinMeetingId(id);
+        if (meeting.isEmpty()) {
+            return Optional.empty();
+        }
+        OnlineMeeting m = meeting.get();
+        return details(lookup.byId(m.id()), m.passcodeRequired() ? m.passcode() : null);
+    }
+
+    @Override
+    public Optional<MeetingDetails> findByMeetingId(String meetingId) {
+        Optional<OnlineMeeting> meeting = MeetingId.parse(meetingId).flatMap(store::find);
         if (meeting.isEmpty()) {
             return Optional.empty();
         }
