@@ -195,11 +195,20 @@ final class ClusterWiring implements AutoCloseable {
      * this node still holds for it is handed over), on one node it is refused as unavailable (retryable).
      */
     MeetingPlacement placement() {
-        return meetingId -> {
-            if (!drain.draining() || liveHere.test(meetingId)) {
-                return placement.place(meetingId);
+        return new MeetingPlacement() {
+            @Override
+            public Home place(String meetingId) {
+                if (!drain.draining() || liveHere.test(meetingId)) {
+                    return placement.place(meetingId);
+                }
+                return registry != null ? registry.placeAway(meetingId) : new MeetingPlacement.Home.Unavailable("this node is draining");
             }
-            return registry != null ? registry.placeAway(meetingId) : new MeetingPlacement.Home.Unavailable("this node is draining");
+
+            // every other question goes to the placement itself (a resume ticket asks whether its node still lives)
+            @Override
+            public boolean isLive(String nodeId) {
+                return placement.isLive(nodeId);
+            }
         };
     }
 
