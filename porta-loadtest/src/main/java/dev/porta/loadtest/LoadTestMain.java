@@ -114,7 +114,8 @@ public final class LoadTestMain {
                     results.add(new LoadRun(t, s, media, err).run());
                 }
             }
-            Report.write(outDir, results, o.getOrDefault("note", "measured on loopback, generator on the same machine"));
+            Report.write(outDir, results, o.getOrDefault("note", "measured on loopback, generator on the same machine"),
+                    "porta loadtest " + String.join(" ", args));
             out.println("report: " + outDir.resolve("report.md").toAbsolutePath());
             return 0;
         } catch (IllegalArgumentException e) {

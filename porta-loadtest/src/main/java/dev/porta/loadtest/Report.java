@@ -28,17 +28,34 @@ final class Report {
 
     private Report() { }
 
-    static void write(Path dir, List<RunResult> results, String note) throws IOException {
+    /** @param command the load tester's arguments, so that a figure can be reproduced from its report */
+    static void write(Path dir, List<RunResult> results, String note, String command) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("generatedAt", Instant.now().toString());
+        root.put("command", command);
+        root.put("commit", commit());
         root.put("machine", machine());
         root.put("note", note);
         root.set("runs", json.valueToTree(results));
         Files.writeString(dir.resolve("report.json"), json.writeValueAsString(root));
         Files.writeString(dir.resolve("report.md"), markdown(results, note));
         ImageIO.write(chart(results), "png", dir.resolve("report.png").toFile());
+    }
+
+    /** The checkout's commit ({@code git rev-parse HEAD} in the working directory), or "unknown" outside one. */
+    static String commit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     static String machine() {

@@ -46,8 +46,10 @@ class LoadTestSmokeTest {
             assertThat(r.timeline()).isNotEmpty();
             assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[porta]");
 
-            Report.write(out, List.of(r), "smoke test");
+            Report.write(out, List.of(r), "smoke test", "LoadTestSmokeTest");
             System.out.println(Files.readString(out.resolve("report.md")));
+            assertThat(Files.readString(out.resolve("report.json"))).as("the report says how it was made")
+                    .contains("\"command\" : \"LoadTestSmokeTest\"").contains("\"commit\"").contains("\"machine\"");
             assertThat(Files.readString(out.resolve("report.md"))).contains("| porta | 3/3 |");
             assertThat(Files.readString(out.resolve("report.json"))).contains("\"joinToFirstMediaMs\"");
             assertThat(Files.size(out.resolve("report.png"))).isPositive();
