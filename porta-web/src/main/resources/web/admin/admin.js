@@ -8,6 +8,8 @@
  * auditor may not use are disabled here too, but the server's refusal is what counts: its sentence
  * is shown as it comes.
  */
+import { redeemCode, startSignIn } from '../app/pkce.js';
+
 const $ = (sel) => document.querySelector(sel);
 const store = window.sessionStorage;
 // the least a member's token can carry; the admin API looks at the member's roles, not at scopes
@@ -22,10 +24,6 @@ const ACTIONS = ['MEETING_POLICY_CHANGED', 'MEETING_POLICY_CLEARED', 'MEMBER_DIS
 let config;
 let me;
 let auditCursor = null;
-
-function b64url(bytes) {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 function show(view) {
   for (const v of document.querySelectorAll('main > .view')) v.hidden = v.id !== view;
@@ -47,29 +45,17 @@ function el(tag, { dataset, ...props } = {}, ...children) {
 
 // ------------------------------------------------------------------ sign-in
 async function signIn() {
-  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  store.setItem('porta.admin.pkce', JSON.stringify({ verifier, state }));
-  const q = new URLSearchParams({ client_id: config.clientId, redirect_uri: config.redirectUri, response_type: 'code',
-    scope: SCOPE, state, code_challenge: challenge, code_challenge_method: 'S256' });
-  location.assign(`/${config.tenantId}/oauth2/v2.0/authorize?${q}`);
+  await startSignIn({ config, scope: SCOPE, store, key: 'porta.admin.pkce' });
 }
 
 async function finishSignIn(params) {
-  const saved = JSON.parse(store.getItem('porta.admin.pkce') ?? 'null');
-  store.removeItem('porta.admin.pkce');
   history.replaceState(null, '', location.pathname);
-  if (params.get('error')) throw new Error(`Sign-in did not complete: ${params.get('error_description') ?? params.get('error')}. Sign in again.`);
-  if (!saved || saved.state !== params.get('state')) throw new Error('This sign-in answer does not belong to this browser tab. Sign in again.');
-  const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code: params.get('code'),
-      redirect_uri: config.redirectUri, code_verifier: saved.verifier }),
-  });
-  const body = await r.json().catch(() => ({}));
-  if (!r.ok || typeof body.access_token !== 'string') throw new Error(`Sign-in failed: ${body.error_description ?? r.status}. Sign in again.`);
+  const body = await redeemCode({ config, params, store, key: 'porta.admin.pkce', errors: {
+    notCompleted: (detail) => `Sign-in did not complete: ${detail}. Sign in again.`,
+    wrongTab: () => 'This sign-in answer does not belong to this browser tab. Sign in again.',
+    failed: (detail) => `Sign-in failed: ${detail}. Sign in again.`,
+  } });
+  if (typeof body.access_token !== 'string') throw new Error('Sign-in failed: no access token. Sign in again.');
   store.setItem(TOKEN, body.access_token);
 }
 

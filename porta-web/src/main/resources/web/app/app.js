@@ -10,6 +10,7 @@
  */
 import { AzureCommunicationTokenCredential, CallClient, LocalVideoStream } from '../sdk/porta-calling.js';
 import { mountMeeting } from './meeting-view.js';
+import { redeemCode, startSignIn } from './pkce.js';
 import { endReasonText, formatDateTime, languageSwitcher, startLanguages, t } from './i18n.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -24,10 +25,6 @@ const CALLING_AUDIENCE = 'urn:porta:calling';
 
 let config;
 
-function b64url(bytes) {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 function show(view) {
   for (const v of document.querySelectorAll('main > .view')) v.hidden = v.id !== view;
 }
@@ -40,30 +37,16 @@ function say(where, message) {
 
 // ------------------------------------------------------------------ sign-in
 async function signIn() {
-  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  store.setItem('porta.pkce', JSON.stringify({ verifier, state }));
-  const q = new URLSearchParams({ client_id: config.clientId, redirect_uri: config.redirectUri, response_type: 'code',
-    scope: SCOPE, state, code_challenge: challenge, code_challenge_method: 'S256' });
-  location.assign(`/${config.tenantId}/oauth2/v2.0/authorize?${q}`);
+  await startSignIn({ config, scope: SCOPE, store, key: 'porta.pkce' });
 }
 
 async function finishSignIn(params) {
-  const saved = JSON.parse(store.getItem('porta.pkce') ?? 'null');
-  store.removeItem('porta.pkce');
   history.replaceState(null, '', location.pathname + location.hash);
-  if (params.get('error')) throw new Error(t('signin.notCompleted', { detail: params.get('error_description') ?? params.get('error') }));
-  if (!saved || saved.state !== params.get('state')) throw new Error(t('signin.wrongTab'));
-  const r = await fetch(`/${config.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code: params.get('code'),
-      redirect_uri: config.redirectUri, code_verifier: saved.verifier }),
-  });
-  const body = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(t('signin.failed', { detail: body.error_description ?? r.status }));
-  keepTokens(body);
+  keepTokens(await redeemCode({ config, params, store, key: 'porta.pkce', errors: {
+    notCompleted: (detail) => t('signin.notCompleted', { detail }),
+    wrongTab: () => t('signin.wrongTab'),
+    failed: (detail) => t('signin.failed', { detail }),
+  } }));
 }
 
 /** Keeps a token answer: the access token and, when offline_access was granted, the (rotated) refresh token. */
