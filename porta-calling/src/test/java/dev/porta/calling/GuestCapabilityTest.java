@@ -84,10 +84,10 @@ class GuestCapabilityTest {
         organizer.send("{\"v\":1,\"type\":\"breakoutOpen\",\"id\":\"b3\"}");
         organizer.await("ack", n -> n.path("id").asText().equals("b3"));
         assertThat(guest.await("breakoutJoined").path("name").asText()).isEqualTo("Room A");
-        assertThat(h.media.open.get(guestId).room).endsWith("/breakout/r1");
+        assertThat(h.media.awaitRoom(guestId, room -> room.contains("/breakout/"))).endsWith("/breakout/r1");
         organizer.send("{\"v\":1,\"type\":\"breakoutClose\",\"id\":\"b4\"}");
         guest.await("breakoutLeft");
-        assertThat(h.media.open.get(guestId).room).doesNotContain("breakout");
+        assertThat(h.media.awaitRoom(guestId, room -> !room.contains("/breakout/"))).doesNotContain("breakout");
     }
 
     @Test

@@ -44,6 +44,30 @@ public final class FakeMediaHost implements MediaHost {
         }
     }
 
+    /**
+     * The room {@code participant}'s session is in once it satisfies {@code wanted}, waiting up to 5 s:
+     * calling moves a session on the participant's media lane, after it has told the client.
+     */
+    public String awaitRoom(String participant, java.util.function.Predicate<String> wanted) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            FakeSession s = open.get(participant);
+            String room = s == null ? null : s.room;
+            if (room != null && wanted.test(room)) {
+                return room;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(participant + " is still in " + room + " after 5 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     private FakeSession create(MediaRoomId room, MediaParticipantId participant, MediaListener listener) {
         FakeSession s = new FakeSession(room.value(), participant.value(), listener);
         open.put(participant.value(), s);
