@@ -153,6 +153,17 @@ class NodeDeathTest {
             thief.send("resume", "token", other, "resumeToken", guestState.get("resumeToken").asText());
             assertEndReason(thief.awaitState("Disconnected"), 410, 5270);
         }
+        // once the guest has left, the dead home's ticket still takes nobody back
+        try (var guestAtB = new SignalingClient(socketB, nodeB.httpClient())) {
+            guestAtB.send("resume", "token", guestToken, "resumeToken", guestState.get("resumeToken").asText());
+            guestAtB.awaitState("Connected");
+            guestAtB.send("leave");
+            guestAtB.awaitState("Disconnected");
+        }
+        try (var replay = new SignalingClient(socketB, nodeB.httpClient())) {
+            replay.send("resume", "token", guestToken, "resumeToken", guestResume);
+            assertEndReason(replay.awaitState("Disconnected"), 410, 5270);
+        }
     }
 
     /**

@@ -95,7 +95,11 @@ public final class LiveMeeting {
     private final MeetingMedia media;
     private final Moderation moderation;
     private long joinOrder;
-    /** Participants that ended in this live session: their resume tickets take nobody back (bounded by joins). */
+    /**
+     * Participants that came by a dead home's resume ticket and ended in this live session: that ticket is good
+     * once. Only they need remembering: a ticket names its home node, and this node's own participants' tickets
+     * are never re-homed onto the node that issued them. Bounded by the re-homed participants.
+     */
     private final java.util.Set<ParticipantId> endedHere = new java.util.HashSet<>();
     private long joins;
     private boolean closed;
@@ -389,6 +393,7 @@ public final class LiveMeeting {
         Participant p = new Participant(ticket.participantId(), caller, ticket.displayName(),
                 Permissions.roleOf(details, caller), ++joinOrder, false, Permissions.isExternal(details, caller));
         p.link = link;
+        p.arrivedByTicket = true;
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
         }
@@ -617,7 +622,9 @@ public final class LiveMeeting {
             return;
         }
         resumeTokens.retire(p);
-        endedHere.add(p.id);
+        if (p.arrivedByTicket) {
+            endedHere.add(p.id);
+        }
         counters.ended(reason);
         java.util.concurrent.CompletableFuture<Void> mediaClosed = null;
         if (wasConnected) {

@@ -41,6 +41,8 @@ public final class Participant {
     /** Seated, but the entry package has not gone out yet (its media is opening): gets no other frames meanwhile. */
     boolean awaitingEntry;
     BreakoutRoomId breakoutRoomId;
+    /** Came back through a dead home's resume ticket: that ticket must not take it back a second time. */
+    boolean arrivedByTicket;
     /** When this participant's TURN credentials are due for renewal; null without TURN. */
     Instant iceServersRenewAt;
 
