@@ -55,8 +55,9 @@ final class LoadRun {
         Env env = new Env(media, DtlsCertificate.generate(java.time.Instant.now()), totals, pacer, transport);
         target.prepare(scenario);
         NodeProbe node = new NodeProbe(target.nodePid());
-        NodeProbe generator = new NodeProbe(ProcessHandle.current().pid());
-        NodeProbe relay = new NodeProbe(relayPid);
+        CpuMeter nodeCpu = new CpuMeter(node::cpuNanos);
+        CpuMeter genCpu = new CpuMeter(new NodeProbe(ProcessHandle.current().pid())::cpuNanos);
+        CpuMeter relayCpu = new CpuMeter(relayPid > 0 ? new NodeProbe(relayPid)::cpuNanos : () -> -1);
         List<SyntheticParticipant> participants = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         List<RunResult.Sample> timeline = new ArrayList<>();
@@ -67,15 +68,9 @@ final class LoadRun {
         long end = start + rampNanos + scenario.hold().toNanos();
         long steadyFrom = start + rampNanos + Math.min(SETTLE_NANOS, scenario.hold().toNanos() / 4);
         long lastSample = start;
-        long lastNodeCpu = node.cpuNanos();
-        long lastGenCpu = generator.cpuNanos();
-        long lastRelayCpu = relayPid > 0 ? relay.cpuNanos() : -1;
-        double steadyRelayCpu = 0;
         long lastPackets = 0;
         long lastBytes = 0;
         long lastExpected = 0;
-        double steadyNodeCpu = 0;
-        double steadyGenCpu = 0;
         long steadyPackets = 0;
         long steadyBytes = 0;
         double steadySeconds = 0;
@@ -96,35 +91,29 @@ final class LoadRun {
                 }
                 if (now - lastSample >= 1_000_000_000L) {
                     double dt = (now - lastSample) / 1e9;
-                    long nodeCpu = node.cpuNanos();
-                    long genCpu = generator.cpuNanos();
-                    long relayCpu = relayPid > 0 ? relay.cpuNanos() : -1;
+                    boolean steady = now >= steadyFrom;
+                    double cpu = CpuMeter.percentOfACore(nodeCpu.sample(steady), dt);
+                    double genPct = CpuMeter.percentOfACore(genCpu.sample(steady), dt);
+                    relayCpu.sample(steady);
                     long packets = totals.packets.sum();
                     long bytes = totals.bytes.sum();
                     long expected = totals.expected.sum();
-                    double cpu = nodeCpu < 0 ? Double.NaN : (nodeCpu - lastNodeCpu) / 1e9 / dt * 100;
-                    double genPct = (genCpu - lastGenCpu) / 1e9 / dt * 100;
-                    double rss = node.rssBytes() / 1e6;
+                    long rssBytes = node.rssBytes();
+                    double rss = rssBytes < 0 ? Double.NaN : rssBytes / 1e6; // unknown stays unknown (Math.max keeps NaN)
                     maxRss = Math.max(maxRss, rss);
                     long dExpected = expected - lastExpected;
-                    double loss = dExpected <= 0 ? 0 : Math.max(0, 100.0 * (dExpected - (packets - lastPackets)) / dExpected);
+                    double loss = CpuMeter.lossPercent(dExpected, packets - lastPackets);
                     int active = (int) participants.stream().filter(p -> p.connectedNanos() > 0 && p.failure() == null).count();
                     RunResult.Sample s = new RunResult.Sample(round((now - start) / 1e9), active, round(cpu), round(rss),
                             round(genPct), round((packets - lastPackets) / dt), round((bytes - lastBytes) * 8 / dt / 1e6),
                             round(loss));
                     timeline.add(s);
-                    if (now >= steadyFrom) {
-                        steadyNodeCpu += (nodeCpu - lastNodeCpu) / 1e9;
-                        steadyGenCpu += (genCpu - lastGenCpu) / 1e9;
-                        steadyRelayCpu += relayCpu < 0 || lastRelayCpu < 0 ? Double.NaN : (relayCpu - lastRelayCpu) / 1e9;
+                    if (steady) {
                         steadyPackets += packets - lastPackets;
                         steadyBytes += bytes - lastBytes;
                         steadySeconds += dt;
                     }
                     lastSample = now;
-                    lastNodeCpu = nodeCpu;
-                    lastGenCpu = genCpu;
-                    lastRelayCpu = relayCpu;
                     lastPackets = packets;
                     lastBytes = bytes;
                     lastExpected = expected;
@@ -142,10 +131,13 @@ final class LoadRun {
                 progress.println();
             }
         }
+        nodeCpu.sample(false); // the whole run's CPU ends with the run, after the last one-second sample
+        double wholeSeconds = (System.nanoTime() - start) / 1e9;
         long nodeOutAtEnd = target.nodePacketsOut();
         nodePacketsOut = nodeOutAtStart < 0 || nodeOutAtEnd < 0 ? -1 : nodeOutAtEnd - nodeOutAtStart;
-        return summarize(participants, totals, timeline, steadyNodeCpu, steadyGenCpu, steadyPackets, steadyBytes,
-                steadySeconds, maxRss, relayPid > 0 ? steadyRelayCpu : Double.NaN);
+        return summarize(participants, totals, timeline, nodeCpu.steadySeconds(), genCpu.steadySeconds(), steadyPackets,
+                steadyBytes, steadySeconds, maxRss, relayPid > 0 ? relayCpu.steadySeconds() : Double.NaN,
+                CpuMeter.microsPerPacket(nodeCpu.wholeSeconds(), totals.packets.sum()), wholeSeconds);
     }
 
     private void printProgress(RunResult.Sample s, double total, List<SyntheticParticipant> participants, Totals totals,
@@ -166,7 +158,8 @@ final class LoadRun {
 
     private RunResult summarize(List<SyntheticParticipant> participants, Totals totals, List<RunResult.Sample> timeline,
                                 double nodeCpuSeconds, double genCpuSeconds, long packets, long bytes, double seconds,
-                                double maxRss, double relayCpuSeconds) {
+                                double maxRss, double relayCpuSeconds, double wholeRunCpuMicrosPerPacket,
+                                double wholeSeconds) {
         List<Double> toMedia = new ArrayList<>();
         List<Double> toConnected = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -196,21 +189,21 @@ final class LoadRun {
         long expected = totals.expected.sum();
         long received = totals.packets.sum();
         double pps = seconds > 0 ? packets / seconds : Double.NaN;
-        double cpuPct = seconds > 0 ? 100 * nodeCpuSeconds / seconds : Double.NaN;
+        double cpuPct = CpuMeter.percentOfACore(nodeCpuSeconds, seconds);
         return new RunResult(target.name(), scenario.name(), scenario.meetings(), scenario.participantsPerMeeting(),
                 scenario.videoPublishers(), scenario.audioPublishers(), target.inProcess(), scenario.participants(), joined,
                 (int) failed, failures, RunResult.Quantiles.of(toMedia), RunResult.Quantiles.of(toConnected),
-                round(expected <= 0 ? 0 : Math.max(0, 100.0 * (expected - received) / expected)),
+                round(CpuMeter.lossPercent(expected, received)),
                 round(audioJitter[1] == 0 ? Double.NaN : audioJitter[0] / audioJitter[1]),
                 round(videoJitter[1] == 0 ? Double.NaN : videoJitter[0] / videoJitter[1]),
                 totals.delay.quantileMillis(0.5), totals.delay.quantileMillis(0.95), totals.delay.quantileMillis(0.99),
-                round(cpuPct), round(maxRss), round(seconds > 0 ? 100 * genCpuSeconds / seconds : Double.NaN), round(pps),
+                round(cpuPct), round(maxRss), round(CpuMeter.percentOfACore(genCpuSeconds, seconds)), round(pps),
                 round(seconds > 0 ? bytes * 8 / seconds / 1e6 : Double.NaN),
-                round(packets > 0 ? nodeCpuSeconds * 1e6 / packets : Double.NaN),
+                round(CpuMeter.microsPerPacket(nodeCpuSeconds, packets)), round(wholeRunCpuMicrosPerPacket), round(wholeSeconds),
                 round(joined > 0 ? cpuPct / joined : Double.NaN), totals.sent.sum(), received,
                 totals.retransmissions.sum(), totals.nacksSent.sum(), nodePacketsOut, totals.generatorLagEvents.sum(), round(seconds), List.copyOf(timeline),
-                transport.label(), round(seconds > 0 ? 100 * relayCpuSeconds / seconds : Double.NaN),
-                round(packets > 0 ? relayCpuSeconds * 1e6 / packets : Double.NaN), totals.relayedPackets.sum());
+                transport.label(), round(CpuMeter.percentOfACore(relayCpuSeconds, seconds)),
+                round(CpuMeter.microsPerPacket(relayCpuSeconds, packets)), totals.relayedPackets.sum());
     }
 
     /**

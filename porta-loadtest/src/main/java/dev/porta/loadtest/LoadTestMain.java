@@ -101,7 +101,7 @@ public final class LoadTestMain {
                 try (CoturnProcess coturn = transport == Transport.RELAY
                         ? CoturnProcess.start(Path.of(o.getOrDefault("turnserver", "/usr/bin/turnserver")), outDir) : null;
                      Target t = o.containsKey("demo-json")
-                        ? PortaTarget.attach(Path.of(o.get("demo-json")), Long.parseLong(o.getOrDefault("pid", "-1")), false)
+                        ? PortaTarget.attach(Path.of(o.get("demo-json")), attachedPid(o, err), false)
                         : PortaTarget.start(Path.of(o.getOrDefault("porta-jar",
                                 System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar"))), outDir,
                                 coturn == null ? Map.of() : coturn.portaEnvironment())) {
@@ -125,6 +125,19 @@ public final class LoadTestMain {
             err.println("porta loadtest: " + e);
             return 1;
         }
+    }
+
+    /** The attached server's process id from --pid; without it the node's CPU and memory are unknown, and said so. */
+    static long attachedPid(Map<String, String> o, PrintStream err) {
+        if (!o.containsKey("pid")) {
+            err.println("porta loadtest: no --pid for the running Porta: its CPU and memory are reported as unknown (–)");
+            return -1;
+        }
+        long pid = Long.parseLong(o.get("pid"));
+        if (ProcessHandle.of(pid).isEmpty()) {
+            throw new IllegalArgumentException("--pid " + pid + ": no such process");
+        }
+        return pid;
     }
 
     private static int intOpt(Map<String, String> o, String name, int def) {

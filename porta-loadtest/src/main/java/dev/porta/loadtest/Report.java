@@ -73,15 +73,16 @@ final class Report {
         }
         md.append("| server | joined | join → first media p50 / p95 (ms) | loss | jitter audio / video (ms) "
                 + "| delay p50 / p95 / p99 (ms) | node CPU (% of a core) | node RSS (MB) | received pkt/s | Mbit/s "
-                + "| CPU µs per forwarded packet | CPU % per participant | generator CPU % |\n");
+                + "| CPU µs per forwarded packet (steady / whole run) | CPU % per participant | generator CPU % |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RunResult r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %d/%d | %s / %s | %.3f %% | %s / %s | %s / %s / %s | %s%s | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d/%d | %s / %s | %.3f %% | %s / %s | %s / %s / %s | %s%s | %s | %s | %s | %s / %s | %s | %s |%n",
                     label(r), r.joined(), r.participants(), f(r.joinToFirstMediaMs().p50()), f(r.joinToFirstMediaMs().p95()),
                     r.lossPercent(), f(r.audioJitterMs()), f(r.videoJitterMs()), f(r.delayP50Ms()), f(r.delayP95Ms()),
                     f(r.delayP99Ms()), f(r.nodeCpuPercent()), r.nodeInGeneratorProcess() ? " (incl. generator)" : "",
                     f(r.nodeRssMb()), f(r.forwardedPacketsPerSecond()), f(r.forwardedMbitPerSecond()),
-                    f(r.cpuMicrosPerForwardedPacket()), f(r.nodeCpuPercentPerParticipant()), f(r.generatorCpuPercent())));
+                    f(r.cpuMicrosPerForwardedPacket()), f(r.wholeRunCpuMicrosPerForwardedPacket()),
+                    f(r.nodeCpuPercentPerParticipant()), f(r.generatorCpuPercent())));
         }
         RunResult porta = results.stream().filter(r -> r.target().equals("porta")).findFirst().orElse(null);
         RunResult janus = results.stream().filter(r -> r.target().equals("janus")).findFirst().orElse(null);
@@ -116,7 +117,8 @@ final class Report {
             }
         }
         md.append("\nLoss, jitter and delay cover the whole run; CPU, memory and rates average the steady window "
-                + "(after the last join and a short settle). Delay is one-way, publisher → server → subscriber, from a "
+                + "(after the last join and a short settle), CPU per packet is given for the whole run too; – is unknown "
+                + "(e.g. a running server attached without --pid). Delay is one-way, publisher → server → subscriber, from a "
                 + "send-time tag at the end of each payload (publisher and subscribers share one clock). "
                 + "![CPU and loss against participants](report.png)\n");
         return md.toString();

@@ -12,7 +12,9 @@ import java.util.List;
  * @param joinToConnectedMs  join request sent → the server admitted the participant (signaling only)
  * @param lossPercent        packets missing by sequence number at the subscribers, before any repair
  * @param delayP50Ms         one-way delay publisher → server → subscriber from the send-time tag
- * @param cpuMicrosPerForwardedPacket node CPU time per packet the subscribers received
+ * @param cpuMicrosPerForwardedPacket node CPU time per packet the subscribers received, in the steady window
+ * @param wholeRunCpuMicrosPerForwardedPacket the same over the whole run, joins and warm-up included
+ * @param wholeRunSeconds    the run's length, from the first join to the last participant's stop
  * @param nodeReportedPacketsOut packets the node says it sent during the run (Porta's metrics; -1 for Janus)
  * @param transport          udp, tcp or relay: how the participants' media reached the server
  * @param relayCpuPercent    the TURN server's CPU (% of a core) in the steady window; NaN when not relayed
@@ -27,7 +29,8 @@ public record RunResult(String target, String scenario, int meetings, int partic
                         double lossPercent, double audioJitterMs, double videoJitterMs, double delayP50Ms,
                         double delayP95Ms, double delayP99Ms, double nodeCpuPercent, double nodeRssMb,
                         double generatorCpuPercent, double forwardedPacketsPerSecond, double forwardedMbitPerSecond,
-                        double cpuMicrosPerForwardedPacket, double nodeCpuPercentPerParticipant, long packetsSent,
+                        double cpuMicrosPerForwardedPacket, double wholeRunCpuMicrosPerForwardedPacket,
+                        double wholeRunSeconds, double nodeCpuPercentPerParticipant, long packetsSent,
                         long packetsReceived, long retransmissionsReceived, long nacksSent, long nodeReportedPacketsOut,
                         long generatorLagEvents,
                         double steadySeconds, List<Sample> timeline, String transport, double relayCpuPercent,
