@@ -18,7 +18,7 @@ const TOKEN = 'porta.admin.token';
 const ACTIONS = ['MEETING_POLICY_CHANGED', 'MEETING_POLICY_CLEARED', 'MEMBER_DISABLED', 'MEMBER_ENABLED', 'MEMBER_PASSWORD_RESET',
   'MEMBER_ROLE_GRANTED', 'MEMBER_ROLE_REVOKED', 'MEMBER_CREATED', 'MEMBER_UPDATED', 'MEMBER_DELETED', 'MEMBER_SESSIONS_REVOKED',
   'APP_REGISTERED', 'APP_UPDATED', 'APP_DELETED', 'CLIENT_SECRET_CREATED', 'CLIENT_SECRET_DELETED', 'ACCESS_POLICY_SET',
-  'ACCESS_POLICY_GRANTED', 'ACCESS_KEY_ROTATED', 'ADMIN_ACCESS_REFUSED', 'ADMIN_KEY_REFUSED', 'MEMBER_SIGN_IN_FAILED',
+  'ACCESS_POLICY_GRANTED', 'LIVE_MEETING_ENDED', 'LIVE_PARTICIPANT_REMOVED', 'ACCESS_KEY_ROTATED', 'ADMIN_ACCESS_REFUSED', 'ADMIN_KEY_REFUSED', 'MEMBER_SIGN_IN_FAILED',
   'CLIENT_SECRET_FAILED', 'TENANT_CREATED'];
 
 let config;
@@ -114,16 +114,37 @@ async function change(what, statusBox) {
 }
 
 // ------------------------------------------------------------------ meeting policy
-async function loadPolicy() {
-  const p = await api('GET', tenantPath('/meeting-policy'));
+/** Each guest capability the server knows, as the console names it (one the console does not know yet shows its wire name). */
+const CAPABILITIES = {
+  audio: 'Speak (microphone)', video: 'Camera', screenSharing: 'Share their screen', chat: 'Chat',
+  raiseHand: 'Raise a hand', reactions: 'Send reactions', spotlight: 'Spotlight', togetherMode: 'Together mode',
+  breakoutRooms: 'Breakout rooms', admitFromLobby: 'Admit people from the lobby',
+  manageParticipants: 'Manage participants (with a presenter role)', present: 'Present (the presenter role)',
+  manageRecording: 'Start and stop recording', captions: 'Live captions', whiteboard: 'Whiteboard',
+  seeGuestIdentities: "See other guests' identities",
+};
+
+function showPolicy(p) {
   $('#anonymous-join').checked = p.allowAnonymousJoin;
+  const box = $('#guest-capabilities');
+  box.querySelectorAll('label').forEach((l) => l.remove());
+  for (const [wire, on] of Object.entries(p.guestCapabilities ?? {})) {
+    const input = el('input', { type: 'checkbox', className: 'change', checked: on, name: wire });
+    box.append(el('label', { className: 'check', dataset: { capability: wire } }, input, ` ${CAPABILITIES[wire] ?? wire}`));
+  }
+  applyRole();
+}
+
+async function loadPolicy() {
+  showPolicy(await api('GET', tenantPath('/meeting-policy')));
 }
 
 async function savePolicy() {
   $('#policy-status').classList.remove('notice');
   await change(async () => {
-    const p = await api('PUT', tenantPath('/meeting-policy'), { allowAnonymousJoin: $('#anonymous-join').checked });
-    $('#anonymous-join').checked = p.allowAnonymousJoin;
+    const guestCapabilities = Object.fromEntries([...$('#guest-capabilities').querySelectorAll('input')].map((i) => [i.name, i.checked]));
+    const p = await api('PUT', tenantPath('/meeting-policy'), { allowAnonymousJoin: $('#anonymous-join').checked, guestCapabilities });
+    showPolicy(p);
     say('#policy-status', `Saved: anonymous join is ${p.allowAnonymousJoin ? 'on' : 'off'}.`);
     await loadAudit(true);
   }, '#policy-status');
@@ -185,15 +206,17 @@ async function loadApps() {
   list.replaceChildren();
   for (const a of (await api('GET', tenantPath('/apps'))).value) {
     const secrets = (await api('GET', tenantPath(`/apps/${a.appId}/secrets`))).value;
-    const rotate = el('button', { className: 'small change', textContent: 'Rotate secret' });
-    // two clicks: the first says what will happen, the second does it
-    rotate.addEventListener('click', () => {
-      if (rotate.dataset.armed) rotateSecret(a, secrets);
-      else { rotate.dataset.armed = '1'; rotate.textContent = 'Confirm: replace the secret'; rotate.classList.add('danger'); }
-    });
-    list.append(el('li', { dataset: { app: a.appId } },
-      el('span', { className: 'name', textContent: `${a.displayName} · ${secrets.length} secret${secrets.length === 1 ? '' : 's'}` }),
-      rotate));
+    const label = el('span', { className: 'name', textContent: `${a.displayName} · ${secrets.length} secret${secrets.length === 1 ? '' : 's'}` });
+    if (!secrets.length && a.redirectUris?.length) {
+      // a public client (a browser app signing members in with PKCE): a secret would be readable by anyone
+      label.textContent = `${a.displayName} · public client, signs members in with PKCE, holds no secret`;
+      list.append(el('li', { dataset: { app: a.appId, client: 'public' } }, label));
+      continue;
+    }
+    const first = secrets.length === 0;
+    const rotate = twoClick(first ? 'Create a secret' : 'Rotate secret',
+      first ? 'Confirm: create a secret' : 'Confirm: replace the secret', () => rotateSecret(a, secrets));
+    list.append(el('li', { dataset: { app: a.appId } }, label, rotate));
   }
   applyRole();
 }
@@ -208,6 +231,46 @@ async function rotateSecret(app, old) {
     for (const s of old) await api('DELETE', tenantPath(`/apps/${app.appId}/secrets/${encodeURIComponent(s.keyId)}`));
     await Promise.all([loadApps(), loadAudit(true)]);
   });
+}
+
+// ------------------------------------------------------------------ live meetings
+/** A button that asks once ("Confirm: …") and acts on the second click. */
+function twoClick(label, confirm, act) {
+  const b = el('button', { className: 'small change', textContent: label });
+  b.addEventListener('click', () => {
+    if (b.dataset.armed) act();
+    else { b.dataset.armed = '1'; b.textContent = confirm; b.classList.add('danger'); }
+  });
+  return b;
+}
+
+async function loadLive() {
+  const list = $('#live');
+  list.replaceChildren();
+  const meetings = (await api('GET', tenantPath('/live-meetings'))).value;
+  $('#live-none').hidden = meetings.length > 0;
+  for (const m of meetings) {
+    const path = `/live-meetings/${encodeURIComponent(m.meetingId)}`;
+    const people = el('ul', { className: 'people' });
+    for (const p of m.participants) {
+      const what = [p.role, p.guest ? 'guest' : '', p.inLobby ? 'in the lobby' : ''].filter(Boolean).join(', ');
+      people.append(el('li', { dataset: { participant: p.participantId } },
+        el('span', { className: 'name', textContent: `${p.displayName} · ${what}` }),
+        twoClick('Remove', `Confirm: remove ${p.displayName}`, () => change(async () => {
+          await api('DELETE', tenantPath(`${path}/participants/${encodeURIComponent(p.participantId)}`));
+          await Promise.all([loadLive(), loadAudit(true)]);
+        }))));
+    }
+    const organizer = names.get(m.organizerId) ?? m.organizerId;
+    list.append(el('li', { dataset: { meeting: m.meetingId } },
+      el('span', { className: 'name', textContent: `${m.subject || '(no subject)'} · organized by ${organizer} · ${m.participants.length} ${m.participants.length === 1 ? 'person' : 'people'}` }),
+      twoClick('End for everyone', 'Confirm: end the meeting for everyone', () => change(async () => {
+        await api('POST', tenantPath(`${path}/end`));
+        await Promise.all([loadLive(), loadAudit(true)]);
+      })),
+      people));
+  }
+  applyRole();
 }
 
 // ------------------------------------------------------------------ audit log
@@ -273,7 +336,7 @@ async function openConsole() {
   show('console-view');
   await change(async () => {
     await loadNames();
-    await Promise.all([loadPolicy(), loadMembers(), loadApps(), loadAudit(true)]);
+    await Promise.all([loadPolicy(), loadLive(), loadMembers(), loadApps(), loadAudit(true)]);
   });
   applyRole();
   $('#console-view').dataset.loaded = 'true'; // every section has its first answer (tests wait for this)
@@ -288,6 +351,7 @@ async function main() {
   $('#signin').addEventListener('click', () => signIn().catch((e) => say('#signin-error', e.message)));
   $('#signin-other').addEventListener('click', signOut);
   $('#signout').addEventListener('click', signOut);
+  $('#live-refresh').addEventListener('click', () => change(loadLive));
   $('#policy-save').addEventListener('click', savePolicy);
   $('#password-form').addEventListener('submit', setPassword);
   $('#password-cancel').addEventListener('click', () => { $('#password-form').hidden = true; });

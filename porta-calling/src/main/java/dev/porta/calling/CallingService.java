@@ -8,7 +8,9 @@ import dev.porta.calling.auth.CallerAuthenticator;
 import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.calling.live.LiveMeeting;
+import dev.porta.calling.live.Moderation;
 import dev.porta.calling.live.Participant;
+import dev.porta.calling.live.ParticipantId;
 import dev.porta.calling.live.ResumeTickets;
 import dev.porta.calling.live.SerialQueue;
 import dev.porta.calling.meeting.MeetingDetails;
@@ -244,6 +246,33 @@ public final class CallingService implements CallingStats, AutoCloseable {
     /** The chat thread of the meeting's live session on this node; empty while nobody is in the meeting. */
     public Optional<dev.porta.calling.live.ThreadChat> threadChat(String meetingId) {
         return router.find(meetingId).map(LiveMeeting::threadChat);
+    }
+
+    // ---- for the organization's administrators (the admin API authorized the caller for tenantId) ----
+
+    /** This node's live meetings of {@code tenantId}, with who is in them and in their lobbies. */
+    public List<Moderation.AdminView> liveMeetings(String tenantId) {
+        List<Moderation.AdminView> out = new ArrayList<>();
+        for (LiveMeeting m : router.all()) {
+            if (m.tenantId().equals(tenantId)) {
+                out.add(m.moderation().adminView());
+            }
+        }
+        return out;
+    }
+
+    /** Ends {@code tenantId}'s meeting for everyone; false when it is not live on this node. */
+    public boolean endMeeting(String tenantId, String meetingId) {
+        Optional<LiveMeeting> m = router.find(meetingId).filter(x -> x.tenantId().equals(tenantId));
+        m.ifPresent(x -> x.moderation().endByAdministrator());
+        return m.isPresent();
+    }
+
+    /** Ends one participant of {@code tenantId}'s live meeting; false when there is no such meeting or participant here. */
+    public boolean removeParticipant(String tenantId, String meetingId, String participantId) {
+        return router.find(meetingId).filter(x -> x.tenantId().equals(tenantId))
+                .map(x -> x.moderation().removeByAdministrator(new ParticipantId(participantId)))
+                .orElse(false);
     }
 
     // ---- called by sessions ----

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.it;
 
+import static dev.porta.it.SignalingClient.assertEndReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,9 @@ class AdminConsoleBrowserTest {
     static JsonNode demo;
     static TenantId tenant;
     static dev.porta.directory.Member lee;
+    /** Scheduled before any test runs: a test rotates the demo app's secret the Graph SDK signs in with. */
+    static com.microsoft.graph.models.OnlineMeeting meeting;
+    static com.azure.communication.identity.CommunicationIdentityClient identities;
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,6 +49,17 @@ class AdminConsoleBrowserTest {
         directory.grantRole(tenant, admin, MemberRole.TENANT_ADMIN);
         directory.grantRole(tenant, auditor, MemberRole.AUDITOR);
         lee = directory.addMember(tenant, "lee@demo.porta.example", "Lee Gu", "a-password-for-lee");
+        var graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant.value(), demo.at("/app/clientId").asText(),
+                demo.at("/app/clientSecret").asText()));
+        var m = new com.microsoft.graph.models.OnlineMeeting();
+        m.setSubject("Quarterly review");
+        m.setStartDateTime(java.time.OffsetDateTime.now().minusMinutes(5));
+        m.setEndDateTime(java.time.OffsetDateTime.now().plusHours(1));
+        var everyone = new com.microsoft.graph.models.LobbyBypassSettings();
+        everyone.setScope(com.microsoft.graph.models.LobbyBypassScope.Everyone);
+        m.setLobbyBypassSettings(everyone);
+        meeting = graph.users().byUserId(admin.value()).onlineMeetings().post(m);
+        identities = Sdk.identityClient(porta, porta.connectionString());
     }
 
     @org.junit.jupiter.api.extension.RegisterExtension
@@ -68,12 +83,14 @@ class AdminConsoleBrowserTest {
     }
 
     @Test
-    void anAdminSwitchesAnonymousJoinOffAndTheAuditLogShowsTheChangeWithTheirName() {
+    void anAdminSwitchesAnonymousJoinOffAndTheAuditLogShowsTheChangeWithTheirName() throws Exception {
         Page admin = browsers.open(Participant.RED, "tenant admin");
         signIn(admin, 0);
         assertThat(admin.isChecked("#anonymous-join")).as("anonymous join starts on").isTrue();
 
         admin.uncheck("#anonymous-join");
+        assertThat(admin.isChecked("[data-capability=raiseHand] input")).as("raise hand is for members by default").isFalse();
+        admin.check("[data-capability=raiseHand] input");
         admin.click("#policy-save");
 
         admin.waitForSelector("#policy-status:has-text('anonymous join is off')");
@@ -82,8 +99,61 @@ class AdminConsoleBrowserTest {
         String row = admin.textContent("#audit tr:has-text('MEETING_POLICY_CHANGED')");
         assertThat(row).contains(demo.at("/members/0/displayName").asText())
                 .contains("member:" + demo.at("/members/0/id").asText())
-                .contains("allowAnonymousJoin: true -> false");
+                .contains("allowAnonymousJoin: true -> false").contains("guestCapabilities.raiseHand: false -> true");
+        assertThat(porta.server().meetings().directory().tenantMeetingPolicy(tenant).guestCapabilities())
+                .contains(dev.porta.directory.GuestCapability.RAISE_HAND);
         admin.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target", "screenshots", "admin-console.png")).setFullPage(true));
+
+        // and the server holds to it: a guest with a valid token is refused with the tenant's reason
+        try (var guest = new SignalingClient(porta)) {
+            joinAsGuest(guest, "Pat Guest");
+            assertEndReason(guest.awaitState("Disconnected"), 403, 5221);
+        }
+    }
+
+    @Test
+    void anAdminSeesWhoIsInALiveMeetingRemovesAGuestAndEndsTheMeetingForEveryone() throws Exception {
+        var directory = porta.server().meetings().directory();
+        var policy = directory.tenantMeetingPolicy(tenant); // another test switches anonymous join off
+        directory.setTenantMeetingPolicy(tenant, new dev.porta.directory.MeetingPolicy(true, policy.allowedLobbyBypassScopes(),
+                policy.guestCapabilities()));
+        try (var pat = new SignalingClient(porta); var sam = new SignalingClient(porta)) {
+            joinAsGuest(pat, "Pat Guest");
+            String patId = pat.awaitState("Connected").get("participantId").asText();
+            joinAsGuest(sam, "Sam Guest");
+            sam.awaitState("Connected");
+
+            Page admin = browsers.open(Participant.BLUE, "moderating admin");
+            signIn(admin, 0);
+            String live = "#live li[data-meeting='" + meeting.getId() + "']";
+            admin.waitForSelector(live + ":has-text('Quarterly review')");
+            assertThat(admin.textContent(live)).contains("Pat Guest · attendee, guest").contains("Sam Guest").contains("2 people");
+
+            String remove = live + " li[data-participant='" + patId + "'] button";
+            admin.click(remove);
+            assertThat(admin.textContent(remove)).contains("Confirm: remove Pat Guest");
+            admin.click(remove);
+            JsonNode removed = pat.awaitState("Disconnected");
+            assertEndReason(removed, 0, 5000);
+            assertThat(removed.toString()).contains("An administrator of the organization removed you");
+            admin.waitForSelector("#audit tr:has-text('LIVE_PARTICIPANT_REMOVED')");
+            assertThat(admin.textContent("#audit tr:has-text('LIVE_PARTICIPANT_REMOVED')")).contains(patId)
+                    .contains("member:" + demo.at("/members/0/id").asText());
+            admin.waitForSelector(live + ":has-text('1 person')");
+
+            String end = live + " > button";
+            admin.click(end);
+            admin.click(end);
+            assertEndReason(sam.awaitState("Disconnected"), 0, 4097);
+            admin.waitForSelector("#live-none:not([hidden])");
+            assertThat(admin.textContent("#audit")).contains("LIVE_MEETING_ENDED");
+        }
+    }
+
+    private static void joinAsGuest(SignalingClient client, String name) {
+        String token = identities.createUserAndToken(java.util.List.of(
+                com.azure.communication.identity.models.CommunicationTokenScope.VOIP)).getUserToken().getToken();
+        client.send("join", "token", token, "locator", Map.of("meetingLink", meeting.getJoinWebUrl()), "displayName", name);
     }
 
     @Test
@@ -95,6 +165,9 @@ class AdminConsoleBrowserTest {
         auditor.waitForSelector("#members li");
         auditor.waitForSelector("#apps li");
         assertThat(auditor.textContent("#role-note")).contains("auditor").contains("change nothing");
+        assertThat(auditor.textContent("#apps li[data-client='public']")).as("the members' web app is a public client")
+                .contains("PKCE").contains("no secret");
+        assertThat(auditor.locator("#apps li[data-client='public'] button").count()).as("nothing to rotate there").isZero();
         assertThat(auditor.locator("#members li").count()).isEqualTo(porta.server().meetings().directory().members(tenant).size());
         assertThat(auditor.evaluate("() => [...document.querySelectorAll('.change')].every(c => c.disabled)"))
                 .as("every change control is disabled").isEqualTo(true);

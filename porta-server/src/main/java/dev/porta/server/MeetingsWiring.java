@@ -127,6 +127,11 @@ public final class MeetingsWiring {
         adminRoutes.withMemberSignIn(tokens, consoleClient);
     }
 
+    /** Lets the admin API show this node's live meetings and end them or remove someone from them. */
+    void showLiveMeetings(dev.porta.directory.admin.LiveMeetings live) {
+        adminRoutes.withLiveMeetings(live);
+    }
+
     void register(JavalinDefaultRoutingApi routes) {
         tokenRoutes.register(routes);
         meetingRoutes.register(routes);

@@ -124,6 +124,7 @@ public final class PortaServer implements AutoCloseable {
         }
         closeables.add(live);
         cluster.liveMeetingsFrom(live::hosts); // a draining node keeps the meetings live here
+        meetings.showLiveMeetings(new dev.porta.server.calling.AdminLiveMeetings(live.calling()));
 
         this.webApp = new WebAppRoutes(this::baseUrl);
         // the admin console (/admin/) signs members in with the web app's registration (docs/admin.md#the-admin-console)

@@ -253,6 +253,11 @@ public final class LiveMeeting {
         return details.meetingId();
     }
 
+    /** The organization whose meeting this is. */
+    public String tenantId() {
+        return details.tenantId();
+    }
+
     /** Requests from clients waiting for this meeting's actor (at most {@code calling.meeting-queue}). */
     public int waitingRequests() {
         return actor.waiting();

@@ -3,6 +3,7 @@ package dev.porta.calling.live;
 
 import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.meeting.Capability;
+import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.protocol.ActionError;
 import dev.porta.calling.protocol.EndReason;
 import dev.porta.calling.protocol.ServerMessage;
@@ -125,6 +126,57 @@ public final class Moderation {
         by.send(meeting, new Ack(requestId, null));
         meeting.endEveryone(EndReason.MEETING_ENDED);
         return null;
+    }
+
+    // ---- for the organization's administrators (the admin API authorized them; no participant asks)
+
+    /** Who is in this live meeting and who waits in its lobby, for an administrator. */
+    public AdminView adminView() {
+        return meeting.ask(() -> {
+            List<AdminView.Attendee> people = new ArrayList<>();
+            meeting.connectedInJoinOrder().forEach(p -> people.add(AdminView.Attendee.of(p, false)));
+            meeting.waitingInOrder().forEach(p -> people.add(AdminView.Attendee.of(p, true)));
+            MeetingDetails d = meeting.details;
+            return new AdminView(d.meetingId(), d.tenantId(), d.subject(), d.organizerMemberId(), people);
+        });
+    }
+
+    /** Ends the participant (in the meeting or its lobby) with {@code id}; false when there is none. */
+    public boolean removeByAdministrator(ParticipantId id) {
+        return meeting.ask(() -> {
+            Participant target = meeting.connected(id);
+            if (target == null) {
+                target = meeting.waiting(id);
+            }
+            if (target == null) {
+                return false;
+            }
+            meeting.endOne(target, EndReason.REMOVED_BY_ADMINISTRATOR);
+            return true;
+        });
+    }
+
+    /** Ends the meeting for everyone in it and in its lobby. */
+    public void endByAdministrator() {
+        meeting.ask(() -> {
+            meeting.endEveryone(EndReason.ENDED_BY_ADMINISTRATOR);
+            return null;
+        });
+    }
+
+    /** A live meeting as its organization's administrators see it. */
+    public record AdminView(String meetingId, String tenantId, String subject, String organizerMemberId,
+                            List<Attendee> people) {
+        public AdminView {
+            people = List.copyOf(people);
+        }
+
+        /** One person in the meeting or its lobby. */
+        public record Attendee(String participantId, String displayName, String role, boolean guest, boolean inLobby) {
+            static Attendee of(Participant p, boolean inLobby) {
+                return new Attendee(p.id.value(), p.displayName, p.role.wireName(), p.isGuest(), inLobby);
+            }
+        }
     }
 
     private ServerMessage refuseBanUnlessOrganizer(Participant by, boolean ban, String requestId) {

@@ -52,6 +52,7 @@ public final class AdminRoutes {
     private volatile Audit audit = Audit.off();
     private volatile TokenVerifier tokens;
     private volatile Predicate<ClientId> consoleClient = c -> false;
+    private volatile LiveMeetings live = LiveMeetings.none();
 
     public AdminRoutes(Directory directory, String adminKey, RateLimiter failures) {
         this.directory = directory;
@@ -73,6 +74,12 @@ public final class AdminRoutes {
     public AdminRoutes withMemberSignIn(TokenVerifier tokens, Predicate<ClientId> consoleClient) {
         this.consoleClient = consoleClient;
         this.tokens = tokens;
+        return this;
+    }
+
+    /** Shows {@code live} meetings and lets tenant admins end them or remove someone from them; returns this. */
+    public AdminRoutes withLiveMeetings(LiveMeetings live) {
+        this.live = live;
         return this;
     }
 
@@ -104,6 +111,9 @@ public final class AdminRoutes {
         r.get(T + "/members/{memberId}/meeting-policy", ctx -> admin(ctx, this::getOrganizerMeetingPolicy));
         r.put(T + "/members/{memberId}/meeting-policy", ctx -> admin(ctx, this::setOrganizerMeetingPolicy));
         r.delete(T + "/members/{memberId}/meeting-policy", ctx -> admin(ctx, this::clearOrganizerMeetingPolicy));
+        r.get(T + "/live-meetings", ctx -> admin(ctx, this::listLiveMeetings));
+        r.post(T + "/live-meetings/{meetingId}/end", ctx -> admin(ctx, this::endLiveMeeting));
+        r.delete(T + "/live-meetings/{meetingId}/participants/{participantId}", ctx -> admin(ctx, this::removeLiveParticipant));
     }
 
     @FunctionalInterface
@@ -526,6 +536,50 @@ public final class AdminRoutes {
             out.put("nextCursor", next);
         }
         ok(ctx, 200, out);
+    }
+
+    // ---- live meetings (this node's)
+
+    private void listLiveMeetings(Context ctx) {
+        ArrayNode a = AdminJson.JSON.createArrayNode();
+        for (LiveMeetings.Meeting m : live.of(tenant(ctx))) {
+            ObjectNode o = a.addObject().put("meetingId", m.meetingId()).put("subject", m.subject())
+                    .put("organizerId", m.organizerMemberId());
+            ArrayNode people = o.putArray("participants");
+            m.people().forEach(p -> people.addObject().put("participantId", p.participantId())
+                    .put("displayName", p.displayName()).put("role", p.role()).put("guest", p.guest()).put("inLobby", p.inLobby()));
+        }
+        ok(ctx, 200, list(a));
+    }
+
+    private void endLiveMeeting(Context ctx) {
+        TenantId tenant = tenant(ctx);
+        String meetingId = liveId(ctx, "meetingId");
+        if (!live.end(tenant, meetingId)) {
+            throw DirectoryException.notFound("Live meeting " + meetingId + " on this node");
+        }
+        record(ctx, tenant, AuditAction.LIVE_MEETING_ENDED, meetingId, Map.of());
+        ctx.status(204);
+    }
+
+    private void removeLiveParticipant(Context ctx) {
+        TenantId tenant = tenant(ctx);
+        String meetingId = liveId(ctx, "meetingId");
+        String participantId = liveId(ctx, "participantId");
+        if (!live.remove(tenant, meetingId, participantId)) {
+            throw DirectoryException.notFound("Participant " + participantId + " of live meeting " + meetingId + " on this node");
+        }
+        record(ctx, tenant, AuditAction.LIVE_PARTICIPANT_REMOVED, meetingId, Map.of("participantId", participantId));
+        ctx.status(204);
+    }
+
+    /** A meeting or participant id from the path: the ids Porta makes are short and URL-safe; anything else is none. */
+    private static String liveId(Context ctx, String name) {
+        String v = ctx.pathParam(name);
+        if (v.isEmpty() || v.length() > 128 || !v.chars().allMatch(ch -> ch < 128 && (Character.isLetterOrDigit(ch) || ch == '-' || ch == '_'))) {
+            throw DirectoryException.notFound((name.startsWith("meeting") ? "Live meeting " : "Participant ") + clip(v));
+        }
+        return v;
     }
 
     private void record(Context ctx, TenantId tenant, AuditAction action, String target, Map<String, String> details) {
