@@ -109,7 +109,7 @@ final class DownTrack {
         }
         System.arraycopy(p.buffer(), p.payloadOffset(), b, h, payload);
         int len = h + payload;
-        t.bwe.sent(tccSeq, len);
+        t.bwe.sent(tccSeq, len, nowMillis * 1000);
         packets++;
         bytes += len;
         t.sendRtp(b, 0, len, h);
@@ -156,7 +156,7 @@ final class DownTrack {
         Bytes.put16(b, h, seq);
         System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());
         int len = h + 2 + cached.payloadLength();
-        t.bwe.sent(tccSeq, len);
+        t.bwe.sent(tccSeq, len, nowMillis * 1000);
         retransmissions++;
         t.sendRtp(b, 0, len, h);
     }
