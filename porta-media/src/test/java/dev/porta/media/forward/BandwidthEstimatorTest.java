@@ -4,6 +4,7 @@ package dev.porta.media.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porta.media.bwe.BandwidthUsage;
+import dev.porta.media.bwe.ProbeController;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,6 +81,36 @@ class BandwidthEstimatorTest {
         assertThat(queuedPath.lostPackets).isZero();
         assertThat(queued.delayBasedBps()).isLessThan(queued.lossBasedBps());
         assertThat(queued.estimateBps()).isEqualTo(queued.delayBasedBps()).isLessThan(1_500_000);
+    }
+
+    @Test
+    void afterCongestionClearsProbesBringTheEstimateBackToWhatTheLayersWantFarSoonerThanWaiting() {
+        long[] recovered = new long[2];
+        for (int withProbes = 0; withProbes < 2; withProbes++) {
+            BandwidthEstimator bwe = new BandwidthEstimator(1_000_000, 100_000, 10_000_000);
+            SimulatedPath path = new SimulatedPath(bwe, 800_000, 2_500_000);
+            if (withProbes == 1) {
+                path.prober = new ProbeController(1_500_000);
+            }
+            path.run(8_000); // congested: the estimate settles below 800 kbit/s
+            assertThat(bwe.estimateBps()).isLessThan(900_000);
+            long lostWhileCongested = path.lostPackets;
+            path.capacityBps = 5_000_000; // out of the tunnel
+            long start = path.nowMillis;
+            while (bwe.estimateBps() < 2_400_000 && path.nowMillis - start < 60_000) {
+                path.run(100);
+            }
+            recovered[withProbes] = path.nowMillis - start;
+            if (withProbes == 1) {
+                System.out.printf("back to 2.4 Mbit/s after the cap lifted: %d ms with probes (%d probes, %d succeeded,"
+                        + " %d padding packets), %d ms without; lost %d while congested, %d after%n", recovered[1],
+                        path.prober.probes(), path.prober.successes(), path.paddingPackets, recovered[0],
+                        lostWhileCongested, path.lostPackets - lostWhileCongested);
+                assertThat(path.prober.successes()).isPositive();
+                assertThat(path.lostPackets - lostWhileCongested).as("climbing back lost nothing").isZero();
+            }
+        }
+        assertThat(recovered[1]).isLessThan(8_000).isLessThan(recovered[0] / 2);
     }
 
     @Test

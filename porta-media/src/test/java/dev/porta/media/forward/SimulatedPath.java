@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.media.forward;
 
+import dev.porta.media.bwe.ProbeController;
 import java.util.ArrayDeque;
 
 /**
@@ -9,7 +10,9 @@ import java.util.ArrayDeque;
  * delay, fed by a sender that sends one video frame every 33 ms at the estimate's rate (capped at what
  * it wants) and one 120-byte Opus packet every 20 ms, as the SFU forwards a camera and a microphone;
  * the subscriber reports transport-cc feedback every 50 ms, as a browser does. A drop-tail buffer of
- * {@link #BUFFER_MILLIS} loses what arrives when it is full, as a router does. The network is simulated
+ * {@link #BUFFER_MILLIS} loses what arrives when it is full, as a router does. With a {@link
+ * ProbeController} it runs the probe decision every 20 ms tick as {@code Participant.probe} does and
+ * sends the padding it asks for as 255-byte packets. The network is simulated
  * because a unit test cannot queue real packets; the browser tests shape real ones.
  */
 final class SimulatedPath {
@@ -35,6 +38,8 @@ final class SimulatedPath {
     private long lastFeedback;
     private long lastAudio = -AUDIO_MILLIS;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    ProbeController prober;
+    long paddingPackets;
     long lostPackets;
     long maxQueueMicros;
 
@@ -56,10 +61,26 @@ final class SimulatedPath {
                 lastAudio = nowMillis;
                 send(AUDIO_BYTES);
             }
+            if (prober != null && nowMillis % 20 == 0) {
+                probe();
+            }
             if (nowMillis - lastFeedback >= FEEDBACK_MILLIS) {
                 lastFeedback = nowMillis;
                 feedback();
             }
+        }
+    }
+
+    private void probe() {
+        prober.tick(nowMillis, bwe.estimateBps(), wantedBps, bwe.incomingBps(), bwe.usage(), bwe.lastDecreaseMillis());
+        long probed = prober.takeResult();
+        if (probed > 0) {
+            bwe.probed(probed, nowMillis);
+        }
+        long media = Math.min(wantedBps, bwe.estimateBps());
+        for (long bytes = prober.paddingBps(media) * 20 / 8000; bytes > 0; bytes -= 255) {
+            send((int) Math.min(255, bytes));
+            paddingPackets++;
         }
     }
 
