@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.media.forward;
 
+import dev.porta.media.bwe.BandwidthUsage;
+import dev.porta.media.bwe.DelayBasedEstimator;
+
 /**
- * A conservative send-side bandwidth estimate for one subscriber, from transport-wide-cc feedback:
- * loss-based AIMD (cut in proportion to loss above 10 %, grow 5 % per interval below 2 %), capped
- * near what actually arrived so it cannot run far ahead of the path. Not GoogCC; a start. A subscriber
- * that never sends transport-cc feedback (browsers always do) keeps {@code media.start-bitrate}, lowered
- * only by its REMB if it sends one.
+ * The send-side bandwidth estimate for one subscriber, from transport-wide-cc feedback: the minimum of
+ * a delay-based part ({@link DelayBasedEstimator}, which backs off when queueing delay grows, before
+ * any loss) and a loss-based part (AIMD: cut in proportion to loss above 10 %, grow 5 % per interval
+ * below 2 %, capped near what actually arrived so it cannot run far ahead of the path), as in
+ * draft-ietf-rmcat-gcc-02 §4. A subscriber that never sends transport-cc feedback (browsers always do)
+ * keeps {@code media.start-bitrate}, lowered only by its REMB if it sends one.
  */
 public final class BandwidthEstimator {
     private static final int HISTORY = 4096;
@@ -15,6 +19,9 @@ public final class BandwidthEstimator {
     private final long maxBps;
     private final int[] sizes = new int[HISTORY];
     private final int[] seqs = new int[HISTORY];
+    private final long[] sendMicros = new long[HISTORY];
+    private final DelayBasedEstimator delay;
+    /** The loss-based estimate. */
     private long estimate;
     private long lastUpdateMillis;
     private int reported;
@@ -28,14 +35,16 @@ public final class BandwidthEstimator {
         this.estimate = startBps;
         this.minBps = minBps;
         this.maxBps = maxBps;
+        this.delay = new DelayBasedEstimator(startBps, minBps, maxBps);
         java.util.Arrays.fill(seqs, -1);
     }
 
-    /** Remembers a packet sent with transport sequence {@code seq}. */
-    public void sent(int seq, int bytes) {
+    /** Remembers a packet sent with transport sequence {@code seq} at {@code sentMicros} (the SFU's clock). */
+    public void sent(int seq, int bytes, long sentMicros) {
         int i = seq & (HISTORY - 1);
         seqs[i] = seq;
         sizes[i] = bytes;
+        sendMicros[i] = sentMicros;
     }
 
     /** One packet's fate from a feedback message; arrival -1 means lost. */
@@ -50,6 +59,8 @@ public final class BandwidthEstimator {
             return;
         }
         receivedBytes += sizes[i];
+        seqs[i] = -1; // a packet reported twice must not count twice in the delay gradient
+        delay.packet(sendMicros[i], arrivalMicros, sizes[i]);
         if (firstArrival < 0 || arrivalMicros < firstArrival) {
             firstArrival = arrivalMicros;
         }
@@ -60,11 +71,16 @@ public final class BandwidthEstimator {
     public void remb(long bps) {
         if (bps > 0) {
             estimate = Math.max(minBps, Math.min(estimate, bps));
+            delay.cap(bps);
         }
     }
 
-    /** Folds the feedback gathered since the last update into the estimate (at most every 200 ms). */
+    /**
+     * Folds the feedback gathered since the last update into the estimates: the delay-based one on every
+     * feedback message, the loss-based one at most every 200 ms and over at least 10 reports.
+     */
     public void update(long nowMillis) {
+        delay.update(nowMillis);
         if (nowMillis - lastUpdateMillis < 200 || reported < 10) {
             return;
         }
@@ -88,8 +104,40 @@ public final class BandwidthEstimator {
         lastArrival = -1;
     }
 
+    /** The estimate allocation uses: the lower of the delay-based and the loss-based one. */
     public long estimateBps() {
+        return Math.min(estimate, delay.estimateBps());
+    }
+
+    public long lossBasedBps() {
         return estimate;
+    }
+
+    public long delayBasedBps() {
+        return delay.estimateBps();
+    }
+
+    /** The delay-based over-use detector's current signal. */
+    public BandwidthUsage usage() {
+        return delay.usage();
+    }
+
+    /** What arrived at the subscriber over the last 300 ms (from feedback), or -1. */
+    public long incomingBps() {
+        return delay.incomingBps();
+    }
+
+    /** A probe showed the path carries {@code bps}: both parts may start from there. */
+    public void probed(long bps, long nowMillis) {
+        if (bps > estimate) {
+            estimate = Math.min(maxBps, bps);
+        }
+        delay.probed(bps, nowMillis);
+    }
+
+    /** When the delay-based part last cut the estimate for over-use, or -1. */
+    public long lastDecreaseMillis() {
+        return delay.lastDecreaseMillis();
     }
 
     public double lossRatio() {

@@ -44,6 +44,7 @@ final class DownTrack {
     long bytes;
     long nacks;
     long retransmissions;
+    long paddingPackets;
 
     DownTrack(Participant subscriber, UpTrack up, String mid) {
         this.subscriber = subscriber;
@@ -109,7 +110,7 @@ final class DownTrack {
         }
         System.arraycopy(p.buffer(), p.payloadOffset(), b, h, payload);
         int len = h + payload;
-        t.bwe.sent(tccSeq, len);
+        t.bwe.sent(tccSeq, len, nowMillis * 1000);
         packets++;
         bytes += len;
         t.sendRtp(b, 0, len, h);
@@ -145,20 +146,55 @@ final class DownTrack {
             return;
         }
         long ts = (cached.timestamp() + tsOffset) & 0xFFFFFFFFL;
-        PeerTransport t = subscriber.subscribe;
         byte[] b = subscriber.ctx.scratch;
-        int tccSeq = t.nextTccSeq;
+        int h = rtxHeader(b, cached.marker(), ts);
+        Bytes.put16(b, h, seq);
+        System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());
+        retransmissions++;
+        sendRtx(b, h + 2 + cached.payloadLength(), h, nowMillis);
+    }
+
+    /** The transport-cc number {@link #rtxHeader} gave the RTX packet being built. */
+    private int rtxTccSeq;
+
+    /** Writes the next RTX packet's header (its own sequence and transport-cc numbers) into {@code b}. */
+    private int rtxHeader(byte[] b, boolean marker, long ts) {
+        PeerTransport t = subscriber.subscribe;
+        rtxTccSeq = t.nextTccSeq;
         t.nextTccSeq = (t.nextTccSeq + 1) & 0xFFFF;
         rtxSeq = (rtxSeq + 1) & 0xFFFF;
         int rtxPt = up.media.isH264() ? SubscribeOfferWriter.H264_RTX_PT : SubscribeOfferWriter.RTX_PT;
-        int h = RtpHeaderWriter.write(b, 0, cached.marker(), rtxPt, rtxSeq, ts, rtxSsrc,
-                Extensions.SUBSCRIBE_TCC_ID, tccSeq, 0, -1);
-        Bytes.put16(b, h, seq);
-        System.arraycopy(src, cached.payloadOffset(), b, h + 2, cached.payloadLength());
-        int len = h + 2 + cached.payloadLength();
-        t.bwe.sent(tccSeq, len);
-        retransmissions++;
-        t.sendRtp(b, 0, len, h);
+        return RtpHeaderWriter.write(b, 0, marker, rtxPt, rtxSeq, ts, rtxSsrc, Extensions.SUBSCRIBE_TCC_ID, rtxTccSeq, 0, -1);
+    }
+
+    /** Notes the RTX packet for the estimate and sends it. */
+    private void sendRtx(byte[] b, int len, int headerLen, long nowMillis) {
+        PeerTransport t = subscriber.subscribe;
+        t.bwe.sent(rtxTccSeq, len, nowMillis * 1000);
+        t.sendRtp(b, 0, len, headerLen);
+    }
+
+    /** Largest padding an RTP packet can carry: the count is one byte (RFC 3550 §5.1). */
+    static final int MAX_PADDING = 255;
+
+    /** Whether {@link #sendPadding} may use this track: a started video stream, so its RTX SSRC is live. */
+    boolean canPad() {
+        return active && negotiated && forwarding && started && !up.audio && subscriber.subscribe.out != null;
+    }
+
+    /**
+     * Sends one padding-only packet of {@code padding} bytes (1..255) on this track's RTX SSRC, numbered
+     * for transport-cc like media, so a probe's feedback shows whether the path carries more. The
+     * receiver discards it after counting it (an RTX packet with no payload, as libwebrtc's own probes).
+     */
+    void sendPadding(int padding, long nowMillis) {
+        byte[] b = subscriber.ctx.scratch;
+        int h = rtxHeader(b, false, lastOutTs);
+        b[0] |= 0x20; // P: the payload is all padding
+        java.util.Arrays.fill(b, h, h + padding - 1, (byte) 0);
+        b[h + padding - 1] = (byte) padding;
+        paddingPackets++;
+        sendRtx(b, h + padding, h, nowMillis);
     }
 
     /** Relays the publisher's sender report for the current stream, in this track's SSRC and timeline. */

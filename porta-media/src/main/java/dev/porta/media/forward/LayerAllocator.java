@@ -16,7 +16,9 @@ final class LayerAllocator {
     /**
      * Chooses which video this participant receives and at which layer: screen shares first, then
      * pinned and last-N cameras by speaker relevance, each at the best active layer within its max
-     * height that the bandwidth estimate still covers (the lowest layer when nothing fits).
+     * height that the bandwidth estimate still covers (the lowest layer when nothing fits). Leaves on the
+     * participant what the chosen layers need and what the best layers within the max heights would
+     * need, which decides whether to probe for more (see {@link Participant#probe}).
      */
     static void allocate(Participant self, int lastN, Set<MediaParticipantId> pinned, Map<String, Integer> maxHeights,
                          long nowMillis) {
@@ -46,6 +48,8 @@ final class LayerAllocator {
             }
         }
         long budget = self.subscribe.bwe.estimateBps();
+        long wanted = 0;
+        long allocated = 0;
         for (DownTrack d : self.downTracks) {
             if (!d.up.audio && !order.contains(d)) {
                 d.forwarding = false;
@@ -69,17 +73,25 @@ final class LayerAllocator {
                 continue;
             }
             UpStream choice = layers.get(0);
+            UpStream best = layers.get(0);
             for (UpStream s : layers) {
                 boolean fitsHeight = s.height == 0 || s.height <= maxHeight;
                 if (fitsHeight && s.bitrate <= budget) {
                     choice = s;
                 }
+                if (fitsHeight) {
+                    best = s;
+                }
             }
             budget -= choice.bitrate;
+            wanted += best.bitrate;
+            allocated += choice.bitrate;
             d.forwarding = true;
             if (d.target != choice) {
                 d.setTarget(choice, nowMillis);
             }
         }
+        self.wantedVideoBps = wanted;
+        self.allocatedVideoBps = allocated;
     }
 }

@@ -61,7 +61,7 @@ class ForwardingPartsTest {
         for (int round = 0; round < 5; round++) {
             now += 250;
             for (int i = 0; i < 100; i++, seq++) {
-                e.sent(seq, 1000);
+                e.sent(seq, 1000, now * 1000 + i * 1000L);
                 e.feedback(seq, i % 3 == 0 ? -1 : now * 1000 + i * 1000L);
             }
             e.update(now);
@@ -72,7 +72,7 @@ class ForwardingPartsTest {
         for (int round = 0; round < 10; round++) {
             now += 250;
             for (int i = 0; i < 100; i++, seq++) {
-                e.sent(seq, 1200);
+                e.sent(seq, 1200, now * 1000 + i * 1000L);
                 e.feedback(seq, now * 1000 + i * 1000L);
             }
             e.update(now);

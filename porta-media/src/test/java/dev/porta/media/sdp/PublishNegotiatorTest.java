@@ -101,6 +101,53 @@ class PublishNegotiatorTest {
     }
 
     @Test
+    void aChromeOfferPreferringRedIsAnsweredWithPlainOpusCarryingFecAndDtx() throws Exception {
+        // Chrome offers RED (RFC 2198) as 63 red/48000/2; with setCodecPreferences it may even come first
+        String offer = chromeOffer().replace("m=audio 9 UDP/TLS/RTP/SAVPF 111 63 ", "m=audio 9 UDP/TLS/RTP/SAVPF 63 111 ");
+        assertThat(offer).contains("a=rtpmap:63 red/48000/2", "m=audio 9 UDP/TLS/RTP/SAVPF 63 111");
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        assertThat(r.media().get(0).payloadType()).isEqualTo(111);
+        SessionDescription answer = SessionDescription.parse(r.answer());
+        String audio = r.answer().substring(r.answer().indexOf("m=audio"), r.answer().indexOf("m=video"));
+        assertThat(audio).startsWith("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n")
+                .contains("a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1")
+                .doesNotContain("red/48000", "a=fmtp:63", " 63");
+        assertThat(answer.media).hasSize(2);
+    }
+
+    @Test
+    void aFirefoxOfferWithRedIsAnsweredWithItsOwnOpusFmtpPlusFecAndDtx() throws Exception {
+        String offer;
+        try (InputStream in = getClass().getResourceAsStream("/sdp/firefox-publish-offer.sdp")) {
+            offer = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\n", "\r\n");
+        }
+        // the Firefox shape with RED added the way Firefox writes it (its own payload type, 63 here)
+        offer = offer.replace("m=audio 9 UDP/TLS/RTP/SAVPF 109 ", "m=audio 9 UDP/TLS/RTP/SAVPF 63 109 ")
+                .replace("a=rtpmap:109 opus/48000/2\r\n", "a=rtpmap:109 opus/48000/2\r\na=rtpmap:63 red/48000/2\r\na=fmtp:63 109/109\r\n");
+        assertThat(offer).contains("a=rtpmap:63 red/48000/2");
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        String audio = r.answer().substring(r.answer().indexOf("m=audio"), r.answer().indexOf("m=video"));
+        assertThat(audio).startsWith("m=audio 9 UDP/TLS/RTP/SAVPF 109\r\n")
+                .contains("a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1;usedtx=1")
+                .doesNotContain("red/48000");
+    }
+
+    @Test
+    void anOpusOfferThatSaysNoToFecOrDtxIsNotOverruled() throws Exception {
+        String offer = chromeOffer().replace("a=fmtp:111 minptime=10;useinbandfec=1", "a=fmtp:111 minptime=10;useinbandfec=0;usedtx=0");
+        PublishNegotiator.Result r = PublishNegotiator.answer(offer, SOURCES, LOCAL);
+        assertThat(r.answer()).contains("a=fmtp:111 minptime=10;useinbandfec=0;usedtx=0");
+    }
+
+    @Test
+    void theSubscribeOfferGivesSubscribersOpusWithFecAndNoRed() throws Exception {
+        String sub = SubscribeOfferWriter.offer(1, List.of(new DownTrackSpec("0", true, 1L, 2L, "p1", "microphone", true,
+                false, null)), LOCAL);
+        assertThat(sub).contains("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n", "a=rtpmap:111 opus/48000/2",
+                "useinbandfec=1").doesNotContain("red/48000");
+    }
+
+    @Test
     void aSectionWithoutASourceOrWithTheWrongKindIsRejectedWithPortZero() throws Exception {
         PublishNegotiator.Result r = PublishNegotiator.answer(chromeOffer(),
                 Map.of("0", TrackSource.MICROPHONE, "1", TrackSource.MICROPHONE), LOCAL);
