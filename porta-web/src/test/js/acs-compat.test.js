@@ -201,3 +201,22 @@ describe('porta-calling-acs.js for the UI Library', () => {
     await assert.rejects(videoEffects.startEffects(blur), /Video effects is not available on Porta/);
   });
 });
+
+describe('configure()', () => {
+  test('a bundle loaded from the application\'s origin tells every CallClient where Porta is', async () => {
+    const factory = socketFactory();
+    const clock = new FakeScheduler();
+    acs.configure({ signalingUrl: 'https://porta.example/calling/v1', createWebSocket: factory.create, scheduler: clock,
+      mediaDevices: fakeMediaDevices(), createMediaSession: (o) => new FakeMediaSession(o) });
+    try {
+      const client = new acs.CallClient({ diagnostics: { tags: ['ui-library'] }, signalingUrl: undefined });
+      const credential = new acs.AzureCommunicationTokenCredential(jwt({ skypeid: 'acs:guest1', exp: Math.floor(clock.now() / 1000) + 3600 }), { scheduler: clock });
+      const agent = await client.createCallAgent(credential, { displayName: 'Olivia' });
+      agent.join({ meetingLink: 'https://porta.example/meet/8787280426?p=Xy7Qp2' });
+      await settle();
+      assert.equal(factory.sockets[0].url, 'wss://porta.example/calling/v1');
+    } finally {
+      acs.configure({});
+    }
+  });
+});

@@ -38,11 +38,29 @@ export { MediaStreamType, RemoteVideoStream } from './streams.js';
 export { AzureCommunicationTokenCredential } from './token-credential.js';
 export { VERSION } from './porta-calling.js';
 
+/** @type {import('./call-client.js').CallClientOptions} */
+let defaults = {};
+
+/**
+ * Porta: options every `CallClient` of this module starts from, for code that creates the client itself
+ * (the UI Library's `createAzureCommunicationCallAdapter` does, without options). A bundle that includes this
+ * module is loaded from the application's origin, not Porta's, so it must say where Porta is:
+ *
+ *   configure({ signalingUrl: 'https://porta.example/calling/v1' });
+ *
+ * Options passed to `new CallClient(options)` win. Call it before the client is created.
+ * @param {import('./call-client.js').CallClientOptions} options
+ */
+export function configure(options) {
+  if (!options || typeof options !== 'object') throw new TypeError('configure needs options such as { signalingUrl }');
+  defaults = { ...options };
+}
+
 /** `CallClient` whose agents, calls, devices and features have the ACS surface (see the module). */
 export class CallClient extends PortaCallClient {
   /** @param {import('./call-client.js').CallClientOptions} [options] */
   constructor(options = {}) {
-    super(options);
+    super({ ...defaults, ...withoutUndefined(options) });
     const debug = debugInfo(globalThis.navigator);
     adopt(this, {
       feature: {
@@ -78,6 +96,11 @@ export class CallClient extends PortaCallClient {
   async getDeviceManager() {
     return adopt(await super.getDeviceManager());
   }
+}
+
+/** ACS callers pass options Porta does not know (e.g. `diagnostics`); undefined ones must not hide defaults. */
+function withoutUndefined(options) {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
 }
 
 /** `LocalVideoStream`, proxy-safe, with ACS's `feature()` for effects (none on Porta). */
