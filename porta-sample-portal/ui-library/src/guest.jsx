@@ -2,6 +2,7 @@
 // The portal's guest page built from Microsoft's UI Library: the portal's own invitation and token flow,
 // then the unchanged CallComposite fed by createAzureCommunicationCallAdapter. The only Porta-specific line
 // is configure(): the bundle is served by the portal, so the calling library is told where Porta is.
+import './no-cdn-fonts.js';
 import { createRoot } from 'react-dom/client';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import { CallComposite, createAzureCommunicationCallAdapter } from '@azure/communication-react';
@@ -43,8 +44,10 @@ async function join(displayName) {
     credential: new AzureCommunicationTokenCredential(body.token),
     locator: { meetingLink: body.meetingLink },
   });
-  // For the browser test and for operators: what the composite considers errors.
-  globalThis.portaUiLibrary = { adapter, latestErrors: () => adapter.getState().latestErrors };
+  // For the browser test and for operators: the composite's pages in order, and what it considers errors.
+  const pages = [adapter.getState().page];
+  adapter.onStateChange((state) => { if (pages.at(-1) !== state.page) pages.push(state.page); });
+  globalThis.portaUiLibrary = { adapter, pages, latestErrors: () => adapter.getState().latestErrors };
   form.hidden = true;
   const host = document.getElementById('composite');
   host.hidden = false;
