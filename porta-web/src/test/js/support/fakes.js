@@ -130,3 +130,16 @@ export function fakeMediaDevices() {
     removeEventListener() {},
   };
 }
+
+/** A roster entry as the server sends it (protocol §4.2): a connected, muted guest unless `extra` says otherwise. */
+export function rosterEntry(id, extra = {}) {
+  return { id, kind: 'guest', displayName: id, role: 'attendee', state: 'Connected',
+    muted: true, speaking: false, handRaised: false, streams: [], ...extra };
+}
+
+/** The server's `stateChanged` to Connected as participant `p-me`, with `capabilities`. */
+export function connectedFrame(capabilities) {
+  return { type: 'stateChanged', state: 'Connected', participantId: 'p-me', resumeToken: 'r1', role: 'attendee',
+    capabilities, recording: false, transcription: false,
+    meeting: { meetingId: '8787280426', subject: 'Support', startDateTime: null, endDateTime: null } };
+}

@@ -20,11 +20,21 @@ import java.util.Optional;
  * @param port where to listen on 127.0.0.1 (0 = any free port)
  * @param tokenBurst token requests a visitor's address may make at once
  * @param tokenRefill how often one more is allowed
+ * @param uiLibraryBundle the built UI Library sample ({@code ui-library/dist}, see {@code ui-library/README.md}),
+ *                        served as the alternative guest page {@code /ui-library?inv=…}; empty = not offered
  */
 public record PortalConfig(String portaUrl, Optional<Path> portaCertificate, String tenantId, String clientId, String clientSecret,
-                           String connectionString, byte[] portalSecret, String adminKey, int port, int tokenBurst, Duration tokenRefill) {
+                           String connectionString, byte[] portalSecret, String adminKey, int port, int tokenBurst, Duration tokenRefill,
+                           Optional<Path> uiLibraryBundle) {
     /** Shortest admin key accepted, in bytes: it creates invitations, so it must not be guessable. */
     public static final int MIN_ADMIN_KEY_BYTES = 32;
+
+    /** Without the UI Library page. */
+    public PortalConfig(String portaUrl, Optional<Path> portaCertificate, String tenantId, String clientId, String clientSecret,
+                        String connectionString, byte[] portalSecret, String adminKey, int port, int tokenBurst, Duration tokenRefill) {
+        this(portaUrl, portaCertificate, tenantId, clientId, clientSecret, connectionString, portalSecret, adminKey, port, tokenBurst,
+                tokenRefill, Optional.empty());
+    }
 
     public PortalConfig {
         if (adminKey == null || adminKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_ADMIN_KEY_BYTES) {

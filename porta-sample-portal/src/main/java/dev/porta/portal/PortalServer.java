@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -94,11 +96,20 @@ public final class PortalServer implements AutoCloseable {
      * inline script, no framing, no referrer (invitation links are bearer links).
      */
     private void securityHeaders(HttpExchange ex) {
+        securityHeaders(ex, "");
+    }
+
+    /**
+     * @param extraStyles more style sources: the UI Library page needs {@code 'unsafe-inline'}, because Fluent UI
+     *                    (Griffel and merge-styles) writes its styles into {@code <style>} elements at run time;
+     *                    scripts stay the portal's and Porta's only
+     */
+    private void securityHeaders(HttpExchange ex, String extraStyles) {
         java.net.URI porta = java.net.URI.create(config.portaUrl());
         String origin = porta.getScheme() + "://" + porta.getRawAuthority();
         String socket = (porta.getScheme().equals("https") ? "wss" : "ws") + "://" + porta.getRawAuthority();
         var h = ex.getResponseHeaders();
-        h.set("Content-Security-Policy", "default-src 'self'; script-src 'self' " + origin + "; style-src 'self' " + origin
+        h.set("Content-Security-Policy", "default-src 'self'; script-src 'self' " + origin + "; style-src 'self' " + origin + extraStyles
                 + "; connect-src 'self' " + origin + " " + socket + "; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
                 + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
         h.set("X-Frame-Options", "DENY");
@@ -107,11 +118,13 @@ public final class PortalServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        securityHeaders(ex);
+        String path = ex.getRequestURI().getPath();
+        securityHeaders(ex, path.startsWith(UI_LIBRARY) ? " 'unsafe-inline'" : "");
         try (ex) {
-            String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            if (method.equals("GET") && (path.equals("/") || path.equals("/visit"))) {
+            if (method.equals("GET") && path.startsWith(UI_LIBRARY)) {
+                uiLibrary(ex, path);
+            } else if (method.equals("GET") && (path.equals("/") || path.equals("/visit"))) {
                 resource(ex, "/portal/visit.html", "text/html; charset=utf-8");
             } else if (method.equals("GET") && path.equals("/portal.js")) {
                 resource(ex, "/portal/portal.js", "text/javascript; charset=utf-8");
@@ -168,6 +181,8 @@ public final class PortalServer implements AutoCloseable {
         lastMinted.set(guest.getUser().getId());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("token", guest.getUserToken().getToken());
+        // An ACS app passes the guest's identity to the UI Library's adapter as its userId.
+        answer.put("userId", guest.getUser().getId());
         answer.put("expiresOn", guest.getUserToken().getExpiresAt().toString());
         answer.put("meetingLink", meeting.getJoinWebUrl());
         answer.put("subject", meeting.getSubject());
@@ -227,6 +242,39 @@ public final class PortalServer implements AutoCloseable {
             return n != null && n.isObject() ? n : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Where the alternative guest page built from Microsoft's UI Library lives (when its bundle is configured). */
+    static final String UI_LIBRARY = "/ui-library";
+    /** The bundle's files the portal serves, by request path: a fixed list, so no path reaches other files. */
+    private static final Map<String, BundleFile> UI_LIBRARY_FILES = Map.of(
+            UI_LIBRARY, new BundleFile("index.html", "text/html; charset=utf-8"),
+            UI_LIBRARY + "/visit", new BundleFile("index.html", "text/html; charset=utf-8"),
+            UI_LIBRARY + "/guest.js", new BundleFile("guest.js", "text/javascript; charset=utf-8"),
+            UI_LIBRARY + "/guest.css", new BundleFile("guest.css", "text/css; charset=utf-8"));
+
+    /** A file of the built UI Library sample and its content type. */
+    private record BundleFile(String name, String type) { }
+
+    private void uiLibrary(HttpExchange ex, String path) throws IOException {
+        BundleFile file = UI_LIBRARY_FILES.get(path);
+        Path bundle = config.uiLibraryBundle().filter(b -> Files.isRegularFile(b.resolve("guest.js"))).orElse(null);
+        if (bundle == null) {
+            send(ex, 404, Map.of("message", "This portal does not offer the UI Library page. Open the link from your invitation "
+                    + "without /ui-library."));
+            return;
+        }
+        if (file == null || !Files.isRegularFile(bundle.resolve(file.name()))) {
+            send(ex, 404, Map.of("message", "There is nothing at this address. Open the link from your invitation."));
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(bundle.resolve(file.name()));
+        ex.getResponseHeaders().set("Content-Type", file.type());
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
         }
     }
 
