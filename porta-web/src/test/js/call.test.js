@@ -2,35 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AzureCommunicationTokenCredential, CallClient, Features } from '../../main/resources/web/sdk/porta-calling.js';
+import { connected, entry, joined } from './support/calls.js';
 import { FakeMediaSession, FakeScheduler, fakeMediaDevices, jwt, settle, socketFactory } from './support/fakes.js';
-
-const entry = (id, extra = {}) => ({
-  id, kind: 'guest', displayName: id, role: 'attendee', state: 'Connected',
-  muted: true, speaking: false, handRaised: false, streams: [], ...extra,
-});
-const connected = { type: 'stateChanged', state: 'Connected', participantId: 'p-me', resumeToken: 'r1', role: 'attendee',
-  capabilities: ['audio', 'video', 'chat', 'reactions'], recording: false, transcription: false,
-  meeting: { meetingId: '8787280426', subject: 'Support', startDateTime: null, endDateTime: null } };
-
-async function joined(options = {}) {
-  const clock = new FakeScheduler();
-  const factory = socketFactory();
-  const medias = [];
-  const client = new CallClient({
-    scheduler: clock, createWebSocket: factory.create, mediaDevices: fakeMediaDevices(),
-    createMediaSession: (o) => { const m = new FakeMediaSession(o); medias.push(m); return m; },
-    signalingUrl: 'https://porta.test',
-    iceTransportPolicy: options.iceTransportPolicy,
-  });
-  const token = jwt({ skypeid: 'acs:guest1', exp: Math.floor(clock.now() / 1000) + 3600 });
-  const credential = new AzureCommunicationTokenCredential(token, { scheduler: clock });
-  const agent = await client.createCallAgent(credential, { displayName: options.displayName ?? 'Ada (Contoso)' });
-  const call = agent.join(options.locator ?? { meetingId: '878 728 042 6', passcode: 'Xy7Qp2' }, { audioOptions: { muted: true } });
-  const states = [];
-  call.on('stateChanged', () => states.push(call.state));
-  await settle();
-  return { clock, factory, medias, client, agent, call, states, credential, socket: factory.sockets[0] };
-}
 
 describe('Call', () => {
   test('a guest joins by meeting ID, waits in the lobby, is admitted and sees the roster', async () => {

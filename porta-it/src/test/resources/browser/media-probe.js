@@ -114,14 +114,21 @@
       }
       return out;
     },
-    /** Every remote track with its counters: [{participantId, source, kind, packets, frames}]. */
+    /** How many peer connections the page has made so far (a connection's number is its place in that order). */
+    connections() {
+      return pcs.length;
+    },
+    /**
+     * Every remote track of an open peer connection with its counters: [{participantId, source, kind, packets,
+     * frames, connection}] (connection: see connections(), so a test can tell new connections from old ones).
+     */
     async inbound() {
       const out = [];
       for (const r of remoteTracks()) {
         const stats = await r.receiver.getStats();
         let packets = 0, frames = 0;
         stats.forEach((s) => { if (s.type === 'inbound-rtp') { packets = s.packetsReceived || 0; frames = s.framesDecoded || 0; } });
-        out.push({ participantId: r.participantId, source: r.source, kind: r.kind, packets, frames });
+        out.push({ participantId: r.participantId, source: r.source, kind: r.kind, packets, frames, connection: pcs.indexOf(r.pc) });
       }
       return out;
     },

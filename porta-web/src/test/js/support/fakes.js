@@ -92,7 +92,13 @@ export class FakeMediaSession {
   on(event, fn) { (this.#listeners.get(event) ?? this.#listeners.set(event, []).get(event)).push(fn); }
   off() {}
   emit(event, payload) { for (const fn of this.#listeners.get(event) ?? []) fn(payload); }
-  async setSource(source, track) { this.calls.push(['setSource', source, track ? track.kind : null]); }
+  #sources = new Set();
+  isConnected = false;
+  get publishedSources() { return [...this.#sources]; }
+  async setSource(source, track) {
+    this.calls.push(['setSource', source, track ? track.kind : null]);
+    if (track) this.#sources.add(source);
+  }
   async renegotiate(options) { this.calls.push(['renegotiate', options ?? {}]); }
   /** As the real one: a restart of a connected path reports `reconnecting` at once. */
   restartIce() { this.calls.push(['restartIce']); this.emit('reconnecting', { which: 'publish', reason: 'resumed' }); }

@@ -18,6 +18,7 @@ import {
   ReactionFeature, RecordingFeature, TogetherModeFeature, TranscriptionFeature,
 } from './features.js';
 import { Lobby } from './lobby.js';
+import { MediaSessionTracker, OLD_MEDIA_FRAMES, republish } from './media-rehome.js';
 import { clientFrame, normaliseDisplayName, normaliseLocator } from './protocol.js';
 import { identifierOf, participantIdsOf, RemoteParticipant, roleOf } from './participants.js';
 import { Roster } from './roster.js';
@@ -67,6 +68,11 @@ export class Call extends Emitter {
   #isReconnecting = false;
   #signalingDown = false;
   #mediaRecovering = false;
+  /** The signaling connection was just resumed: its stateChanged decides what the media does. */
+  #resumePending = false;
+  #mediaSessions = new MediaSessionTracker();
+  /** Publishing again on a new home (media-rehome.js): the roster's view of our mute state is not ours yet. */
+  #restoringSelf = false;
   /** @type {LocalVideoStream | null} */
   #camera = null;
   /** @type {LocalVideoStream | null} */
@@ -362,12 +368,8 @@ export class Call extends Emitter {
     this.#signaling = signaling;
     signaling.on('frame', (frame) => this.#onFrame(frame));
     signaling.on('reconnecting', () => { this.#signalingDown = true; this.#updateReconnecting(); });
-    signaling.on('resumed', () => {
-      // the media restart begins before the signaling one ends, so isReconnecting stays true throughout
-      this.#media?.restartIce();
-      this.#signalingDown = false;
-      this.#updateReconnecting();
-    });
+    // the resume's stateChanged follows at once: it says whether the media restarts ICE or moves (#onStateChanged)
+    signaling.on('resumed', () => { this.#resumePending = true; });
     signaling.on('invalidFrame', ({ reason }) => this.#reportError(new CallingError(500, 46098, `The server sent ${reason}; it was ignored.`, { reason: 'invalidFrame' })));
     signaling.on('closed', ({ reason }) => this.#onSignalingClosed(reason));
     const join = { token, locator: checked.locator, muted: this.#isMuted };
@@ -453,6 +455,8 @@ export class Call extends Emitter {
       return;
     }
     if (this.#machine.isTerminal || this.state === CallState.Disconnecting) return;
+    const resume = this.#resumePending;
+    this.#resumePending = false;
     this.#selfId = frame.participantId ?? this.#selfId;
     if (frame.meeting) {
       const m = frame.meeting;
@@ -463,6 +467,7 @@ export class Call extends Emitter {
     }
     if (frame.state === 'InLobby') {
       this.#machine.transition(CallState.InLobby);
+      if (resume) this.#signalingResumed();
       return;
     }
     // Connected: first entry, or a resume.
@@ -476,10 +481,22 @@ export class Call extends Emitter {
     this.feature(Features.Transcription)._set(frame.transcription === true);
     const resumed = this.#everConnected;
     this.#everConnected = true;
+    const moved = this.#mediaSessions.changed(frame);
     this.#machine.transition(CallState.Connected);
     if (!resumed) {
       this.#startMedia().catch((e) => this.#reportError(e));
+    } else if (moved) {
+      this.#moveMedia().catch((e) => this.#reportError(e));
+    } else if (resume) {
+      this.#media?.restartIce(); // the network may have changed under the media too
     }
+    // the media's restart or move begins before the signaling one ends, so isReconnecting stays true throughout
+    if (resume) this.#signalingResumed();
+  }
+
+  #signalingResumed() {
+    this.#signalingDown = false;
+    this.#updateReconnecting();
   }
 
   #applyRosterChange(change) {
@@ -520,7 +537,9 @@ export class Call extends Emitter {
   }
 
   #applySelf(entry) {
-    // The server's view of our own mute state wins (e.g. muted by an organizer).
+    // The server's view of our own mute state wins (e.g. muted by an organizer), except on a new home that
+    // has not been told ours yet.
+    if (this.#restoringSelf) return;
     if (entry.muted !== this.#isMuted) {
       if (entry.muted && this.#microphone) this.#microphone.enabled = false;
       this.#setMuted(entry.muted);
@@ -528,9 +547,11 @@ export class Call extends Emitter {
   }
 
   // ------------------------------------------------------------------ media
-  async #startMedia() {
+  /** A new media session, its events wired; null (reported) when WebRTC is missing. */
+  #openMediaSession() {
+    let media;
     try {
-      this.#media = this.#ctx.createMediaSession({
+      media = this.#ctx.createMediaSession({
         signaling: this.#signaling,
         iceServers: this.#iceServers,
         iceTransportPolicy: this.#ctx.iceTransportPolicy,
@@ -538,19 +559,29 @@ export class Call extends Emitter {
       });
     } catch (error) {
       this.#reportError(error);
-      return;
+      return null;
     }
-    this.#media.on('remoteTrackAdded', (t) => this.#onRemoteTrack(t, true));
-    this.#media.on('remoteTrackRemoved', (t) => this.#onRemoteTrack(t, false));
-    this.#media.on('error', (e) => this.#reportError(e));
+    // a session the call dropped (the meeting moved to another node) is not news any more
+    const current = () => media === this.#media;
+    media.on('remoteTrackAdded', (t) => { if (current()) this.#onRemoteTrack(t, true); });
+    media.on('remoteTrackRemoved', (t) => this.#onRemoteTrack(t, false));
+    media.on('error', (e) => { if (current()) this.#reportError(e); });
     // a broken media path restarts ICE: the call stays Connected, isReconnecting meanwhile
-    this.#media.on('reconnecting', () => { this.#mediaRecovering = true; this.#updateReconnecting(); });
-    this.#media.on('recovered', () => { this.#mediaRecovering = false; this.#updateReconnecting(); });
-    this.#media.on('failed', () => {
+    media.on('reconnecting', () => { if (current()) { this.#mediaRecovering = true; this.#updateReconnecting(); } });
+    media.on('recovered', () => { if (current()) { this.#mediaRecovering = false; this.#updateReconnecting(); } });
+    media.on('connected', () => { if (current()) { this.#mediaRecovering = false; this.#updateReconnecting(); } });
+    media.on('failed', () => {
+      if (!current()) return;
       this.#mediaRecovering = false;
       if (this.state === CallState.Connected && !this.#signalingDown) this.#end(LocalEndReason.mediaLost());
       else this.#updateReconnecting();
     });
+    return media;
+  }
+
+  async #startMedia() {
+    this.#media = this.#openMediaSession();
+    if (!this.#media) return;
     const caps = this.feature(Features.Capabilities);
     if (caps.isAllowed('audio')) {
       try {
@@ -569,6 +600,58 @@ export class Call extends Emitter {
         this.#setCamera(null);
         this.#reportError(error);
       }
+    }
+  }
+
+  /**
+   * The resume landed on a node whose SFU does not know us (the meeting's home died): new peer connections
+   * there, publishing what we sent before (media-rehome.js). isReconnecting until the new media carries.
+   */
+  async #moveMedia() {
+    // still queued: the old connections' offers and answers (an ICE restart while the socket was down)
+    this.#signaling.discardQueued((type) => OLD_MEDIA_FRAMES.has(type));
+    const old = this.#media;
+    this.#media = null;
+    old?.close(); // its remote tracks end: views and audio follow the new ones
+    const media = this.#openMediaSession();
+    if (!media) return;
+    this.#media = media;
+    this.#mediaRecovering = true;
+    this.#updateReconnecting();
+    const camera = this.#camera;
+    const screen = this.#screen;
+    this.#restoringSelf = true;
+    let outcome;
+    try {
+      outcome = await republish((type, fields) => this.#request(type, fields), media, {
+        muted: this.#isMuted,
+        microphone: this.#microphone,
+        camera: camera && (() => camera._videoTrack()),
+        screen: screen && (async () => (await screen.getMediaStream()).getVideoTracks()[0]),
+      });
+    } finally {
+      if (media === this.#media) this.#restoringSelf = false;
+    }
+    if (media !== this.#media) return; // ended, or moved again, meanwhile
+    if (outcome.muted && !this.#isMuted && this.#microphone) this.#microphone.enabled = false;
+    this.#setMuted(outcome.muted);
+    for (const { source, error } of outcome.failed) {
+      if (source === 'microphone') {
+        this.#microphone?.stop();
+        this.#microphone = null;
+        this.#setMuted(true);
+      } else if (source === 'camera' && this.#camera === camera) {
+        this.#setCamera(null);
+        camera._stop();
+      } else if (source === 'screen' && this.#screen === screen) {
+        this.stopScreenSharing().catch(() => {});
+      }
+      this.#reportError(error);
+    }
+    // nothing to send and nothing sent to us yet: no connection will report 'connected'
+    if (media.publishedSources.length === 0) {
+      this.#mediaRecovering = false;
+      this.#updateReconnecting();
     }
   }
 

@@ -17,8 +17,9 @@
  * (`iceRestart`), the subscribe connection by asking the server (`restartIce`), which answers with a
  * fresh offer; the SFU moves media only after a valid check with the new credentials.
  *
- * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `reconnecting`
- * and `recovered` (an ICE restart began / every restarted connection carries media again), `failed`
+ * Events: `remoteTrackAdded` / `remoteTrackRemoved` ({ participantId, source, track }), `connected`
+ * (once: the first of the two connections carries media; a session made after a re-home waits for it),
+ * `reconnecting` and `recovered` (an ICE restart began / every restarted connection carries media again), `failed`
  * ({ which: 'publish' | 'subscribe' }: no media again within 30 s), `error` (a CallingError for a
  * refused negotiation).
  * @module media
@@ -98,6 +99,7 @@ export class MediaSession extends Emitter {
   /** @type {Map<string, {participantId: string, source: string, track: MediaStreamTrack}>} key participantId/source */
   #remoteTracks = new Map();
   #closed = false;
+  #connected = false;
   #timers;
   /** @type {IceRecovery} */
   #recovery;
@@ -129,7 +131,21 @@ export class MediaSession extends Emitter {
     }
     this.#recovery.watch(this.#publishPc, 'publish');
     this.#recovery.watch(this.#subscribePc, 'subscribe');
+    for (const pc of [this.#publishPc, this.#subscribePc]) {
+      const onState = () => {
+        if (this.#closed || this.#connected) return;
+        const state = pc.connectionState ?? pc.iceConnectionState;
+        if (state !== 'connected' && state !== 'completed') return;
+        this.#connected = true;
+        this._emit('connected', {});
+      };
+      pc.addEventListener?.('connectionstatechange', onState);
+      if (!('connectionState' in pc)) pc.addEventListener?.('iceconnectionstatechange', onState);
+    }
   }
+
+  /** Whether one of the connections has carried media (see the `connected` event). */
+  get isConnected() { return this.#connected; }
 
   /**
    * Restarts ICE on both connections at once: the signaling connection was just resumed, so the

@@ -125,6 +125,7 @@ const SERVER_FRAMES = {
     recording: optional(isBool),
     transcription: optional(isBool),
     callEndReason: optional(isObject),
+    mediaSession: optional(isString),
   },
   roster: { seq: isInt, participants: (x) => isArray(x) && x.every(rosterParticipant) },
   rosterDelta: { seq: isInt, op: (x) => ['added', 'updated', 'removed'].includes(x), participant: isObject },

@@ -6,6 +6,7 @@
  * @module renderer
  */
 import { LocalError } from './errors.js';
+import { TRACK_REPLACED } from './streams.js';
 
 const SCALING = { Crop: 'cover', Fit: 'contain' };
 
@@ -95,7 +96,16 @@ export class VideoStreamRenderer {
     });
     video.addEventListener('resize', () => this.#stream._setSize?.(video.videoWidth, video.videoHeight));
     target.appendChild(video);
-    const view = new VideoStreamRendererView(target, video, scalingMode, options.isMirrored === true, (v) => this.#views.delete(v));
+    // a remote video whose track changes (new peer connections after the meeting moved to another node)
+    // keeps playing in this view: the app does nothing
+    const follow = ({ track }) => {
+      if (video.srcObject?.getTracks?.()[0] !== track) video.srcObject = new globalThis.MediaStream([track]);
+    };
+    this.#stream.on(TRACK_REPLACED, follow);
+    const view = new VideoStreamRendererView(target, video, scalingMode, options.isMirrored === true, (v) => {
+      this.#stream.off(TRACK_REPLACED, follow);
+      this.#views.delete(v);
+    });
     this.#views.add(view);
     return view;
   }

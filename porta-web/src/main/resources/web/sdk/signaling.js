@@ -151,6 +151,20 @@ export class Signaling extends Emitter {
     this.#onSocketGone();
   }
 
+  /**
+   * Drops queued frames that have not gone out yet (rejecting their requests with connectionLost), e.g. the
+   * old peer connections' offers when a resume lands on a node with a new media session. Called while the
+   * resume's `stateChanged` is being handled, it runs before the queue is flushed to the new socket.
+   * @param {(type: string) => boolean} which
+   */
+  discardQueued(which) {
+    this.#queue = this.#queue.filter((item) => {
+      if (!which(item.frame.type)) return true;
+      item.pending?.reject(LocalError.connectionLost(`the ${item.frame.type} request`));
+      return false;
+    });
+  }
+
   /** Closes the socket for good; no resume. Pending requests reject. */
   dispose() {
     if (this.#phase === 'closed') return;

@@ -104,6 +104,9 @@ export class LocalVideoStream extends Emitter {
   }
 }
 
+/** @internal the event a RemoteVideoStream emits when the media server's track for it changes; renderers follow it */
+export const TRACK_REPLACED = '_trackReplaced';
+
 /**
  * A remote participant's video: `Video` (camera) or `ScreenSharing`.
  * `isAvailable`: the sender has it on (you may render it); `isReceiving`: media is arriving.
@@ -173,6 +176,8 @@ export class RemoteVideoStream extends Emitter {
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const w of waiters) w.resolve(new globalThis.MediaStream([track]));
+      // views made earlier play the new track (new peer connections after a re-home: docs/cluster.md)
+      this._emit(TRACK_REPLACED, { track });
     }
     this.#setReceiving(Boolean(track) && !track.muted);
   }

@@ -292,7 +292,7 @@ public final class SignalingSession implements ParticipantLink {
     /** Refuses a join or resume before the participant exists: final state, then close. */
     void refuse(EndReason reason) {
         send(service.encoder().encode(new StateChanged("Disconnected", null, null, null, null, null, null, null,
-                CallEndReason.of(reason))));
+                CallEndReason.of(reason), null)));
         service.counters().ended(reason);
         terminate(reason);
     }

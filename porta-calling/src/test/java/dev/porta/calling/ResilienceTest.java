@@ -33,7 +33,8 @@ class ResilienceTest {
         TestClient guest = h.join(token, link, "Ada");
         String guestId = awaitState(guest, "InLobby").path("participantId").asText();
         organizer.send("{\"v\":1,\"type\":\"admit\",\"participantId\":\"" + guestId + "\"}");
-        String resumeToken = awaitState(guest, "Connected").path("resumeToken").asText();
+        JsonNode entered = awaitState(guest, "Connected");
+        String resumeToken = entered.path("resumeToken").asText();
 
         guest.drop();
         JsonNode reconnecting = organizer.await("rosterDelta", n -> n.path("participant").path("state").asText().equals("Reconnecting"));
@@ -45,6 +46,8 @@ class ResilienceTest {
         JsonNode back = awaitState(again, "Connected");
         assertThat(back.path("participantId").asText()).isEqualTo(guestId);
         assertThat(back.path("resumeToken").asText()).isNotEqualTo(resumeToken);
+        assertThat(back.path("mediaSession").asText()).as("the SFU kept its media session: the client keeps its peer connections")
+                .isNotEmpty().isEqualTo(entered.path("mediaSession").asText());
         assertThat(again.await("roster").path("participants")).hasSize(2);
         assertThat(organizer.await("rosterDelta", n -> n.path("participant").path("state").asText().equals("Connected"))
                 .path("participant").path("id").asText()).isEqualTo(guestId);

@@ -11,6 +11,7 @@ import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
 import dev.porta.common.testing.RequiredService;
 import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.MinimalJoinPages;
 import dev.porta.it.browser.Participant;
 import dev.porta.server.RunningPorta;
 import java.net.URLEncoder;
@@ -36,6 +37,7 @@ class IceTcpBrowserTest {
     private static final String TABLE = "porta_ice_tcp_test";
     static RunningPorta porta;
     static Browsers browsers;
+    static MinimalJoinPages pages;
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,6 +46,7 @@ class IceTcpBrowserTest {
         RequiredService.require("network namespace", List.of("lo").equals(interfaces()),
                 "run inside a loopback-only network namespace, as ./run-tests does (unshare -n)");
         browsers = Browsers.start();
+        pages = new MinimalJoinPages(browsers);
         porta = RunningPorta.start(Map.of("web.examples-enabled", "true"), java.time.Clock.systemUTC());
         int port = porta.server().mediaPort();
         assertThat(porta.server().mediaTcpPort()).as("ICE-TCP is on by default").isPositive();
@@ -104,8 +107,8 @@ class IceTcpBrowserTest {
         Page blue = open(Participant.BLUE, "Blue Guest", identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP))
                 .getUserToken().getToken(), meeting.getJoinWebUrl());
 
-        seesAndHears(red, "Blue Guest", Participant.BLUE);
-        seesAndHears(blue, "Red Guest", Participant.RED);
+        pages.seesAndHears(red, "Blue Guest", Participant.BLUE);
+        pages.seesAndHears(blue, "Red Guest", Participant.RED);
         for (Page page : List.of(red, blue)) {
             List<Map<String, Map<String, Object>>> pairs = selectedPairs(page);
             System.err.println("selected candidate pairs: " + pairs);
@@ -131,20 +134,6 @@ class IceTcpBrowserTest {
         return page;
     }
 
-    @SuppressWarnings("unchecked")
-    private void seesAndHears(Page page, String otherName, Participant other) {
-        browsers.await(otherName + "'s video plays (status " + page.textContent("#status") + ", errors "
-                + page.evaluate("() => window.errors") + ")", 60_000, () -> {
-                    List<Map<String, Object>> colours = (List<Map<String, Object>>) page.evaluate("() => window.__probe.videoColors()");
-                    return colours.stream().anyMatch(c -> String.valueOf(c.get("label")).startsWith(otherName + "/")
-                            && other.looksLike((List<Number>) c.get("rgb")));
-                });
-        browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
-            Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
-            return peaks.values().stream().anyMatch(other::soundsLike);
-        });
-        assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
-    }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

@@ -11,6 +11,7 @@ import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
 import dev.porta.directory.TenantId;
 import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.MinimalJoinPages;
 import dev.porta.it.browser.Participant;
 import dev.porta.server.RunningPorta;
 import java.net.URLEncoder;
@@ -33,10 +34,12 @@ import org.junit.jupiter.api.Test;
 class LibraryMediaBrowserTest {
     static RunningPorta porta;
     static Browsers browsers;
+    static MinimalJoinPages pages;
 
     @BeforeAll
     static void start() throws Exception {
         browsers = Browsers.start();
+        pages = new MinimalJoinPages(browsers);
         porta = RunningPorta.start(Map.of("web.examples-enabled", "true"), java.time.Clock.systemUTC());
     }
 
@@ -78,8 +81,8 @@ class LibraryMediaBrowserTest {
         Page guest = open(Participant.BLUE, "guest", guestToken, "Pat Guest", meeting.getJoinWebUrl());
         String organizerName = demo.at("/members/0/displayName").asText();
 
-        seesAndHears(organizer, "Pat Guest", Participant.BLUE);
-        seesAndHears(guest, organizerName, Participant.RED);
+        pages.seesAndHears(organizer, "Pat Guest", Participant.BLUE);
+        pages.seesAndHears(guest, organizerName, Participant.RED);
 
         // The guest's signaling connection drops: the library resumes within the grace period, the call
         // stays Connected, media is renegotiated, and both still see each other (fresh frames).
@@ -88,8 +91,8 @@ class LibraryMediaBrowserTest {
                 "() => window.call.state === 'Connected' && !window.call.isReconnecting && window.__probe.socketsOpen() === 1"));
         long before = framesFrom(guest);
         browsers.await("the guest decodes new frames of the organizer after the resume", 20_000, () -> framesFrom(guest) > before + 30);
-        seesAndHears(organizer, "Pat Guest", Participant.BLUE);
-        seesAndHears(guest, organizerName, Participant.RED);
+        pages.seesAndHears(organizer, "Pat Guest", Participant.BLUE);
+        pages.seesAndHears(guest, organizerName, Participant.RED);
         assertThat(guest.textContent("#status")).isEqualTo("Connected");
     }
 
@@ -108,20 +111,6 @@ class LibraryMediaBrowserTest {
         return page;
     }
 
-    @SuppressWarnings("unchecked")
-    private void seesAndHears(Page page, String otherName, Participant other) {
-        browsers.await(otherName + "'s video plays on the page of the one who sees it (status "
-                + page.textContent("#status") + ", errors " + page.evaluate("() => window.errors") + ")", 45_000, () -> {
-                    List<Map<String, Object>> colours = (List<Map<String, Object>>) page.evaluate("() => window.__probe.videoColors()");
-                    return colours.stream().anyMatch(c -> String.valueOf(c.get("label")).startsWith(otherName + "/")
-                            && other.looksLike((List<Number>) c.get("rgb")));
-                });
-        browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
-            Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
-            return peaks.values().stream().anyMatch(other::soundsLike);
-        });
-        assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
-    }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

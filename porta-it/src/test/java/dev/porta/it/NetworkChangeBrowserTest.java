@@ -11,6 +11,7 @@ import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.playwright.Page;
 import dev.porta.common.testing.RequiredService;
 import dev.porta.it.browser.Browsers;
+import dev.porta.it.browser.MinimalJoinPages;
 import dev.porta.it.browser.MediaClock;
 import dev.porta.it.browser.Participant;
 import dev.porta.server.RunningPorta;
@@ -37,6 +38,7 @@ class NetworkChangeBrowserTest {
     private static final String TABLE = "porta_network_change_test";
     static RunningPorta porta;
     static Browsers browsers;
+    static MinimalJoinPages pages;
     static volatile boolean udpDropped;
 
     @BeforeAll
@@ -46,6 +48,7 @@ class NetworkChangeBrowserTest {
         RequiredService.require("network namespace", List.of("lo").equals(interfaces()),
                 "run inside a loopback-only network namespace, as ./run-tests does (unshare -n)");
         browsers = Browsers.start();
+        pages = new MinimalJoinPages(browsers);
         porta = RunningPorta.start(Map.of("web.examples-enabled", "true"), java.time.Clock.systemUTC());
         assertThat(porta.server().mediaTcpPort()).as("ICE-TCP is on by default").isPositive();
     }
@@ -110,8 +113,8 @@ class NetworkChangeBrowserTest {
                 .getUserToken().getToken(), meeting.getJoinWebUrl());
         Page blue = open(Participant.BLUE, "Blue Guest", identity.createUserAndToken(List.of(CommunicationTokenScope.VOIP))
                 .getUserToken().getToken(), meeting.getJoinWebUrl());
-        seesAndHears(red, "Blue Guest", Participant.BLUE);
-        seesAndHears(blue, "Red Guest", Participant.RED);
+        pages.seesAndHears(red, "Blue Guest", Participant.BLUE);
+        pages.seesAndHears(blue, "Red Guest", Participant.RED);
         for (Page page : List.of(red, blue)) {
             for (Map<String, Map<String, Object>> pair : selectedPairs(page)) {
                 assertThat(pair.get("remote").get("protocol")).as("before: " + pair).isEqualTo("udp");
@@ -139,8 +142,8 @@ class NetworkChangeBrowserTest {
         System.err.printf("media back %.2f s (red sees blue) and %.2f s (blue sees red) after UDP was dropped; red's call: %s;"
                 + " red's video: %s; blue's video: %s%n", (redSees.backAt(dropped) - dropped) / 1e9, (blueSees.backAt(dropped) - dropped) / 1e9,
                 red.evaluate("() => window.__timeline"), redSees, blueSees);
-        seesAndHears(red, "Blue Guest", Participant.BLUE);
-        seesAndHears(blue, "Red Guest", Participant.RED);
+        pages.seesAndHears(red, "Blue Guest", Participant.BLUE);
+        pages.seesAndHears(blue, "Red Guest", Participant.RED);
         for (Page page : List.of(red, blue)) {
             List<Map<String, Map<String, Object>>> pairs = selectedPairs(page);
             System.err.println("selected candidate pairs after the change: " + pairs);
@@ -174,20 +177,6 @@ class NetworkChangeBrowserTest {
         return page;
     }
 
-    @SuppressWarnings("unchecked")
-    private void seesAndHears(Page page, String otherName, Participant other) {
-        browsers.await(otherName + "'s video plays (status " + page.textContent("#status") + ", errors "
-                + page.evaluate("() => window.errors") + ")", 60_000, () -> {
-                    List<Map<String, Object>> colours = (List<Map<String, Object>>) page.evaluate("() => window.__probe.videoColors()");
-                    return colours.stream().anyMatch(c -> String.valueOf(c.get("label")).startsWith(otherName + "/")
-                            && other.looksLike((List<Number>) c.get("rgb")));
-                });
-        browsers.await("the tone of " + otherName + " is heard", 20_000, () -> {
-            Map<String, Number> peaks = (Map<String, Number>) page.evaluate("() => window.__probe.audioPeaks()");
-            return peaks.values().stream().anyMatch(other::soundsLike);
-        });
-        assertThat((List<Object>) page.evaluate("() => window.errors")).as("errors the call reported").isEmpty();
-    }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

@@ -101,6 +101,7 @@ class NodeDeathTest {
         String guestResume;
         String organizerPid;
         String guestPid;
+        String guestMediaSession;
         long killedAt;
         try (var organizer = new SignalingClient(nodeA); var guestAtA = new SignalingClient(nodeA)) {
             join(organizer, organizerToken, meeting, "Organizer");
@@ -110,6 +111,7 @@ class NodeDeathTest {
             organizer.send("admit", "id", "a1", "participantId", guestPid);
             JsonNode admitted = guestAtA.awaitState("Connected");
             guestResume = admitted.get("resumeToken").asText();
+            guestMediaSession = admitted.path("mediaSession").asText();
             organizer.send("chat", "id", "c1", "text", "Before the crash");
             guestAtA.await("chatMessage");
             JsonNode orgState = organizer.seen().stream().filter(f -> f.path("state").asText().equals("Connected")).findFirst().orElseThrow();
@@ -135,6 +137,8 @@ class NodeDeathTest {
         assertThat(guestState.get("state").asText()).as("no second lobby pass").isEqualTo("Connected");
         assertThat(guestState.get("role").asText()).isEqualTo("attendee");
         assertThat(guestState.get("participantId").asText()).isEqualTo(guestPid);
+        assertThat(guestState.path("mediaSession").asText()).as("a new media session: the library makes new peer connections")
+                .isNotEmpty().isNotEqualTo(guestMediaSession);
         assertThat(guestBack[1].get("messages").findValuesAsText("text")).contains("Before the crash");
         assertThat(guestBack[2].get("participants").findValuesAsText("rawId"))
                 .contains("8:orgid:" + organizerId, guest.getUser().getId());

@@ -575,6 +575,7 @@ public final class LiveMeeting {
     private void enter(Participant p) {
         p.state = Participant.State.CONNECTED;
         p.admittedAt = clock.instant();
+        p.mediaSession = randomToken(9); // new on this node: a client that had peer connections elsewhere makes new ones
         p.awaitingEntry = true;
         roster.seat(p);
         attendance.entered(details.meetingId(), new AttendanceLog.Attendee(p.id.value(), p.rawId(), p.displayName, p.role.wireName(),
@@ -645,7 +646,7 @@ public final class LiveMeeting {
         if (link != null) {
             // The last word goes once the SFU has let go of p's media, so a client told it is out is out.
             String last = encoder.encode(new StateChanged("Disconnected", null, null, null, null, null, null, null,
-                    CallEndReason.of(reason)));
+                    CallEndReason.of(reason), null));
             Runnable farewell = () -> {
                 link.send(last);
                 link.terminate(reason);
@@ -699,10 +700,11 @@ public final class LiveMeeting {
         MeetingInfo info = new MeetingInfo(details.meetingId(), details.subject(), iso(details.startDateTime()),
                 iso(details.endDateTime()));
         if (state.equals("InLobby")) {
-            return new StateChanged(state, p.id.value(), p.resumeToken, info, null, null, null, null, null);
+            return new StateChanged(state, p.id.value(), p.resumeToken, info, null, null, null, null, null, null);
         }
         return new StateChanged(state, p.id.value(), p.resumeToken, info, p.role.wireName(),
-                Permissions.capabilities(details, p), features.recording(), features.transcription(), null);
+                Permissions.capabilities(details, p), features.recording(), features.transcription(), null,
+                p.mediaSession);
     }
 
     RosterEntry rosterEntry(Participant p) {

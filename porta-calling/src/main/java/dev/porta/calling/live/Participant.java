@@ -31,6 +31,11 @@ public final class Participant {
     /** When this participant's last Chat API typing notification was relayed (one per ThreadChat.TYPING_INTERVAL). */
     Instant typingRelayedAt;
     final Set<TrackSource> published = EnumSet.noneOf(TrackSource.class);
+    /**
+     * Names {@link #media} to the client (protocol {@code stateChanged.mediaSession}): set when the participant
+     * enters on this node, so a participant re-homed here from a dead node is told its peer connections are stale.
+     */
+    String mediaSession;
     /** The SFU session; touched only by tasks on {@link #mediaLane}. */
     MediaSession media;
     /**

@@ -39,9 +39,14 @@ public sealed interface ServerMessage {
     /** Only the id: what {@code removed} deltas carry. */
     record Ref(String id) { }
 
+    /**
+     * @param mediaSession with {@code Connected}: names the participant's session on the SFU; a resume that answers
+     *                     with another one (the meeting moved to another node) means the client's peer connections
+     *                     lead nowhere and it negotiates new ones (protocol §2, "Resume")
+     */
     record StateChanged(String state, String participantId, String resumeToken, MeetingInfo meeting, String role,
                         List<String> capabilities, Boolean recording, Boolean transcription,
-                        CallEndReason callEndReason) implements ServerMessage { }
+                        CallEndReason callEndReason, String mediaSession) implements ServerMessage { }
 
     record Roster(long seq, List<RosterEntry> participants) implements ServerMessage { }
 
