@@ -7,8 +7,11 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one Redis of a cluster, through Lettuce: one multiplexed connection for commands (thread-safe),
@@ -17,11 +20,13 @@ import java.util.List;
  */
 public final class Redis implements AutoCloseable {
     private final RedisClient client;
+    private final ClientResources resources;
     private final StatefulRedisConnection<String, String> connection;
     private final String prefix;
 
-    private Redis(RedisClient client, StatefulRedisConnection<String, String> connection, String prefix) {
+    private Redis(RedisClient client, ClientResources resources, StatefulRedisConnection<String, String> connection, String prefix) {
         this.client = client;
+        this.resources = resources;
         this.connection = connection;
         this.prefix = prefix;
     }
@@ -35,11 +40,17 @@ public final class Redis implements AutoCloseable {
     public static Redis connect(String url, String prefix, Duration timeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
-        RedisClient client = RedisClient.create(uri);
+        // Reconnect at least every second (Lettuce's default backs off to 30 s): a node whose Redis came back
+        // must beat again, and take its meetings' leases back, well within one lease time (heartbeat.lua).
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
         try {
-            return new Redis(client, client.connect(), prefix);
+            return new Redis(client, resources, client.connect(), prefix);
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -87,5 +98,6 @@ public final class Redis implements AutoCloseable {
         connection.close();
         // no quiet period: nothing is in flight once the connection is closed, and a node (or test) stops faster
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS); // the client does not shut down resources it was given
     }
 }
