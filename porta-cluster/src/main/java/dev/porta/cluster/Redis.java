@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * a command timeout so that a node never hangs on a dead Redis (callers fail closed instead).
  */
 public final class Redis implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private final RedisClient client;
     private final ClientResources resources;
     private final StatefulRedisConnection<String, String> connection;
@@ -39,7 +40,9 @@ public final class Redis implements AutoCloseable {
      */
     public static Redis connect(String url, String prefix, Duration timeout) {
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
+        // Setting up a connection (HELLO, SELECT) may take longer than a command on a cold or loaded JVM: it gets at
+        // least CONNECT_TIMEOUT, so that start-up does not fail on a Redis that answers; commands get timeout.
+        uri.setTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? CONNECT_TIMEOUT : timeout);
         // Reconnect at least every second (Lettuce's default backs off to 30 s): a node whose Redis came back
         // must beat again, and take its meetings' leases back, well within one lease time (heartbeat.lua).
         ClientResources resources = ClientResources.builder()
@@ -47,7 +50,9 @@ public final class Redis implements AutoCloseable {
                 .build();
         RedisClient client = RedisClient.create(resources, uri);
         try {
-            return new Redis(client, resources, client.connect(), prefix);
+            StatefulRedisConnection<String, String> connection = client.connect();
+            connection.setTimeout(timeout);
+            return new Redis(client, resources, connection, prefix);
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown(0, 2, TimeUnit.SECONDS);
