@@ -195,8 +195,14 @@ public final class CallingService implements CallingStats, AutoCloseable {
         try {
             chat.expire(now);
         } catch (RuntimeException e) {
-            // the chat store is a database: a failure must not end the periodic sweep (grace, token expiry)
-            LOG.warn("calling: expiring ended meetings' chat failed; retried on the next sweep", e);
+            // the chat store is a database: a failure must not end the periodic sweep (grace, token expiry); while
+            // the database is gone this comes every second, so without the stack trace
+            if (dev.porta.common.Database.unreachable(e)) {
+                LOG.warn("calling: expiring ended meetings' chat failed, the database cannot be reached ({}); retried on the next sweep",
+                        e.toString());
+            } else {
+                LOG.warn("calling: expiring ended meetings' chat failed; retried on the next sweep", e);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import dev.porta.calling.protocol.ProtocolViolation;
 import dev.porta.calling.protocol.ServerMessage;
 import dev.porta.calling.protocol.ServerMessage.CallEndReason;
 import dev.porta.calling.protocol.ServerMessage.StateChanged;
+import dev.porta.common.Database;
 import dev.porta.common.RateLimiter;
 import dev.porta.media.api.TrackSource;
 import java.time.Duration;
@@ -109,6 +110,19 @@ public final class SignalingSession implements ParticipantLink {
             } catch (LiveMeeting.Busy busy) {
                 // the meeting has calling.meeting-queue requests waiting: nothing changed; the client may retry
                 reply(LiveMeetingErrors.of(m.id(), ActionError.MEETING_BUSY, busy.getMessage()));
+            } catch (RuntimeException e) {
+                if (!Database.unreachable(e)) {
+                    throw e;
+                }
+                // the database is gone for a moment (docs/cluster.md): a join or resume is told to come back, a
+                // participant's action changed nothing and may be sent again; neither waits longer than db.connect-timeout
+                LOG.warn("calling: the database cannot be reached ({}); the client is told to try again", e.toString());
+                if (participant == null) {
+                    cutOff(EndReason.MEETING_UNAVAILABLE);
+                } else {
+                    reply(LiveMeetingErrors.of(m.id(), ActionError.MEETING_BUSY,
+                            "the server cannot reach its database; nothing changed, try again in a moment"));
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("calling: unexpected failure handling a frame", e);

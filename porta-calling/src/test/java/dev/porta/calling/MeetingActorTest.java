@@ -81,6 +81,40 @@ class MeetingActorTest {
         assertThat(h.chatStore.history(meetingId)).extracting(e -> e.text()).containsExactly("hello");
     }
 
+    /**
+     * The chat store double fails as the JDBC store does when PostgreSQL is gone (the real outage is
+     * porta-it's PostgresOutageTest): chat is answered and delivered at once, and stored in order once the
+     * database answers again, at the next sweep.
+     */
+    @Test
+    void chatDuringADatabaseOutageIsDeliveredAndStoredInOrderOnceTheDatabaseIsBack() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        TestClient bob = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        awaitState(bob, "Connected");
+        String meetingId = h.meetings.details(link).meetingId();
+        h.chatStore.unreachable = true;
+
+        bob.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"is the database down?\"}");
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c2\",\"text\":\"seems so\"}");
+        assertThat(bob.await("ack", n -> n.path("id").asText().equals("c1"))).isNotNull();
+        assertThat(organizer.await("ack", n -> n.path("id").asText().equals("c2"))).isNotNull();
+        assertThat(organizer.await("chatMessage").path("text").asText()).isEqualTo("is the database down?");
+        assertThat(bob.await("chatMessage", n -> n.path("text").asText().equals("seems so"))).isNotNull();
+        h.calling.sweep();
+        assertThat(h.chatStore.history(meetingId)).isEmpty();
+
+        h.chatStore.unreachable = false;
+        h.calling.sweep();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // the sweep hands the writes to the chat lane
+        while (h.chatStore.history(meetingId).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(h.chatStore.history(meetingId)).extracting(e -> e.text()).containsExactly("is the database down?", "seems so");
+        assertThat(bob.all("stateChanged")).noneMatch(n -> n.path("state").asText().equals("Disconnected"));
+    }
+
     @Test
     void aMeetingWithTooMuchWorkWaitingRefusesMoreAsBusyAndCountsIt() throws Exception {
         h.close();

@@ -7,8 +7,11 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one Redis of a cluster, through Lettuce: one multiplexed connection for commands (thread-safe),
@@ -16,12 +19,15 @@ import java.util.List;
  * a command timeout so that a node never hangs on a dead Redis (callers fail closed instead).
  */
 public final class Redis implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private final RedisClient client;
+    private final ClientResources resources;
     private final StatefulRedisConnection<String, String> connection;
     private final String prefix;
 
-    private Redis(RedisClient client, StatefulRedisConnection<String, String> connection, String prefix) {
+    private Redis(RedisClient client, ClientResources resources, StatefulRedisConnection<String, String> connection, String prefix) {
         this.client = client;
+        this.resources = resources;
         this.connection = connection;
         this.prefix = prefix;
     }
@@ -34,12 +40,22 @@ public final class Redis implements AutoCloseable {
      */
     public static Redis connect(String url, String prefix, Duration timeout) {
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        RedisClient client = RedisClient.create(uri);
+        // Setting up a connection (HELLO, SELECT) may take longer than a command on a cold or loaded JVM: it gets at
+        // least CONNECT_TIMEOUT, so that start-up does not fail on a Redis that answers; commands get timeout.
+        uri.setTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? CONNECT_TIMEOUT : timeout);
+        // Reconnect at least every second (Lettuce's default backs off to 30 s): a node whose Redis came back
+        // must beat again, and take its meetings' leases back, well within one lease time (heartbeat.lua).
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
         try {
-            return new Redis(client, client.connect(), prefix);
+            StatefulRedisConnection<String, String> connection = client.connect();
+            connection.setTimeout(timeout);
+            return new Redis(client, resources, connection, prefix);
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -87,5 +103,6 @@ public final class Redis implements AutoCloseable {
         connection.close();
         // no quiet period: nothing is in flight once the connection is closed, and a node (or test) stops faster
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS); // the client does not shut down resources it was given
     }
 }

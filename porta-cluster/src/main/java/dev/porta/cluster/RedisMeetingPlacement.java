@@ -50,6 +50,8 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
     private final Map<String, Instant> held = new ConcurrentHashMap<>();
     /** Whether the last heartbeat found this node's drain flag set. */
     private volatile boolean drainFlagged;
+    /** Whether a heartbeat of this node reached Redis: a registration missing after that means Redis lost it. */
+    private volatile boolean registered;
 
     /**
      * @param lease how long a registration and a lease last without a heartbeat; beat several times per lease
@@ -88,7 +90,7 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
     private Home place(String meetingId, boolean handOver) {
         List<Object> answer;
         try {
-            answer = redis.eval(PLACE, ScriptOutputType.MULTI, List.of(leaseKey(meetingId), redis.key("nodes")),
+            answer = redis.eval(PLACE, ScriptOutputType.MULTI, List.of(leaseKey(meetingId), redis.key("nodes"), redis.key("settling")),
                     nodeId, Long.toString(lease.toMillis()), redis.key("node:"), redis.key("homes:"), meetingId,
                     redis.key("drain:"), handOver ? "1" : "0");
         } catch (RuntimeException e) {
@@ -99,6 +101,10 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
             return new Home.Unavailable("no node is live");
         }
         String home = (String) answer.get(0);
+        if (home.isEmpty()) {
+            // Redis lost its data a moment ago; the meeting may be live on a node that has not taken its lease back yet
+            return new Home.Unavailable("the nodes are taking back their meetings' leases (Redis lost its data)");
+        }
         if (handOver) {
             held.remove(meetingId);
         }
@@ -134,6 +140,23 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
      * @throws RuntimeException when Redis cannot be reached (the caller logs it and beats again)
      */
     public Set<String> heartbeat(NodeStatus status, Collection<String> liveMeetings) {
+        return heartbeat(status, liveMeetings, "");
+    }
+
+    /**
+     * As {@link #heartbeat(NodeStatus, Collection)}, for a node that may be draining. When this node beat
+     * before and its registration is gone (Redis restarted without persistence, or failed over, or this node
+     * was cut off for longer than a lease), the heartbeat also flags the cluster as settling for one lease
+     * time, so that no meeting is placed anew before every node took back the leases of its live meetings,
+     * and sets this node's drain flag again when it drains.
+     *
+     * @param drainingAs why this node drains, as its drain flag says it ({@code admin} or {@code stopping}),
+     *                   or empty when it does not
+     */
+    public Set<String> heartbeat(NodeStatus status, Collection<String> liveMeetings, String drainingAs) {
+        if (!drainingAs.isEmpty() && !drainingAs.equals("admin") && !drainingAs.equals("stopping")) {
+            throw new IllegalArgumentException("drainingAs must be empty, admin or stopping");
+        }
         Instant recent = clock.instant().minus(lease);
         Set<String> renew = new HashSet<>(liveMeetings);
         Map<String, Instant> release = new java.util.HashMap<>();
@@ -148,11 +171,13 @@ public final class RedisMeetingPlacement implements MeetingPlacement {
         });
         List<String> args = new ArrayList<>(List.of(nodeId, Long.toString(lease.toMillis()), redis.key("home:"),
                 status.url().toString(), String.join(",", status.mediaAddresses()), Integer.toString(status.meetings()),
-                Integer.toString(status.participants()), Long.toString(status.packetsPerSecond()), Integer.toString(renew.size())));
+                Integer.toString(status.participants()), Long.toString(status.packetsPerSecond()), registered ? "1" : "0", drainingAs,
+                Integer.toString(renew.size())));
         args.addAll(renew);
         args.addAll(release.keySet());
         List<String> answer = redis.eval(HEARTBEAT, ScriptOutputType.MULTI, List.of(redis.key("node:" + nodeId), redis.key("nodes"),
-                redis.key("homes:" + nodeId), drainKey(nodeId)), args.toArray(String[]::new));
+                redis.key("homes:" + nodeId), drainKey(nodeId), redis.key("settling")), args.toArray(String[]::new));
+        registered = true;
         drainFlagged = "1".equals(answer.get(0));
         List<String> lost = answer.subList(1, answer.size());
         release.forEach(held::remove); // unless placed again meanwhile (the next heartbeat takes that lease back)

@@ -3,10 +3,12 @@
 -- new lease (SET NX PX). A draining node (its drain flag set) gets no new meeting. A draining node asking
 -- for a meeting that is not live on it hands its lease over (handOver = 1): the lease is dropped and the
 -- meeting placed anew on another node. Time is Redis's own (TIME), the same clock that expires the leases.
--- KEYS: 1 the meeting's lease, 2 the live nodes (sorted set: node id by expiry, ms)
+-- While the settling flag is set (heartbeat.lua: Redis lost its data a moment ago) no new lease is given:
+-- the meeting may be live on a node that has not taken its lease back yet.
+-- KEYS: 1 the meeting's lease, 2 the live nodes (sorted set: node id by expiry, ms), 3 the settling flag
 -- ARGV: 1 asking node, 2 lease (ms), 3 key prefix of node hashes, 4 key prefix of homes sets, 5 meeting id,
 --       6 key prefix of drain flags, 7 handOver ('1' or '0')
--- Returns {home node, its URL or false}, or false when no node is live.
+-- Returns {home node, its URL or false}, {'', 'settling'} while settling, or false when no node is live.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local nodePrefix, drainPrefix = ARGV[3], ARGV[6]
@@ -20,6 +22,9 @@ end
 if home then
   local url = redis.call('HGET', nodePrefix .. home, 'url')
   return {home, url}
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  return {'', 'settling'}
 end
 
 local best, bestParticipants, bestMeetings = nil, nil, nil

@@ -191,6 +191,64 @@ class RedisMeetingPlacementTest {
     }
 
     @Test
+    void afterRedisLostItsDataNoMeetingIsPlacedAnewUntilItsHomeTookItsLeaseBack() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        var b = new RedisMeetingPlacement(redisB, "node-b", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        b.heartbeat(status("b.example", 0, 0), List.of());
+        assertThat(a.place("m")).isEqualTo(new Home.Here());
+        a.heartbeat(status("a.example", 1, 2), List.of("m"));
+
+        redis.forgetEverything(); // Redis restarted without persistence
+        b.heartbeat(status("b.example", 0, 0), List.of()); // b is back first: its registration is gone
+
+        // b is the least loaded node now, yet "m" is live on a: it must not get a second home
+        assertThat(b.place("m")).isInstanceOf(Home.Unavailable.class);
+        assertThat(b.place("another")).as("no node can tell a new meeting from one not taken back yet")
+                .isInstanceOf(Home.Unavailable.class);
+        assertThat(a.heartbeat(status("a.example", 1, 2), List.of("m"))).isEmpty(); // a is back and takes its lease again
+
+        assertThat(b.place("m")).isEqualTo(new Home.Elsewhere("node-a", URI.create("https://a.example:8443/")));
+        assertThat(a.place("m")).isEqualTo(new Home.Here());
+    }
+
+    @Test
+    void afterRedisLostItsDataNewMeetingsArePlacedAgainOneLeaseTimeLater() throws Exception {
+        Duration shortLease = Duration.ofMillis(600);
+        var a = new RedisMeetingPlacement(redisA, "node-a", shortLease, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        redis.forgetEverything();
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        assertThat(a.place("new")).isInstanceOf(Home.Unavailable.class);
+
+        Home placed = a.place("new");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!(placed instanceof Home.Here) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            a.heartbeat(status("a.example", 0, 0), List.of());
+            placed = a.place("new");
+        }
+
+        assertThat(placed).isEqualTo(new Home.Here());
+    }
+
+    @Test
+    void aDrainingNodeSetsItsDrainFlagAgainWhenRedisLostIt() {
+        var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
+        var b = new RedisMeetingPlacement(redisB, "node-b", LEASE, clock);
+        a.heartbeat(status("a.example", 0, 0), List.of());
+        assertThat(RedisMeetingPlacement.drain(redisA, "node-a")).isTrue();
+        a.heartbeat(status("a.example", 1, 1), List.of(), "admin");
+
+        redis.forgetEverything();
+        a.heartbeat(status("a.example", 1, 1), List.of(), "admin");
+
+        assertThat(a.drainFlagged()).isTrue();
+        assertThat(redisA.commands().get(redisA.key("drain:node-a"))).isEqualTo("admin");
+        assertThat(b.nodes()).extracting(ClusterNode::draining).containsExactly(true);
+    }
+
+    @Test
     void theRegistryListsEachLiveNodeWithItsLoadAndMeetings() {
         var a = new RedisMeetingPlacement(redisA, "node-a", LEASE, clock);
         var b = new RedisMeetingPlacement(redisB, "node-b", LEASE, clock);

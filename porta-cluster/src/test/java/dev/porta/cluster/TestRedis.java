@@ -65,6 +65,12 @@ public final class TestRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        forgetEverything();
+        cleaner.close();
+    }
+
+    /** Deletes this test's keys: what a Redis restarted without persistence has lost. */
+    public void forgetEverything() {
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = cleaner.commands().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(500));
@@ -73,7 +79,6 @@ public final class TestRedis implements AutoCloseable {
             }
             cursor = page;
         } while (!cursor.isFinished());
-        cleaner.close();
     }
 
     /** A PING over a plain socket: whether a Redis answers, without a client's retries and logging. */

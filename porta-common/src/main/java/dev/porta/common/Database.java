@@ -77,6 +77,29 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code failure} says that the database could not be reached (no connection within
+     * {@code db.connect-timeout}, a connection lost, the server shutting down), as opposed to a statement the
+     * database refused: such work may succeed unchanged once the database answers again. Looks through the
+     * causes for a JDBC connection failure (SQLState class 08, or 57P: operator intervention).
+     */
+    public static boolean unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException e && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         pool.close();

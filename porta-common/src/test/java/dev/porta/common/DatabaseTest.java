@@ -40,4 +40,17 @@ class DatabaseTest {
             assertThat(db.isReachable()).isTrue();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aLostOrMissingConnectionIsUnreachableAndARefusedStatementIsNot() {
+        var refused = new java.sql.SQLException("connection refused", "08001");
+        var timedOut = new java.sql.SQLTransientConnectionException("porta-db - Connection is not available, request timed out");
+        var shutdown = new java.sql.SQLException("terminating connection due to administrator command", "57P01");
+
+        assertThat(Database.unreachable(new Sql.StorageException("SELECT 1", refused))).isTrue();
+        assertThat(Database.unreachable(new IllegalStateException(timedOut))).isTrue();
+        assertThat(Database.unreachable(shutdown)).isTrue();
+        assertThat(Database.unreachable(new Sql.StorageException("INSERT", new java.sql.SQLException("duplicate key", "23505")))).isFalse();
+        assertThat(Database.unreachable(new IllegalStateException("a bug"))).isFalse();
+    }
 }

@@ -119,7 +119,8 @@ class DrainTest {
         return m;
     }
 
-    private static OnlineMeeting scheduleMeeting(RunningPorta node, String subject) {
+    /** A meeting of the demo organizer on {@code node}, on now, members past the lobby. */
+    static OnlineMeeting scheduleMeeting(RunningPorta node, String subject) {
         var demo = node.demo();
         var graph = GraphSdk.graph(node, GraphSdk.credential(node, demo.get("tenantId").asText(), demo.at("/app/clientId").asText(),
                 demo.at("/app/clientSecret").asText()));

@@ -269,8 +269,9 @@ final class ClusterWiring implements AutoCloseable {
         Runnable beat = () -> {
             try {
                 Load now = load.get();
+                String drainingAs = !drain.draining() ? "" : drain.reason().equals("porta admin drain") ? "admin" : "stopping";
                 Set<String> gone = registry.heartbeat(new NodeStatus(url, now.mediaAddresses(), now.meetings(), now.participants(),
-                        now.packetsPerSecond()), now.liveMeetings());
+                        now.packetsPerSecond()), now.liveMeetings(), drainingAs);
                 if (!gone.isEmpty()) {
                     LOG.warn("Cluster node {}: another node holds the lease of live meetings {} now", nodeId, gone);
                     lost.accept(gone);

@@ -19,6 +19,8 @@ public final class HoldingChatStore implements ChatHistoryStore {
     public volatile CountDownLatch holdAppends;
     /** A permit each time an append started waiting on {@link #holdAppends}. */
     public final Semaphore appendsHeld = new Semaphore(0);
+    /** While set, every write fails as the JDBC store's does when the database cannot be reached. */
+    public volatile boolean unreachable;
 
     public HoldingChatStore(ChatHistoryStore store) {
         this.store = store;
@@ -26,6 +28,7 @@ public final class HoldingChatStore implements ChatHistoryStore {
 
     @Override
     public void append(String meetingId, ChatEntry entry) {
+        failWhenUnreachable();
         CountDownLatch hold = holdAppends;
         if (hold != null) {
             appendsHeld.release();
@@ -40,11 +43,13 @@ public final class HoldingChatStore implements ChatHistoryStore {
 
     @Override
     public boolean replace(String meetingId, ChatEntry edited) {
+        failWhenUnreachable();
         return store.replace(meetingId, edited);
     }
 
     @Override
     public boolean remove(String meetingId, String messageId) {
+        failWhenUnreachable();
         return store.remove(meetingId, messageId);
     }
 
@@ -81,5 +86,12 @@ public final class HoldingChatStore implements ChatHistoryStore {
     @Override
     public List<dev.porta.calling.chat.ReadReceipt> readReceipts(String meetingId) {
         return store.readReceipts(meetingId);
+    }
+
+    private void failWhenUnreachable() {
+        if (unreachable) {
+            throw new dev.porta.common.Sql.StorageException("INSERT INTO calling_chat_message",
+                    new java.sql.SQLTransientConnectionException("porta-db - Connection is not available, request timed out", "08001"));
+        }
     }
 }
