@@ -44,12 +44,25 @@ async function join(displayName) {
     credential: new AzureCommunicationTokenCredential(body.token),
     locator: { meetingLink: body.meetingLink },
   });
-  // For the browser test and for operators: the composite's pages in order, and what it considers errors.
+  // For the browser test and for operators: the pages the composite showed, in order, and what it considers
+  // errors. A page is noted once the task that changed the state is over (as React renders it): a call that
+  // ends reports Disconnected and then leaves the agent's calls in one task, and the page the state passes
+  // through between the two is never shown.
   const pages = [adapter.getState().page];
-  adapter.onStateChange((state) => { if (pages.at(-1) !== state.page) pages.push(state.page); });
+  let noting = false;
+  adapter.onStateChange(() => {
+    if (noting) return;
+    noting = true;
+    setTimeout(() => {
+      noting = false;
+      const page = adapter.getState().page;
+      if (pages.at(-1) !== page) pages.push(page);
+    }, 0);
+  });
   globalThis.portaUiLibrary = { adapter, pages, latestErrors: () => adapter.getState().latestErrors };
   form.hidden = true;
   const host = document.getElementById('composite');
   host.hidden = false;
-  createRoot(host).render(<CallComposite adapter={adapter} formFactor="desktop" />);
+  // The end page's quality survey is off: Porta has no survey service (Features.CallSurvey refuses submissions).
+  createRoot(host).render(<CallComposite adapter={adapter} formFactor="desktop" options={{ surveyOptions: { disableSurvey: true } }} />);
 }

@@ -83,4 +83,24 @@ final class GraphSdk {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Schedules, through the Graph SDK with the demo app's credentials, a meeting of the demo's first member (the
+     * organizer) that started five minutes ago and lasts an hour, with {@code lobby} deciding who waits.
+     */
+    static com.microsoft.graph.models.OnlineMeeting scheduleAsDemoOrganizer(RunningPorta porta, String subject,
+                                                                           com.microsoft.graph.models.LobbyBypassScope lobby) {
+        var demo = porta.demo();
+        String tenant = demo.get("tenantId").asText();
+        GraphServiceClient graph = graph(porta, credential(porta, tenant, demo.at("/app/clientId").asText(),
+                demo.at("/app/clientSecret").asText()));
+        var meeting = new com.microsoft.graph.models.OnlineMeeting();
+        meeting.setSubject(subject);
+        meeting.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
+        meeting.setEndDateTime(OffsetDateTime.now().plusHours(1));
+        var bypass = new com.microsoft.graph.models.LobbyBypassSettings();
+        bypass.setScope(lobby);
+        meeting.setLobbyBypassSettings(bypass);
+        return graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(meeting);
+    }
 }

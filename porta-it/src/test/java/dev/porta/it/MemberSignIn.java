@@ -106,4 +106,15 @@ final class MemberSignIn {
         return form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
+
+    /** Signs the demo's member number {@code index} (0 = the organizer) in to Porta's web app on {@code page}. */
+    static void inWebApp(com.microsoft.playwright.Page page, RunningPorta porta, int index) {
+        var demo = porta.demo();
+        page.navigate(porta.baseUrl() + "app/");
+        page.click("#signin");
+        page.fill("#username", demo.at("/members/" + index + "/userPrincipalName").asText());
+        page.fill("#password", demo.at("/members/" + index + "/password").asText());
+        page.click("button[type=submit]");
+        page.waitForSelector("#home-view:not([hidden])");
+    }
 }

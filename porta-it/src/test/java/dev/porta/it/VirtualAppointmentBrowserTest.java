@@ -504,12 +504,7 @@ class VirtualAppointmentBrowserTest {
 
     /** Signs the demo's member number {@code index} (0 = the organizer) in to the web app on {@code page}. */
     static void signIn(Page page, int index) {
-        page.navigate(porta.baseUrl() + "app/");
-        page.click("#signin");
-        page.fill("#username", demo.at("/members/" + index + "/userPrincipalName").asText());
-        page.fill("#password", demo.at("/members/" + index + "/password").asText());
-        page.click("button[type=submit]");
-        page.waitForSelector("#home-view:not([hidden])");
+        MemberSignIn.inWebApp(page, porta, index);
     }
 
     /** Schedules in the app a meeting where guests wait in the lobby and everyone may present; returns its join link. */

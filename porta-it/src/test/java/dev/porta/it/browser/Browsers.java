@@ -173,4 +173,25 @@ public final class Browsers implements AutoCloseable {
         }
         playwright.close();
     }
+
+    /**
+     * A JUnit watcher that {@link #dump() dumps} what each browser showed when a test fails; {@code browsers}
+     * gives the test class's instance (started in its {@code @BeforeAll}, so read late).
+     */
+    public static org.junit.jupiter.api.extension.TestWatcher dumpOnFailure(java.util.function.Supplier<Browsers> browsers) {
+        return new org.junit.jupiter.api.extension.TestWatcher() {
+            @Override
+            public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+                if (browsers.get() != null) {
+                    browsers.get().dump();
+                }
+            }
+        };
+    }
+
+    /** Prints what the pages logged (on stderr), then closes every browser. */
+    public void printLogAndClose() {
+        System.err.println("=== what the pages logged\n" + String.join("\n", log));
+        close();
+    }
 }
