@@ -96,8 +96,8 @@ class MeetingActorTest {
         h.chatStore.unreachable = true;
 
         bob.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"is the database down?\"}");
-        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c2\",\"text\":\"seems so\"}");
         assertThat(bob.await("ack", n -> n.path("id").asText().equals("c1"))).isNotNull();
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c2\",\"text\":\"seems so\"}"); // after Bob's: the order is known
         assertThat(organizer.await("ack", n -> n.path("id").asText().equals("c2"))).isNotNull();
         assertThat(organizer.await("chatMessage").path("text").asText()).isEqualTo("is the database down?");
         assertThat(bob.await("chatMessage", n -> n.path("text").asText().equals("seems so"))).isNotNull();
