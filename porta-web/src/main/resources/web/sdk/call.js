@@ -432,6 +432,7 @@ export class Call extends Emitter {
       case 'recordingState':
         this.feature(Features.Recording)._set(frame.recording);
         this.feature(Features.Transcription)._set(frame.transcription);
+        this.feature(Features.Recording)._setConsentRequired(frame.consentRequired === true);
         return;
       case 'error': return this.#reportError(fromActionError(frame));
       case 'iceServers':

@@ -144,7 +144,7 @@ const SERVER_FRAMES = {
   breakoutJoined: { roomId: isString, name: optional(isString) },
   breakoutLeft: {},
   togetherMode: { active: isBool, seats: optional(isArray) },
-  recordingState: { recording: isBool, transcription: isBool },
+  recordingState: { recording: isBool, transcription: isBool, consentRequired: optional(isBool) },
   ack: { id: isString, count: optional(isInt) },
   error: { id: optional(isString), code: isString, message: optional(isString) },
   pong: {},

@@ -98,6 +98,8 @@ public final class FakeMediaHost implements MediaHost {
         public final String participant;
         public final MediaListener listener;
         public final Set<TrackSource> enabled = EnumSet.noneOf(TrackSource.class);
+        /** Whether calling lets this participant's media into the room's recording (starts left out, like the SFU). */
+        public volatile boolean recorded;
 
         FakeSession(String room, String participant, MediaListener listener) {
             this.room = room;
@@ -141,6 +143,11 @@ public final class FakeMediaHost implements MediaHost {
             } else {
                 enabled.remove(source);
             }
+        }
+
+        @Override
+        public void setRecorded(boolean recorded) {
+            this.recorded = recorded;
         }
 
         @Override
