@@ -45,6 +45,8 @@ public final class Participant implements MediaSession {
     private final UpstreamReceiver upstream = new UpstreamReceiver(this);
     final List<DownTrack> downTracks = new ArrayList<>();
     final Set<TrackSource> disabled = EnumSet.noneOf(TrackSource.class);
+    /** Whether this participant's media may go into the room's recording (explicit consent); off until calling says. */
+    boolean recorded;
     private final Map<String, Integer> maxHeights = new HashMap<>();
     private Set<MediaParticipantId> pinned = Set.of();
     private int lastN;
@@ -173,6 +175,11 @@ public final class Participant implements MediaSession {
                 }
             }
         });
+    }
+
+    @Override
+    public void setRecorded(boolean recorded) {
+        ctx.loop.execute(() -> this.recorded = recorded);
     }
 
     @Override
