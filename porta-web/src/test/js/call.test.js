@@ -295,6 +295,16 @@ describe('Call', () => {
     assert.equal(recording.isRecordingActive, true);
   });
 
+  test('a recorder failure reaches the recording feature as recordingFailed with its reason', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive({ ...connected, role: 'organizer' });
+    const reasons = [];
+    call.feature(Features.Recording).on('recordingFailed', (e) => reasons.push(e.reason));
+    socket.receive({ type: 'recordingFailed', reason: 'composing failed: disk full' });
+    assert.deepEqual(reasons, ['composing failed: disk full']);
+  });
+
   test('a refused grantTeamsConsent rejects with the code the server gave', async () => {
     const { call, socket } = await joined();
     socket.open();

@@ -181,7 +181,7 @@ function activeFeature(kind, property) {
  * recording consent on, `isTeamsConsentRequired` is true while recording or transcription runs and this
  * participant has not consented: until then the server leaves their audio and video out of the recording.
  * `grantTeamsConsent()` gives consent (for recording and transcription, for this participation); event
- * `isTeamsConsentRequiredChanged`.
+ * `isTeamsConsentRequiredChanged`. Porta: organizers get `recordingFailed` ({ reason }) when the recorder fails.
  */
 export class RecordingFeature extends activeFeature('recording', 'isRecordingActive') {
   #ctx;
@@ -191,6 +191,8 @@ export class RecordingFeature extends activeFeature('recording', 'isRecordingAct
   get isTeamsConsentRequired() { return this.#consentRequired; }
   /** Consents to being recorded and transcribed in this call; resolves once the server let this participant's media in. */
   grantTeamsConsent() { return this.#ctx.request('recordingConsent', {}).then(() => {}); }
+  /** @internal Porta: the recorder failed (to organizers only); event `recordingFailed` ({ reason }). */
+  _failed(reason) { this._emit('recordingFailed', { reason }); }
   /** @internal */
   _setConsentRequired(required) {
     if (required === this.#consentRequired) return;

@@ -145,6 +145,7 @@ const SERVER_FRAMES = {
   breakoutLeft: {},
   togetherMode: { active: isBool, seats: optional(isArray) },
   recordingState: { recording: isBool, transcription: isBool, consentRequired: optional(isBool) },
+  recordingFailed: { reason: isString },
   ack: { id: isString, count: optional(isInt) },
   error: { id: optional(isString), code: isString, message: optional(isString) },
   pong: {},

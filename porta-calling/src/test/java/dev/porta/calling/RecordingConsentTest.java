@@ -84,6 +84,50 @@ class RecordingConsentTest {
     }
 
     @Test
+    void startingRecordingStartsTheSfusRecordingOfTheMeetingAndStoppingStopsIt() {
+        String link = meeting(false);
+        TestClient organizer = h.organizer(link);
+        String meetingId = organizer.all("stateChanged").getFirst().path("meeting").path("meetingId").asText();
+        startRecording(organizer);
+        awaitUntil(() -> h.media.recording.containsKey(meetingId));
+        organizer.send("{\"v\":1,\"type\":\"recording\",\"id\":\"stop\",\"kind\":\"recording\",\"active\":false}");
+        organizer.await("ack", n -> n.path("id").asText().equals("stop"));
+        awaitUntil(() -> h.media.recordingsStopped.contains(meetingId));
+        assertThat(h.media.recording).isEmpty();
+    }
+
+    @Test
+    void aRecorderFailureReachesTheOrganizerOnlyAndTheMeetingGoesOn() {
+        String link = meeting(false);
+        TestClient organizer = h.organizer(link);
+        String meetingId = organizer.all("stateChanged").getFirst().path("meeting").path("meetingId").asText();
+        TestClient guest = h.join(h.auth.guest("ada"), link, "Ada");
+        awaitState(guest, "Connected");
+        startRecording(organizer);
+        awaitUntil(() -> h.media.recording.containsKey(meetingId));
+        h.media.recording.get(meetingId).failed("composing failed: disk full");
+        assertThat(organizer.await("recordingFailed").path("reason").asText()).isEqualTo("composing failed: disk full");
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"m\",\"text\":\"still here\"}");
+        assertThat(guest.await("chatMessage").path("text").asText()).isEqualTo("still here");
+        assertThat(guest.all("recordingFailed")).isEmpty();
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 5 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
     void aGuestCannotStartRecordingUnderTheDefaultPolicyAndNothingStarts() {
         String link = meeting(false);
         TestClient organizer = h.organizer(link);

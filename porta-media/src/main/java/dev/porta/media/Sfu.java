@@ -9,6 +9,8 @@ import dev.porta.media.api.MediaRoomId;
 import dev.porta.media.api.MediaRecording;
 import dev.porta.media.api.MediaSession;
 import dev.porta.media.api.Recorder;
+import dev.porta.media.api.Recorders;
+import dev.porta.media.api.RecordingListener;
 import dev.porta.media.dtls.DtlsCertificate;
 import dev.porta.media.forward.MediaContext;
 import dev.porta.media.forward.Participant;
@@ -47,6 +49,7 @@ public final class Sfu implements MediaHost, AutoCloseable {
      * 4-person meeting (50 audio + ~200 video packets a second each): room for a slow disk, not for a stuck one.
      */
     static final int RECORDER_QUEUE = 8192;
+    private volatile Recorders recorders;
 
     /** One media thread, its port, and the rooms that live on it; fields touched only on its thread. */
     private final class Shard {
@@ -170,6 +173,21 @@ public final class Sfu implements MediaHost, AutoCloseable {
             sessionCount.incrementAndGet();
             return p;
         });
+    }
+
+    /** The recorder every {@link #record} uses; until set, recording is refused. Returns this. */
+    public Sfu recordWith(Recorders recorders) {
+        this.recorders = recorders;
+        return this;
+    }
+
+    @Override
+    public MediaRecording record(MediaRoomId room, RecordingListener listener) {
+        Recorders r = recorders;
+        if (r == null) {
+            throw new UnsupportedOperationException("recording is not configured on this node");
+        }
+        return startRecording(room, r.create(room, listener));
     }
 
     @Override

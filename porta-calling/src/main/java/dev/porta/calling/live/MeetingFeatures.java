@@ -223,6 +223,13 @@ public final class MeetingFeatures {
             }
             if (changed) {
                 consent.notice(recording, transcription);
+                if (!isTranscription) {
+                    if (active) {
+                        consent.startMedia(p);
+                    } else {
+                        consent.stopMedia();
+                    }
+                }
             }
             return new Ack(requestId, null);
         });
@@ -328,6 +335,7 @@ public final class MeetingFeatures {
 
     /** The live meeting ended: a {@code limited} chat goes with it; otherwise it is kept for the retention time. */
     void meetingClosed() {
+        consent.stopMedia();
         String id = meeting.meetingId();
         if (meeting.details.allowMeetingChat() == ChatMode.LIMITED) {
             meeting.chatWrite(store -> store.forget(id));

@@ -282,6 +282,10 @@ public final class MeetingMedia {
         return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId.value());
     }
 
+    MediaHost host() {
+        return host;
+    }
+
     /** Tells the SFU, on {@code p}'s media lane, whether {@code p}'s media may go into the recording now. */
     void applyRecorded(Participant p) {
         boolean recorded = meeting.features().mayRecord(p);

@@ -87,6 +87,36 @@ public final class FakeMediaHost implements MediaHost {
         return turn.apply(participant.value());
     }
 
+    /** Rooms being recorded now, with the listener their recorder reports to. */
+    public final Map<String, dev.porta.media.api.RecordingListener> recording = new ConcurrentHashMap<>();
+    /** Rooms whose recording was stopped, in order. */
+    public final java.util.List<String> recordingsStopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public dev.porta.media.api.MediaRecording record(MediaRoomId room, dev.porta.media.api.RecordingListener listener) {
+        if (recording.putIfAbsent(room.value(), listener) != null) {
+            throw new IllegalStateException("room " + room.value() + " is already being recorded");
+        }
+        return new dev.porta.media.api.MediaRecording() {
+            @Override
+            public void stop() {
+                if (recording.remove(room.value(), listener)) {
+                    recordingsStopped.add(room.value());
+                }
+            }
+
+            @Override
+            public long packets() {
+                return 0;
+            }
+
+            @Override
+            public long dropped() {
+                return 0;
+            }
+        };
+    }
+
     @Override
     public int sessionCount() {
         return open.size();
