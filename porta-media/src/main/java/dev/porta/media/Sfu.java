@@ -280,6 +280,16 @@ public final class Sfu implements MediaHost, AutoCloseable {
     public void close() {
         for (Shard s : shards) {
             try {
+                // recordings still running finish (their recorders write out and compose on their own threads)
+                for (RecordingTap tap : s.loop.call(() -> List.copyOf(s.recordings.values()))) {
+                    tap.stop();
+                }
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
+        for (Shard s : shards) {
+            try {
                 s.loop.call(() -> {
                     for (Participant p : List.copyOf(s.sessions.values())) {
                         p.close();

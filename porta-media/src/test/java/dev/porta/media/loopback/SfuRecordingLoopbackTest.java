@@ -100,6 +100,18 @@ class SfuRecordingLoopbackTest {
         }
     }
 
+    @Test
+    void closingTheSfuFinishesARecordingStillRunning() throws Exception {
+        Collecting recorder = new Collecting();
+        MediaRecording recording;
+        try (Sfu sfu = new Sfu(MediaConfig.defaults().withPort(0), Clock.systemUTC())) {
+            sfu.open(ROOM, new MediaParticipantId("alice"), new SfuLoopbackTest.Recorder());
+            recording = sfu.startRecording(ROOM, recorder);
+        }
+        assertThat(((RecordingTap) recording).awaitFinished(5000)).isTrue();
+        assertThat(recorder.finished).isTrue();
+    }
+
     /** Waits (up to 5 s) until the SFU has taken in {@code n} packets on its media thread. */
     private static void awaitPacketsIn(Sfu sfu, int n) throws InterruptedException {
         long end = System.currentTimeMillis() + 5000;
