@@ -18,10 +18,10 @@ import java.util.List;
  * cannot depend on porta-loadtest), and turned into the RTP a browser would send: VP8 split at 1,100 bytes
  * with RFC 7741 descriptors, one Opus packet per RTP packet, timestamps starting just before they wrap.
  */
-final class RecordedSamples {
-    static final Path MEDIA = Path.of("..", "porta-loadtest", "src", "main", "resources", "dev", "porta", "loadtest", "media");
-    static final Path VIDEO = MEDIA.resolve("video-0.ivf");
-    static final Path AUDIO = MEDIA.resolve("audio.opus.ogg");
+public final class RecordedSamples {
+    public static final Path MEDIA = Path.of("..", "porta-loadtest", "src", "main", "resources", "dev", "porta", "loadtest", "media");
+    public static final Path VIDEO = MEDIA.resolve("video-0.ivf");
+    public static final Path AUDIO = MEDIA.resolve("audio.opus.ogg");
     /** RTP timestamps start here, so both tracks wrap past 2^32 in their first seconds. */
     static final long TS_BASE = 0xFFFFFFFFL - 100_000;
 
@@ -68,7 +68,7 @@ final class RecordedSamples {
     }
 
     /** The video as RTP packets from {@code who}, arriving at {@code startMillis} on. */
-    static List<RecordedPacket> videoRtp(MediaParticipantId who, long startMillis) throws IOException {
+    public static List<RecordedPacket> videoRtp(MediaParticipantId who, long startMillis) throws IOException {
         List<RecordedPacket> out = new ArrayList<>();
         int seq = 65_000;
         for (IvfFrame f : videoFrames()) {
@@ -88,7 +88,7 @@ final class RecordedSamples {
     }
 
     /** The audio as RTP packets from {@code who}, arriving at {@code startMillis} on. */
-    static List<RecordedPacket> audioRtp(MediaParticipantId who, long startMillis) throws IOException {
+    public static List<RecordedPacket> audioRtp(MediaParticipantId who, long startMillis) throws IOException {
         List<RecordedPacket> out = new ArrayList<>();
         int i = 0;
         for (byte[] opus : opusPackets()) {
@@ -101,18 +101,18 @@ final class RecordedSamples {
     }
 
     /** Runs ffprobe on {@code file}: {@code codec_type=codec_name} per stream, then {@code duration=<s>}. */
-    static List<String> probe(Path file) throws IOException, InterruptedException {
+    public static List<String> probe(Path file) throws IOException, InterruptedException {
         return run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height:format=duration",
                 "-of", "default=noprint_wrappers=1", file.toString());
     }
 
-    static double duration(List<String> probe) {
+    public static double duration(List<String> probe) {
         return probe.stream().filter(l -> l.startsWith("duration=")).mapToDouble(l -> Double.parseDouble(l.substring(9)))
                 .findFirst().orElse(-1);
     }
 
     /** The mean RGB of the frame at {@code seconds}, scaled to 16x9, as three numbers 0-255. */
-    static double[] meanColour(Path file, double seconds, String crop) throws IOException, InterruptedException {
+    public static double[] meanColour(Path file, double seconds, String crop) throws IOException, InterruptedException {
         Path raw = Files.createTempFile("frame", ".rgb");
         try {
             List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-ss", String.valueOf(seconds), "-i",
@@ -137,7 +137,7 @@ final class RecordedSamples {
         }
     }
 
-    static boolean ffmpegInstalled() {
+    public static boolean ffmpegInstalled() {
         try {
             return new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start().waitFor() == 0;
         } catch (IOException | InterruptedException e) {
