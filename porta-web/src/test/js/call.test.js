@@ -248,6 +248,46 @@ describe('Call', () => {
     assert.equal(call.feature(Features.Recording).isRecordingActive, true);
   });
 
+  test('with explicit consent the recording feature says consent is required until grantTeamsConsent is acknowledged', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const recording = call.feature(Features.Recording);
+    const got = [];
+    recording.on('isTeamsConsentRequiredChanged', () => got.push(recording.isTeamsConsentRequired));
+    socket.receive({ type: 'recordingState', recording: true, transcription: false, consentRequired: true });
+    assert.equal(recording.isTeamsConsentRequired, true);
+    const granting = recording.grantTeamsConsent();
+    await settle();
+    const sent = socket.last('recordingConsent');
+    assert.ok(sent, 'a recordingConsent frame went to the server');
+    socket.receive({ type: 'ack', id: sent.id });
+    await granting;
+    socket.receive({ type: 'recordingState', recording: true, transcription: false, consentRequired: false });
+    assert.deepEqual(got, [true, false]);
+    assert.equal(recording.isRecordingActive, true);
+  });
+
+  test('a recorder failure reaches the recording feature as recordingFailed with its reason', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive({ ...connected, role: 'organizer' });
+    const reasons = [];
+    call.feature(Features.Recording).on('recordingFailed', (e) => reasons.push(e.reason));
+    socket.receive({ type: 'recordingFailed', reason: 'composing failed: disk full' });
+    assert.deepEqual(reasons, ['composing failed: disk full']);
+  });
+
+  test('a refused grantTeamsConsent rejects with the code the server gave', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    socket.receive(connected);
+    const granting = call.feature(Features.Recording).grantTeamsConsent();
+    await settle();
+    socket.receive({ type: 'error', id: socket.last('recordingConsent').id, code: 'notConnected', message: 'this needs the Connected state' });
+    await assert.rejects(granting);
+  });
+
   test('chat history sent in pages, and again after a resume, adds to the messages already held', async () => {
     const { call, socket } = await joined();
     socket.open();

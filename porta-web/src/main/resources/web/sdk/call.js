@@ -434,7 +434,9 @@ export class Call extends Emitter {
       case 'recordingState':
         this.feature(Features.Recording)._set(frame.recording);
         this.feature(Features.Transcription)._set(frame.transcription);
+        this.feature(Features.Recording)._setConsentRequired(frame.consentRequired === true);
         return;
+      case 'recordingFailed': return this.feature(Features.Recording)._failed(frame.reason);
       case 'error': return this.#reportError(fromActionError(frame));
       case 'iceServers':
         // TURN credentials: kept for the peer connections made on Connected, handed to live ones on renewal

@@ -176,8 +176,30 @@ function activeFeature(kind, property) {
   };
 }
 
-/** Recording notice. `isRecordingActive`; event `isRecordingActiveChanged`. */
-export class RecordingFeature extends activeFeature('recording', 'isRecordingActive') {}
+/**
+ * Recording notice. `isRecordingActive`; event `isRecordingActiveChanged`. With the meeting's explicit
+ * recording consent on, `isTeamsConsentRequired` is true while recording or transcription runs and this
+ * participant has not consented: until then the server leaves their audio and video out of the recording.
+ * `grantTeamsConsent()` gives consent (for recording and transcription, for this participation); event
+ * `isTeamsConsentRequiredChanged`. Porta: organizers get `recordingFailed` ({ reason }) when the recorder fails.
+ */
+export class RecordingFeature extends activeFeature('recording', 'isRecordingActive') {
+  #ctx;
+  #consentRequired = false;
+  /** @internal @param {FeatureContext} ctx */
+  constructor(ctx) { super(ctx); this.#ctx = ctx; }
+  get isTeamsConsentRequired() { return this.#consentRequired; }
+  /** Consents to being recorded and transcribed in this call; resolves once the server let this participant's media in. */
+  grantTeamsConsent() { return this.#ctx.request('recordingConsent', {}).then(() => {}); }
+  /** @internal Porta: the recorder failed (to organizers only); event `recordingFailed` ({ reason }). */
+  _failed(reason) { this._emit('recordingFailed', { reason }); }
+  /** @internal */
+  _setConsentRequired(required) {
+    if (required === this.#consentRequired) return;
+    this.#consentRequired = required;
+    this._emit('isTeamsConsentRequiredChanged', {});
+  }
+}
 /** Transcription notice. `isTranscriptionActive`; event `isTranscriptionActiveChanged`. */
 export class TranscriptionFeature extends activeFeature('transcription', 'isTranscriptionActive') {}
 

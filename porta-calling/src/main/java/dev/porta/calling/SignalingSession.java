@@ -206,6 +206,7 @@ public final class SignalingSession implements ParticipantLink {
             case BreakoutClose b -> reply(m.features().breakoutClose(p, b.id()));
             case TogetherMode t -> reply(m.features().togetherMode(p, t.active(), t.id()));
             case Recording r -> reply(m.features().recording(p, r.transcription(), r.active(), r.id()));
+            case RecordingConsent c -> reply(m.features().recordingConsent(p, c.id()));
         }
     }
 

@@ -9,7 +9,9 @@ public enum AppPermission {
     ONLINE_MEETINGS_READ_ALL("OnlineMeetings.Read.All"),
     ONLINE_MEETINGS_READ_WRITE_ALL("OnlineMeetings.ReadWrite.All"),
     /** Online meeting artifacts: attendance reports and their records (Graph requires it for those alone). */
-    ONLINE_MEETING_ARTIFACT_READ_ALL("OnlineMeetingArtifact.Read.All");
+    ONLINE_MEETING_ARTIFACT_READ_ALL("OnlineMeetingArtifact.Read.All"),
+    /** Recordings of online meetings and their content (Graph requires this permission for them alone). */
+    ONLINE_MEETING_RECORDING_READ_ALL("OnlineMeetingRecording.Read.All");
 
     private final String wire;
 

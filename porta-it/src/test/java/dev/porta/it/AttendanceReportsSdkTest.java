@@ -18,15 +18,12 @@ import com.microsoft.graph.models.OnlineMeeting;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import dev.porta.directory.AppPermission;
-import dev.porta.directory.AppRegistration;
-import dev.porta.directory.DemoSeeder;
 import dev.porta.directory.Directory;
 import dev.porta.directory.TenantId;
 import dev.porta.server.RunningPorta;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -171,14 +168,6 @@ class AttendanceReportsSdkTest {
     }
 
     private static GraphServiceClient appClient(String name, Set<AppPermission> permissions, boolean inPolicy) {
-        TenantId t = new TenantId(tenant);
-        AppRegistration app = directory.registerApp(t, name, permissions, List.of());
-        if (inPolicy) {
-            Set<dev.porta.directory.ClientId> apps = new HashSet<>(directory.accessPolicies(t).get(DemoSeeder.ACCESS_POLICY));
-            apps.add(app.clientId());
-            directory.setAccessPolicy(t, DemoSeeder.ACCESS_POLICY, apps);
-        }
-        String secret = directory.addClientSecret(t, app.clientId(), null).value();
-        return GraphSdk.graph(porta, GraphSdk.credential(porta, tenant, app.clientId().value(), secret));
+        return GraphSdk.appClient(porta, tenant, name, permissions, inPolicy);
     }
 }

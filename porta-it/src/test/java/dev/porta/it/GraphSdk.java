@@ -56,6 +56,24 @@ final class GraphSdk {
         return graph;
     }
 
+    /**
+     * A Graph client for a new app of the demo tenant {@code tenant} with {@code permissions}, inside the demo
+     * access policy when {@code inPolicy}.
+     */
+    static GraphServiceClient appClient(RunningPorta porta, String tenant, String name,
+                                        java.util.Set<dev.porta.directory.AppPermission> permissions, boolean inPolicy) {
+        var directory = porta.server().meetings().directory();
+        var t = new dev.porta.directory.TenantId(tenant);
+        var app = directory.registerApp(t, name, permissions, java.util.List.of());
+        if (inPolicy) {
+            var apps = new java.util.HashSet<>(directory.accessPolicies(t).get(dev.porta.directory.DemoSeeder.ACCESS_POLICY));
+            apps.add(app.clientId());
+            directory.setAccessPolicy(t, dev.porta.directory.DemoSeeder.ACCESS_POLICY, apps);
+        }
+        String secret = directory.addClientSecret(t, app.clientId(), null).value();
+        return graph(porta, credential(porta, tenant, app.clientId().value(), secret));
+    }
+
     /** Trust managers that trust exactly the certificate in {@code certificatePem}. */
     static TrustManagerFactory trusting(Path certificatePem) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");

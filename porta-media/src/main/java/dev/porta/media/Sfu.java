@@ -6,11 +6,16 @@ import dev.porta.media.api.MediaHost;
 import dev.porta.media.api.MediaListener;
 import dev.porta.media.api.MediaParticipantId;
 import dev.porta.media.api.MediaRoomId;
+import dev.porta.media.api.MediaRecording;
 import dev.porta.media.api.MediaSession;
+import dev.porta.media.api.Recorder;
+import dev.porta.media.api.Recorders;
+import dev.porta.media.api.RecordingListener;
 import dev.porta.media.dtls.DtlsCertificate;
 import dev.porta.media.forward.MediaContext;
 import dev.porta.media.forward.Participant;
 import dev.porta.media.forward.PeerTransport;
+import dev.porta.media.forward.RecordingTap;
 import dev.porta.media.forward.Room;
 import dev.porta.media.ice.Link;
 import dev.porta.media.ice.MediaLoop;
@@ -39,6 +44,12 @@ public final class Sfu implements MediaHost, AutoCloseable {
     private final List<Shard> shards = new ArrayList<>();
     private final AtomicInteger sessionCount = new AtomicInteger();
     private final TurnCredentials turn;
+    /**
+     * Packets waiting for a room's recorder at most; beyond, dropped and counted. 8,192 is about 8 s of a
+     * 4-person meeting (50 audio + ~200 video packets a second each): room for a slow disk, not for a stuck one.
+     */
+    static final int RECORDER_QUEUE = 8192;
+    private volatile Recorders recorders;
 
     /** One media thread, its port, and the rooms that live on it; fields touched only on its thread. */
     private final class Shard {
@@ -46,6 +57,8 @@ public final class Sfu implements MediaHost, AutoCloseable {
         final MediaContext ctx;
         final Map<MediaRoomId, Room> rooms = new HashMap<>();
         final Map<String, Participant> sessions = new HashMap<>();
+        /** Rooms being recorded, kept here too so a room emptied and opened again stays recorded. */
+        final Map<MediaRoomId, RecordingTap> recordings = new HashMap<>();
 
         Shard(MediaConfig config, Clock clock, DtlsCertificate certificate, int port, int tcpPort,
               java.util.Set<java.net.InetAddress> relays) {
@@ -154,11 +167,58 @@ public final class Sfu implements MediaHost, AutoCloseable {
                 old.close(); // a rejoin replaces the previous session
             }
             Room r = s.rooms.computeIfAbsent(room, Room::new);
+            r.record(s.recordings.get(room));
             Participant p = Participant.open(s.ctx, r, participant, listener);
             s.sessions.put(key, p);
             sessionCount.incrementAndGet();
             return p;
         });
+    }
+
+    /** The recorder every {@link #record} uses; until set, recording is refused. Returns this. */
+    public Sfu recordWith(Recorders recorders) {
+        this.recorders = recorders;
+        return this;
+    }
+
+    @Override
+    public MediaRecording record(MediaRoomId room, RecordingListener listener) {
+        Recorders r = recorders;
+        if (r == null) {
+            throw new UnsupportedOperationException("recording is not configured on this node");
+        }
+        return startRecording(room, r.create(room, listener));
+    }
+
+    @Override
+    public MediaRecording startRecording(MediaRoomId room, Recorder recorder) {
+        Shard s = shardOf(room);
+        RecordingTap[] holder = new RecordingTap[1];
+        RecordingTap tap = new RecordingTap(recorder, RECORDER_QUEUE, room.value(), () -> s.loop.execute(() -> {
+            if (s.recordings.remove(room, holder[0])) {
+                Room r = s.rooms.get(room);
+                if (r != null) {
+                    r.record(null);
+                }
+            }
+        }));
+        holder[0] = tap;
+        boolean started = s.loop.call(() -> {
+            if (s.recordings.containsKey(room)) {
+                return false;
+            }
+            s.recordings.put(room, tap);
+            Room r = s.rooms.get(room);
+            if (r != null) {
+                r.record(tap);
+            }
+            return true;
+        });
+        if (!started) {
+            tap.stop();
+            throw new IllegalStateException("room " + room.value() + " is already being recorded");
+        }
+        return tap;
     }
 
     @Override
@@ -218,6 +278,16 @@ public final class Sfu implements MediaHost, AutoCloseable {
 
     @Override
     public void close() {
+        for (Shard s : shards) {
+            try {
+                // recordings still running finish (their recorders write out and compose on their own threads)
+                for (RecordingTap tap : s.loop.call(() -> List.copyOf(s.recordings.values()))) {
+                    tap.stop();
+                }
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
         for (Shard s : shards) {
             try {
                 s.loop.call(() -> {

@@ -49,6 +49,7 @@ public record MeetingOptions(Map<String, Object> values) {
             Map.entry("allowedLobbyAdmitters", "organizerAndCoOrganizersAndPresenters"),
             Map.entry("isEntryExitAnnounced", true),
             Map.entry("recordAutomatically", false),
+            Map.entry("explicitRecordingConsent", false),
             Map.entry("isEndToEndEncryptionEnabled", false),
             Map.entry("shareMeetingChatHistoryDefault", "none"),
             Map.entry("chatRestrictions.allowTextOnly", false),
@@ -120,7 +121,7 @@ public record MeetingOptions(Map<String, Object> values) {
         for (String b : Set.of("allowAttendeeToEnableCamera", "allowAttendeeToEnableMic", "allowTeamworkReactions",
                 "allowParticipantsToChangeName", "allowTranscription", "allowRecording", "allowBreakoutRooms",
                 "allowCopyingAndSharingMeetingContent", "allowPowerPointSharing", "allowWhiteboard", "isEntryExitAnnounced",
-                "recordAutomatically", "isEndToEndEncryptionEnabled", "chatRestrictions.allowTextOnly",
+                "recordAutomatically", "explicitRecordingConsent", "isEndToEndEncryptionEnabled", "chatRestrictions.allowTextOnly",
                 "watermarkProtection.isEnabledForContentSharing", "watermarkProtection.isEnabledForVideo")) {
             s.put(b, Type.bool());
         }

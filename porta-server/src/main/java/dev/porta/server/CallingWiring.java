@@ -42,6 +42,7 @@ final class CallingWiring implements AutoCloseable {
     private final CallingWebSocket socket;
     private final ChatThreadRoutes chatApi;
     private final AttendanceRecorder attendance;
+    private final dev.porta.media.record.RecordingRetention recordingRetention;
 
     CallingWiring(Config config, Database database, Clock clock, AccessTokenVerifier accessTokens, IdentityService identities,
                   MeetingsWiring meetings, MeterRegistry metrics, ClusterWiring cluster,
@@ -49,6 +50,25 @@ final class CallingWiring implements AutoCloseable {
         CallingConfig cc = CallingConfig.from(config);
         int maxQueuedBytes = maxQueuedBytes(config, cc);
         this.sfu = new Sfu(MediaConfig.from(config), dev.porta.media.turn.TurnConfig.from(config), clock);
+        // recordings: tracks and the composed file under <data.dir>/recordings (docs/recording.md)
+        var recordings = meetings.recordings();
+        var composer = new dev.porta.media.record.FfmpegComposer(config.string("recording.ffmpeg"),
+                config.duration("recording.compose-timeout"));
+        sfu.recordWith((room, listener) -> new dev.porta.media.record.TrackFileRecorder(recordings,
+                dev.porta.media.record.RecordingId.random(room.value()), composer, clock,
+                new dev.porta.media.record.TrackFileRecorder.Events() {
+                    @Override
+                    public void completed(dev.porta.media.record.RecordingStore.StoredRecording r) {
+                        listener.completed(r.id().value());
+                    }
+
+                    @Override
+                    public void failed(dev.porta.media.record.RecordingId id, String reason) {
+                        listener.failed(reason);
+                    }
+                }));
+        this.recordingRetention = new dev.porta.media.record.RecordingRetention(recordings, recordingRetention(config),
+                Duration.ofHours(1), clock);
         var authenticator = new PortaCallerAuthenticator(accessTokens, token -> meetings.tokens().verifyCallingMember(token)
                 .map(m -> new Caller.Member(m.tenant().value(), m.memberId().value(), m.displayName(), expiryOf(token, clock))),
                 (tenant, member, expiresAt) -> dev.porta.directory.TenantId.parse(tenant)
@@ -113,6 +133,16 @@ final class CallingWiring implements AutoCloseable {
         return maxQueuedBytes;
     }
 
+    /** recording.retention, checked: 1d to 3650d. */
+    static Duration recordingRetention(Config config) {
+        Duration d = config.duration("recording.retention");
+        if (d.compareTo(dev.porta.media.record.RecordingRetention.MIN) < 0
+                || d.compareTo(dev.porta.media.record.RecordingRetention.MAX) > 0) {
+            throw new ConfigException("recording.retention", "must be between 1d and 3650d, got " + d);
+        }
+        return d;
+    }
+
     void register(JavalinDefaultRoutingApi routes) {
         socket.register(routes);
         chatApi.register(routes);
@@ -140,6 +170,7 @@ final class CallingWiring implements AutoCloseable {
         calling.close();
         attendance.close(); // after calling: the meetings it ended are written
         scheduler.shutdownNow();
+        recordingRetention.close();
         sfu.close();
     }
 

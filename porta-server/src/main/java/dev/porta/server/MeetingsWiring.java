@@ -36,6 +36,7 @@ public final class MeetingsWiring {
     private final MeetingLookup lookup;
     private final TokenRoutes tokenRoutes;
     private final OnlineMeetingRoutes meetingRoutes;
+    private final dev.porta.media.record.FileRecordingStore recordings;
     private final AdminRoutes adminRoutes;
     private final JdbcMeetingStore meetingStore;
     private final JdbcAttendanceStore attendance;
@@ -67,8 +68,10 @@ public final class MeetingsWiring {
         var links = new JoinLinks(baseUrl);
         this.attendance = new JdbcAttendanceStore(database);
         attendance.closeInterruptedSessions(); // nobody is in a live meeting at start-up
+        // recordings the SFU's recorder keeps under <data.dir>/recordings, served back through Graph (docs/recording.md)
+        this.recordings = new dev.porta.media.record.FileRecordingStore(java.nio.file.Path.of(config.string("data.dir")));
         this.meetingRoutes = new OnlineMeetingRoutes(new MeetingService(meetingStore, directory, clock), directory, tokens, links, baseUrl, clock)
-                .withAttendance(attendance);
+                .withAttendance(attendance).withRecordings(new StoredRecordings(recordings));
         this.lookup = new MeetingLookup(meetingStore, directory, links, clock);
         this.adminRoutes = new AdminRoutes(directory, dc.adminKey(),
                 cluster.rateLimits().limiter("directory.admin-key", dc.failedSecretBurst(), dc.failedSecretWindow(), 10_000))
@@ -101,6 +104,11 @@ public final class MeetingsWiring {
     }
 
     /** Purges the audit log every hour; closed with the server. */
+    /** Where recordings are kept: the SFU's recorder writes them, Graph reads them back. */
+    public dev.porta.media.record.RecordingStore recordings() {
+        return recordings;
+    }
+
     dev.porta.directory.audit.AuditRetention auditRetention() {
         return auditRetention;
     }

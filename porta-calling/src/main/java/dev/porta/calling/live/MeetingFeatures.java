@@ -20,6 +20,7 @@ import java.util.List;
 public final class MeetingFeatures {
     private final LiveMeeting meeting;
     private final BreakoutRooms breakouts = new BreakoutRooms();
+    private final MeetingRecording consent;
     private boolean together;
     private boolean recording;
     private boolean transcription;
@@ -27,6 +28,7 @@ public final class MeetingFeatures {
 
     MeetingFeatures(LiveMeeting meeting) {
         this.meeting = meeting;
+        this.consent = new MeetingRecording(meeting);
     }
 
     public ServerMessage chat(Participant p, String text, String requestId) {
@@ -220,9 +222,27 @@ public final class MeetingFeatures {
                 recording = active;
             }
             if (changed) {
-                meeting.broadcast(new RecordingState(recording, transcription));
+                consent.notice(recording, transcription);
+                if (!isTranscription) {
+                    if (active) {
+                        consent.startMedia(p);
+                    } else {
+                        consent.stopMedia();
+                    }
+                }
             }
             return new Ack(requestId, null);
+        });
+    }
+
+    /** {@code p} consents to being recorded and transcribed (explicit recording consent). */
+    public ServerMessage recordingConsent(Participant p, String requestId) {
+        return meeting.ask(() -> {
+            ServerMessage refusal = meeting.refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            return consent.consent(p, recording, transcription, requestId);
         });
     }
 
@@ -236,8 +256,16 @@ public final class MeetingFeatures {
         return transcription;
     }
 
+    /** Whether {@code p}'s media may go into the recording now. */
+    boolean mayRecord(Participant p) {
+        return consent.mayRecord(p);
+    }
+
     void sendEntryState(Participant p) {
         sendChatHistory(p);
+        if (recording || transcription) {
+            p.send(meeting, consent.stateFor(p, recording, transcription));
+        }
         if (together) {
             p.send(meeting, togetherState());
         }
@@ -307,6 +335,7 @@ public final class MeetingFeatures {
 
     /** The live meeting ended: a {@code limited} chat goes with it; otherwise it is kept for the retention time. */
     void meetingClosed() {
+        consent.stopMedia();
         String id = meeting.meetingId();
         if (meeting.details.allowMeetingChat() == ChatMode.LIMITED) {
             meeting.chatWrite(store -> store.forget(id));
@@ -318,6 +347,7 @@ public final class MeetingFeatures {
 
     void participantLeft(Participant p) {
         breakouts.forget(p.id);
+        consent.participantLeft(p);
     }
 
     private TogetherMode togetherState() {

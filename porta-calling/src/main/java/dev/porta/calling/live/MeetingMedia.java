@@ -202,10 +202,12 @@ public final class MeetingMedia {
     CompletableFuture<Void> open(Participant p) {
         MediaRoomId room = room(p);
         Set<TrackSource> gates = gates(p);
+        boolean recorded = meeting.features().mayRecord(p);
         Listener listener = new Listener(p);
         return p.mediaLane.submit(() -> {
             p.media = host.open(room, new MediaParticipantId(p.id.value()), listener);
             applyOnLane(p, gates);
+            p.media.setRecorded(recorded);
             return null;
         });
     }
@@ -260,12 +262,14 @@ public final class MeetingMedia {
     void moveTo(Participant p) {
         MediaRoomId room = room(p);
         Set<TrackSource> gates = gates(p);
+        boolean recorded = meeting.features().mayRecord(p);
         Listener listener = new Listener(p);
         meeting.effect(p.mediaLane.submit(() -> {
             closeOnLane(p);
             try {
                 p.media = host.open(room, new MediaParticipantId(p.id.value()), listener);
                 applyOnLane(p, gates);
+                p.media.setRecorded(recorded);
             } catch (RuntimeException e) {
                 LOG.warn("calling: the SFU did not open {} in {}", p.id, room.value(), e);
             }
@@ -276,6 +280,21 @@ public final class MeetingMedia {
     private MediaRoomId room(Participant p) {
         String id = meeting.meetingId();
         return new MediaRoomId(p.breakoutRoomId == null ? id : id + "/breakout/" + p.breakoutRoomId.value());
+    }
+
+    MediaHost host() {
+        return host;
+    }
+
+    /** Tells the SFU, on {@code p}'s media lane, whether {@code p}'s media may go into the recording now. */
+    void applyRecorded(Participant p) {
+        boolean recorded = meeting.features().mayRecord(p);
+        meeting.effect(p.mediaLane.submit(() -> {
+            if (p.media != null) {
+                p.media.setRecorded(recorded);
+            }
+            return null;
+        }));
     }
 
     /** Tells the SFU, on {@code p}'s media lane, which of its sources to forward now. */

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param endDateTime          null when the meeting has no scheduled times
  * @param joinPasscode         the passcode for join by meeting ID; null when none is required
  * @param isDialInBypassEnabled carried for completeness; no effect (no dial-in)
+ * @param explicitRecordingConsent a participant's media stays out of the recording until they consent
  */
 public record MeetingDetails(String meetingId, String tenantId, String organizerMemberId, String subject,
                              Instant startDateTime, Instant endDateTime,
@@ -22,7 +23,7 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
                              List<Invitee> invitees, ChatMode allowMeetingChat, ChatHistoryShare shareChatHistory,
                              boolean allowAttendeeToEnableMic, boolean allowAttendeeToEnableCamera,
                              boolean allowTeamworkReactions, String joinPasscode, MeetingPolicy policy,
-                             Set<DisabledFeature> disabledFeatures) {
+                             Set<DisabledFeature> disabledFeatures, boolean explicitRecordingConsent) {
     public MeetingDetails {
         Objects.requireNonNull(meetingId, "meetingId");
         Objects.requireNonNull(tenantId, "tenantId");
@@ -38,12 +39,20 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
         subject = subject == null ? "" : subject;
     }
 
+    /** These details with explicit recording consent on or off. */
+    public MeetingDetails withExplicitRecordingConsent(boolean on) {
+        return new MeetingDetails(meetingId, tenantId, organizerMemberId, subject, startDateTime, endDateTime,
+                lobbyBypassScope, isDialInBypassEnabled, allowedPresenters, lobbyAdmitters, invitees, allowMeetingChat,
+                shareChatHistory, allowAttendeeToEnableMic, allowAttendeeToEnableCamera, allowTeamworkReactions, joinPasscode,
+                policy, disabledFeatures, on);
+    }
+
     /** These details with other chat options. */
     public MeetingDetails withChat(ChatMode chat, ChatHistoryShare share) {
         return new MeetingDetails(meetingId, tenantId, organizerMemberId, subject, startDateTime, endDateTime,
                 lobbyBypassScope, isDialInBypassEnabled, allowedPresenters, lobbyAdmitters, invitees, chat, share,
                 allowAttendeeToEnableMic, allowAttendeeToEnableCamera, allowTeamworkReactions, joinPasscode, policy,
-                disabledFeatures);
+                disabledFeatures, explicitRecordingConsent);
     }
 
     /** These details with other features turned off by meeting options. */
@@ -51,7 +60,7 @@ public record MeetingDetails(String meetingId, String tenantId, String organizer
         return new MeetingDetails(meetingId, tenantId, organizerMemberId, subject, startDateTime, endDateTime,
                 lobbyBypassScope, isDialInBypassEnabled, allowedPresenters, lobbyAdmitters, invitees, allowMeetingChat,
                 shareChatHistory, allowAttendeeToEnableMic, allowAttendeeToEnableCamera, allowTeamworkReactions, joinPasscode,
-                policy, off);
+                policy, off, explicitRecordingConsent);
     }
 
     /** Whether a meeting option turned {@code f} off. */

@@ -78,4 +78,7 @@ public sealed interface ClientMessage {
 
     /** @param transcription true for the transcription notice, false for recording */
     record Recording(String id, boolean transcription, boolean active) implements ClientMessage { }
+
+    /** Consent to being recorded and transcribed (ACS {@code grantTeamsConsent}). */
+    record RecordingConsent(String id) implements ClientMessage { }
 }

@@ -108,6 +108,7 @@ public final class ClientMessageDecoder {
             case "togetherMode" -> new TogetherMode(id, f.bool("active", null));
             case "recording" -> new Recording(id, f.oneOf("kind", Set.of("recording", "transcription")).equals("transcription"),
                     f.bool("active", null));
+            case "recordingConsent" -> new RecordingConsent(id);
             default -> throw ProtocolViolation.fatal(EndReason.PROTOCOL_ERROR, "unknown message type '"
                     + (type.length() > 40 ? type.substring(0, 40) : type) + "'");
         };

@@ -95,7 +95,11 @@ public sealed interface ServerMessage {
 
     record TogetherMode(boolean active, List<Seat> seats) implements ServerMessage { }
 
-    record RecordingState(boolean recording, boolean transcription) implements ServerMessage { }
+    /** @param consentRequired explicit recording consent is on and this participant has not given it (so is left out) */
+    record RecordingState(boolean recording, boolean transcription, boolean consentRequired) implements ServerMessage { }
+
+    /** The recording failed (disk, composer, nothing recorded); to the organizers only. */
+    record RecordingFailed(String reason) implements ServerMessage { }
 
     record Ack(String id, Integer count) implements ServerMessage { }
 

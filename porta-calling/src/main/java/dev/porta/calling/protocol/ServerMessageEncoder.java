@@ -45,6 +45,7 @@ public final class ServerMessageEncoder {
             case BreakoutLeft b -> "breakoutLeft";
             case TogetherMode t -> "togetherMode";
             case RecordingState r -> "recordingState";
+            case RecordingFailed r -> "recordingFailed";
             case Ack a -> "ack";
             case ServerMessage.Error e -> "error";
             case Pong p -> "pong";

@@ -87,6 +87,36 @@ public final class FakeMediaHost implements MediaHost {
         return turn.apply(participant.value());
     }
 
+    /** Rooms being recorded now, with the listener their recorder reports to. */
+    public final Map<String, dev.porta.media.api.RecordingListener> recording = new ConcurrentHashMap<>();
+    /** Rooms whose recording was stopped, in order. */
+    public final java.util.List<String> recordingsStopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public dev.porta.media.api.MediaRecording record(MediaRoomId room, dev.porta.media.api.RecordingListener listener) {
+        if (recording.putIfAbsent(room.value(), listener) != null) {
+            throw new IllegalStateException("room " + room.value() + " is already being recorded");
+        }
+        return new dev.porta.media.api.MediaRecording() {
+            @Override
+            public void stop() {
+                if (recording.remove(room.value(), listener)) {
+                    recordingsStopped.add(room.value());
+                }
+            }
+
+            @Override
+            public long packets() {
+                return 0;
+            }
+
+            @Override
+            public long dropped() {
+                return 0;
+            }
+        };
+    }
+
     @Override
     public int sessionCount() {
         return open.size();
@@ -98,6 +128,8 @@ public final class FakeMediaHost implements MediaHost {
         public final String participant;
         public final MediaListener listener;
         public final Set<TrackSource> enabled = EnumSet.noneOf(TrackSource.class);
+        /** Whether calling lets this participant's media into the room's recording (starts left out, like the SFU). */
+        public volatile boolean recorded;
 
         FakeSession(String room, String participant, MediaListener listener) {
             this.room = room;
@@ -141,6 +173,11 @@ public final class FakeMediaHost implements MediaHost {
             } else {
                 enabled.remove(source);
             }
+        }
+
+        @Override
+        public void setRecorded(boolean recorded) {
+            this.recorded = recorded;
         }
 
         @Override

@@ -33,7 +33,7 @@ public final class InMemoryMeetingDirectory implements MeetingDirectory {
         String id = "meeting-" + counter;
         MeetingDetails d = new MeetingDetails(id, TENANT, ORGANIZER, "Support call " + counter, start, end, scope, false,
                 presenters, LobbyAdmitters.ORGANIZER_AND_CO_ORGANIZERS_AND_PRESENTERS, invitees, ChatMode.ENABLED, ChatHistoryShare.NONE,
-                true, true, true, "Xy7Qp2", policy, Set.of());
+                true, true, true, "Xy7Qp2", policy, Set.of(), false);
         String link = "https://porta.test/l/meetup-join/19%3ameeting_" + counter + "%40thread.v2/0";
         byLink.put(link, d);
         byJoinId.put(joinMeetingId(link), d);

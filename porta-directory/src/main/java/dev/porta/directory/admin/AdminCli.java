@@ -359,7 +359,7 @@ public final class AdminCli {
         Set<AppPermission> out = EnumSet.noneOf(AppPermission.class);
         for (String p : csv(o, "permissions")) {
             out.add(AppPermission.fromWire(p).orElseThrow(() -> DirectoryException.invalid("permissions",
-                    "unknown permission " + p + "; use OnlineMeetings.Read.All, OnlineMeetings.ReadWrite.All or OnlineMeetingArtifact.Read.All")));
+                    "unknown permission " + p + "; use OnlineMeetings.Read.All, OnlineMeetings.ReadWrite.All, OnlineMeetingArtifact.Read.All or OnlineMeetingRecording.Read.All")));
         }
         return out;
     }

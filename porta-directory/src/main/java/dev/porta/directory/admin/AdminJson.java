@@ -136,7 +136,7 @@ public final class AdminJson {
         Set<AppPermission> out = EnumSet.noneOf(AppPermission.class);
         for (String s : strings(body, "permissions")) {
             out.add(AppPermission.fromWire(s).orElseThrow(() -> DirectoryException.invalid("permissions",
-                    "Unknown permission '" + s + "'; use OnlineMeetings.Read.All, OnlineMeetings.ReadWrite.All or OnlineMeetingArtifact.Read.All.")));
+                    "Unknown permission '" + s + "'; use OnlineMeetings.Read.All, OnlineMeetings.ReadWrite.All, OnlineMeetingArtifact.Read.All or OnlineMeetingRecording.Read.All.")));
         }
         return out;
     }

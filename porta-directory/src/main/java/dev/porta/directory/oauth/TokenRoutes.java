@@ -45,7 +45,7 @@ public final class TokenRoutes {
     private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", OFFLINE_ACCESS, "email");
     /** Delegated permissions a member can give an app. */
     public static final Set<String> DELEGATED_SCOPES = Set.of("OnlineMeetings.ReadWrite", "OnlineMeetings.Read",
-            "OnlineMeetingArtifact.Read.All");
+            "OnlineMeetingArtifact.Read.All", "OnlineMeetingRecording.Read.All");
     private static final Pattern AUTHORIZE_URL = Pattern.compile("https://[^/]+/([^/]+)/oauth2/v2\\.0/authorize/?");
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final int MAX_PARAM = FormParams.MAX_PARAM;

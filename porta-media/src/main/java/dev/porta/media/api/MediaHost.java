@@ -23,6 +23,27 @@ public interface MediaHost {
     int sessionCount();
 
     /**
+     * Starts recording {@code room}: the media of its participants whose session allows it
+     * ({@link MediaSession#setRecorded}) goes to {@code recorder} until {@link MediaRecording#stop}.
+     *
+     * @throws UnsupportedOperationException when this media plane cannot record
+     */
+    default MediaRecording startRecording(MediaRoomId room, Recorder recorder) {
+        throw new UnsupportedOperationException("this media plane does not record");
+    }
+
+    /**
+     * Starts recording {@code room} with the recorder this media plane was configured with; what becomes of
+     * it reaches {@code listener}.
+     *
+     * @throws UnsupportedOperationException when no recorder is configured
+     * @throws IllegalStateException         when the room is already being recorded
+     */
+    default MediaRecording record(MediaRoomId room, RecordingListener listener) {
+        throw new UnsupportedOperationException("this media plane does not record");
+    }
+
+    /**
      * Fresh TURN credentials for {@code participant}, whom calling has let into a meeting's media (never
      * one still in the lobby); null when no TURN relay is configured.
      */

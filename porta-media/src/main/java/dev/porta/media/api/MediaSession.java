@@ -33,6 +33,13 @@ public interface MediaSession extends AutoCloseable {
      */
     void setSourceEnabled(TrackSource source, boolean enabled);
 
+    /**
+     * Whether this participant's media may go into its room's recording (explicit recording consent): a
+     * session starts left out, and calling lets it in once the meeting needs no consent or the participant
+     * gave it. A room that is not being recorded ignores it.
+     */
+    default void setRecorded(boolean recorded) { }
+
     /** The largest video height this participant wants of {@code publisher}'s {@code source}; 0 pauses it. */
     void setVideoPreference(MediaParticipantId publisher, TrackSource source, int maxHeight);
 

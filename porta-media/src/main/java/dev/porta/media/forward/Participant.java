@@ -46,6 +46,8 @@ public final class Participant implements MediaSession {
     private final UpstreamReceiver upstream = new UpstreamReceiver(this);
     final List<DownTrack> downTracks = new ArrayList<>();
     final Set<TrackSource> disabled = EnumSet.noneOf(TrackSource.class);
+    /** Whether this participant's media may go into the room's recording (explicit consent); off until calling says. */
+    boolean recorded;
     private final Map<String, Integer> maxHeights = new HashMap<>();
     private Set<MediaParticipantId> pinned = Set.of();
     private int lastN;
@@ -185,6 +187,11 @@ public final class Participant implements MediaSession {
                 }
             }
         });
+    }
+
+    @Override
+    public void setRecorded(boolean recorded) {
+        ctx.loop.execute(() -> this.recorded = recorded);
     }
 
     @Override

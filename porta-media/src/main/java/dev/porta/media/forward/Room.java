@@ -13,6 +13,8 @@ public final class Room {
     final List<Participant> participants = new ArrayList<>();
     final SpeakerDetector<Participant> speakers;
     private int joins;
+    /** Where this room's recorded media goes while it is recorded; null otherwise. Media thread only. */
+    RecordingTap recording;
 
     public Room(MediaRoomId id) {
         this.id = id;
@@ -33,6 +35,11 @@ public final class Room {
 
     public MediaRoomId id() {
         return id;
+    }
+
+    /** Starts ({@code tap}) or stops (null) handing this room's recorded media over; media thread only. */
+    public void record(RecordingTap tap) {
+        this.recording = tap;
     }
 
     public boolean isEmpty() {

@@ -57,6 +57,10 @@ final class UpstreamReceiver {
         if (self.disabled.contains(track.source)) {
             return;
         }
+        RecordingTap tap = self.room.recording;
+        if (tap != null && self.recorded && s == track.streams.get(0)) {
+            tap.offer(self, track, p, nowMillis); // one layer per track: the first stream the browser sent
+        }
         if (track.audio && track.media.audioLevelExt() > 0) {
             int level = p.audioLevel(track.media.audioLevelExt());
             if (level >= 0) {

@@ -41,6 +41,7 @@ public final class OnlineMeetingRoutes {
     private final Supplier<String> baseUrl;
     private final Clock clock;
     private AttendanceRoutes attendance;
+    private RecordingRoutes recordings;
 
     /** @param baseUrl Porta's public base URL ending in {@code /}, for {@code @odata.context} */
     public OnlineMeetingRoutes(MeetingService meetings, Directory directory, TokenVerifier tokens, JoinLinks links,
@@ -64,6 +65,14 @@ public final class OnlineMeetingRoutes {
             r.delete(base + "/{meetingId}", ctx -> withOrganizer(ctx, Access.WRITE, this::delete));
         }
         r.get("/v1.0/communications/onlineMeetings", this::findByVideoTeleconferenceId);
+        if (recordings != null) {
+            for (String base : List.of("/v1.0/me/onlineMeetings/{meetingId}", "/v1.0/users/{userId}/onlineMeetings/{meetingId}")) {
+                r.get(base + "/recordings", ctx -> withOrganizer(ctx, Access.READ_RECORDINGS, recordings::list));
+                r.get(base + "/recordings/{recordingId}", ctx -> withOrganizer(ctx, Access.READ_RECORDINGS, recordings::get));
+                r.get(base + "/recordings/{recordingId}/content",
+                        ctx -> withOrganizer(ctx, Access.READ_RECORDINGS, recordings::content));
+            }
+        }
         if (attendance != null) {
             for (String base : List.of("/v1.0/me/onlineMeetings/{meetingId}", "/v1.0/users/{userId}/onlineMeetings/{meetingId}")) {
                 r.get(base + "/attendanceReports", ctx -> withOrganizer(ctx, Access.READ_ARTIFACTS, attendance::listReports));
@@ -82,8 +91,14 @@ public final class OnlineMeetingRoutes {
         return this;
     }
 
-    /** What an operation needs: reading meetings, changing them, or reading their artifacts (attendance). */
-    private enum Access { READ, WRITE, READ_ARTIFACTS }
+    /** Serves recordings from {@code store} (the routes exist only with it). */
+    public OnlineMeetingRoutes withRecordings(dev.porta.meetings.recording.MeetingRecordings store) {
+        this.recordings = new RecordingRoutes(store, baseUrl, clock, this::meeting);
+        return this;
+    }
+
+    /** What an operation needs: reading meetings, changing them, reading their artifacts (attendance) or recordings. */
+    private enum Access { READ, WRITE, READ_ARTIFACTS, READ_RECORDINGS }
 
     /** A handler that runs once the caller may act on the organizer's meetings. */
     @FunctionalInterface
@@ -254,6 +269,7 @@ public final class OnlineMeetingRoutes {
             case READ -> scopes.contains("OnlineMeetings.ReadWrite") || scopes.contains("OnlineMeetings.Read") ? null
                     : "OnlineMeetings.Read or OnlineMeetings.ReadWrite";
             case READ_ARTIFACTS -> scopes.contains("OnlineMeetingArtifact.Read.All") ? null : "OnlineMeetingArtifact.Read.All";
+            case READ_RECORDINGS -> scopes.contains("OnlineMeetingRecording.Read.All") ? null : "OnlineMeetingRecording.Read.All";
         };
         if (needed != null) {
             GraphError.send(ctx, clock, 403, "Forbidden", "Insufficient privileges: the token's scopes do not include " + needed + ".");
@@ -283,6 +299,9 @@ public final class OnlineMeetingRoutes {
                     ? null : "OnlineMeetings.Read.All or OnlineMeetings.ReadWrite.All";
             // Graph: attendance reports are meeting artifacts; the meeting permissions do not reach them.
             case READ_ARTIFACTS -> roles.contains(AppPermission.ONLINE_MEETING_ARTIFACT_READ_ALL) ? null : "OnlineMeetingArtifact.Read.All";
+            // Graph: recordings have a permission of their own; neither the meeting nor the artifact permission reaches them.
+            case READ_RECORDINGS -> roles.contains(AppPermission.ONLINE_MEETING_RECORDING_READ_ALL) ? null
+                    : "OnlineMeetingRecording.Read.All";
         };
         if (needed != null) {
             GraphError.send(ctx, clock, 403, "Forbidden", "The app lacks the application permission " + needed + ".");

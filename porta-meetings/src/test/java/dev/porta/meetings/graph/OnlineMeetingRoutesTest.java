@@ -70,6 +70,10 @@ class OnlineMeetingRoutesTest {
     private String reader;
     private String outsider;
     private JdbcAttendanceStore attendance;
+    /** Recordings by meeting id: the in-memory stand-in for porta-server's adapter over the SFU recorder's files. */
+    private final java.util.Map<String, java.util.List<dev.porta.meetings.recording.MeetingRecordings.Recording>> recorded =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final byte[] CONTENT = "not really an mp4, but bytes to read back".getBytes(StandardCharsets.US_ASCII);
 
     @BeforeEach
     void start() {
@@ -82,7 +86,7 @@ class OnlineMeetingRoutesTest {
         var links = new JoinLinks(() -> base);
         attendance = new JdbcAttendanceStore(db.database());
         var routes = new OnlineMeetingRoutes(new MeetingService(new JdbcMeetingStore(db.database()), directory, clock), directory,
-                verifier, links, () -> base, clock).withAttendance(attendance);
+                verifier, links, () -> base, clock).withAttendance(attendance).withRecordings(new InMemoryRecordings());
         app = LoopbackRoutes.start(routes::register);
         base = "http://127.0.0.1:" + app.port() + "/";
 
@@ -305,6 +309,59 @@ class OnlineMeetingRoutesTest {
         assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
         assertThat(JSON.readTree(one.body()).at("/identity/displayName").asText()).isEqualTo("Ada");
         assertError(send("GET", records + "/nobody", artifacts, null), 404, "itemNotFound", "attendance record");
+    }
+
+    @Test
+    void recordingsNeedTheRecordingPermissionAndTheAccessPolicyAndTheirContentReadsBack() throws Exception {
+        String id = JSON.readTree(send("POST", meetings(), writer, BODY).body()).get("id").asText();
+        recorded.put(id, List.of(new dev.porta.meetings.recording.MeetingRecordings.Recording("rec-0000000001",
+                Instant.parse("2030-01-15T09:01:00Z"), Instant.parse("2030-01-15T09:20:00Z"), CONTENT.length, "video/mp4")));
+        AppRegistration rec = directory.registerApp(TENANT, "Recordings", EnumSet.of(AppPermission.ONLINE_MEETING_RECORDING_READ_ALL), List.of());
+        AppRegistration stranger = directory.registerApp(TENANT, "Stranger", EnumSet.of(AppPermission.ONLINE_MEETING_RECORDING_READ_ALL), List.of());
+        var w = directory.apps(TENANT).stream().filter(a -> a.displayName().equals("Writer")).findFirst().orElseThrow();
+        var r = directory.apps(TENANT).stream().filter(a -> a.displayName().equals("Reader")).findFirst().orElseThrow();
+        directory.setAccessPolicy(TENANT, "apps", Set.of(w.clientId(), r.clientId(), rec.clientId()));
+        String recordingsApp = issuer.issueAppToken(rec, Audiences.GRAPH).accessToken();
+        String strangerApp = issuer.issueAppToken(stranger, Audiences.GRAPH).accessToken();
+        String list = meetings() + "/" + id + "/recordings";
+
+        assertError(send("GET", list, writer, null), 403, "Forbidden", "OnlineMeetingRecording.Read.All");
+        assertError(send("GET", list, strangerApp, null), 403, "Forbidden", "No Application Access Policy");
+        var listed = send("GET", list, recordingsApp, null);
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        JsonNode first = JSON.readTree(listed.body()).get("value").get(0);
+        assertThat(first.get("id").asText()).isEqualTo("rec-0000000001");
+        assertThat(first.get("meetingId").asText()).isEqualTo(id);
+        assertThat(first.at("/meetingOrganizer/user/id").asText()).isEqualTo(megan.id().value());
+        assertThat(first.get("createdDateTime").asText()).isEqualTo("2030-01-15T09:01:00Z");
+        assertThat(first.get("recordingContentUrl").asText()).isEqualTo(base + list.substring(1) + "/rec-0000000001/content");
+
+        var content = http.send(HttpRequest.newBuilder(URI.create(first.get("recordingContentUrl").asText()))
+                .header("Authorization", "Bearer " + recordingsApp).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(content.statusCode()).isEqualTo(200);
+        assertThat(content.headers().firstValue("Content-Type")).hasValue("video/mp4");
+        assertThat(content.body()).isEqualTo(CONTENT);
+        assertError(send("GET", list + "/rec-0000000002/content", recordingsApp, null), 404, "itemNotFound", "recording");
+        assertError(send("GET", list + "/rec-0000000001/content", writer, null), 403, "Forbidden", "OnlineMeetingRecording.Read.All");
+    }
+
+    /** Serves {@link #recorded}. */
+    private final class InMemoryRecordings implements dev.porta.meetings.recording.MeetingRecordings {
+        @Override
+        public List<Recording> list(String meetingId) {
+            return recorded.getOrDefault(meetingId, List.of());
+        }
+
+        @Override
+        public Optional<Recording> find(String meetingId, String recordingId) {
+            return list(meetingId).stream().filter(r -> r.id().equals(recordingId)).findFirst();
+        }
+
+        @Override
+        public Optional<Content> open(String meetingId, String recordingId) {
+            return find(meetingId, recordingId).map(r -> new Content(new java.io.ByteArrayInputStream(CONTENT), CONTENT.length,
+                    r.contentType()));
+        }
     }
 
     private String meetings() {

@@ -102,7 +102,8 @@ public final class MeetingDirectoryAdapter implements MeetingDirectory {
                 },
                 "all".equals(options.text("shareMeetingChatHistoryDefault")) ? ChatHistoryShare.ALL : ChatHistoryShare.NONE,
                 options.bool("allowAttendeeToEnableMic"), options.bool("allowAttendeeToEnableCamera"),
-                options.bool("allowTeamworkReactions"), passcode, policy, disabledFeatures(options)));
+                options.bool("allowTeamworkReactions"), passcode, policy, disabledFeatures(options),
+                options.bool("explicitRecordingConsent")));
     }
 
     private static Set<DisabledFeature> disabledFeatures(dev.porta.meetings.MeetingOptions options) {
