@@ -14,6 +14,15 @@ public final class DelayBasedEstimator {
     private final TrendlineEstimator trendline = new TrendlineEstimator();
     private final OveruseDetector detector = new OveruseDetector();
     private final AckedBitrate acked = new AckedBitrate();
+    private final AckedBitrate spread = new AckedBitrate(AckedBitrate.STRETCH_WINDOW_MICROS);
+    /**
+     * Over-use counts only when the path also spread our packets out by at least this much over the last
+     * second: a queue that grows because of us delivers our packets slower than we send them. Without
+     * it a receiver that stalls (a loaded CPU, a Wi-Fi scan) shows rising delay while delivering
+     * everything, and an SFU forwarding a low layer would cut its estimate to 0.85 × that layer.
+     */
+    static final double MIN_OVERUSE_STRETCH = 1.1;
+    private BandwidthUsage usage = BandwidthUsage.NORMAL;
     private final AimdRateControl rate;
     private long lastArrivalMicros = -1;
 
@@ -23,7 +32,8 @@ public final class DelayBasedEstimator {
 
     /** One acknowledged packet, in send order: when the SFU sent it and when the subscriber got it. */
     public void packet(long sendMicros, long arrivalMicros, int bytes) {
-        acked.add(arrivalMicros, bytes);
+        acked.add(sendMicros, arrivalMicros, bytes);
+        spread.add(sendMicros, arrivalMicros, bytes);
         lastArrivalMicros = arrivalMicros;
         if (interArrival.packet(sendMicros, arrivalMicros, bytes)) {
             double sendDeltaMs = interArrival.sendDeltaMicros() / 1000.0;
@@ -38,15 +48,20 @@ public final class DelayBasedEstimator {
         if (lastArrivalMicros < 0) {
             return rate.estimateBps();
         }
-        return rate.update(detector.usage(), acked.bps(), nowMillis);
+        usage = detector.usage();
+        if (usage == BandwidthUsage.OVERUSING && spread.stretch() < MIN_OVERUSE_STRETCH) {
+            usage = BandwidthUsage.UNDERUSING; // hold: delay rose, but not behind our own packets
+        }
+        return rate.update(usage, acked.bps(), nowMillis);
     }
 
     public long estimateBps() {
         return rate.estimateBps();
     }
 
+    /** The signal the rate controller last acted on (over-use only when our packets were spread out). */
     public BandwidthUsage usage() {
-        return detector.usage();
+        return usage;
     }
 
     /** What arrived over the last 300 ms, or -1. */

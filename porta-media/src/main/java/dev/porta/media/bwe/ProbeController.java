@@ -22,7 +22,8 @@ package dev.porta.media.bwe;
 public final class ProbeController {
     static final double WANT_ABOVE = 1.15;
     static final double MAX_STEP = 2.0;
-    static final long PROBE_MILLIS = 250;
+    /** Longer than the 300 ms window the arrived rate is measured over, so a probe can fill it. */
+    static final long PROBE_MILLIS = 400;
     static final long RESULT_MILLIS = 700;
     static final double SUCCESS_FRACTION = 0.85;
     static final long AFTER_DECREASE_MILLIS = 2_000;

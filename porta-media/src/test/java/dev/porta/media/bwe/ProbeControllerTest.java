@@ -35,7 +35,7 @@ class ProbeControllerTest {
     }
 
     @Test
-    void aProbeWaitsForTheQueueOfTheLastCutToDrainThenPadsUpToTwiceTheEstimateForAQuarterSecond() {
+    void aProbeWaitsForTheQueueOfTheLastCutToDrainThenPadsUpToTwiceTheEstimateForLongerThanTheRateWindow() {
         long cut = now;
         tick(500_000, 2_500_000, 500_000, NORMAL, cut);
         assertThat(probe.state()).isEqualTo(ProbeController.State.IDLE);

@@ -114,6 +114,27 @@ class BandwidthEstimatorTest {
     }
 
     @Test
+    void aReceiverThatStallsNowAndThenDoesNotCollapseTheEstimateOfALowLayer() {
+        // the SFU forwards only a 300 kbit/s layer over a fast path; the subscriber's CPU stalls 150 ms
+        // every 2 s, so its timestamps show delay rising and falling while every packet gets through
+        BandwidthEstimator bwe = new BandwidthEstimator(1_500_000, 100_000, 10_000_000);
+        SimulatedPath path = new SimulatedPath(bwe, 20_000_000, 300_000);
+        path.run(3_000);
+        long lowest = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            path.stallReceiver(150);
+            for (int t = 0; t < 20; t++) {
+                path.run(100);
+                lowest = Math.min(lowest, bwe.estimateBps());
+            }
+        }
+        System.out.printf("receiver stalls: lowest estimate %d bit/s, last delay-based cut at %d%n", lowest,
+                bwe.lastDecreaseMillis());
+        assertThat(lowest).isGreaterThanOrEqualTo(1_000_000);
+        assertThat(bwe.lastDecreaseMillis()).isEqualTo(-1);
+    }
+
+    @Test
     void aRembCapsBothParts() {
         BandwidthEstimator bwe = new BandwidthEstimator(2_000_000, 100_000, 10_000_000);
         bwe.remb(700_000);

@@ -39,6 +39,8 @@ final class SimulatedPath {
     private long lastAudio = -AUDIO_MILLIS;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     ProbeController prober;
+    private long stallFromMicros = -1;
+    private long stallToMicros = -1;
     long paddingPackets;
     long lostPackets;
     long maxQueueMicros;
@@ -102,7 +104,20 @@ final class SimulatedPath {
         }
         maxQueueMicros = Math.max(maxQueueMicros, start - sendMicros);
         queueFreeAtMicros = start + size * 8_000_000L / capacityBps;
-        inFlight.add(new InFlight(s, queueFreeAtMicros + ONE_WAY_MICROS));
+        long arrival = queueFreeAtMicros + ONE_WAY_MICROS;
+        if (arrival >= stallFromMicros && arrival < stallToMicros) {
+            arrival = stallToMicros; // the receiver stamps everything that came in during its stall at once
+        }
+        inFlight.add(new InFlight(s, arrival));
+    }
+
+    /**
+     * The receiver stalls for {@code millis} from now (a loaded CPU): packets reaching it meanwhile are
+     * timestamped when it wakes. Nothing queues in the network and nothing is lost.
+     */
+    void stallReceiver(long millis) {
+        stallFromMicros = nowMillis * 1000 + ONE_WAY_MICROS;
+        stallToMicros = stallFromMicros + millis * 1000;
     }
 
     private void feedback() {
