@@ -35,6 +35,7 @@ final class JoinStorm {
               --roster-version V   1 (every change, whole snapshots) or 2 (batches and pages; what the web
                                    library speaks; omit for a server that predates it) (default 2)
               --porta-jar FILE     start this porta.jar (default $PORTA_JAR, else porta-server/target/porta.jar)
+              --node-config K=V,.. porta.conf keys for the node (e.g. calling.compression=false)
               --out DIR            report directory
             """;
 
@@ -95,7 +96,14 @@ final class JoinStorm {
         Path jar = Path.of(o.getOrDefault("porta-jar", System.getenv().getOrDefault("PORTA_JAR", "porta-server/target/porta.jar")));
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         // every guest comes from 127.0.0.1: the per-address bound on sockets not yet joined (50) would refuse most
-        try (PortaTarget porta = PortaTarget.start(jar, outDir, Map.of("PORTA_CALLING_MAX_UNJOINED_PER_ADDRESS", "100000"))) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PORTA_CALLING_MAX_UNJOINED_PER_ADDRESS", "100000"));
+        for (String kv : o.getOrDefault("node-config", "").split(",")) {
+            if (kv.contains("=")) { // porta.conf keys for the node, as its environment (calling.compression=false)
+                String key = kv.substring(0, kv.indexOf('=')).trim();
+                env.put("PORTA_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        try (PortaTarget porta = PortaTarget.start(jar, outDir, env)) {
             porta.prepareOneMeeting(joins);
             NodeProbe node = new NodeProbe(porta.nodePid());
             String link = porta.meetingLink(0);
