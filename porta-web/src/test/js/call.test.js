@@ -374,4 +374,31 @@ describe('Call', () => {
     assert.notEqual(update.token, factory.sockets[0].sent[0].token);
     assert.equal(call.state, 'Connected');
   });
+
+  test('in a large meeting the call holds one page of participants and counts everyone', async () => {
+    const { call, socket } = await joined();
+    socket.open();
+    await settle();
+    assert.equal(socket.sent[0].rosterVersion, 2, 'the join asks for batches and pages');
+    socket.receive(connected);
+    socket.receive({ type: 'roster', seq: 10, offset: 0, total: 250, participants: [entry('p-a'), entry('p-b'), entry('p-me')] });
+    assert.equal(call.remoteParticipants.length, 2);
+    assert.equal(call.totalParticipantCount, 250);
+    const counts = [];
+    call.on('totalParticipantCountChanged', () => counts.push(call.totalParticipantCount));
+    socket.receive({ type: 'rosterDelta', seq: 14, prev: 10, total: 254, changes: [] });
+    assert.deepEqual(counts, [254], 'joins outside the page change the count only');
+    socket.receive({ type: 'rosterDelta', seq: 15, prev: 14, total: 253, changes: [{ op: 'removed', participant: { id: 'p-a' } }, { op: 'added', participant: entry('p-c') }] });
+    assert.deepEqual(call.remoteParticipants.map((p) => p.id ?? p.identifier.rawId), ['p-b', 'p-c']);
+    assert.deepEqual(counts, [254, 253]);
+    const asked = call.showParticipants({ offset: 100, limit: 50 });
+    await settle();
+    const request = socket.sent.find((f) => f.type === 'rosterPage');
+    assert.deepEqual([request.offset, request.limit], [100, 50]);
+    socket.receive({ type: 'roster', seq: 15, offset: 100, total: 253, participants: [entry('p-x'), entry('p-me')] });
+    socket.receive({ type: 'ack', id: request.id });
+    await asked;
+    assert.deepEqual(call.remoteParticipants.map((p) => p.identifier.rawId), ['p-x']);
+    await assert.rejects(call.showParticipants({ offset: -1, limit: 5 }));
+  });
 });

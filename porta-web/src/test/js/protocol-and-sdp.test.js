@@ -42,6 +42,17 @@ describe('Message validation', () => {
     assert.equal(parsed.kind, 'frame');
   });
 
+  test('a version 2 rosterDelta batch is checked change by change', () => {
+    const entry = { id: 'p-2', kind: 'guest', displayName: 'B', role: 'attendee', state: 'Connected', muted: true,
+      speaking: false, handRaised: false, streams: [] };
+    const batch = { type: 'rosterDelta', seq: 9, prev: 7, total: 12, changes: [{ op: 'removed', participant: { id: 'p-1' } }, { op: 'added', participant: entry }] };
+    assert.equal(parseServerFrame(frame(batch)).kind, 'frame');
+    assert.equal(parseServerFrame(frame({ ...batch, prev: undefined })).kind, 'invalid', 'a batch names the seq it follows');
+    assert.equal(parseServerFrame(frame({ ...batch, changes: [{ op: 'added', participant: { id: 'p-3' } }] })).kind, 'invalid');
+    assert.equal(parseServerFrame(frame({ ...batch, changes: [{ op: 'renamed', participant: entry }] })).kind, 'invalid');
+    assert.equal(parseServerFrame(frame({ type: 'roster', seq: 9, offset: '0', total: 3, participants: [] })).kind, 'invalid');
+  });
+
   test('an unknown server frame type is ignored, not an error', () => {
     assert.equal(parseServerFrame(frame({ type: 'somethingNew' })).kind, 'ignore');
   });

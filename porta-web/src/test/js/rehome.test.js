@@ -50,6 +50,7 @@ describe('Media after the meeting moved to another node', () => {
   test('a resume answered with a new media session makes new peer connections and sends the microphone again, still muted', async () => {
     const { call, second, medias } = await connectedThenHomeDies();
     assert.equal(second.sent[0].type, 'resume');
+    assert.equal(second.sent[0].rosterVersion, 2, 'the new home speaks the roster as the join asked');
     assert.equal(call.isMuted, true);
     // while the socket was down, the old publish connection's ICE restart queued an offer for the dead SFU
     const stale = medias[0].options.signaling.request('publishOffer', { sdp: 'v=0 old', sources: {} });

@@ -91,4 +91,62 @@ describe('Roster', () => {
     for (let i = 1; i <= 1001; i++) last = roster.applyDelta({ seq: i, op: 'added', participant: p(`x${i}`) });
     assert.equal(last.kind, 'overflow');
   });
+
+  test('a version 2 batch applies the window\'s changes in order, as one change, and keeps the total', () => {
+    const roster = new Roster();
+    roster.applySnapshot({ seq: 3, offset: 0, total: 2, participants: [p('a'), p('b')] });
+    const result = roster.applyDelta({ seq: 7, prev: 3, total: 40, changes: [
+      { op: 'removed', participant: { id: 'b' } },
+      { op: 'added', participant: p('c') },
+      { op: 'updated', participant: p('a', { muted: false }) },
+      { op: 'updated', participant: p('a', { muted: true, handRaised: true }) },
+    ] });
+    assert.equal(result.kind, 'applied');
+    assert.deepEqual(result.change.removed.map((x) => x.id), ['b']);
+    assert.deepEqual(result.change.added.map((x) => x.id), ['c']);
+    assert.equal(result.change.updated.length, 1, 'one update for a, however often it changed');
+    assert.equal(result.change.updated[0].after.handRaised, true);
+    assert.equal(roster.seq, 7);
+    assert.equal(roster.total, 40, 'everyone seated, not only the page held');
+    assert.equal(roster.size, 2);
+  });
+
+  test('a batch that does not follow on from the seq held is a gap and changes nothing', () => {
+    const roster = new Roster();
+    roster.applySnapshot({ seq: 3, offset: 0, total: 1, participants: [p('a')] });
+    const result = roster.applyDelta({ seq: 9, prev: 5, total: 2, changes: [{ op: 'added', participant: p('z') }] });
+    assert.equal(result.kind, 'gap');
+    assert.equal(roster.size, 1);
+    assert.equal(roster.total, 1);
+    assert.equal(roster.applyDelta({ seq: 3, prev: 1, total: 1, changes: [] }).kind, 'stale');
+  });
+
+  test('a batch before the snapshot waits, and one already in the snapshot is dropped', () => {
+    const roster = new Roster();
+    assert.equal(roster.applyDelta({ seq: 4, prev: 2, total: 2, changes: [{ op: 'added', participant: p('b') }] }).kind, 'pending');
+    assert.equal(roster.applyDelta({ seq: 6, prev: 4, total: 3, changes: [{ op: 'added', participant: p('c') }] }).kind, 'pending');
+    const { changes, gap } = roster.applySnapshot({ seq: 4, offset: 0, total: 2, participants: [p('a'), p('b')] });
+    assert.equal(gap, null);
+    assert.equal(changes.length, 2);
+    assert.deepEqual(roster.entries.map((x) => x.id), ['a', 'b', 'c']);
+    assert.equal(roster.total, 3);
+  });
+
+  test('someone who joined and left within one window never shows', () => {
+    const roster = new Roster();
+    roster.applySnapshot({ seq: 1, offset: 0, total: 1, participants: [p('a')] });
+    const result = roster.applyDelta({ seq: 3, prev: 1, total: 1, changes: [] });
+    assert.equal(result.kind, 'applied');
+    assert.deepEqual(roster.entries.map((x) => x.id), ['a']);
+  });
+
+  test('a page snapshot replaces what was held and remembers where it starts', () => {
+    const roster = new Roster();
+    roster.applySnapshot({ seq: 1, offset: 0, total: 5, participants: [p('a'), p('b'), p('me')] });
+    const { changes } = roster.applySnapshot({ seq: 2, offset: 2, total: 5, participants: [p('c'), p('d'), p('me')] });
+    assert.deepEqual(changes[0].removed.map((x) => x.id), ['a', 'b']);
+    assert.deepEqual(changes[0].added.map((x) => x.id), ['c', 'd']);
+    assert.equal(roster.offset, 2);
+    assert.equal(roster.total, 5);
+  });
 });

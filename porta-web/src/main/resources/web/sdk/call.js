@@ -21,7 +21,7 @@ import { Lobby } from './lobby.js';
 import { MediaSessionTracker, OLD_MEDIA_FRAMES, republish } from './media-rehome.js';
 import { clientFrame, normaliseDisplayName, normaliseLocator } from './protocol.js';
 import { identifierOf, participantIdsOf, RemoteParticipant, roleOf } from './participants.js';
-import { Roster } from './roster.js';
+import { ROSTER_VERSION, Roster } from './roster.js';
 import { Signaling } from './signaling.js';
 import { LocalVideoStream, MediaStreamType } from './streams.js';
 
@@ -143,8 +143,24 @@ export class Call extends Emitter {
   get localVideoStreams() { return [this.#camera, this.#screen].filter(Boolean); }
   /** @returns {RemoteParticipant[]} the other participants in the meeting (not the lobby) */
   get remoteParticipants() { return [...this.#remote.values()]; }
-  /** Everyone in the meeting including you (0 until Connected). */
-  get totalParticipantCount() { return this.#roster.size; }
+  /**
+   * Everyone in the meeting including you (0 until Connected); in a large meeting also those outside
+   * the page of participants this call holds (see `showParticipants`).
+   */
+  get totalParticipantCount() { return this.#roster.total; }
+  /**
+   * Porta: hold (and get events for) `limit` participants from `offset` in join order instead of the
+   * first page, for a large meeting's participant list (docs/calling-protocol.md §4.4). The server
+   * bounds `limit` (`calling.roster-page-size`, default 100); `remoteParticipants` becomes that page.
+   * @param {{offset: number, limit: number}} page
+   */
+  async showParticipants({ offset, limit }) {
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) {
+      throw LocalError.invalidArgument('showParticipants needs a whole offset from 0 and a whole limit from 1');
+    }
+    if (this.state !== CallState.Connected) throw LocalError.notConnected('show participants');
+    await this.#request('rosterPage', { offset, limit });
+  }
   get lobby() { return this.#lobby; }
   /** Porta: true while the connection to the server is being restored (the call stays Connected). */
   get isReconnecting() { return this.#isReconnecting; }
@@ -360,6 +376,7 @@ export class Call extends Emitter {
     }
     const signaling = new Signaling({
       url,
+      resumeFields: { rosterVersion: ROSTER_VERSION },
       getToken: this.#ctx.getToken,
       createWebSocket: this.#ctx.createWebSocket,
       scheduler: this.#ctx.scheduler,
@@ -372,7 +389,7 @@ export class Call extends Emitter {
     signaling.on('resumed', () => { this.#resumePending = true; });
     signaling.on('invalidFrame', ({ reason }) => this.#reportError(new CallingError(500, 46098, `The server sent ${reason}; it was ignored.`, { reason: 'invalidFrame' })));
     signaling.on('closed', ({ reason }) => this.#onSignalingClosed(reason));
-    const join = { token, locator: checked.locator, muted: this.#isMuted };
+    const join = { token, locator: checked.locator, muted: this.#isMuted, rosterVersion: ROSTER_VERSION };
     if (displayName !== undefined) join.displayName = displayName;
     this.#joinTimer = this.#ctx.scheduler.setTimeout(() => {
       this.#joinTimer = null;
@@ -399,8 +416,13 @@ export class Call extends Emitter {
         return;
       }
       case 'rosterDelta': {
+        const total = this.#roster.total;
         const result = this.#roster.applyDelta(frame);
         if (result.kind === 'applied') this.#applyRosterChange(result.change);
+        // a batch may change only the count of those outside the page held
+        if (result.kind === 'applied' && this.#roster.total !== total && !result.change.added.length && !result.change.removed.length) {
+          this._emit('totalParticipantCountChanged', {});
+        }
         else if (result.kind === 'gap' || result.kind === 'overflow') this.#signaling.forceResume();
         return;
       }

@@ -106,6 +106,10 @@ function checkFields(object, schema, where) {
   return null;
 }
 
+const ROSTER_OPS = ['added', 'updated', 'removed'];
+/** One change of a roster delta: `removed` names only the id, the others carry the whole entry. */
+const rosterChange = (op, participant) => ROSTER_OPS.includes(op)
+  && (op === 'removed' ? idOnly(participant) : rosterParticipant(participant));
 const rosterParticipant = (x) => checkFields(x, ROSTER_PARTICIPANT, 'participant') === null;
 const lobbyParticipant = (x) => checkFields(x, LOBBY_PARTICIPANT, 'participant') === null;
 const idOnly = (x) => isObject(x) && isString(x.id);
@@ -127,8 +131,10 @@ const SERVER_FRAMES = {
     callEndReason: optional(isObject),
     mediaSession: optional(isString),
   },
-  roster: { seq: isInt, participants: (x) => isArray(x) && x.every(rosterParticipant) },
-  rosterDelta: { seq: isInt, op: (x) => ['added', 'updated', 'removed'].includes(x), participant: isObject },
+  roster: { seq: isInt, participants: (x) => isArray(x) && x.every(rosterParticipant), offset: optional(isInt), total: optional(isInt) },
+  // version 1: op + participant; version 2 (§4.4): prev + total + changes (checked below)
+  rosterDelta: { seq: isInt, op: optional((x) => ROSTER_OPS.includes(x)), participant: optional(isObject),
+    prev: optional(isInt), total: optional(isInt), changes: optional(isArray) },
   lobby: { participants: (x) => isArray(x) && x.every(lobbyParticipant) },
   lobbyDelta: { op: (x) => x === 'added' || x === 'removed', participant: isObject },
   chatHistory: { messages: isArray, more: optional(isBool) },
@@ -172,9 +178,13 @@ export function parseServerFrame(text) {
   if (!schema) return { kind: 'ignore', reason: `unknown frame type ${frame.type}` };
   const problem = checkFields(frame, schema, frame.type);
   if (problem) return { kind: 'invalid', reason: problem };
-  if (frame.type === 'rosterDelta') {
-    const ok = frame.op === 'removed' ? idOnly(frame.participant) : rosterParticipant(frame.participant);
-    if (!ok) return { kind: 'invalid', reason: 'rosterDelta.participant is incomplete' };
+  if (frame.type === 'rosterDelta' && frame.changes !== undefined && frame.changes !== null) {
+    if (!isInt(frame.prev) || !isInt(frame.total)) return { kind: 'invalid', reason: 'a rosterDelta batch without prev and total' };
+    if (!frame.changes.every((c) => isObject(c) && rosterChange(c.op, c.participant))) {
+      return { kind: 'invalid', reason: 'a rosterDelta batch with an incomplete change' };
+    }
+  } else if (frame.type === 'rosterDelta' && !rosterChange(frame.op, frame.participant)) {
+    return { kind: 'invalid', reason: 'rosterDelta.participant is incomplete' };
   }
   if (frame.type === 'lobbyDelta') {
     const ok = frame.op === 'removed' ? idOnly(frame.participant) : lobbyParticipant(frame.participant);

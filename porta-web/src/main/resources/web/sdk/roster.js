@@ -3,8 +3,16 @@
  * The meeting roster as the protocol delivers it: one snapshot (`roster`, carrying the `seq` of the
  * last change it includes) and then deltas whose `seq` grows by exactly one (§4). Pure data; the Call
  * turns the results into RemoteParticipant objects and events.
+ *
+ * Roster version 2 (§4.4), which the library asks for: the snapshot is one page of the roster (plus
+ * your own entry) with the `total` seated, and each `rosterDelta` is a batch of the changes of one
+ * window in that page (`changes`), following on from the batch or snapshot whose `seq` it names as
+ * `prev`. Version 1 frames (one change each) are still understood.
  * @module roster
  */
+
+/** The roster protocol version the library speaks (sent in `join`). */
+export const ROSTER_VERSION = 2;
 
 /** Deltas that may wait for a snapshot; more than this means something is badly wrong. */
 export const MAX_PENDING_DELTAS = 1000;
@@ -47,6 +55,10 @@ export class Roster {
   #seq = -1;
   /** @type {any[]} deltas received before the snapshot */
   #pending = [];
+  /** How many are seated in all (version 2 tells; version 1: everyone is held). */
+  #total = null;
+  /** Where the page held starts in join order (version 2). */
+  #offset = 0;
 
   /** The `seq` of the last change applied, or -1 before the first snapshot. */
   get seq() { return this.#seq; }
@@ -54,6 +66,10 @@ export class Roster {
   /** @returns {RosterEntry[]} in join (insertion) order */
   get entries() { return [...this.#entries.values()]; }
   get size() { return this.#entries.size; }
+  /** Everyone seated, also those outside the page held (version 2); with version 1 the entries held. */
+  get total() { return this.#total ?? this.#entries.size; }
+  /** Where the page held starts in join order (0 with version 1). */
+  get offset() { return this.#offset; }
   get(id) { return this.#entries.get(id); }
 
   /**
@@ -75,6 +91,8 @@ export class Roster {
     for (const [id, after] of next) if (!this.#entries.has(id)) change.added.push(after);
     this.#entries = next;
     this.#seq = snapshot.seq;
+    this.#total = Number.isInteger(snapshot.total) ? snapshot.total : null;
+    this.#offset = Number.isInteger(snapshot.offset) ? snapshot.offset : 0;
     const pending = this.#pending;
     this.#pending = [];
     const changes = [change];
@@ -100,23 +118,51 @@ export class Roster {
       return { kind: 'pending' };
     }
     if (delta.seq <= this.#seq) return { kind: 'stale' };
+    if (Array.isArray(delta.changes)) return this.#applyBatch(delta);
     if (delta.seq !== this.#seq + 1) return { kind: 'gap', expected: this.#seq + 1, got: delta.seq };
     this.#seq = delta.seq;
     const change = emptyChange();
-    const id = delta.participant.id;
+    this.#applyOne(delta.op, delta.participant, change);
+    return { kind: 'applied', change };
+  }
+
+  /**
+   * A version 2 batch: it follows on from `prev` (the seq held), and its changes, in order, are what
+   * changed in the page held. One participant appears at most once per kind of change in the result.
+   */
+  #applyBatch(batch) {
+    if (batch.prev !== this.#seq) return { kind: 'gap', expected: this.#seq, got: batch.prev };
+    const before = new Map();
+    for (const { participant } of batch.changes) {
+      if (!before.has(participant.id)) before.set(participant.id, this.#entries.get(participant.id));
+    }
+    for (const { op, participant } of batch.changes) this.#applyOne(op, participant, emptyChange());
+    this.#seq = batch.seq;
+    this.#total = batch.total;
+    const change = emptyChange();
+    for (const [id, was] of before) {
+      const now = this.#entries.get(id);
+      if (was && !now) change.removed.push(was);
+      else if (!was && now) change.added.push(now);
+      else if (was && now && !sameEntry(was, now)) change.updated.push({ before: was, after: now });
+    }
+    return { kind: 'applied', change };
+  }
+
+  #applyOne(op, participant, change) {
+    const id = participant.id;
     const before = this.#entries.get(id);
-    if (delta.op === 'removed') {
+    if (op === 'removed') {
       if (before) {
         this.#entries.delete(id);
         change.removed.push(before);
       }
     } else {
-      const after = freeze(delta.participant);
+      const after = freeze(participant);
       this.#entries.set(id, after);
       if (!before) change.added.push(after);
       else if (!sameEntry(before, after)) change.updated.push({ before, after });
     }
-    return { kind: 'applied', change };
   }
 
   /** Forgets everything (the call ended). */
@@ -124,6 +170,8 @@ export class Roster {
     this.#entries.clear();
     this.#pending = [];
     this.#seq = -1;
+    this.#total = null;
+    this.#offset = 0;
   }
 }
 

@@ -49,6 +49,8 @@ const MEETING_UNAVAILABLE = 7102;
  * @property {number} [requestTimeoutMs] default 15 s
  * @property {number} [pingIntervalMs] default 20 s (the server wants one at least every 30 s)
  * @property {number} [resumeGraceMs] how long to try resuming after a drop (default 30 s, the server's default)
+ * @property {object} [resumeFields] more fields of every `resume` frame (the call's roster version: a resume
+ *   on another node must speak the roster as the join did)
  */
 
 export class Signaling extends Emitter {
@@ -197,7 +199,7 @@ export class Signaling extends Emitter {
         }
         if (this.#socket !== socket || socket.readyState !== OPEN) return;
         resumeSent = true;
-        this.#write(socket, clientFrame('resume', { token, resumeToken: this.#resumeToken }));
+        this.#write(socket, clientFrame('resume', { ...this.#options.resumeFields, token, resumeToken: this.#resumeToken }));
       } else {
         this.#flush();
       }

@@ -30,6 +30,10 @@ import java.time.Duration;
  * @param chatRetention           how long an ended meeting's history is kept for its next session ({@code calling.chat-retention})
  * @param meetingQueue            requests waiting for one live meeting's actor at once; beyond it they are refused as
  *                                busy ({@code calling.meeting-queue})
+ * @param rosterWindow            how long roster changes are gathered before they go out as one batch to each client
+ *                                that speaks roster version 2 ({@code calling.roster-window})
+ * @param rosterPageSize          most roster entries a version-2 client gets at once: the size of its entry snapshot and
+ *                                the largest {@code rosterPage} it may ask for ({@code calling.roster-page-size})
  */
 public record CallingConfig(int maxParticipants, int maxFrameChars, int messageBurst, int messagesPerSecond,
                             Duration resumeGrace, int displayNameMax, int chatHistorySize,
@@ -37,7 +41,7 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
                             Duration joinBefore, Duration joinAfter, int togetherSeats,
                             int maxLobby, Duration joinDeadline, int maxUnjoinedPerAddress,
                             int chatHistoryBytes, int chatHistoryPageBytes, long chatMemoryBytes, Duration chatRetention,
-                            int meetingQueue) {
+                            int meetingQueue, Duration rosterWindow, int rosterPageSize) {
 
     public CallingConfig {
         if (chatHistoryPageBytes > chatHistoryBytes) {
@@ -46,12 +50,22 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
         if (chatMemoryBytes < chatHistoryBytes) {
             throw new IllegalArgumentException("calling.chat-memory-bytes must be at least calling.chat-history-bytes");
         }
+        if (rosterWindow.isNegative() || rosterWindow.compareTo(MAX_ROSTER_WINDOW) > 0) {
+            throw new IllegalArgumentException("calling.roster-window must be between 0 and " + MAX_ROSTER_WINDOW.toMillis() + " ms");
+        }
+        if (rosterPageSize < 1 || rosterPageSize > 10_000) {
+            throw new IllegalArgumentException("calling.roster-page-size must be 1 to 10000");
+        }
     }
+
+    /** Longer than this, a batched roster would feel stale (and a join storm's batches would pile up). */
+    static final Duration MAX_ROSTER_WINDOW = Duration.ofSeconds(2);
 
     public static CallingConfig defaults() {
         return new CallingConfig(1000, 65_536, 40, 20, Duration.ofSeconds(30), 100, 500, 5, 20,
                 Duration.ofMinutes(15), Duration.ofMinutes(60), Duration.ofMinutes(60), 49,
-                100, Duration.ofSeconds(10), 50, 256 * 1024, 64 * 1024, 64L * 1024 * 1024, Duration.ofHours(1), 2048);
+                100, Duration.ofSeconds(10), 50, 256 * 1024, 64 * 1024, 64L * 1024 * 1024, Duration.ofHours(1), 2048,
+                Duration.ofMillis(100), 100);
     }
 
     public static CallingConfig from(Config c) {
@@ -75,21 +89,23 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
                 c.integer("calling.chat-history-page-bytes", 16 * 1024, 64 << 20),
                 c.integer("calling.chat-memory-bytes", 16 * 1024, Integer.MAX_VALUE),
                 c.duration("calling.chat-retention"),
-                c.integer("calling.meeting-queue", 1, 1_000_000));
+                c.integer("calling.meeting-queue", 1, 1_000_000),
+                c.duration("calling.roster-window"),
+                c.integer("calling.roster-page-size", 1, 10_000));
     }
 
     public CallingConfig withMessageRate(int burst, int perSecond) {
         return new CallingConfig(maxParticipants, maxFrameChars, burst, perSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue, rosterWindow, rosterPageSize);
     }
 
     public CallingConfig withMaxParticipants(int max) {
         return new CallingConfig(max, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue, rosterWindow, rosterPageSize);
     }
 
     /** This bound on work waiting for one meeting ({@code calling.meeting-queue}). */
@@ -97,7 +113,7 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
         return new CallingConfig(maxParticipants, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention, queue);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, queue, rosterWindow, rosterPageSize);
     }
 
     /** These limits on lobby size, join deadline and sockets not yet joined per address. */
@@ -105,6 +121,14 @@ public record CallingConfig(int maxParticipants, int maxFrameChars, int messageB
         return new CallingConfig(maxParticipants, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
                 chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
                 joinAfter, togetherSeats, lobby, deadline, unjoinedPerAddress, chatHistoryBytes,
-                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue);
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue, rosterWindow, rosterPageSize);
+    }
+
+    /** These roster batching and paging settings ({@code calling.roster-window}, {@code calling.roster-page-size}). */
+    public CallingConfig withRoster(Duration window, int pageSize) {
+        return new CallingConfig(maxParticipants, maxFrameChars, messageBurst, messagesPerSecond, resumeGrace, displayNameMax,
+                chatHistorySize, passcodeAttemptsPerClient, passcodeAttemptsPerMeeting, passcodeWindow, joinBefore,
+                joinAfter, togetherSeats, maxLobby, joinDeadline, maxUnjoinedPerAddress, chatHistoryBytes,
+                chatHistoryPageBytes, chatMemoryBytes, chatRetention, meetingQueue, window, pageSize);
     }
 }

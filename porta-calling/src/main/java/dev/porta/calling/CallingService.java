@@ -12,6 +12,7 @@ import dev.porta.calling.live.Moderation;
 import dev.porta.calling.live.Participant;
 import dev.porta.calling.live.ParticipantId;
 import dev.porta.calling.live.ResumeTickets;
+import dev.porta.calling.live.RosterWindow;
 import dev.porta.calling.live.SerialQueue;
 import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.meeting.MeetingDirectory;
@@ -66,6 +67,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
     private final ScheduledFuture<?> sweeper;
     private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService scheduler;
+    private volatile RosterWindow rosterWindow;
     private final UnjoinedSockets unjoined;
     private volatile boolean shuttingDown;
     private final AttendanceLog attendance;
@@ -135,6 +137,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.decoder = new ClientMessageDecoder(config.maxFrameChars());
         this.gate = new JoinGate(config, directory, clock, passcodeLimits);
         this.scheduler = scheduler;
+        this.rosterWindow = RosterWindow.of(config.rosterWindow());
         this.unjoined = new UnjoinedSockets(config.maxUnjoinedPerAddress());
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweepInBackground, 1, 1, TimeUnit.SECONDS);
     }
@@ -321,7 +324,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
             LiveMeeting m = router.liveMeeting(a.meeting().meetingId(), id -> newLiveMeeting(a));
             LiveMeeting.JoinResult result;
             try {
-                result = m.join(session, caller, a.displayName(), join.muted());
+                result = m.join(session, caller, a.displayName(), join.muted(), join.rosterVersion());
             } catch (LiveMeeting.Busy busy) {
                 session.refuse(EndReason.MEETING_BUSY);
                 return;
@@ -352,7 +355,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         }
         Participant p;
         try {
-            p = m == null ? null : m.resume(session, resume.resumeToken(), caller);
+            p = m == null ? null : m.resume(session, resume.resumeToken(), caller, resume.rosterVersion());
         } catch (LiveMeeting.Busy busy) {
             session.refuse(EndReason.MEETING_BUSY); // the place is kept: the client may resume again
             return;
@@ -419,7 +422,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
             LiveMeeting m = router.liveMeeting(meeting.meetingId(), id -> newLiveMeeting(meeting));
             LiveMeeting.JoinResult result;
             try {
-                result = m.rehome(session, ticket, caller);
+                result = m.rehome(session, ticket, caller, resume.rosterVersion());
             } catch (LiveMeeting.Busy busy) {
                 session.refuse(EndReason.MEETING_BUSY);
                 return;
@@ -545,6 +548,14 @@ public final class CallingService implements CallingStats, AutoCloseable {
             public ResumeTickets tickets() {
                 return tickets;
             }
-        }, attendance);
+        }, attendance, rosterWindow);
+    }
+
+    /**
+     * Who closes the roster batching windows of meetings started from now on: by default a timer of
+     * {@code calling.roster-window}; tests close them by hand to count what one window sends.
+     */
+    public void rosterWindow(RosterWindow window) {
+        this.rosterWindow = java.util.Objects.requireNonNull(window);
     }
 }

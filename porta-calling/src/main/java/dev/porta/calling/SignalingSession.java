@@ -199,6 +199,7 @@ public final class SignalingSession implements ParticipantLink {
             case Reaction r -> reply(m.features().reaction(p, r.reaction(), r.id()));
             case RaiseHand h -> reply(m.features().raiseHand(p, h.id()));
             case LowerHand h -> reply(m.features().lowerHand(p, ParticipantId.ofNullable(h.participantId()), h.id()));
+            case RosterPage rp -> reply(m.rosterPage(p, rp.offset(), rp.limit(), rp.id()));
             case BreakoutCreate b -> reply(m.features().breakoutCreate(p, b.rooms(), b.id()));
             case BreakoutAssign b -> reply(m.features().breakoutAssign(p, b.roomId() == null ? null : new BreakoutRoomId(b.roomId()),
                     b.participantIds().stream().map(ParticipantId::new).toList(), b.id()));

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * A join storm measured, not asserted: N guests join one meeting at once through the calling engine
  * (in-process connections, so the number is the engine's cost, not the network's). Writes
  * {@code target/join-storm.md}. Run: {@code ./mvnw -Pbenchmark -pl porta-calling -am test -Dtest=JoinStormBenchmark
- * -Dporta.bench.joins=500}.
+ * -Dporta.bench.joins=500 -Dporta.bench.rosterVersion=2} (2: batches and pages, as the web library joins; 1: one
+ * delta per change and whole snapshots). The same storm on a real node, with real tokens and SFU sessions, is
+ * {@code porta loadtest join-storm} (docs/benchmarks.md).
  */
 @Tag("benchmark")
 class JoinStormBenchmark {
@@ -71,6 +73,7 @@ class JoinStormBenchmark {
     @Test
     void measuresAJoinStormOfGuestsIntoOneMeeting() throws Exception {
         int joins = Integer.getInteger("porta.bench.joins", 300);
+        int rosterVersion = Integer.getInteger("porta.bench.rosterVersion", 2);
         var clock = new MutableClock(CallingHarness.NOW);
         var auth = new FakeAuthenticator(CallingHarness.NOW.plus(Duration.ofHours(24)));
         var meetings = new InMemoryMeetingDirectory();
@@ -101,7 +104,7 @@ class JoinStormBenchmark {
                     SignalingSession session = calling.open(conn);
                     started[n] = System.nanoTime();
                     session.onText("{\"v\":1,\"type\":\"join\",\"token\":\"" + tokens.get(n) + "\",\"displayName\":\"Guest " + n
-                            + "\",\"locator\":{\"meetingLink\":\"" + link + "\"}}");
+                            + "\",\"locator\":{\"meetingLink\":\"" + link + "\"},\"rosterVersion\":" + rosterVersion + "}");
                 });
             }
         }
@@ -117,14 +120,14 @@ class JoinStormBenchmark {
 
                 | measure | value |
                 | --- | --- |
-                | guests joining one meeting at once | %d |
+                | guests joining one meeting at once (roster version %d) | %d |
                 | wall time until all connected | %.1f ms |
                 | joins per second | %.0f |
                 | join latency p50 / p95 / max | %.2f / %.2f / %.2f ms |
                 | frames sent to clients in total | %d (%.1f per join) |
                 | characters sent in total | %d |
                 | available processors | %d |
-                """, joins, total / 1e6, joins / (total / 1e9), latenciesMs[joins / 2], latenciesMs[(int) (joins * 0.95)],
+                """, rosterVersion, joins, total / 1e6, joins / (total / 1e9), latenciesMs[joins / 2], latenciesMs[(int) (joins * 0.95)],
                 latenciesMs[joins - 1], frames.get(), frames.get() / (double) joins, chars.get(),
                 Runtime.getRuntime().availableProcessors());
         Files.createDirectories(Path.of("target"));

@@ -17,6 +17,8 @@ public final class LoadTestMain {
     static final String USAGE = """
             Usage: porta loadtest [run] [options]      run a scenario, write report.json, report.md, report.png
                    porta loadtest jmh [JMH options]    the hot-path microbenchmarks (e.g. -f 1 -wi 3 -i 5)
+                   porta loadtest join-storm [options] N guests join one meeting at R/s, signalling only
+                                                       (join-storm --help)
                    porta loadtest udp-ceiling [SECONDS] the machine's plain UDP forwarding ceiling (loopback;
                                                        saturates the machine: run it when it is quiet)
 
@@ -53,6 +55,9 @@ public final class LoadTestMain {
             System.arraycopy(args, 1, rest, 0, rest.length);
             org.openjdk.jmh.Main.main(rest);
             return;
+        }
+        if (args.length > 0 && args[0].equals("join-storm")) {
+            System.exit(joinStorm(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals("udp-ceiling")) {
             System.exit(UdpCeiling.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
@@ -138,6 +143,26 @@ public final class LoadTestMain {
             throw new IllegalArgumentException("--pid " + pid + ": no such process");
         }
         return pid;
+    }
+
+    static int joinStorm(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                err.print(JoinStorm.USAGE);
+                return 2;
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        try {
+            return JoinStorm.run(o, "porta loadtest join-storm " + String.join(" ", args), out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("porta loadtest join-storm: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("porta loadtest join-storm: " + e);
+            return 1;
+        }
     }
 
     private static int intOpt(Map<String, String> o, String name, int def) {

@@ -89,7 +89,7 @@ final class PortaTarget implements Target {
         pb.redirectErrorStream(true).redirectOutput(workDir.resolve("porta.log").toFile());
         Process p = ServerProcesses.start(pb);
         Path demoJson = data.resolve("demo.json");
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos(); // a machine shared by builds starts slowly
         while (!Files.exists(demoJson) || Files.size(demoJson) == 0) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 ServerProcesses.stop(p);
@@ -127,6 +127,14 @@ final class PortaTarget implements Target {
         }
     }
 
+    /** One meeting everyone enters directly and a guest token for each of {@code guests} (the join storm, beyond scenarios' bound). */
+    void prepareOneMeeting(int guests) throws Exception {
+        meetingLinks.add(createMeeting(appToken(), "Join storm"));
+        for (int i = 0; i < guests; i++) {
+            tokens.put("0/" + i, guestToken());
+        }
+    }
+
     @Override
     public SyntheticParticipant participant(Env env, int meeting, int index, boolean audio, boolean video) {
         URI calling = URI.create(base.replaceFirst("^https", "wss") + "calling/v1");
@@ -137,20 +145,53 @@ final class PortaTarget implements Target {
     /** {@code porta_media_packets_out_total} from the node's Prometheus endpoint. */
     @Override
     public long nodePacketsOut() {
+        return (long) metricSum("porta_media_packets_out_total");
+    }
+
+    /** The node's heap in use (the sum of its heap pools, {@code jvm_memory_used_bytes{area="heap"}}); -1 when untold. */
+    long heapUsedBytes() {
+        return (long) metricSum("jvm_memory_used_bytes{area=\"heap\"");
+    }
+
+    /** The sum of the node's Prometheus samples whose line starts with {@code prefix}; -1 when there is none. */
+    private double metricSum(String prefix) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
+            double sum = -1;
             for (String line : r.body().split("\n")) {
-                if (line.startsWith("porta_media_packets_out_total")) {
-                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.startsWith(prefix)) {
+                    sum = Math.max(sum, 0) + Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
+            return sum;
         } catch (IOException | NumberFormatException e) {
-            // the report then says the node did not tell
+            return -1; // the report then says the node did not tell
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return -1;
         }
-        return -1;
+    }
+
+    /** The calling WebSocket's URL. */
+    URI callingUrl() {
+        return URI.create(base.replaceFirst("^https", "wss") + "calling/v1");
+    }
+
+    /** Another client trusting the node's certificate (each has one selector thread doing TLS for its sockets). */
+    HttpClient newHttpClient() {
+        return HttpClient.newBuilder().sslContext(trusting(Path.of(demo.get("certificatePem").asText())))
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** The join link of meeting {@code meeting} made by {@link #prepare}. */
+    String meetingLink(int meeting) {
+        return meetingLinks.get(meeting);
+    }
+
+    /** The guest token {@link #prepare} minted for participant {@code index} of meeting {@code meeting}. */
+    String guestToken(int meeting, int index) {
+        return tokens.get(meeting + "/" + index);
     }
 
     private String appToken() throws IOException, InterruptedException {

@@ -62,6 +62,9 @@ public final class PortaServer implements AutoCloseable {
     private final SecurityHeaders securityHeaders;
     /** web.examples-enabled: whether /examples/ (demo pages that join from URL parameters) is served. */
     private final boolean examplesEnabled;
+    /** permessage-deflate on the signalling WebSocket ({@code calling.compression}), and its pools' bound. */
+    private final boolean compression;
+    private final int compressionPool;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Javalin app;
     private String publicHost;
@@ -131,6 +134,8 @@ public final class PortaServer implements AutoCloseable {
         meetings.acceptConsoleSignIn(webApp::isConsoleClient);
         this.securityHeaders = new SecurityHeaders(config.duration("http.hsts-max-age"), cluster.callingSocketSources());
         this.examplesEnabled = config.bool("web.examples-enabled");
+        this.compression = config.bool("calling.compression");
+        this.compressionPool = config.integer("calling.compression-pool", 1, 1024);
         PrivateFiles.tightenOwn(dataDir, ServerFiles::isPortas); // the embedded database's files, made with the umask
 
         this.app = Javalin.create(cfg -> {
@@ -154,6 +159,8 @@ public final class PortaServer implements AutoCloseable {
         PortaServer server = new PortaServer(config, clock);
         try {
             server.app.start();
+            dev.porta.server.calling.SignalingCompression.negotiate(server.app.jettyServer().server()
+                    .getDescendant(org.eclipse.jetty.ee10.servlet.ServletContextHandler.class), server.compression);
         } catch (RuntimeException e) {
             server.close();
             throw portTaken(e, server.serverConfig);
@@ -188,7 +195,10 @@ public final class PortaServer implements AutoCloseable {
             // The example pages join meetings from URL parameters: demo material, off unless configured.
             files.skipFileFunction = request -> !examplesEnabled && isExamplesPath(request);
         });
-        cfg.jetty.modifyServer(server -> server.setStopTimeout(serverConfig.shutdownGrace().toMillis()));
+        cfg.jetty.modifyServer(server -> {
+            server.setStopTimeout(serverConfig.shutdownGrace().toMillis());
+            dev.porta.server.calling.SignalingCompression.boundPools(server, compressionPool);
+        });
         cfg.jetty.addConnector((Server server, HttpConfiguration http) -> {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             this.ssl = ssl;

@@ -85,7 +85,8 @@ class CallingChatFloodTest {
         assertThat(CallingWiring.maxQueuedBytes(fitting, CallingConfig.from(fitting))).isEqualTo(262_144);
     }
 
-    private static String meetingSharingItsChatHistory(RunningPorta porta) {
+    /** A meeting everyone enters directly (no lobby) and whose chat history late joiners see. */
+    static String meetingSharingItsChatHistory(RunningPorta porta) {
         Directory directory = porta.server().meetings().directory();
         TenantId tenant = new TenantId(DemoTenant.TENANT_ID);
         Member organizer = directory.members(tenant).getFirst();
@@ -97,7 +98,7 @@ class CallingChatFloodTest {
         return new JoinLinks(porta::baseUrl).joinWebUrl(m);
     }
 
-    private static String guestToken(RunningPorta porta) {
+    static String guestToken(RunningPorta porta) {
         IdentityService identities = porta.server().identities();
         CommunicationResource resource = identities.resourceFor(DemoTenant.TENANT_ID);
         return identities.issueToken(resource, identities.createIdentity(resource), Set.of(TokenScope.VOIP), Duration.ofHours(1))

@@ -112,10 +112,11 @@ public final class LiveMeeting {
     /**
      * @param chatIo where this meeting's chat history is read and written: the same lane for every live session
      *               of one meeting ID, so that an ended session's last write comes before the next one's read
+     * @param rosterWindow when gathered roster changes go out to roster-version-2 clients ({@code calling.roster-window})
      */
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
                        ChatHistoryStore chat, SerialQueue chatIo, CallingCounters counters, ServerMessageEncoder encoder,
-                       Registry registry, AttendanceLog attendance) {
+                       Registry registry, AttendanceLog attendance, RosterWindow rosterWindow) {
         this.details = details;
         this.attendance = attendance;
         this.config = config;
@@ -125,12 +126,13 @@ public final class LiveMeeting {
         this.counters = counters;
         this.encoder = encoder;
         this.registry = registry;
-        this.roster = new Roster(details, encoder);
+        this.actor = new SerialQueue("porta-meeting-" + details.meetingId(), config.meetingQueue());
+        // the batch is built on the actor, after the work already queued there when the window closed
+        this.roster = new Roster(details, encoder, flush -> rosterWindow.open(() -> actor.post(flush)));
         this.lobby = new Lobby(roster);
         this.resumeTokens = new ResumeTokens(this, registry);
         this.chatIo = chatIo;
         this.chatMirror = new ChatMirror(config.chatHistorySize(), config.chatHistoryBytes());
-        this.actor = new SerialQueue("porta-meeting-" + details.meetingId(), config.meetingQueue());
         this.features = new MeetingFeatures(this);
         this.moderation = new Moderation(this);
         this.media = new MeetingMedia(this, mediaHost);
@@ -340,11 +342,11 @@ public final class LiveMeeting {
      * Takes {@code caller} in: to the lobby or straight into the meeting. Returns null when this live meeting
      * has just closed (the caller should get a fresh one); otherwise the participant, or a refusal already sent.
      */
-    public JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted) {
-        return ask(() -> joinOnActor(link, caller, displayName, muted));
+    public JoinResult join(ParticipantLink link, Caller caller, String displayName, boolean muted, int rosterVersion) {
+        return ask(() -> joinOnActor(link, caller, displayName, muted, rosterVersion));
     }
 
-    private JoinResult joinOnActor(ParticipantLink link, Caller caller, String displayName, boolean muted) {
+    private JoinResult joinOnActor(ParticipantLink link, Caller caller, String displayName, boolean muted, int rosterVersion) {
         if (closed) {
             return null;
         }
@@ -370,6 +372,7 @@ public final class LiveMeeting {
         Participant p = new Participant(ParticipantId.random(), caller, displayName, Permissions.roleOf(details, caller),
                 ++joinOrder, muted, Permissions.isExternal(details, caller));
         p.link = link;
+        speaksRoster(p, rosterVersion);
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
         }
@@ -393,11 +396,11 @@ public final class LiveMeeting {
     }
 
     /** Gives a dropped participant its place back; null when the token or identity does not match. */
-    public Participant resume(ParticipantLink link, String resumeToken, Caller caller) {
-        return ask(() -> resumeOnActor(link, resumeToken, caller));
+    public Participant resume(ParticipantLink link, String resumeToken, Caller caller, int rosterVersion) {
+        return ask(() -> resumeOnActor(link, resumeToken, caller, rosterVersion));
     }
 
-    private Participant resumeOnActor(ParticipantLink link, String resumeToken, Caller caller) {
+    private Participant resumeOnActor(ParticipantLink link, String resumeToken, Caller caller, int rosterVersion) {
         Participant p = ResumeTokens.holder(everyone(), resumeToken);
         if (p == null || !p.caller.identity().equals(caller.identity())) {
             return null;
@@ -408,6 +411,9 @@ public final class LiveMeeting {
         p.caller = caller;
         resumeTokens.issue(p, p.state == Participant.State.CONNECTED);
         p.link = link;
+        if (rosterVersion != 0 && p.rosterVersion != rosterVersion) {
+            speaksRoster(p, rosterVersion); // the client may have been updated (a reload); its page starts over
+        }
         p.disconnectedAt = null;
         if (p.state == Participant.State.IN_LOBBY) {
             p.send(this, stateChanged(p, "InLobby"));
@@ -427,11 +433,11 @@ public final class LiveMeeting {
      * lost with it). Returns null when this live meeting has just closed; a refusal when the participant is
      * already here or has ended here (a ticket is good once per live session), banned, or the meeting is full.
      */
-    public JoinResult rehome(ParticipantLink link, ResumeTickets.Ticket ticket, Caller caller) {
-        return ask(() -> rehomeOnActor(link, ticket, caller));
+    public JoinResult rehome(ParticipantLink link, ResumeTickets.Ticket ticket, Caller caller, int rosterVersion) {
+        return ask(() -> rehomeOnActor(link, ticket, caller, rosterVersion));
     }
 
-    private JoinResult rehomeOnActor(ParticipantLink link, ResumeTickets.Ticket ticket, Caller caller) {
+    private JoinResult rehomeOnActor(ParticipantLink link, ResumeTickets.Ticket ticket, Caller caller, int rosterVersion) {
         if (closed) {
             return null;
         }
@@ -460,6 +466,7 @@ public final class LiveMeeting {
                 Permissions.roleOf(details, caller), ++joinOrder, false, Permissions.isExternal(details, caller));
         p.link = link;
         p.arrivedByTicket = true;
+        speaksRoster(p, Math.max(1, rosterVersion));
         if (p.role == Role.ATTENDEE && !details.allowAttendeeToEnableMic()) {
             p.muted = true;
         }
@@ -479,6 +486,37 @@ public final class LiveMeeting {
             lobby.arrive(p);
         }
         return new JoinResult.Joined(p);
+    }
+
+    /** {@code p}'s client speaks roster {@code version}; a version 2 client starts with the first page. */
+    private void speaksRoster(Participant p, int version) {
+        p.rosterVersion = version;
+        roster.showPage(p, 0, config.rosterPageSize());
+    }
+
+    /**
+     * A roster-version-2 client shows another part of the roster: it gets that page as a {@code roster} snapshot
+     * (with the total), and from then on batches for that page. The limit is at most {@code calling.roster-page-size}.
+     */
+    public ServerMessage rosterPage(Participant p, int offset, int limit, String requestId) {
+        return ask(() -> {
+            ServerMessage refusal = refuseUnless(p, null, requestId);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (p.rosterVersion < 2) {
+                return error(requestId, ActionError.INVALID_MESSAGE, "rosterPage needs rosterVersion 2 in join or resume");
+            }
+            if (limit > config.rosterPageSize()) {
+                return error(requestId, ActionError.INVALID_MESSAGE, "limit must be 1 to " + config.rosterPageSize());
+            }
+            if (offset >= config.maxParticipants()) {
+                return error(requestId, ActionError.INVALID_MESSAGE, "offset must be below " + config.maxParticipants());
+            }
+            roster.showPage(p, offset, limit);
+            p.send(this, roster.snapshotFor(p));
+            return new Ack(requestId, null);
+        });
     }
 
     /** The socket dropped without {@code leave}: keep the place for the grace period. */

@@ -50,6 +50,20 @@ public final class Participant {
     boolean arrivedByTicket;
     /** When this participant's TURN credentials are due for renewal; null without TURN. */
     Instant iceServersRenewAt;
+    /**
+     * The roster protocol its client speaks: 1, every change as its own {@code rosterDelta} and whole snapshots;
+     * 2, one batch per {@code calling.roster-window} and pages (docs/calling-protocol.md §4.4).
+     */
+    int rosterVersion = 1;
+    /** Version 2: the part of the roster its client shows, in join order (the first page until it asks for another). */
+    int pageOffset;
+    int pageLimit;
+    /** Version 2: the ids of the page its client holds as of {@link #rosterSeqSent} (its own entry not counted). */
+    java.util.Set<ParticipantId> pageShown = java.util.Set.of();
+    /** Version 2: the roster seq of the last snapshot or batch its client got. */
+    long rosterSeqSent;
+    /** Version 2: the seated count its client was last told. */
+    int rosterTotalSent;
 
     Participant(ParticipantId id, Caller caller, String displayName, Role role, long joinOrder, boolean muted, boolean external) {
         this.id = id;

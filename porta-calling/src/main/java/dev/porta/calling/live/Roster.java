@@ -7,29 +7,49 @@ import dev.porta.calling.protocol.ServerMessage;
 import dev.porta.calling.protocol.ServerMessage.LobbyDelta;
 import dev.porta.calling.protocol.ServerMessage.LobbyEntry;
 import dev.porta.calling.protocol.ServerMessage.Ref;
+import dev.porta.calling.protocol.ServerMessage.RosterBatch;
+import dev.porta.calling.protocol.ServerMessage.RosterChange;
 import dev.porta.calling.protocol.ServerMessage.RosterDelta;
 import dev.porta.calling.protocol.ServerMessage.RosterEntry;
 import dev.porta.calling.protocol.ServerMessageEncoder;
 import dev.porta.media.api.TrackSource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Who has a seat in the meeting (Connected or reconnecting), in join order, and the sequence number every
- * roster change carries; sends each change to everyone seated, and lobby news to those who may admit, with
+ * roster change carries; sends the changes to everyone seated, and lobby news to those who may admit, with
  * the guest-privacy rule applied per recipient. Touched only on the meeting's actor.
+ *
+ * <p>Two roster protocols (docs/calling-protocol.md §4.4). Version 1 clients get every change at once as its
+ * own {@code rosterDelta} and the whole roster as their snapshot: n joins cost everyone n frames. Version 2
+ * clients show a page of the roster: the changes of one window ({@code calling.roster-window}) go out when it
+ * closes as one batch per client, holding only what changed in that client's page, and the total. Clients
+ * that show the same page share one encoded frame, so a batch costs the meeting one encoding per page shown.
  */
 final class Roster {
     private final MeetingDetails details;
     private final ServerMessageEncoder encoder;
     private final Map<ParticipantId, Participant> seated = new LinkedHashMap<>();
+    /** Opens the batching window: runs the flush it is given (on the actor) once the window closes. */
+    private final Consumer<Runnable> window;
+    /** Who changed (added, updated or removed) since the last batch; bounded by the changes one window can hold. */
+    private final Set<ParticipantId> changedInWindow = new LinkedHashSet<>();
+    private boolean windowOpen;
     private long seq;
 
-    Roster(MeetingDetails details, ServerMessageEncoder encoder) {
+    /** @param window runs the flush it is given on the meeting's actor once the batching window has passed */
+    Roster(MeetingDetails details, ServerMessageEncoder encoder, Consumer<Runnable> window) {
         this.details = details;
         this.encoder = encoder;
+        this.window = window;
     }
 
     Participant get(ParticipantId id) {
@@ -61,32 +81,166 @@ final class Roster {
         return List.copyOf(seated.values());
     }
 
-    /** Tells everyone seated (but {@code excluded}) that {@code p} was added, updated or removed. */
+    /**
+     * Tells everyone seated (but {@code excluded}) that {@code p} was added, updated or removed: version 1
+     * clients at once, version 2 clients in the batch of the window this change opens or falls in.
+     */
     void changed(String op, Participant p, Participant excluded) {
         seq++;
-        broadcast(new RosterDelta(seq, op, op.equals("removed") ? new Ref(p.id.value()) : entry(p)), excluded);
+        broadcast(new RosterDelta(seq, op, op.equals("removed") ? new Ref(p.id.value()) : entry(p)), excluded, 1);
+        changedInWindow.add(p.id);
+        if (!windowOpen) {
+            windowOpen = true;
+            window.accept(this::flush);
+        }
     }
 
-    /** The whole roster as {@code recipient} may see it, with the current sequence number. */
+    /**
+     * The roster as {@code recipient} may see it, with the current sequence number: the whole of it for a
+     * version 1 client; for version 2 the page it shows, its own entry and the total, noting what it now holds.
+     */
     ServerMessage.Roster snapshotFor(Participant recipient) {
-        List<RosterEntry> entries = new ArrayList<>(seated.size());
-        for (Participant q : seated.values()) {
-            RosterEntry e = entry(q);
-            entries.add(hidesIdentity(recipient, e.id(), e.kind()) ? e.withoutIdentity() : e);
+        if (recipient.rosterVersion < 2) {
+            List<RosterEntry> entries = new ArrayList<>(seated.size());
+            for (Participant q : seated.values()) {
+                entries.add(visibleTo(recipient, q));
+            }
+            return new ServerMessage.Roster(seq, entries);
         }
-        return new ServerMessage.Roster(seq, entries);
+        List<Participant> page = page(new ArrayList<>(seated.values()), recipient.pageOffset, recipient.pageLimit);
+        List<RosterEntry> entries = new ArrayList<>(page.size() + 1);
+        Set<ParticipantId> shown = new HashSet<>();
+        for (Participant q : page) {
+            entries.add(visibleTo(recipient, q));
+            shown.add(q.id);
+        }
+        if (!shown.contains(recipient.id) && seated.get(recipient.id) == recipient) {
+            entries.add(entry(recipient)); // a client always holds its own entry, wherever its page is
+        }
+        recipient.pageShown = shown;
+        recipient.rosterSeqSent = seq;
+        recipient.rosterTotalSent = seated.size();
+        return new ServerMessage.Roster(seq, entries, recipient.pageOffset, seated.size());
+    }
+
+    /** Version 2: {@code recipient} shows {@code limit} entries from {@code offset} on; its next snapshot is that page. */
+    void showPage(Participant recipient, int offset, int limit) {
+        recipient.pageOffset = offset;
+        recipient.pageLimit = limit;
+    }
+
+    /**
+     * Closes the window: sends each version 2 client what changed in its page since what it holds, and the
+     * total, as one {@code rosterDelta} batch. A client whose page and total did not change gets nothing (its
+     * next batch's {@code prev} is still its seq). Someone who came and went within the window never shows.
+     */
+    void flush() {
+        windowOpen = false;
+        if (changedInWindow.isEmpty()) {
+            return;
+        }
+        Set<ParticipantId> changed = Set.copyOf(changedInWindow);
+        changedInWindow.clear();
+        List<Participant> order = null;
+        Map<PageKey, PageBatch> batches = new HashMap<>();
+        for (Participant r : seated.values()) {
+            if (r.rosterVersion < 2 || r.link == null || r.awaitingEntry || r.rosterSeqSent >= seq) {
+                continue; // version 1, reconnecting (it gets a snapshot on resume), or its snapshot is newer
+            }
+            if (order == null) {
+                order = new ArrayList<>(seated.values());
+            }
+            List<Participant> all = order;
+            boolean hides = hidesGuestsFrom(r);
+            // clients that hold the same page as of the same seq hold the same ids: one batch serves them all
+            PageBatch b = batches.computeIfAbsent(new PageKey(r.pageOffset, r.pageLimit, r.rosterSeqSent, hides),
+                    k -> pageBatch(all, r, changed, hides));
+            boolean selfNews = changed.contains(r.id) || b.mentioned().contains(r.id);
+            if (b.changes().isEmpty() && !selfNews && b.total() == r.rosterTotalSent) {
+                continue;
+            }
+            r.pageShown = b.shown();
+            r.rosterSeqSent = seq;
+            r.rosterTotalSent = b.total();
+            if (selfNews) {
+                r.link.send(encoder.encode(withOwnEntry(b, r)));
+            } else {
+                r.link.send(b.frame());
+            }
+        }
+    }
+
+    private record PageKey(int offset, int limit, long prev, boolean hidesGuests) { }
+
+    /** One page's batch: its changes, the ids it now shows and those its changes name, and the encoded frame. */
+    private record PageBatch(long prev, int total, List<RosterChange> changes, Set<ParticipantId> shown,
+                             Set<ParticipantId> mentioned, String frame) { }
+
+    private PageBatch pageBatch(List<Participant> order, Participant like, Set<ParticipantId> changed, boolean hides) {
+        Set<ParticipantId> before = like.pageShown;
+        List<Participant> page = page(order, like.pageOffset, like.pageLimit);
+        Set<ParticipantId> now = new HashSet<>();
+        for (Participant q : page) {
+            now.add(q.id);
+        }
+        List<RosterChange> changes = new ArrayList<>();
+        Set<ParticipantId> mentioned = new HashSet<>();
+        for (ParticipantId id : before) {
+            if (!now.contains(id)) {
+                changes.add(new RosterChange("removed", new Ref(id.value())));
+                mentioned.add(id);
+            }
+        }
+        for (Participant q : page) {
+            String op = !before.contains(q.id) ? "added" : changed.contains(q.id) ? "updated" : null;
+            if (op != null) {
+                RosterEntry e = entry(q);
+                changes.add(new RosterChange(op, hides && "guest".equals(e.kind()) ? e.withoutIdentity() : e));
+                mentioned.add(q.id);
+            }
+        }
+        String frame = encoder.encode(new RosterBatch(seq, like.rosterSeqSent, order.size(), changes));
+        return new PageBatch(like.rosterSeqSent, order.size(), changes, now, mentioned, frame);
+    }
+
+    /** {@code b} for {@code r} itself: its own entry is always held, unredacted, whether in its page or not. */
+    private RosterBatch withOwnEntry(PageBatch b, Participant r) {
+        List<RosterChange> changes = new ArrayList<>(b.changes().size() + 1);
+        for (RosterChange c : b.changes()) {
+            if (!(c.participant() instanceof RosterEntry e ? e.id() : ((Ref) c.participant()).id()).equals(r.id.value())) {
+                changes.add(c);
+            }
+        }
+        changes.add(new RosterChange("updated", entry(r)));
+        return new RosterBatch(seq, b.prev(), b.total(), changes);
+    }
+
+    private static List<Participant> page(List<Participant> order, int offset, int limit) {
+        int from = Math.min(offset, order.size());
+        return order.subList(from, (int) Math.min((long) from + limit, order.size()));
+    }
+
+    private RosterEntry visibleTo(Participant recipient, Participant q) {
+        RosterEntry e = entry(q);
+        return hidesIdentity(recipient, e.id(), e.kind()) ? e.withoutIdentity() : e;
     }
 
     /** Sends {@code m} to everyone seated whose entry has gone out, but {@code excluded} (may be null). */
     void broadcast(ServerMessage m, Participant excluded) {
-        String frame = encoder.encode(m);
+        broadcast(m, excluded, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #broadcast(ServerMessage, Participant)}, to those whose roster version is at most {@code maxVersion}. */
+    private void broadcast(ServerMessage m, Participant excluded, int maxVersion) {
+        String frame = null;
         String redacted = null;
         for (Participant p : seated.values()) {
-            if (p.link != null && p != excluded && !p.awaitingEntry) {
+            if (p.link != null && p != excluded && !p.awaitingEntry && p.rosterVersion <= maxVersion) {
                 if (hidesIdentityFrom(p, m)) {
                     redacted = redacted == null ? encoder.encode(withoutIdentity(m)) : redacted;
                     p.link.send(redacted);
                 } else {
+                    frame = frame == null ? encoder.encode(m) : frame;
                     p.link.send(frame);
                 }
             }
@@ -135,8 +289,12 @@ final class Roster {
      * guests by participant id only (their raw id is left out). Members, and everyone's own entry, keep it.
      */
     boolean hidesIdentity(Participant recipient, String entryId, String entryKind) {
-        return recipient.external && !details.policy().guestIdentitiesVisibleToGuests()
-                && "guest".equals(entryKind) && !recipient.id.value().equals(entryId);
+        return hidesGuestsFrom(recipient) && "guest".equals(entryKind) && !recipient.id.value().equals(entryId);
+    }
+
+    /** The privacy policy of {@link #hidesIdentity} for entries of guests other than {@code recipient}. */
+    private boolean hidesGuestsFrom(Participant recipient) {
+        return recipient.external && !details.policy().guestIdentitiesVisibleToGuests();
     }
 
     private boolean hidesIdentityFrom(Participant recipient, ServerMessage m) {

@@ -18,9 +18,19 @@ public sealed interface ClientMessage {
         record MeetingIdAndPasscode(String meetingId, String passcode) implements Locator { }
     }
 
-    record Join(String id, String token, Locator locator, String displayName, boolean muted) implements ClientMessage { }
+    /** @param rosterVersion 1: one {@code rosterDelta} per change, whole snapshots; 2: batches and pages (§4.4) */
+    record Join(String id, String token, Locator locator, String displayName, boolean muted, int rosterVersion)
+            implements ClientMessage {
+        public Join(String id, String token, Locator locator, String displayName, boolean muted) {
+            this(id, token, locator, displayName, muted, 1);
+        }
+    }
 
-    record Resume(String id, String token, String resumeToken) implements ClientMessage { }
+    /** @param rosterVersion as in {@link Join}; 0 when the client did not say (the version it spoke before) */
+    record Resume(String id, String token, String resumeToken, int rosterVersion) implements ClientMessage { }
+
+    /** A roster-version-2 client asks for the entries it shows: {@code limit} of them from {@code offset} in join order. */
+    record RosterPage(String id, int offset, int limit) implements ClientMessage { }
 
     record Leave(String id) implements ClientMessage { }
 

@@ -77,8 +77,12 @@ public final class ClientMessageDecoder {
     private ClientMessage fields(String type, String id, Fields f) throws Fields.BadField, ProtocolViolation {
         return switch (type) {
             case "join" -> new Join(id, f.requiredString("token", 1, TOKEN_MAX), locator(f.object("locator")),
-                    f.optionalString("displayName", 0, 1000), f.bool("muted", true));
-            case "resume" -> new Resume(id, f.requiredString("token", 1, TOKEN_MAX), f.requiredString("resumeToken", 1, 2048));
+                    f.optionalString("displayName", 0, 1000), f.bool("muted", true), f.integer("rosterVersion", 1, 2, 1));
+            // absent: the version the participant spoke before (a ticket taken on another node: 1)
+            case "resume" -> new Resume(id, f.requiredString("token", 1, TOKEN_MAX), f.requiredString("resumeToken", 1, 2048),
+                    f.integer("rosterVersion", 1, 2, 0));
+            // the limit's upper bound is calling.roster-page-size, checked by the meeting (the decoder has no config)
+            case "rosterPage" -> new RosterPage(id, f.integer("offset", 0, 1_000_000), f.integer("limit", 1, 1_000_000));
             case "leave" -> new Leave(id);
             case "updateToken" -> new UpdateToken(id, f.requiredString("token", 1, TOKEN_MAX));
             case "ping" -> new Ping(id);

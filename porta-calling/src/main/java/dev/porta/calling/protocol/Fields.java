@@ -93,6 +93,16 @@ final class Fields {
         return v.asInt();
     }
 
+    /** As {@link #integer}, {@code absent} when the field is missing or null. */
+    int integer(String name, int min, int max, int absent) throws BadField {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            read.add(name);
+            return absent;
+        }
+        return integer(name, min, max);
+    }
+
     TrackSource source(String name) throws BadField {
         return sourceValue(name, requiredString(name, 1, 20));
     }

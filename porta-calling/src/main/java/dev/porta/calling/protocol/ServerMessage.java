@@ -48,7 +48,26 @@ public sealed interface ServerMessage {
                         List<String> capabilities, Boolean recording, Boolean transcription,
                         CallEndReason callEndReason, String mediaSession) implements ServerMessage { }
 
-    record Roster(long seq, List<RosterEntry> participants) implements ServerMessage { }
+    /**
+     * The roster, or (roster version 2) one page of it.
+     * @param offset version 2: where the page starts in join order; null for version 1 (the whole roster)
+     * @param total  version 2: how many are seated in all; null for version 1
+     */
+    record Roster(long seq, List<RosterEntry> participants, Integer offset, Integer total) implements ServerMessage {
+        public Roster(long seq, List<RosterEntry> participants) {
+            this(seq, participants, null, null);
+        }
+    }
+
+    /**
+     * Roster version 2: what changed in the recipient's page over one window, as one {@code rosterDelta} frame.
+     * @param prev  the {@code seq} of the snapshot or batch before this one (the client's current seq)
+     * @param total how many are seated in all
+     */
+    record RosterBatch(long seq, long prev, int total, List<RosterChange> changes) implements ServerMessage { }
+
+    /** One change of a {@link RosterBatch}: {@code participant} a {@link RosterEntry}, or a {@link Ref} for {@code removed}. */
+    record RosterChange(String op, Object participant) { }
 
     /** @param participant a {@link RosterEntry}, or a {@link Ref} for {@code removed} */
     record RosterDelta(long seq, String op, Object participant) implements ServerMessage { }

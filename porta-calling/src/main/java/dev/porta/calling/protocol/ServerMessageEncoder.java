@@ -28,6 +28,7 @@ public final class ServerMessageEncoder {
             case StateChanged s -> "stateChanged";
             case Roster r -> "roster";
             case RosterDelta d -> "rosterDelta";
+            case RosterBatch b -> "rosterDelta";
             case Lobby l -> "lobby";
             case LobbyDelta d -> "lobbyDelta";
             case ChatMessage c -> "chatMessage";

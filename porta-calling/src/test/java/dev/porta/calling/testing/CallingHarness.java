@@ -92,6 +92,21 @@ public final class CallingHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds the roster batching windows of meetings that start from now on open until the test closes them
+     * ({@link HeldRosterWindow#close}); call before the first join.
+     */
+    public HeldRosterWindow holdRosterWindows() {
+        HeldRosterWindow w = new HeldRosterWindow();
+        calling.rosterWindow(w);
+        return w;
+    }
+
+    /** As {@link #join}, for a client that speaks roster version 2 (batches and pages). */
+    public TestClient joinV2(String token, String link, String displayName) {
+        return join(token, link, displayName, ",\"rosterVersion\":2");
+    }
+
     /** The chat store a running server builds from {@code config}. */
     public static InMemoryChatHistoryStore chat(CallingConfig config) {
         return new InMemoryChatHistoryStore(config.chatHistorySize(), config.chatHistoryBytes(), config.chatMemoryBytes());
@@ -114,9 +129,13 @@ public final class CallingHarness implements AutoCloseable {
 
     /** Connects and sends a join by link; returns the client (the caller awaits the state it expects). */
     public TestClient join(String token, String link, String displayName) {
+        return join(token, link, displayName, "");
+    }
+
+    private TestClient join(String token, String link, String displayName, String moreFields) {
         TestClient c = connect();
         c.send("{\"v\":1,\"type\":\"join\",\"id\":\"j\",\"token\":\"" + token + "\",\"displayName\":\""
-                + displayName + "\",\"locator\":{\"meetingLink\":\"" + link + "\"}}");
+                + displayName + "\",\"locator\":{\"meetingLink\":\"" + link + "\"}" + moreFields + "}");
         return c;
     }
 
