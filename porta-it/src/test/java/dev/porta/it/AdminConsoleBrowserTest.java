@@ -49,16 +49,7 @@ class AdminConsoleBrowserTest {
         directory.grantRole(tenant, admin, MemberRole.TENANT_ADMIN);
         directory.grantRole(tenant, auditor, MemberRole.AUDITOR);
         lee = directory.addMember(tenant, "lee@demo.porta.example", "Lee Gu", "a-password-for-lee");
-        var graph = GraphSdk.graph(porta, GraphSdk.credential(porta, tenant.value(), demo.at("/app/clientId").asText(),
-                demo.at("/app/clientSecret").asText()));
-        var m = new com.microsoft.graph.models.OnlineMeeting();
-        m.setSubject("Quarterly review");
-        m.setStartDateTime(java.time.OffsetDateTime.now().minusMinutes(5));
-        m.setEndDateTime(java.time.OffsetDateTime.now().plusHours(1));
-        var everyone = new com.microsoft.graph.models.LobbyBypassSettings();
-        everyone.setScope(com.microsoft.graph.models.LobbyBypassScope.Everyone);
-        m.setLobbyBypassSettings(everyone);
-        meeting = graph.users().byUserId(admin.value()).onlineMeetings().post(m);
+        meeting = GraphSdk.scheduleAsDemoOrganizer(porta, "Quarterly review", com.microsoft.graph.models.LobbyBypassScope.Everyone);
         identities = Sdk.identityClient(porta, porta.connectionString());
     }
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.models.CommunicationTokenScope;
 import com.microsoft.graph.models.LobbyBypassScope;
-import com.microsoft.graph.models.LobbyBypassSettings;
 import com.microsoft.graph.models.OnlineMeeting;
 import dev.porta.cluster.RedisMeetingPlacement;
 import dev.porta.cluster.TestRedis;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,17 +119,7 @@ class DrainTest {
 
     /** A meeting of the demo organizer on {@code node}, on now, members past the lobby. */
     static OnlineMeeting scheduleMeeting(RunningPorta node, String subject) {
-        var demo = node.demo();
-        var graph = GraphSdk.graph(node, GraphSdk.credential(node, demo.get("tenantId").asText(), demo.at("/app/clientId").asText(),
-                demo.at("/app/clientSecret").asText()));
-        OnlineMeeting m = new OnlineMeeting();
-        m.setSubject(subject);
-        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
-        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
-        LobbyBypassSettings lobby = new LobbyBypassSettings();
-        lobby.setScope(LobbyBypassScope.Organization);
-        m.setLobbyBypassSettings(lobby);
-        return graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+        return GraphSdk.scheduleAsDemoOrganizer(node, subject, LobbyBypassScope.Organization);
     }
 
     private static void join(SignalingClient client, String token, OnlineMeeting meeting) {

@@ -2,7 +2,6 @@
 package dev.porta.it;
 
 import com.microsoft.graph.models.LobbyBypassScope;
-import com.microsoft.graph.models.LobbyBypassSettings;
 import com.microsoft.graph.models.OnlineMeeting;
 import dev.porta.cluster.TestRedis;
 import dev.porta.common.testing.TestDatabases;
@@ -12,7 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -69,17 +67,7 @@ final class TwoNodeCluster implements AutoCloseable {
 
     /** A meeting of the demo tenant's first member, through B's Graph API; everyone bypasses its lobby. */
     OnlineMeeting scheduleMeeting(String subject) {
-        var demo = nodeA.demo();
-        var graph = GraphSdk.graph(nodeB, GraphSdk.credential(nodeB, demo.get("tenantId").asText(), demo.at("/app/clientId").asText(),
-                demo.at("/app/clientSecret").asText()));
-        OnlineMeeting m = new OnlineMeeting();
-        m.setSubject(subject);
-        m.setStartDateTime(OffsetDateTime.now().minusMinutes(5));
-        m.setEndDateTime(OffsetDateTime.now().plusHours(1));
-        LobbyBypassSettings lobby = new LobbyBypassSettings();
-        lobby.setScope(LobbyBypassScope.Everyone);
-        m.setLobbyBypassSettings(lobby);
-        return graph.users().byUserId(demo.at("/members/0/id").asText()).onlineMeetings().post(m);
+        return GraphSdk.scheduleAsDemoOrganizer(nodeB, subject, LobbyBypassScope.Everyone);
     }
 
     /**
