@@ -25,6 +25,9 @@ import java.util.Set;
  * name: tokens name it); B is reached at its own {@code cluster.node-url}.
  */
 final class ChaosCluster implements AutoCloseable {
+    /** The test's own Redis and PostgreSQL processes, which it stops and starts again. */
+    final OwnRedis redis;
+    final OwnPostgres postgres;
     final RunningPorta a;
     final RunningPorta b;
     final URI socketA;
@@ -32,7 +35,9 @@ final class ChaosCluster implements AutoCloseable {
     final String organizerToken;
     private final CommunicationIdentityClient identities;
 
-    private ChaosCluster(RunningPorta a, RunningPorta b, int portB) throws Exception {
+    private ChaosCluster(OwnRedis redis, OwnPostgres postgres, RunningPorta a, RunningPorta b, int portB) throws Exception {
+        this.redis = redis;
+        this.postgres = postgres;
         this.a = a;
         this.b = b;
         this.socketA = URI.create(a.baseUrl().replaceFirst("^https", "wss") + "calling/v1");
@@ -47,29 +52,19 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /**
-     * Two nodes on the test's own PostgreSQL and Redis, with a 2 s lease (heartbeat every 500 ms) so that the
-     * chaos is quick, and {@code more} keys.
+     * Starts the test's own Redis and PostgreSQL, then two nodes on them with a 2 s lease (heartbeat every
+     * 500 ms) so that the chaos is quick, and {@code more} keys. Closing the cluster stops all four.
      */
-    static ChaosCluster on(OwnPostgres postgres, OwnRedis redis, Map<String, String> more) throws Exception {
-        Map<String, String> keys = new HashMap<>(Map.of("db.url", postgres.jdbcUrl(), "db.user", "postgres", "db.password", "",
-                "cluster.redis-url", redis.url(), "cluster.lease", "2000ms", "cluster.heartbeat-interval", "500ms"));
-        keys.putAll(more);
-        return start(keys);
-    }
-
-    /** Closes each of {@code resources} that is there, in order (a test's clean-up). */
-    static void closeAll(AutoCloseable... resources) throws Exception {
-        for (AutoCloseable c : resources) {
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
-
-    /** Starts node-a, then node-b, with {@code shared} config keys (database, Redis, lease) on both. */
-    static ChaosCluster start(Map<String, String> shared) throws Exception {
-        RunningPorta a = RunningPorta.start(with(shared, "cluster.node-id", "node-a"), Clock.systemUTC());
+    static ChaosCluster start(Map<String, String> more) throws Exception {
+        OwnRedis redis = OwnRedis.start();
+        OwnPostgres postgres = null;
+        RunningPorta a = null;
         try {
+            postgres = OwnPostgres.start();
+            Map<String, String> shared = new HashMap<>(Map.of("db.url", postgres.jdbcUrl(), "db.user", "postgres", "db.password", "",
+                    "cluster.redis-url", redis.url(), "cluster.lease", "2000ms", "cluster.heartbeat-interval", "500ms"));
+            shared.putAll(more);
+            a = RunningPorta.start(with(shared, "cluster.node-id", "node-a"), Clock.systemUTC());
             int portB = OwnRedis.freePort();
             Map<String, String> keys = with(shared, "cluster.node-id", "node-b");
             keys.put("http.public-host", "localhost:" + a.server().port());
@@ -77,13 +72,17 @@ final class ChaosCluster implements AutoCloseable {
             keys.put("cluster.node-url", "https://localhost:" + portB + "/");
             RunningPorta b = RunningPorta.anotherNode(a, keys, Clock.systemUTC());
             try {
-                return new ChaosCluster(a, b, portB);
+                return new ChaosCluster(redis, postgres, a, b, portB);
             } catch (Exception e) {
                 b.close();
                 throw e;
             }
         } catch (Exception e) {
-            a.close();
+            for (AutoCloseable c : new AutoCloseable[] {a, postgres, redis}) {
+                if (c != null) {
+                    c.close();
+                }
+            }
             throw e;
         }
     }
@@ -170,8 +169,10 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         b.close();
         a.close();
+        postgres.close();
+        redis.close();
     }
 }

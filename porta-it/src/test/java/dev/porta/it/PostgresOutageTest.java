@@ -29,20 +29,19 @@ import org.junit.jupiter.api.Test;
 @Tag("chaos")
 class PostgresOutageTest {
     private static final long OUTAGE_MS = 10_000;
-    private OwnRedis redis;
-    private OwnPostgres postgres;
     private ChaosCluster cluster;
 
     @AfterEach
     void stop() throws Exception {
-        ChaosCluster.closeAll(cluster, postgres, redis);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @Test
     void aMeetingGoesOnWhilePostgresIsGoneForTenSecondsAndJoinsWorkAgainWithoutRestartingPorta() throws Exception {
-        redis = OwnRedis.start();
-        postgres = OwnPostgres.start();
-        cluster = ChaosCluster.on(postgres, redis, Map.of("db.connect-timeout", "2s"));
+        cluster = ChaosCluster.start(Map.of("db.connect-timeout", "2s"));
+        OwnPostgres postgres = cluster.postgres;
         OnlineMeeting meeting = cluster.scheduleMeeting("Outlives its database");
         String guestToken = cluster.guestToken();
         String lateToken = cluster.guestToken(); // issued before the outage: issuing one needs the database too
@@ -116,7 +115,7 @@ class PostgresOutageTest {
         List<String> texts = new ArrayList<>();
         do {
             texts.clear();
-            try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "");
+            try (Connection c = DriverManager.getConnection(cluster.postgres.jdbcUrl(), "postgres", "");
                  PreparedStatement s = c.prepareStatement("SELECT text FROM calling_chat_message WHERE meeting_id = ? ORDER BY sent_at, message_id")) {
                 s.setString(1, meeting.getId());
                 try (ResultSet rs = s.executeQuery()) {

@@ -28,20 +28,19 @@ import org.junit.jupiter.api.Test;
 @Tag("chaos")
 class RedisRestartTest {
     private static final long LEASE_MS = 2000; // ChaosCluster's
-    private OwnRedis redis;
-    private OwnPostgres postgres;
     private ChaosCluster cluster;
 
     @AfterEach
     void stop() throws Exception {
-        ChaosCluster.closeAll(cluster, postgres, redis);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @Test
     void aMeetingOutlivesARedisRestartOnItsHomeAndGetsNoSecondHome() throws Exception {
-        redis = OwnRedis.start();
-        postgres = OwnPostgres.start();
-        cluster = ChaosCluster.on(postgres, redis, Map.of());
+        cluster = ChaosCluster.start(Map.of());
+        OwnRedis redis = cluster.redis;
         OnlineMeeting meeting = cluster.scheduleMeeting("Outlives its Redis");
         OnlineMeeting other = cluster.scheduleMeeting("Starts while Redis is gone");
         String guestToken = cluster.guestToken();
@@ -123,7 +122,7 @@ class RedisRestartTest {
     }
 
     private String homeOf(OnlineMeeting meeting) {
-        try (var r = Redis.connect(redis.url(), "porta:", Duration.ofSeconds(2))) {
+        try (var r = Redis.connect(cluster.redis.url(), "porta:", Duration.ofSeconds(2))) {
             return r.commands().get(r.key("home:" + meeting.getId()));
         }
     }
