@@ -18,7 +18,7 @@ import {
   ReactionFeature, RecordingFeature, TogetherModeFeature, TranscriptionFeature,
 } from './features.js';
 import { Lobby } from './lobby.js';
-import { MediaSessionTracker, OLD_MEDIA_FRAMES, republish } from './media-rehome.js';
+import { MediaSessionTracker, moveMedia } from './media-rehome.js';
 import { clientFrame, normaliseDisplayName, normaliseLocator } from './protocol.js';
 import { identifierOf, participantIdsOf, RemoteParticipant, roleOf } from './participants.js';
 import { ROSTER_VERSION, Roster } from './roster.js';
@@ -510,7 +510,7 @@ export class Call extends Emitter {
     if (!resumed) {
       this.#startMedia().catch((e) => this.#reportError(e));
     } else if (moved) {
-      this.#moveMedia().catch((e) => this.#reportError(e));
+      moveMedia(this.#rehoming()).catch((e) => this.#reportError(e));
     } else if (resume) {
       this.#media?.restartIce(); // the network may have changed under the media too
     }
@@ -628,54 +628,40 @@ export class Call extends Emitter {
   }
 
   /**
-   * The resume landed on a node whose SFU does not know us (the meeting's home died): new peer connections
-   * there, publishing what we sent before (media-rehome.js). isReconnecting until the new media carries.
+   * What the media move after a re-home (media-rehome.js `moveMedia`) reads and changes of this call:
+   * isReconnecting until the new media carries.
    */
-  async #moveMedia() {
-    // still queued: the old connections' offers and answers (an ICE restart while the socket was down)
-    this.#signaling.discardQueued((type) => OLD_MEDIA_FRAMES.has(type));
-    const old = this.#media;
-    this.#media = null;
-    old?.close(); // its remote tracks end: views and audio follow the new ones
-    const media = this.#openMediaSession();
-    if (!media) return;
-    this.#media = media;
-    this.#mediaRecovering = true;
-    this.#updateReconnecting();
-    const camera = this.#camera;
-    const screen = this.#screen;
-    this.#restoringSelf = true;
-    let outcome;
-    try {
-      outcome = await republish((type, fields) => this.#request(type, fields), media, {
-        muted: this.#isMuted,
-        microphone: this.#microphone,
-        camera: camera && (() => camera._videoTrack()),
-        screen: screen && (async () => (await screen.getMediaStream()).getVideoTracks()[0]),
-      });
-    } finally {
-      if (media === this.#media) this.#restoringSelf = false;
-    }
-    if (media !== this.#media) return; // ended, or moved again, meanwhile
-    if (outcome.muted && !this.#isMuted && this.#microphone) this.#microphone.enabled = false;
-    this.#setMuted(outcome.muted);
-    for (const { source, error } of outcome.failed) {
-      if (source === 'microphone') {
-        this.#microphone?.stop();
-        this.#microphone = null;
-        this.#setMuted(true);
-      } else if (source === 'camera' && this.#camera === camera) {
-        this.#setCamera(null);
-        camera._stop();
-      } else if (source === 'screen' && this.#screen === screen) {
-        this.stopScreenSharing().catch(() => {});
-      }
-      this.#reportError(error);
-    }
-    // nothing to send and nothing sent to us yet: no connection will report 'connected'
-    if (media.publishedSources.length === 0) {
-      this.#mediaRecovering = false;
-      this.#updateReconnecting();
+  #rehoming() {
+    const call = this;
+    return {
+      signaling: this.#signaling,
+      get media() { return call.#media; },
+      set media(media) { call.#media = media; },
+      openSession: () => this.#openMediaSession(),
+      setRecovering: (recovering) => { this.#mediaRecovering = recovering; this.#updateReconnecting(); },
+      set restoringSelf(restoring) { call.#restoringSelf = restoring; },
+      get isMuted() { return call.#isMuted; },
+      get microphone() { return call.#microphone; },
+      get camera() { return call.#camera; },
+      get screen() { return call.#screen; },
+      request: (type, fields) => this.#request(type, fields),
+      setMuted: (muted) => this.#setMuted(muted),
+      drop: (source, stream) => this.#dropSource(source, stream),
+      reportError: (error) => this.#reportError(error),
+    };
+  }
+
+  /** A source the new home would not take back stops here (`stream`: the one sent before the move). */
+  #dropSource(source, stream) {
+    if (source === 'microphone') {
+      this.#microphone?.stop();
+      this.#microphone = null;
+      this.#setMuted(true);
+    } else if (source === 'camera' && this.#camera === stream) {
+      this.#setCamera(null);
+      stream._stop();
+    } else if (source === 'screen' && this.#screen === stream) {
+      this.stopScreenSharing().catch(() => {});
     }
   }
 
