@@ -410,8 +410,10 @@ export class Call extends Emitter {
     switch (frame.type) {
       case 'stateChanged': return this.#onStateChanged(frame);
       case 'roster': {
+        const total = this.#roster.total;
         const { changes, gap } = this.#roster.applySnapshot(frame);
         for (const change of changes) this.#applyRosterChange(change);
+        this.#noteTotal(total);
         if (gap) this.#signaling.forceResume();
         return;
       }
@@ -419,11 +421,8 @@ export class Call extends Emitter {
         const total = this.#roster.total;
         const result = this.#roster.applyDelta(frame);
         if (result.kind === 'applied') this.#applyRosterChange(result.change);
-        // a batch may change only the count of those outside the page held
-        if (result.kind === 'applied' && this.#roster.total !== total && !result.change.added.length && !result.change.removed.length) {
-          this._emit('totalParticipantCountChanged', {});
-        }
         else if (result.kind === 'gap' || result.kind === 'overflow') this.#signaling.forceResume();
+        this.#noteTotal(total);
         return;
       }
       case 'lobby': return this.#lobby._replace(frame.participants);
@@ -557,7 +556,14 @@ export class Call extends Emitter {
     for (const entry of change.removed) hands._set(entry.id, false);
     for (const entry of change.added) hands._set(entry.id, entry.handRaised);
     for (const { after } of change.updated) hands._set(after.id, after.handRaised);
-    if (added.length || removed.length || change.added.length || change.removed.length) this._emit('totalParticipantCountChanged', {});
+  }
+
+  /**
+   * totalParticipantCountChanged when the roster's total moved: in a large meeting, joins outside the page
+   * held change it alone, and a new page (showParticipants) changes who is held but not the count.
+   */
+  #noteTotal(before) {
+    if (this.#roster.total !== before) this._emit('totalParticipantCountChanged', {});
   }
 
   #applySelf(entry) {
