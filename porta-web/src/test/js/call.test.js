@@ -399,6 +399,7 @@ describe('Call', () => {
     socket.receive({ type: 'ack', id: request.id });
     await asked;
     assert.deepEqual(call.remoteParticipants.map((p) => p.identifier.rawId), ['p-x']);
+    assert.deepEqual(counts, [254, 253], 'another page of the same meeting is not another count');
     await assert.rejects(call.showParticipants({ offset: -1, limit: 5 }));
   });
 });

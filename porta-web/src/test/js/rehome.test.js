@@ -89,6 +89,27 @@ describe('Media after the meeting moved to another node', () => {
     assert.equal(cameraTrack.stopped, false, 'the same camera track goes on');
   });
 
+  test('a camera the new home refuses stops and is reported; the microphone still comes back', async () => {
+    const { call, second, medias } = await connectedThenHomeDies({ camera: true });
+    const errors = [];
+    call.on('error', (e) => errors.push(e.code));
+    second.receive({ ...connected, resumeToken: 'r2', mediaSession: 'm-b' });
+    const answered = new Set();
+    for (let round = 0; round < 20; round++) {
+      await settle();
+      for (const f of second.sent.filter((x) => x.id && !answered.has(x.id))) {
+        answered.add(f.id);
+        second.receive(f.type === 'publish' && f.source === 'camera'
+          ? { type: 'error', id: f.id, code: 'capabilityDisabled', message: 'video is off for guests here' }
+          : { type: 'ack', id: f.id });
+      }
+    }
+    assert.deepEqual(medias[1].calls, [['setSource', 'microphone', 'audio']]);
+    assert.equal(call.isLocalVideoStarted, false, 'the camera is off');
+    assert.equal(errors.length, 1, 'the refusal is reported once');
+    assert.ok(second.sent.some((f) => f.type === 'unpublish' && f.source === 'camera'), 'the new home is told the camera is not coming');
+  });
+
   test('a resume on the node that still holds the media session keeps the peer connections and restarts ICE', async () => {
     const { call, second, medias } = await connectedThenHomeDies();
     second.receive({ ...connected, resumeToken: 'r2', mediaSession: 'm-a' });

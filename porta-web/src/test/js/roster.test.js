@@ -135,8 +135,13 @@ describe('Roster', () => {
   test('someone who joined and left within one window never shows', () => {
     const roster = new Roster();
     roster.applySnapshot({ seq: 1, offset: 0, total: 1, participants: [p('a')] });
-    const result = roster.applyDelta({ seq: 3, prev: 1, total: 1, changes: [] });
+    const result = roster.applyDelta({ seq: 3, prev: 1, total: 1, changes: [
+      { op: 'added', participant: p('x') },
+      { op: 'updated', participant: p('x', { handRaised: true }) },
+      { op: 'removed', participant: { id: 'x' } },
+    ] });
     assert.equal(result.kind, 'applied');
+    assert.deepEqual(result.change, { added: [], updated: [], removed: [] });
     assert.deepEqual(roster.entries.map((x) => x.id), ['a']);
   });
 

@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // A call joined through the public API against fakes: the scripted WebSocket, FakeMediaSession, a manual clock.
 import { AzureCommunicationTokenCredential, CallClient } from '../../../main/resources/web/sdk/porta-calling.js';
-import { FakeMediaSession, FakeScheduler, fakeMediaDevices, jwt, settle, socketFactory } from './fakes.js';
+import { FakeMediaSession, FakeScheduler, connectedFrame, fakeMediaDevices, jwt, rosterEntry, settle, socketFactory } from './fakes.js';
 
-export const entry = (id, extra = {}) => ({
-  id, kind: 'guest', displayName: id, role: 'attendee', state: 'Connected',
-  muted: true, speaking: false, handRaised: false, streams: [], ...extra,
-});
-export const connected = { type: 'stateChanged', state: 'Connected', participantId: 'p-me', resumeToken: 'r1', role: 'attendee',
-  capabilities: ['audio', 'video', 'chat', 'reactions'], recording: false, transcription: false,
-  meeting: { meetingId: '8787280426', subject: 'Support', startDateTime: null, endDateTime: null } };
+export const entry = rosterEntry;
+export const connected = connectedFrame(['audio', 'video', 'chat', 'reactions']);
 
 export async function joined(options = {}) {
   const clock = new FakeScheduler();

@@ -113,6 +113,16 @@ async function change(what, statusBox) {
   }
 }
 
+/** A button that asks once ("Confirm: …") and acts on the second click. */
+function twoClick(label, confirm, act) {
+  const b = el('button', { className: 'small change', textContent: label });
+  b.addEventListener('click', () => {
+    if (b.dataset.armed) act();
+    else { b.dataset.armed = '1'; b.textContent = confirm; b.classList.add('danger'); }
+  });
+  return b;
+}
+
 // ------------------------------------------------------------------ meeting policy
 /** Each guest capability the server knows, as the console names it (one the console does not know yet shows its wire name). */
 const CAPABILITIES = {
@@ -234,14 +244,12 @@ async function rotateSecret(app, old) {
 }
 
 // ------------------------------------------------------------------ live meetings
-/** A button that asks once ("Confirm: …") and acts on the second click. */
-function twoClick(label, confirm, act) {
-  const b = el('button', { className: 'small change', textContent: label });
-  b.addEventListener('click', () => {
-    if (b.dataset.armed) act();
-    else { b.dataset.armed = '1'; b.textContent = confirm; b.classList.add('danger'); }
+/** Ends a meeting or removes someone, then shows the meetings and the audit entry it made. */
+function liveAction(method, path) {
+  return change(async () => {
+    await api(method, tenantPath(path));
+    await Promise.all([loadLive(), loadAudit(true)]);
   });
-  return b;
 }
 
 async function loadLive() {
@@ -256,18 +264,13 @@ async function loadLive() {
       const what = [p.role, p.guest ? 'guest' : '', p.inLobby ? 'in the lobby' : ''].filter(Boolean).join(', ');
       people.append(el('li', { dataset: { participant: p.participantId } },
         el('span', { className: 'name', textContent: `${p.displayName} · ${what}` }),
-        twoClick('Remove', `Confirm: remove ${p.displayName}`, () => change(async () => {
-          await api('DELETE', tenantPath(`${path}/participants/${encodeURIComponent(p.participantId)}`));
-          await Promise.all([loadLive(), loadAudit(true)]);
-        }))));
+        twoClick('Remove', `Confirm: remove ${p.displayName}`,
+          () => liveAction('DELETE', `${path}/participants/${encodeURIComponent(p.participantId)}`))));
     }
     const organizer = names.get(m.organizerId) ?? m.organizerId;
     list.append(el('li', { dataset: { meeting: m.meetingId } },
       el('span', { className: 'name', textContent: `${m.subject || '(no subject)'} · organized by ${organizer} · ${m.participants.length} ${m.participants.length === 1 ? 'person' : 'people'}` }),
-      twoClick('End for everyone', 'Confirm: end the meeting for everyone', () => change(async () => {
-        await api('POST', tenantPath(`${path}/end`));
-        await Promise.all([loadLive(), loadAudit(true)]);
-      })),
+      twoClick('End for everyone', 'Confirm: end the meeting for everyone', () => liveAction('POST', `${path}/end`)),
       people));
   }
   applyRole();

@@ -54,9 +54,9 @@ export function adopt(object, overrides = {}) {
 }
 
 /** A read-only property descriptor for `adopt` overrides. */
-const getter = (get) => ({ get });
+export const getter = (get) => ({ get });
 /** A method descriptor for `adopt` overrides. */
-const method = (value) => ({ value, writable: true });
+export const method = (value) => ({ value, writable: true });
 
 /**
  * The ACS feature names, each a distinct value (the UI Library compares features by identity). Where
@@ -216,27 +216,22 @@ export function debugInfo(navigator) {
 /** The optimal number of remote videos ACS asks the UI to show; Porta's SFU forwards up to this many at once. */
 export const OPTIMAL_VIDEO_COUNT = 9;
 
-/** `stream.feature(Features.VideoEffects)`: Porta has no effects; starting one rejects. */
-export function videoEffects() {
+/** A stream's effects feature (`what`: 'Video effects' or 'Audio effects'): Porta has none; starting one rejects. */
+function noEffects(what, activeEffects) {
   return new InertFeature({
-    activeEffects: [],
+    activeEffects,
     isSupported: async () => false,
-    startEffects: () => unsupported('Video effects'),
+    startEffects: () => unsupported(what),
     stopEffects: async () => {},
     dispose: () => {},
   });
 }
 
-/** `stream.feature(Features.AudioEffects)`: Porta has no audio effects. */
-export function audioEffects() {
-  return new InertFeature({
-    activeEffects: { noiseSuppression: undefined, echoCancellation: undefined },
-    isSupported: async () => false,
-    startEffects: () => unsupported('Audio effects'),
-    stopEffects: async () => {},
-    dispose: () => {},
-  });
-}
+/** `stream.feature(Features.VideoEffects)`. */
+export const videoEffects = () => noEffects('Video effects', []);
+
+/** `stream.feature(Features.AudioEffects)`. */
+export const audioEffects = () => noEffects('Audio effects', { noiseSuppression: undefined, echoCancellation: undefined });
 
 /**
  * ACS's identifier of the person a token is for: `8:<skypeid>` (a communication user) when the token carries
@@ -311,8 +306,10 @@ function acsFeature(call, name, portaFeature, self, env) {
         ...translatedEvents(feature, (payload) => ({ ...payload, identifier: self(payload.identifier) })),
       });
     }
-    case Features.Reaction:
-      return adopt(portaFeature(name), translatedEvents(portaFeature(name), (payload) => ({ ...payload, identifier: self(payload.identifier) })));
+    case Features.Reaction: {
+      const feature = portaFeature(name);
+      return adopt(feature, translatedEvents(feature, (payload) => ({ ...payload, identifier: self(payload.identifier) })));
+    }
     case Features.DominantSpeakers: {
       const feature = portaFeature(name);
       const proto = Object.getPrototypeOf(feature);

@@ -18,7 +18,7 @@ import {
   ReactionFeature, RecordingFeature, TogetherModeFeature, TranscriptionFeature,
 } from './features.js';
 import { Lobby } from './lobby.js';
-import { MediaSessionTracker, OLD_MEDIA_FRAMES, republish } from './media-rehome.js';
+import { MediaSessionTracker, moveMedia } from './media-rehome.js';
 import { clientFrame, normaliseDisplayName, normaliseLocator } from './protocol.js';
 import { identifierOf, participantIdsOf, RemoteParticipant, roleOf } from './participants.js';
 import { ROSTER_VERSION, Roster } from './roster.js';
@@ -410,8 +410,10 @@ export class Call extends Emitter {
     switch (frame.type) {
       case 'stateChanged': return this.#onStateChanged(frame);
       case 'roster': {
+        const total = this.#roster.total;
         const { changes, gap } = this.#roster.applySnapshot(frame);
         for (const change of changes) this.#applyRosterChange(change);
+        this.#noteTotal(total);
         if (gap) this.#signaling.forceResume();
         return;
       }
@@ -419,11 +421,8 @@ export class Call extends Emitter {
         const total = this.#roster.total;
         const result = this.#roster.applyDelta(frame);
         if (result.kind === 'applied') this.#applyRosterChange(result.change);
-        // a batch may change only the count of those outside the page held
-        if (result.kind === 'applied' && this.#roster.total !== total && !result.change.added.length && !result.change.removed.length) {
-          this._emit('totalParticipantCountChanged', {});
-        }
         else if (result.kind === 'gap' || result.kind === 'overflow') this.#signaling.forceResume();
+        this.#noteTotal(total);
         return;
       }
       case 'lobby': return this.#lobby._replace(frame.participants);
@@ -510,7 +509,7 @@ export class Call extends Emitter {
     if (!resumed) {
       this.#startMedia().catch((e) => this.#reportError(e));
     } else if (moved) {
-      this.#moveMedia().catch((e) => this.#reportError(e));
+      moveMedia(this.#rehoming()).catch((e) => this.#reportError(e));
     } else if (resume) {
       this.#media?.restartIce(); // the network may have changed under the media too
     }
@@ -557,7 +556,14 @@ export class Call extends Emitter {
     for (const entry of change.removed) hands._set(entry.id, false);
     for (const entry of change.added) hands._set(entry.id, entry.handRaised);
     for (const { after } of change.updated) hands._set(after.id, after.handRaised);
-    if (added.length || removed.length || change.added.length || change.removed.length) this._emit('totalParticipantCountChanged', {});
+  }
+
+  /**
+   * totalParticipantCountChanged when the roster's total moved: in a large meeting, joins outside the page
+   * held change it alone, and a new page (showParticipants) changes who is held but not the count.
+   */
+  #noteTotal(before) {
+    if (this.#roster.total !== before) this._emit('totalParticipantCountChanged', {});
   }
 
   #applySelf(entry) {
@@ -628,54 +634,40 @@ export class Call extends Emitter {
   }
 
   /**
-   * The resume landed on a node whose SFU does not know us (the meeting's home died): new peer connections
-   * there, publishing what we sent before (media-rehome.js). isReconnecting until the new media carries.
+   * What the media move after a re-home (media-rehome.js `moveMedia`) reads and changes of this call:
+   * isReconnecting until the new media carries.
    */
-  async #moveMedia() {
-    // still queued: the old connections' offers and answers (an ICE restart while the socket was down)
-    this.#signaling.discardQueued((type) => OLD_MEDIA_FRAMES.has(type));
-    const old = this.#media;
-    this.#media = null;
-    old?.close(); // its remote tracks end: views and audio follow the new ones
-    const media = this.#openMediaSession();
-    if (!media) return;
-    this.#media = media;
-    this.#mediaRecovering = true;
-    this.#updateReconnecting();
-    const camera = this.#camera;
-    const screen = this.#screen;
-    this.#restoringSelf = true;
-    let outcome;
-    try {
-      outcome = await republish((type, fields) => this.#request(type, fields), media, {
-        muted: this.#isMuted,
-        microphone: this.#microphone,
-        camera: camera && (() => camera._videoTrack()),
-        screen: screen && (async () => (await screen.getMediaStream()).getVideoTracks()[0]),
-      });
-    } finally {
-      if (media === this.#media) this.#restoringSelf = false;
-    }
-    if (media !== this.#media) return; // ended, or moved again, meanwhile
-    if (outcome.muted && !this.#isMuted && this.#microphone) this.#microphone.enabled = false;
-    this.#setMuted(outcome.muted);
-    for (const { source, error } of outcome.failed) {
-      if (source === 'microphone') {
-        this.#microphone?.stop();
-        this.#microphone = null;
-        this.#setMuted(true);
-      } else if (source === 'camera' && this.#camera === camera) {
-        this.#setCamera(null);
-        camera._stop();
-      } else if (source === 'screen' && this.#screen === screen) {
-        this.stopScreenSharing().catch(() => {});
-      }
-      this.#reportError(error);
-    }
-    // nothing to send and nothing sent to us yet: no connection will report 'connected'
-    if (media.publishedSources.length === 0) {
-      this.#mediaRecovering = false;
-      this.#updateReconnecting();
+  #rehoming() {
+    const call = this;
+    return {
+      signaling: this.#signaling,
+      get media() { return call.#media; },
+      set media(media) { call.#media = media; },
+      openSession: () => this.#openMediaSession(),
+      setRecovering: (recovering) => { this.#mediaRecovering = recovering; this.#updateReconnecting(); },
+      set restoringSelf(restoring) { call.#restoringSelf = restoring; },
+      get isMuted() { return call.#isMuted; },
+      get microphone() { return call.#microphone; },
+      get camera() { return call.#camera; },
+      get screen() { return call.#screen; },
+      request: (type, fields) => this.#request(type, fields),
+      setMuted: (muted) => this.#setMuted(muted),
+      drop: (source, stream) => this.#dropSource(source, stream),
+      reportError: (error) => this.#reportError(error),
+    };
+  }
+
+  /** A source the new home would not take back stops here (`stream`: the one sent before the move). */
+  #dropSource(source, stream) {
+    if (source === 'microphone') {
+      this.#microphone?.stop();
+      this.#microphone = null;
+      this.#setMuted(true);
+    } else if (source === 'camera' && this.#camera === stream) {
+      this.#setCamera(null);
+      stream._stop();
+    } else if (source === 'screen' && this.#screen === stream) {
+      this.stopScreenSharing().catch(() => {});
     }
   }
 

@@ -80,3 +80,62 @@ export async function republish(request, media, published) {
   }
   return { muted, failed };
 }
+
+/**
+ * @typedef {object} RehomingCall what of the call a move reads and changes (call.js `#rehoming`)
+ * @property {import('./signaling.js').Signaling} signaling
+ * @property {import('./media.js').MediaSession | null} media the call's current session (read and set)
+ * @property {() => import('./media.js').MediaSession | null} openSession a new session with the call's
+ *   listeners on it; null (already reported) when WebRTC is missing
+ * @property {(recovering: boolean) => void} setRecovering the media is being restored (isReconnecting)
+ * @property {boolean} restoringSelf (set only) while true the roster's view of our mute state is not ours yet
+ * @property {boolean} isMuted
+ * @property {MediaStreamTrack | null} microphone
+ * @property {import('./streams.js').LocalVideoStream | null} camera
+ * @property {import('./streams.js').LocalVideoStream | null} screen
+ * @property {(type: string, fields?: object) => Promise<any>} request
+ * @property {(muted: boolean) => void} setMuted
+ * @property {(source: 'mute'|'microphone'|'camera'|'screen', stream: any) => void} drop stops a source the
+ *   new home would not take back (`stream`: the camera or screen sent before the move)
+ * @property {(error: any) => void} reportError
+ */
+
+/**
+ * The resume landed on a node whose SFU does not know us (the meeting's home died): drops the old peer
+ * connections and makes new ones there, publishing what the participant sent before. The call is
+ * reconnecting until the new media carries (the session's `connected`), or at once when nothing is sent.
+ * @param {RehomingCall} call
+ */
+export async function moveMedia(call) {
+  // still queued: the old connections' offers and answers (an ICE restart while the socket was down)
+  call.signaling.discardQueued((type) => OLD_MEDIA_FRAMES.has(type));
+  const old = call.media;
+  call.media = null;
+  old?.close(); // its remote tracks end: views and audio follow the new ones
+  const media = call.openSession();
+  if (!media) return;
+  call.media = media;
+  call.setRecovering(true);
+  const { camera, screen, microphone } = call;
+  call.restoringSelf = true;
+  let outcome;
+  try {
+    outcome = await republish(call.request, media, {
+      muted: call.isMuted,
+      microphone,
+      camera: camera && (() => camera._videoTrack()),
+      screen: screen && (async () => (await screen.getMediaStream()).getVideoTracks()[0]),
+    });
+  } finally {
+    if (media === call.media) call.restoringSelf = false;
+  }
+  if (media !== call.media) return; // ended, or moved again, meanwhile
+  if (outcome.muted && !call.isMuted && call.microphone) call.microphone.enabled = false;
+  call.setMuted(outcome.muted);
+  for (const { source, error } of outcome.failed) {
+    call.drop(source, source === 'screen' ? screen : camera);
+    call.reportError(error);
+  }
+  // nothing to send and nothing sent to us yet: no connection will report 'connected'
+  if (media.publishedSources.length === 0) call.setRecovering(false);
+}

@@ -22,7 +22,7 @@
 import { CallClient as PortaCallClient } from './call-client.js';
 import { LocalVideoStream as PortaLocalVideoStream } from './streams.js';
 import { VideoStreamRenderer as PortaVideoStreamRenderer } from './renderer.js';
-import { adopt, adoptCall, adoptLocalStream, debugInfo, Features, identityOfToken } from './acs-compat.js';
+import { adopt, adoptCall, adoptLocalStream, debugInfo, Features, getter, identityOfToken, method } from './acs-compat.js';
 
 export { Features, DiagnosticQuality, notOnPorta } from './acs-compat.js';
 export { SIGNALING_PATH } from './call-client.js';
@@ -63,13 +63,10 @@ export class CallClient extends PortaCallClient {
     super({ ...defaults, ...withoutUndefined(options) });
     const debug = debugInfo(globalThis.navigator);
     adopt(this, {
-      feature: {
-        writable: true,
-        value: (name) => {
-          if (name === Features.DebugInfo) return debug;
-          throw new TypeError(`A CallClient has no feature ${String(name)}; use Features.DebugInfo`);
-        },
-      },
+      feature: method((name) => {
+        if (name === Features.DebugInfo) return debug;
+        throw new TypeError(`A CallClient has no feature ${String(name)}; use Features.DebugInfo`);
+      }),
     });
   }
 
@@ -81,9 +78,9 @@ export class CallClient extends PortaCallClient {
     const env = { identity, navigator: globalThis.navigator, window: globalThis.window };
     const proto = Object.getPrototypeOf(agent);
     adopt(agent, {
-      kind: { get: () => 'CallAgent' },
-      calls: { get: () => Reflect.get(proto, 'calls', agent).map((c) => adoptCall(c, env)) },
-      join: { writable: true, value: (locator, joinOptions) => adoptCall(proto.join.call(agent, locator, joinOptions), env) },
+      kind: getter(() => 'CallAgent'),
+      calls: getter(() => Reflect.get(proto, 'calls', agent).map((c) => adoptCall(c, env))),
+      join: method((locator, joinOptions) => adoptCall(proto.join.call(agent, locator, joinOptions), env)),
     });
     // Before any application listener: the calls an event carries are adopted when it sees them.
     agent.on('callsUpdated', ({ added, removed }) => {

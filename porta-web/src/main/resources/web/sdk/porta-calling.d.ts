@@ -159,6 +159,7 @@ export declare class Call {
   readonly isScreenSharingOn: boolean;
   readonly localVideoStreams: ReadonlyArray<LocalVideoStream>;
   readonly remoteParticipants: ReadonlyArray<RemoteParticipant>;
+  /** Everyone in the meeting including you; in a large meeting also those outside the page held (see showParticipants). */
   readonly totalParticipantCount: number;
   readonly lobby: Lobby;
   /** Porta */ readonly isReconnecting: boolean;
@@ -186,6 +187,11 @@ export declare class Call {
   muteAllRemoteParticipants(): Promise<void>;
   removeParticipant(identifier: ParticipantReference): Promise<void>;
   /** Porta */ setVideoPreference(stream: RemoteVideoStream, maxHeight: number): Promise<void>;
+  /**
+   * Porta: hold (and get events for) `limit` participants from `offset` in join order, for a large meeting's
+   * participant list; `remoteParticipants` becomes that page. The server bounds `limit`.
+   */
+  showParticipants(page: { offset: number; limit: number }): Promise<void>;
   on(event: 'remoteParticipantsUpdated', listener: Listener<CollectionUpdatedEvent<RemoteParticipant>>): void;
   on(event: 'localVideoStreamsUpdated', listener: Listener<CollectionUpdatedEvent<LocalVideoStream>>): void;
   on(event: 'mutedByOthers', listener: Listener<{ by?: CommunicationIdentifier }>): void;
@@ -292,9 +298,15 @@ export interface ReactionFeature extends FeatureEvents {
 }
 export interface RecordingFeature extends FeatureEvents {
   readonly isRecordingActive: boolean;
+  /** True while recording or transcription runs under explicit consent and you have not consented. */
+  readonly isTeamsConsentRequired: boolean;
+  /** Consents to being recorded and transcribed in this call. */
+  grantTeamsConsent(): Promise<void>;
   /** Porta */ start(): Promise<void>;
   /** Porta */ stop(): Promise<void>;
-  on(event: 'isRecordingActiveChanged', listener: Listener<{}>): void;
+  on(event: 'isRecordingActiveChanged' | 'isTeamsConsentRequiredChanged', listener: Listener<{}>): void;
+  /** Porta: to organizers, when the recorder fails. */
+  on(event: 'recordingFailed', listener: Listener<{ reason: string }>): void;
 }
 export interface TranscriptionFeature extends FeatureEvents {
   readonly isTranscriptionActive: boolean;

@@ -269,25 +269,23 @@ public final class PortalServer implements AutoCloseable {
             send(ex, 404, Map.of("message", "There is nothing at this address. Open the link from your invitation."));
             return;
         }
-        byte[] bytes = Files.readAllBytes(bundle.resolve(file.name()));
-        ex.getResponseHeaders().set("Content-Type", file.type());
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        sendFile(ex, Files.readAllBytes(bundle.resolve(file.name())), file.type());
     }
 
     private static void resource(HttpExchange ex, String name, String type) throws IOException {
         try (InputStream in = PortalServer.class.getResourceAsStream(name)) {
-            byte[] bytes = in.readAllBytes();
-            ex.getResponseHeaders().set("Content-Type", type);
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
-            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            ex.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
+            sendFile(ex, in.readAllBytes(), type);
+        }
+    }
+
+    /** A page or script of the portal: revalidated on each load, so a new build reaches visitors at once. */
+    private static void sendFile(HttpExchange ex, byte[] bytes, String type) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
         }
     }
 
