@@ -187,6 +187,11 @@ public final class Sfu implements MediaHost, AutoCloseable {
         if (r == null) {
             throw new UnsupportedOperationException("recording is not configured on this node");
         }
+        Shard s = shardOf(room);
+        if (s.loop.call(() -> s.recordings.containsKey(room))) {
+            // refused before the recorder exists: making one begins a stored recording
+            throw alreadyRecorded(room);
+        }
         return startRecording(room, r.create(room, listener));
     }
 
@@ -215,10 +220,14 @@ public final class Sfu implements MediaHost, AutoCloseable {
             return true;
         });
         if (!started) {
-            tap.stop();
-            throw new IllegalStateException("room " + room.value() + " is already being recorded");
+            throw alreadyRecorded(room); // the tap never started: its recorder is left untouched
         }
+        tap.start();
         return tap;
+    }
+
+    private static IllegalStateException alreadyRecorded(MediaRoomId room) {
+        return new IllegalStateException("room " + room.value() + " is already being recorded");
     }
 
     @Override

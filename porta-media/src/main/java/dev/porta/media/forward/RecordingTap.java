@@ -26,12 +26,22 @@ public final class RecordingTap implements MediaRecording {
     private final Thread feeder;
     private volatile boolean stopped;
 
-    /** @param onStop run once by {@link #stop} (the SFU unhooks the tap from its room on the media thread) */
+    /**
+     * The recorder is called only once {@link #start} is: a tap the SFU refuses (the room is already
+     * recorded) never touches it.
+     *
+     * @param onStop run once by {@link #stop} (the SFU unhooks the tap from its room on the media thread)
+     */
     public RecordingTap(Recorder recorder, int capacity, String name, Runnable onStop) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.recorder = recorder;
         this.onStop = onStop;
-        this.feeder = Thread.ofVirtual().name("recorder-" + name).start(this::feed);
+        this.feeder = Thread.ofVirtual().name("recorder-" + name).unstarted(this::feed);
+    }
+
+    /** Starts feeding the recorder (packets offered before wait in the queue). */
+    public void start() {
+        feeder.start();
     }
 
     /** On the media thread: copies {@code p} (already decrypted) for the recorder, or counts it dropped. */
