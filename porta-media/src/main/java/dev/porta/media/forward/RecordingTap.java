@@ -107,6 +107,11 @@ public final class RecordingTap implements MediaRecording {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (dropped.get() > 0) {
+                // the only place the count shows: MediaRecording.dropped() is not in any stats
+                LOG.warn("media: {} of {} packets of {} were dropped because the recorder fell behind",
+                        dropped.get(), dropped.get() + packets.get(), feeder.getName());
+            }
             try {
                 recorder.finish();
             } catch (RuntimeException e) {
