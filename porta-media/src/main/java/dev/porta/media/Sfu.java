@@ -198,16 +198,14 @@ public final class Sfu implements MediaHost, AutoCloseable {
     @Override
     public MediaRecording startRecording(MediaRoomId room, Recorder recorder) {
         Shard s = shardOf(room);
-        RecordingTap[] holder = new RecordingTap[1];
-        RecordingTap tap = new RecordingTap(recorder, RECORDER_QUEUE, room.value(), () -> s.loop.execute(() -> {
-            if (s.recordings.remove(room, holder[0])) {
+        RecordingTap tap = new RecordingTap(recorder, RECORDER_QUEUE, room.value(), stopped -> s.loop.execute(() -> {
+            if (s.recordings.remove(room, stopped)) {
                 Room r = s.rooms.get(room);
                 if (r != null) {
                     r.record(null);
                 }
             }
         }));
-        holder[0] = tap;
         boolean started = s.loop.call(() -> {
             if (s.recordings.containsKey(room)) {
                 return false;
