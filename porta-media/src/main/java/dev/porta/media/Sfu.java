@@ -187,22 +187,25 @@ public final class Sfu implements MediaHost, AutoCloseable {
         if (r == null) {
             throw new UnsupportedOperationException("recording is not configured on this node");
         }
+        Shard s = shardOf(room);
+        if (s.loop.call(() -> s.recordings.containsKey(room))) {
+            // refused before the recorder exists: making one begins a stored recording
+            throw alreadyRecorded(room);
+        }
         return startRecording(room, r.create(room, listener));
     }
 
     @Override
     public MediaRecording startRecording(MediaRoomId room, Recorder recorder) {
         Shard s = shardOf(room);
-        RecordingTap[] holder = new RecordingTap[1];
-        RecordingTap tap = new RecordingTap(recorder, RECORDER_QUEUE, room.value(), () -> s.loop.execute(() -> {
-            if (s.recordings.remove(room, holder[0])) {
+        RecordingTap tap = new RecordingTap(recorder, RECORDER_QUEUE, room.value(), stopped -> s.loop.execute(() -> {
+            if (s.recordings.remove(room, stopped)) {
                 Room r = s.rooms.get(room);
                 if (r != null) {
                     r.record(null);
                 }
             }
         }));
-        holder[0] = tap;
         boolean started = s.loop.call(() -> {
             if (s.recordings.containsKey(room)) {
                 return false;
@@ -215,10 +218,14 @@ public final class Sfu implements MediaHost, AutoCloseable {
             return true;
         });
         if (!started) {
-            tap.stop();
-            throw new IllegalStateException("room " + room.value() + " is already being recorded");
+            throw alreadyRecorded(room); // the tap never started: its recorder is left untouched
         }
+        tap.start();
         return tap;
+    }
+
+    private static IllegalStateException alreadyRecorded(MediaRoomId room) {
+        return new IllegalStateException("room " + room.value() + " is already being recorded");
     }
 
     @Override

@@ -24,9 +24,11 @@ public interface MediaHost {
 
     /**
      * Starts recording {@code room}: the media of its participants whose session allows it
-     * ({@link MediaSession#setRecorded}) goes to {@code recorder} until {@link MediaRecording#stop}.
+     * ({@link MediaSession#setRecorded}) goes to {@code recorder} until {@link MediaRecording#stop}. A refused
+     * start never calls {@code recorder}.
      *
      * @throws UnsupportedOperationException when this media plane cannot record
+     * @throws IllegalStateException         when the room is already being recorded
      */
     default MediaRecording startRecording(MediaRoomId room, Recorder recorder) {
         throw new UnsupportedOperationException("this media plane does not record");

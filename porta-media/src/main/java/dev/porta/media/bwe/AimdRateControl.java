@@ -23,8 +23,11 @@ public final class AimdRateControl {
     static final double INCOMING_HEADROOM = 1.5;
     static final long HEADROOM_SLACK_BPS = 10_000;
     static final int PACKET_BITS = 1200 * 8;
-    /** Response time: one round trip plus the 100 ms the draft allows the detector. */
-    static final long DEFAULT_RTT_MILLIS = 100;
+    /**
+     * The round trip the additive increase assumes: the SFU does not compute a subscriber's round trip
+     * (yet), so the response time is this plus the 100 ms the draft allows the detector.
+     */
+    static final long ASSUMED_RTT_MILLIS = 100;
 
     public enum State { HOLD, INCREASE, DECREASE }
 
@@ -35,7 +38,6 @@ public final class AimdRateControl {
     private long lastChangeMillis = -1;
     private double avgMaxKbps = -1;
     private double varMaxKbps = 0.4;
-    private long rttMillis = DEFAULT_RTT_MILLIS;
     private long lastDecreaseMillis = -1;
 
     public AimdRateControl(long startBps, long minBps, long maxBps) {
@@ -72,7 +74,7 @@ public final class AimdRateControl {
             case INCREASE -> {
                 double seconds = Math.min(1.0, Math.max(0, nowMillis - lastChangeMillis) / 1000.0);
                 if (nearConvergence(incomingKbps)) {
-                    double responseSeconds = (rttMillis + 100) / 1000.0;
+                    double responseSeconds = (ASSUMED_RTT_MILLIS + 100) / 1000.0;
                     next = estimate + Math.max(1000, (long) (PACKET_BITS * seconds / responseSeconds));
                 } else {
                     next = (long) (estimate * Math.pow(MULTIPLICATIVE_GROWTH, seconds)) + 1000;
@@ -119,13 +121,6 @@ public final class AimdRateControl {
 
     private long clamp(long bps) {
         return Math.max(minBps, Math.min(maxBps, bps));
-    }
-
-    /** The round trip the additive increase is paced by (from RTCP); defaults to 100 ms. */
-    public void rtt(long millis) {
-        if (millis > 0 && millis < 10_000) {
-            rttMillis = millis;
-        }
     }
 
     /** Raises (never lowers) the estimate to a rate a probe showed the path carries. */

@@ -69,11 +69,7 @@ public final class DelayBasedEstimator {
         return acked.bps();
     }
 
-    /** The last scaled delay trend (ms) and the detector's threshold (ms), for stats and tests. */
-    public double trendMs() {
-        return trendline.trend();
-    }
-
+    /** The over-use detector's adaptive threshold (ms), for tests. */
     public double thresholdMs() {
         return detector.thresholdMs();
     }

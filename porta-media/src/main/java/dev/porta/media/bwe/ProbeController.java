@@ -109,7 +109,7 @@ public final class ProbeController {
 
     /**
      * Padding to send now on top of the media, in bits per second: while probing, the gap between the
-     * target and what arrives (the media's own rate when unknown: the estimate's), never more than
+     * target and {@code mediaBps} (the rate of the media being sent), never more than
      * {@code maxPaddingBps}; 0 otherwise.
      */
     public long paddingBps(long mediaBps) {

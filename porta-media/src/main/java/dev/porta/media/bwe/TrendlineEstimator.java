@@ -78,9 +78,4 @@ public final class TrendlineEstimator {
     public double trend() {
         return lastTrend;
     }
-
-    /** Groups seen so far. */
-    public int groups() {
-        return groups;
-    }
 }

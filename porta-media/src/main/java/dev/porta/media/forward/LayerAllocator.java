@@ -18,7 +18,7 @@ final class LayerAllocator {
      * pinned and last-N cameras by speaker relevance, each at the best active layer within its max
      * height that the bandwidth estimate still covers (the lowest layer when nothing fits). Leaves on the
      * participant what the chosen layers need and what the best layers within the max heights would
-     * need, which decides whether to probe for more (see {@link Participant#probe}).
+     * need, which decides whether to probe for more (see {@link SubscribeProber}).
      */
     static void allocate(Participant self, int lastN, Set<MediaParticipantId> pinned, Map<String, Integer> maxHeights,
                          long nowMillis) {

@@ -8,7 +8,6 @@ import dev.porta.media.api.MediaSession;
 import dev.porta.media.api.SdpException;
 import dev.porta.media.api.TrackSource;
 import dev.porta.media.api.TransportState;
-import dev.porta.media.bwe.ProbeController;
 import dev.porta.media.rtcp.RtcpCompound;
 import dev.porta.media.rtcp.RtcpFeedback;
 import dev.porta.media.rtcp.TransportCcFeedback;
@@ -69,16 +68,11 @@ public final class Participant implements MediaSession {
     long bytesIn;
     long unknownStreams;
     private final int[] nackScratch = new int[NackGenerator.CAPACITY];
-    /** Probes the subscribe path when the estimate is below the layers wanted (see {@link #probe}). */
-    private final ProbeController prober;
+    /** Probes the subscribe path when the estimate is below the layers wanted. */
+    private final SubscribeProber prober;
     /** Set by {@link LayerAllocator}: what the chosen video layers need, and the best ones within max heights. */
     long allocatedVideoBps;
     long wantedVideoBps;
-    private long lastProbeTickMillis = -1;
-    /** Padding packets per tick at most: 16 × 255 bytes every 20 ms is ~1.6 Mbit/s. */
-    static final int MAX_PADDING_PACKETS_PER_TICK = 16;
-    /** Padding rate a probe may add at most, bits/s (also never above {@code media.max-bitrate}). */
-    static final long MAX_PADDING_BPS = 1_500_000;
 
     Participant(MediaContext ctx, Room room, MediaParticipantId id, MediaListener listener) {
         this.ctx = ctx;
@@ -88,7 +82,7 @@ public final class Participant implements MediaSession {
         this.lastN = ctx.config.lastN();
         this.publish = new PeerTransport(ctx, this, PeerTransport.Role.PUBLISH);
         this.subscribe = new PeerTransport(ctx, this, PeerTransport.Role.SUBSCRIBE);
-        this.prober = new ProbeController(Math.min(MAX_PADDING_BPS, ctx.config.maxBitrate()));
+        this.prober = new SubscribeProber(ctx.config.maxBitrate());
     }
 
     /** Creates the participant on the media thread and joins it to the room. */
@@ -540,47 +534,11 @@ public final class Participant implements MediaSession {
         if (nowMillis - lastAllocationMillis >= 500) {
             allocate(nowMillis);
         }
-        probe(nowMillis);
+        prober.tick(this, nowMillis);
         if (awaitingAnswer && nowMillis - offerSentMillis > OFFER_RETRY_MILLIS) {
             // the offer or its answer got lost on the way: offer the current state again
             awaitingAnswer = false;
             renegotiate();
-        }
-    }
-
-    /**
-     * Runs the subscribe path's probe decision ({@link ProbeController}): adopts a successful probe's rate
-     * (and re-allocates at once, so the layers climb), and while probing pads one started video track's
-     * RTX stream up to the probe's target, at most {@link #MAX_PADDING_PACKETS_PER_TICK} packets a tick.
-     */
-    void probe(long nowMillis) {
-        long elapsed = lastProbeTickMillis < 0 ? 0 : Math.min(40, nowMillis - lastProbeTickMillis);
-        lastProbeTickMillis = nowMillis;
-        BandwidthEstimator bwe = subscribe.bwe;
-        prober.tick(nowMillis, bwe.estimateBps(), wantedVideoBps, bwe.incomingBps(), bwe.usage(), bwe.lastDecreaseMillis());
-        long probed = prober.takeResult();
-        if (probed > 0) {
-            bwe.probed(probed, nowMillis);
-            allocate(nowMillis);
-        }
-        long paddingBps = prober.paddingBps(allocatedVideoBps);
-        if (paddingBps <= 0 || elapsed <= 0) {
-            return;
-        }
-        DownTrack carrier = null;
-        for (int i = 0; i < downTracks.size() && carrier == null; i++) {
-            if (downTracks.get(i).canPad()) {
-                carrier = downTracks.get(i);
-            }
-        }
-        if (carrier == null) {
-            return;
-        }
-        long bytes = paddingBps * elapsed / 8000;
-        for (int n = 0; bytes > 0 && n < MAX_PADDING_PACKETS_PER_TICK; n++) {
-            int size = (int) Math.min(DownTrack.MAX_PADDING, bytes);
-            carrier.sendPadding(size, nowMillis);
-            bytes -= size;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.porta.media.rtp.RtpPacket;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Hands a recorded room's packets from the media thread to its {@link Recorder} without ever making the
@@ -22,16 +23,26 @@ public final class RecordingTap implements MediaRecording {
     private final AtomicLong packets = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final Runnable onStop;
+    private final Consumer<RecordingTap> onStop;
     private final Thread feeder;
     private volatile boolean stopped;
 
-    /** @param onStop run once by {@link #stop} (the SFU unhooks the tap from its room on the media thread) */
-    public RecordingTap(Recorder recorder, int capacity, String name, Runnable onStop) {
+    /**
+     * The recorder is called only once {@link #start} is: a tap the SFU refuses (the room is already
+     * recorded) never touches it.
+     *
+     * @param onStop run once by {@link #stop}, given this tap (the SFU unhooks it from its room on the media thread)
+     */
+    public RecordingTap(Recorder recorder, int capacity, String name, Consumer<RecordingTap> onStop) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.recorder = recorder;
         this.onStop = onStop;
-        this.feeder = Thread.ofVirtual().name("recorder-" + name).start(this::feed);
+        this.feeder = Thread.ofVirtual().name("recorder-" + name).unstarted(this::feed);
+    }
+
+    /** Starts feeding the recorder (packets offered before wait in the queue). */
+    public void start() {
+        feeder.start();
     }
 
     /** On the media thread: copies {@code p} (already decrypted) for the recorder, or counts it dropped. */
@@ -55,7 +66,7 @@ public final class RecordingTap implements MediaRecording {
     public void stop() {
         if (!stopped) {
             stopped = true;
-            onStop.run();
+            onStop.accept(this);
         }
     }
 
@@ -97,6 +108,11 @@ public final class RecordingTap implements MediaRecording {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (dropped.get() > 0) {
+                // the only place the count shows: MediaRecording.dropped() is not in any stats
+                LOG.warn("media: {} of {} packets of {} were dropped because the recorder fell behind",
+                        dropped.get(), dropped.get() + packets.get(), feeder.getName());
+            }
             try {
                 recorder.finish();
             } catch (RuntimeException e) {

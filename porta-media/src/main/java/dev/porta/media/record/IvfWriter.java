@@ -63,11 +63,6 @@ public final class IvfWriter implements AutoCloseable {
         return frames;
     }
 
-    /** The last frame's time from the first, in 90 kHz units. */
-    public long lastPts() {
-        return Math.max(0, lastPts);
-    }
-
     @Override
     public void close() throws IOException {
         // bytes 24-31: libvpx calls them the frame count, ffmpeg writes and reads the duration in time-base

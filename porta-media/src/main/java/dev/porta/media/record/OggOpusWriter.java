@@ -49,8 +49,8 @@ public final class OggOpusWriter implements AutoCloseable {
      * at 2^32; a packet older than the last one written is ignored (Ogg granules only go forward).
      */
     public void packet(byte[] opus, long rtpTimestamp) throws IOException {
-        if (opus.length == 0 || opus.length > 65_025) {
-            return; // a page holds at most 255 segments of 255 bytes
+        if (opus.length == 0 || segments(opus) > 255) {
+            return; // a page holds at most 255 lacing values: 65,024 bytes of one packet (254 × 255 + 254)
         }
         if (firstTimestamp < 0) {
             firstTimestamp = rtpTimestamp;

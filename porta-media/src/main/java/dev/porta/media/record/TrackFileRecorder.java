@@ -93,6 +93,10 @@ public final class TrackFileRecorder implements Recorder {
 
     @Override
     public void finish() {
+        if (untracked > 0) {
+            LOG.warn("recording {}: {} packets of tracks it cannot take were left out (only Opus and VP8, {} tracks at most)",
+                    id.value(), untracked, MAX_TRACKS);
+        }
         List<FfmpegComposer.Input> inputs = new ArrayList<>();
         for (Track t : tracks.values()) {
             try {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porta.media.record;
 
+import dev.porta.media.forward.Vp8;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -23,7 +24,7 @@ public final class Vp8Depacketizer {
 
     /** Adds one packet's payload; returns the frame it completed, or null. */
     public Frame packet(byte[] payload, int sequence, long rtpTimestamp, boolean marker) {
-        int d = descriptorLength(payload);
+        int d = Vp8.descriptorLength(payload, 0, payload.length);
         boolean gap = nextSequence >= 0 && sequence != nextSequence;
         nextSequence = (sequence + 1) & 0xFFFF;
         if (d < 0 || d >= payload.length) {
@@ -65,33 +66,5 @@ public final class Vp8Depacketizer {
         }
         inFrame = false;
         frame.reset();
-    }
-
-    /** The payload descriptor's length, or -1 when it is cut short. */
-    static int descriptorLength(byte[] p) {
-        if (p.length < 1) {
-            return -1;
-        }
-        int i = 1;
-        if ((p[0] & 0x80) != 0) { // X: extension byte
-            if (p.length < 2) {
-                return -1;
-            }
-            int x = p[1] & 0xFF;
-            i = 2;
-            if ((x & 0x80) != 0) { // I: picture id, 7 or 15 bits
-                if (p.length <= i) {
-                    return -1;
-                }
-                i += (p[i] & 0x80) != 0 ? 2 : 1;
-            }
-            if ((x & 0x40) != 0) { // L: TL0PICIDX
-                i++;
-            }
-            if ((x & 0x30) != 0) { // T or K: TID/Y/KEYIDX
-                i++;
-            }
-        }
-        return i <= p.length ? i : -1;
     }
 }

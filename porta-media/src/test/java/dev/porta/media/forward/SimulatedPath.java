@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
  * it wants) and one 120-byte Opus packet every 20 ms, as the SFU forwards a camera and a microphone;
  * the subscriber reports transport-cc feedback every 50 ms, as a browser does. A drop-tail buffer of
  * {@link #BUFFER_MILLIS} loses what arrives when it is full, as a router does. With a {@link
- * ProbeController} it runs the probe decision every 20 ms tick as {@code Participant.probe} does and
+ * ProbeController} it runs the probe decision every 20 ms tick as {@link SubscribeProber} does and
  * sends the padding it asks for as 255-byte packets. The network is simulated
  * because a unit test cannot queue real packets; the browser tests shape real ones.
  */

@@ -45,7 +45,8 @@ class SfuRecordingLoopbackTest {
             connect(alicePub, answer, "pubU");
             Collecting recorder = new Collecting();
             MediaRecording recording = sfu.startRecording(ROOM, recorder);
-            assertThatThrownBy(() -> sfu.startRecording(ROOM, new Collecting())).isInstanceOf(IllegalStateException.class);
+            Collecting refused = new Collecting();
+            assertThatThrownBy(() -> sfu.startRecording(ROOM, refused)).isInstanceOf(IllegalStateException.class);
 
             for (int i = 0; i < 3; i++) { // not consented yet: left out
                 sendRtp(alicePub, 96, 100 + i, 3000L * i, 2222, 4, "1", vp8(i == 0));
@@ -61,6 +62,8 @@ class SfuRecordingLoopbackTest {
             assertThat(((RecordingTap) recording).awaitFinished(5000)).isTrue();
 
             assertThat(recorder.finished).isTrue();
+            assertThat(refused.finished).as("a refused recorder is never called").isFalse();
+            assertThat(refused.packets).isEmpty();
             assertThat(recorder.packets).extracting(RecordedPacket::sequence).containsExactly(103, 104, 105);
             RecordedPacket first = recorder.packets.getFirst();
             assertThat(first.participant().value()).isEqualTo("alice");

@@ -29,6 +29,17 @@ class TrackWritersTest {
     }
 
     @Test
+    void anOpusPacketTooLargeForOneOggPageIsLeftOutInsteadOfCorruptingThePage() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (OggOpusWriter ogg = new OggOpusWriter(out, 1, 2)) {
+            ogg.packet(new byte[65_025], 0); // 256 lacing values: one more than a page's count byte holds
+            assertThat(ogg.packets()).isZero();
+            ogg.packet(new byte[65_024], 960); // 255 lacing values: the largest that fits
+            assertThat(ogg.packets()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void vp8RtpBecomesAnIvfFileWithTheSourcesSizeFramesAndDuration() throws Exception {
         Path file = dir.resolve("camera.ivf");
         Vp8Depacketizer depacketizer = new Vp8Depacketizer();
