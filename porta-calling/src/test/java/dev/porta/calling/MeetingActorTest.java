@@ -115,6 +115,39 @@ class MeetingActorTest {
         assertThat(bob.all("stateChanged")).noneMatch(n -> n.path("state").asText().equals("Disconnected"));
     }
 
+    /**
+     * As above, but the meeting ends before the database is back: what it missed is written all the same (it
+     * waits on the meeting's chat lane, not in the live meeting that is gone), so the next session has it.
+     */
+    @Test
+    void chatOfAMeetingThatEndsDuringADatabaseOutageIsStoredOnceTheDatabaseIsBack() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        String meetingId = h.meetings.details(link).meetingId();
+        h.chatStore.unreachable = true;
+
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"last words before the end\"}");
+        assertThat(organizer.await("ack", n -> n.path("id").asText().equals("c1"))).isNotNull();
+        organizer.send("{\"v\":1,\"type\":\"endMeeting\"}");
+        organizer.awaitEnd();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // the session closes on its actor
+        while (h.calling.threadChat(meetingId).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(h.calling.threadChat(meetingId)).isEmpty();
+        h.calling.sweep();
+        assertThat(h.chatStore.history(meetingId)).isEmpty();
+
+        h.chatStore.unreachable = false;
+        h.calling.sweep();
+
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // the sweep hands the writes to the chat lane
+        while (h.chatStore.history(meetingId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(h.chatStore.history(meetingId)).extracting(e -> e.text()).containsExactly("last words before the end");
+    }
+
     @Test
     void aMeetingWithTooMuchWorkWaitingRefusesMoreAsBusyAndCountsIt() throws Exception {
         h.close();

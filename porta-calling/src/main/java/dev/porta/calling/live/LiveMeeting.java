@@ -77,9 +77,7 @@ public final class LiveMeeting {
     /** This meeting's actor: the only thread that touches its state. */
     final SerialQueue actor;
     /** Where chat history I/O runs, in order, for this meeting (a stripe shared by meetings; never the actor). */
-    private final SerialQueue chatIo;
-    /** Chat history writes, kept while the database cannot be reached; touched only on {@link #chatIo}. */
-    private final UnwrittenChat unwrittenChat;
+    private final ChatLane chatIo;
     /** Completes (on the actor) once the stored history is in {@link #chatMirror}; entries wait for it. */
     private final java.util.concurrent.CompletableFuture<Void> historyLoaded = new java.util.concurrent.CompletableFuture<>();
     /** SFU and database work started by the task running now, which its caller waits for; null outside such a task. */
@@ -112,7 +110,7 @@ public final class LiveMeeting {
      * @param rosterWindow when gathered roster changes go out to roster-version-2 clients ({@code calling.roster-window})
      */
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
-                       ChatHistoryStore chat, SerialQueue chatIo, CallingCounters counters, ServerMessageEncoder encoder,
+                       ChatHistoryStore chat, ChatLane chatIo, CallingCounters counters, ServerMessageEncoder encoder,
                        Registry registry, AttendanceLog attendance, RosterWindow rosterWindow) {
         this.details = details;
         this.attendance = attendance;
@@ -129,13 +127,12 @@ public final class LiveMeeting {
         this.lobby = new Lobby(roster);
         this.resumeTokens = new ResumeTokens(this, registry);
         this.chatIo = chatIo;
-        this.unwrittenChat = new UnwrittenChat(details.meetingId(), chat, config.chatHistorySize());
         this.chatMirror = new ChatMirror(config.chatHistorySize(), config.chatHistoryBytes());
         this.features = new MeetingFeatures(this);
         this.moderation = new Moderation(this);
         this.media = new MeetingMedia(this, mediaHost);
         String id = details.meetingId();
-        chatIo.submit(() -> {
+        chatIo.read(id, () -> {
             chat.meetingStarted(id);
             return chat.history(id);
         }).whenComplete((stored, failure) -> actor.post(() -> {
@@ -229,23 +226,10 @@ public final class LiveMeeting {
 
     /**
      * Runs {@code write} on the chat I/O lane, after every earlier chat write of this meeting; while the database
-     * cannot be reached it waits there ({@link UnwrittenChat}), and the sweep tries it again.
+     * cannot be reached it waits there ({@link ChatLane}), and the sweep tries it again.
      */
     void chatWrite(java.util.function.Consumer<ChatHistoryStore> write) {
-        effect(chatIo.submit(() -> {
-            unwrittenChat.write(write);
-            return null;
-        }));
-    }
-
-    /** The sweep's part: tries the chat writes the database missed again (one try at a time). */
-    private void retryUnwrittenChat() {
-        if (unwrittenChat.waiting() > 0 && unwrittenChat.claimRetry()) {
-            chatIo.submit(() -> {
-                unwrittenChat.retry();
-                return null;
-            });
-        }
+        effect(chatIo.write(details.meetingId(), write));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
@@ -501,7 +485,6 @@ public final class LiveMeeting {
 
     /** Ends participants whose grace period or token ran out. */
     public void sweep(Instant now) {
-        retryUnwrittenChat();
         tell(() -> sweepOnActor(now));
     }
 

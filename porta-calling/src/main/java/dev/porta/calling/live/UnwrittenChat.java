@@ -4,7 +4,6 @@ package dev.porta.calling.live;
 import dev.porta.calling.chat.ChatHistoryStore;
 import dev.porta.common.Database;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -14,8 +13,7 @@ import java.util.function.Consumer;
  * trying, so the chat does not wait for {@code db.connect-timeout} at every message. At most {@code bound} writes
  * wait; beyond that the oldest is dropped (the history in the database misses the oldest of the outage).
  *
- * <p>{@link #write} and {@link #retry} run only on the meeting's chat I/O lane; {@link #waiting} and
- * {@link #claimRetry} may be called from the sweep's thread.
+ * <p>Kept by the meeting's {@link ChatLane} while writes wait, and touched only on that lane.
  */
 final class UnwrittenChat {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnwrittenChat.class);
@@ -24,9 +22,8 @@ final class UnwrittenChat {
     private final int bound;
     /** The writes the database missed, oldest first. */
     private final ArrayDeque<Consumer<ChatHistoryStore>> queue = new ArrayDeque<>();
-    /** The size of {@link #queue}, for the sweep (another thread). */
-    private volatile int count;
-    private final AtomicBoolean retryQueued = new AtomicBoolean();
+    /** The size of {@link #queue} after the last try (0 while the database answers). */
+    private int count;
 
     UnwrittenChat(String meetingId, ChatHistoryStore store, int bound) {
         this.meetingId = meetingId;
@@ -52,14 +49,12 @@ final class UnwrittenChat {
         return count;
     }
 
-    /** True for the one caller that should queue a {@link #retry} now (none is queued yet). */
-    boolean claimRetry() {
-        return retryQueued.compareAndSet(false, true);
+    String meetingId() {
+        return meetingId;
     }
 
-    /** The retry {@link #claimRetry} claimed: tries the waiting writes again. On the chat I/O lane. */
+    /** Tries the waiting writes again. On the chat I/O lane. */
     void retry() {
-        retryQueued.set(false);
         writeWaiting();
     }
 
