@@ -184,6 +184,46 @@ class MeetingActorTest {
         assertThat(members[2].await("ack").path("id").asText()).isEqualTo("c3");
     }
 
+    /** An administrator ends a meeting whose clients filled its queue: that is when it matters most. */
+    @Test
+    void anAdministratorEndsAMeetingWhoseQueueIsFull() throws Exception {
+        h.close();
+        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(2));
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        TestClient member = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-0", "M0"), link, "M0");
+        awaitState(member, "Connected");
+        var details = h.meetings.details(link);
+        CountDownLatch gate = new CountDownLatch(1);
+        h.attendanceGate = gate;
+        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        member.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c0\",\"text\":\"one\"}");
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"two\"}");
+        awaitWaiting(2);
+
+        var ended = new java.util.concurrent.CompletableFuture<Boolean>();
+        Thread admin = Thread.ofVirtual().start(() -> {
+            try {
+                ended.complete(h.calling.endMeeting(details.tenantId(), details.meetingId()));
+            } catch (RuntimeException e) {
+                ended.completeExceptionally(e);
+            }
+        });
+        // the administrator's request is in while the queue is still full: it waits for the actor, or was refused
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (admin.getState() != Thread.State.TIMED_WAITING && admin.getState() != Thread.State.TERMINATED
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(h.calling.waitingRequests()).isEqualTo(2);
+        h.attendanceGate = null;
+        gate.countDown();
+
+        assertThat(ended.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(organizer.awaitEnd()).isNotNull();
+    }
+
     /** Waits until the meeting holds {@code n} requests (bounded: 5 s). */
     private void awaitWaiting(int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
