@@ -150,20 +150,15 @@ class MeetingActorTest {
 
     @Test
     void aMeetingWithTooMuchWorkWaitingRefusesMoreAsBusyAndCountsIt() throws Exception {
-        h.close();
-        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(2));
-        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        String link = meetingWithQueue(2);
         TestClient organizer = h.organizer(link);
         TestClient[] members = new TestClient[3];
         for (int i = 0; i < members.length; i++) {
             members[i] = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-" + i, "M" + i), link, "M" + i);
             awaitState(members[i], "Connected");
         }
-        // Bob's entry keeps the meeting's actor busy (the attendance log is told on it); then three members act.
-        CountDownLatch gate = new CountDownLatch(1);
-        h.attendanceGate = gate;
-        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
-        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        // Bob's entry keeps the meeting's actor busy; then three members act.
+        CountDownLatch gate = busyWithBobsEntry(link);
         members[0].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c0\",\"text\":\"one\"}");
         members[1].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"two\"}");
         awaitWaiting(2);
@@ -187,17 +182,12 @@ class MeetingActorTest {
     /** An administrator ends a meeting whose clients filled its queue: that is when it matters most. */
     @Test
     void anAdministratorEndsAMeetingWhoseQueueIsFull() throws Exception {
-        h.close();
-        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(2));
-        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        String link = meetingWithQueue(2);
         TestClient organizer = h.organizer(link);
         TestClient member = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-0", "M0"), link, "M0");
         awaitState(member, "Connected");
         var details = h.meetings.details(link);
-        CountDownLatch gate = new CountDownLatch(1);
-        h.attendanceGate = gate;
-        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
-        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        CountDownLatch gate = busyWithBobsEntry(link);
         member.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c0\",\"text\":\"one\"}");
         organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"two\"}");
         awaitWaiting(2);
@@ -222,6 +212,22 @@ class MeetingActorTest {
 
         assertThat(ended.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(organizer.awaitEnd()).isNotNull();
+    }
+
+    /** A fresh harness whose meetings hold at most {@code queue} requests; the link of a meeting in it. */
+    private String meetingWithQueue(int queue) throws Exception {
+        h.close();
+        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(queue));
+        return h.meeting(LobbyBypassScope.ORGANIZATION);
+    }
+
+    /** Bob joins and his entry keeps the meeting's actor busy (the attendance log is told on it) until the gate opens. */
+    private CountDownLatch busyWithBobsEntry(String link) throws InterruptedException {
+        CountDownLatch gate = new CountDownLatch(1);
+        h.attendanceGate = gate;
+        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        return gate;
     }
 
     /** Waits until the meeting holds {@code n} requests (bounded: 5 s). */
