@@ -7,13 +7,13 @@ import dev.porta.calling.auth.Caller;
 import dev.porta.calling.auth.CallerAuthenticator;
 import dev.porta.calling.auth.IdentityId;
 import dev.porta.calling.chat.ChatHistoryStore;
+import dev.porta.calling.live.ChatLane;
 import dev.porta.calling.live.LiveMeeting;
 import dev.porta.calling.live.Moderation;
 import dev.porta.calling.live.Participant;
 import dev.porta.calling.live.ParticipantId;
 import dev.porta.calling.live.ResumeTickets;
 import dev.porta.calling.live.RosterWindow;
-import dev.porta.calling.live.SerialQueue;
 import dev.porta.calling.meeting.MeetingDetails;
 import dev.porta.calling.meeting.MeetingDirectory;
 import dev.porta.calling.protocol.ActionError;
@@ -63,7 +63,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
      * Chat history I/O, off every meeting's actor: a meeting ID always maps to the same stripe, so an ended
      * session's last write comes before the next session's read of the same meeting.
      */
-    private final SerialQueue[] chatIo = new SerialQueue[8];
+    private final ChatLane[] chatIo = new ChatLane[8];
     private final ScheduledFuture<?> sweeper;
     private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService scheduler;
@@ -125,7 +125,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
         this.placement = placement;
         this.router = router;
         for (int i = 0; i < chatIo.length; i++) {
-            chatIo[i] = new SerialQueue("porta-calling-chat-io-" + i, 1);
+            chatIo[i] = new ChatLane("porta-calling-chat-io-" + i, chat, config.chatHistorySize());
         }
         this.attendance = attendance;
         this.config = config;
@@ -194,6 +194,9 @@ public final class CallingService implements CallingStats, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("calling: sweeping meeting {} failed; retried on the next sweep", m.meetingId(), e);
             }
+        }
+        for (ChatLane lane : chatIo) {
+            lane.retryWaiting(); // chat the database missed, of live meetings and of those that ended meanwhile
         }
         try {
             chat.expire(now);
@@ -527,7 +530,7 @@ public final class CallingService implements CallingStats, AutoCloseable {
 
     private LiveMeeting newLiveMeeting(MeetingDetails details) {
         String id = details.meetingId();
-        SerialQueue io = chatIo[Math.floorMod(id.hashCode(), chatIo.length)];
+        ChatLane io = chatIo[Math.floorMod(id.hashCode(), chatIo.length)];
         return new LiveMeeting(details, config, clock, media, chat, io, counters, encoder, new LiveMeeting.Registry() {
             @Override
             public void resumeTokenIssued(String token, LiveMeeting meeting) {

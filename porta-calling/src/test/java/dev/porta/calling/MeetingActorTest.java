@@ -115,22 +115,50 @@ class MeetingActorTest {
         assertThat(bob.all("stateChanged")).noneMatch(n -> n.path("state").asText().equals("Disconnected"));
     }
 
+    /**
+     * As above, but the meeting ends before the database is back: what it missed is written all the same (it
+     * waits on the meeting's chat lane, not in the live meeting that is gone), so the next session has it.
+     */
+    @Test
+    void chatOfAMeetingThatEndsDuringADatabaseOutageIsStoredOnceTheDatabaseIsBack() throws Exception {
+        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        TestClient organizer = h.organizer(link);
+        String meetingId = h.meetings.details(link).meetingId();
+        h.chatStore.unreachable = true;
+
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"last words before the end\"}");
+        assertThat(organizer.await("ack", n -> n.path("id").asText().equals("c1"))).isNotNull();
+        organizer.send("{\"v\":1,\"type\":\"endMeeting\"}");
+        organizer.awaitEnd();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // the session closes on its actor
+        while (h.calling.threadChat(meetingId).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(h.calling.threadChat(meetingId)).isEmpty();
+        h.calling.sweep();
+        assertThat(h.chatStore.history(meetingId)).isEmpty();
+
+        h.chatStore.unreachable = false;
+        h.calling.sweep();
+
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // the sweep hands the writes to the chat lane
+        while (h.chatStore.history(meetingId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(h.chatStore.history(meetingId)).extracting(e -> e.text()).containsExactly("last words before the end");
+    }
+
     @Test
     void aMeetingWithTooMuchWorkWaitingRefusesMoreAsBusyAndCountsIt() throws Exception {
-        h.close();
-        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(2));
-        String link = h.meeting(LobbyBypassScope.ORGANIZATION);
+        String link = meetingWithQueue(2);
         TestClient organizer = h.organizer(link);
         TestClient[] members = new TestClient[3];
         for (int i = 0; i < members.length; i++) {
             members[i] = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-" + i, "M" + i), link, "M" + i);
             awaitState(members[i], "Connected");
         }
-        // Bob's entry keeps the meeting's actor busy (the attendance log is told on it); then three members act.
-        CountDownLatch gate = new CountDownLatch(1);
-        h.attendanceGate = gate;
-        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
-        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        // Bob's entry keeps the meeting's actor busy; then three members act.
+        CountDownLatch gate = busyWithBobsEntry(link);
         members[0].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c0\",\"text\":\"one\"}");
         members[1].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"two\"}");
         awaitWaiting(2);
@@ -149,6 +177,57 @@ class MeetingActorTest {
         assertThat(organizer.all("chatMessage")).extracting(n -> n.path("text").asText()).doesNotContain("three");
         members[2].send("{\"v\":1,\"type\":\"chat\",\"id\":\"c3\",\"text\":\"three, again\"}");
         assertThat(members[2].await("ack").path("id").asText()).isEqualTo("c3");
+    }
+
+    /** An administrator ends a meeting whose clients filled its queue: that is when it matters most. */
+    @Test
+    void anAdministratorEndsAMeetingWhoseQueueIsFull() throws Exception {
+        String link = meetingWithQueue(2);
+        TestClient organizer = h.organizer(link);
+        TestClient member = h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-0", "M0"), link, "M0");
+        awaitState(member, "Connected");
+        var details = h.meetings.details(link);
+        CountDownLatch gate = busyWithBobsEntry(link);
+        member.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c0\",\"text\":\"one\"}");
+        organizer.send("{\"v\":1,\"type\":\"chat\",\"id\":\"c1\",\"text\":\"two\"}");
+        awaitWaiting(2);
+
+        var ended = new java.util.concurrent.CompletableFuture<Boolean>();
+        Thread admin = Thread.ofVirtual().start(() -> {
+            try {
+                ended.complete(h.calling.endMeeting(details.tenantId(), details.meetingId()));
+            } catch (RuntimeException e) {
+                ended.completeExceptionally(e);
+            }
+        });
+        // the administrator's request is in while the queue is still full: it waits for the actor, or was refused
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (admin.getState() != Thread.State.TIMED_WAITING && admin.getState() != Thread.State.TERMINATED
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(h.calling.waitingRequests()).isEqualTo(2);
+        h.attendanceGate = null;
+        gate.countDown();
+
+        assertThat(ended.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(organizer.awaitEnd()).isNotNull();
+    }
+
+    /** A fresh harness whose meetings hold at most {@code queue} requests; the link of a meeting in it. */
+    private String meetingWithQueue(int queue) throws Exception {
+        h.close();
+        h = new CallingHarness(dev.porta.calling.CallingConfig.defaults().withMeetingQueue(queue));
+        return h.meeting(LobbyBypassScope.ORGANIZATION);
+    }
+
+    /** Bob joins and his entry keeps the meeting's actor busy (the attendance log is told on it) until the gate opens. */
+    private CountDownLatch busyWithBobsEntry(String link) throws InterruptedException {
+        CountDownLatch gate = new CountDownLatch(1);
+        h.attendanceGate = gate;
+        h.join(h.auth.member(InMemoryMeetingDirectory.TENANT, "member-bob", "Bob"), link, "Bob");
+        assertThat(h.heldAtGate.tryAcquire(5, TimeUnit.SECONDS)).as("the actor is busy with Bob's entry").isTrue();
+        return gate;
     }
 
     /** Waits until the meeting holds {@code n} requests (bounded: 5 s). */

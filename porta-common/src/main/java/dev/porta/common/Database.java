@@ -77,6 +77,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** How deep {@link #unreachable} looks into a failure's causes. */
+    private static final int MAX_CAUSES = 32;
+
     /**
      * Whether {@code failure} says that the database could not be reached (no connection within
      * {@code db.connect-timeout}, a connection lost, the server shutting down), as opposed to a statement the
@@ -84,7 +87,9 @@ public final class Database implements AutoCloseable {
      * causes for a JDBC connection failure (SQLState class 08, or 57P: operator intervention).
      */
     public static boolean unreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        int depth = 0;
+        // bounded: causes may form a cycle (initCause allows A -> B -> A), which would loop forever
+        for (Throwable t = failure; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
             if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
                     || t instanceof java.sql.SQLRecoverableException) {
                 return true;
@@ -92,9 +97,6 @@ public final class Database implements AutoCloseable {
             if (t instanceof SQLException e && e.getSQLState() != null
                     && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"))) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;

@@ -53,4 +53,15 @@ class DatabaseTest {
         assertThat(Database.unreachable(new Sql.StorageException("INSERT", new java.sql.SQLException("duplicate key", "23505")))).isFalse();
         assertThat(Database.unreachable(new IllegalStateException("a bug"))).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    // without the bound it would never return: a thread of its own, so that the test fails instead of hanging
+    @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFailureWhoseCausesFormACycleIsAnsweredNotLoopedOver() {
+        var a = new IllegalStateException("a");
+        var b = new IllegalStateException("b", a);
+        a.initCause(b);
+
+        assertThat(Database.unreachable(a)).isFalse();
+    }
 }

@@ -158,7 +158,8 @@ final class JoinStorm {
             long heap1 = porta.heapUsedBytes();
             String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
 
-            double[] joinMs = guests.stream().filter(g -> g.connectedAt > 0).mapToDouble(g -> (g.connectedAt - g.sentAt) / 1e6).sorted().toArray();
+            RunResult.Quantiles joinMs = RunResult.Quantiles.of(guests.stream().filter(g -> g.connectedAt > 0)
+                    .map(g -> (g.connectedAt - g.sentAt) / 1e6).toList());
             long[] bytes = guests.stream().mapToLong(g -> g.bytes.get()).sorted().toArray();
             long totalBytes = Arrays.stream(bytes).sum();
             long totalFrames = guests.stream().mapToLong(g -> g.frames.get()).sum();
@@ -179,13 +180,13 @@ final class JoinStorm {
             r.put("joinsPerSecond", rate);
             r.put("rosterVersion", rosterVersion);
             r.put("allAnswered", all);
-            r.put("connected", joinMs.length);
+            r.put("connected", joinMs.count());
             r.put("refused", refused);
             r.set("failures", json.valueToTree(failures));
             r.put("wallSecondsUntilLastAnswer", (joinedAt - t0) / 1e9);
-            r.put("joinMsP50", percentile(joinMs, 0.50));
-            r.put("joinMsP95", percentile(joinMs, 0.95));
-            r.put("joinMsMax", joinMs.length == 0 ? -1 : joinMs[joinMs.length - 1]);
+            r.put("joinMsP50", orMinusOne(joinMs.p50()));
+            r.put("joinMsP95", orMinusOne(joinMs.p95()));
+            r.put("joinMsMax", orMinusOne(joinMs.max()));
             r.put("bytesReceivedTotal", totalBytes);
             r.put("bytesPerClientMean", totalBytes / (double) joins);
             r.put("bytesPerClientP50", bytes[bytes.length / 2]);
@@ -215,9 +216,9 @@ final class JoinStorm {
                     | load average before / after | %s / %s |
 
                     `%s`
-                    """, joins, rate, rosterVersion, r.get("commit").asText(), joinMs.length, refused,
+                    """, joins, rate, rosterVersion, r.get("commit").asText(), joinMs.count(), refused,
                     failures.values().stream().mapToLong(Long::longValue).sum() - refused,
-                    percentile(joinMs, 0.5), percentile(joinMs, 0.95), joinMs.length == 0 ? -1 : joinMs[joinMs.length - 1],
+                    orMinusOne(joinMs.p50()), orMinusOne(joinMs.p95()), orMinusOne(joinMs.max()),
                     totalBytes / (double) joins, bytes[bytes.length / 2], bytes[bytes.length - 1], totalFrames / (double) joins,
                     (cpu1 - cpu0) / 1e9, rss0 >> 20, peakRss >> 20, heap0 >> 20, heap1 >> 20, loadBefore, loadAfter, command);
             Files.writeString(outDir.resolve("report.md"), md);
@@ -229,11 +230,9 @@ final class JoinStorm {
         }
     }
 
-    static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    /** -1 for a quantile of nobody (NaN is no JSON number). */
+    private static double orMinusOne(double quantile) {
+        return Double.isNaN(quantile) ? -1 : quantile;
     }
 
     /** The commit of the checkout the jar was built in ({@code <checkout>/porta-server/target/porta.jar}). */

@@ -77,12 +77,7 @@ public final class LiveMeeting {
     /** This meeting's actor: the only thread that touches its state. */
     final SerialQueue actor;
     /** Where chat history I/O runs, in order, for this meeting (a stripe shared by meetings; never the actor). */
-    private final SerialQueue chatIo;
-    /** Chat history writes the database missed, oldest first; touched only on {@link #chatIo}. */
-    private final java.util.ArrayDeque<java.util.function.Consumer<ChatHistoryStore>> unwrittenChat = new java.util.ArrayDeque<>();
-    /** The size of {@link #unwrittenChat}, for the sweep (another thread). */
-    private volatile int unwrittenCount;
-    private final java.util.concurrent.atomic.AtomicBoolean chatRetryQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ChatLane chatIo;
     /** Completes (on the actor) once the stored history is in {@link #chatMirror}; entries wait for it. */
     private final java.util.concurrent.CompletableFuture<Void> historyLoaded = new java.util.concurrent.CompletableFuture<>();
     /** SFU and database work started by the task running now, which its caller waits for; null outside such a task. */
@@ -115,7 +110,7 @@ public final class LiveMeeting {
      * @param rosterWindow when gathered roster changes go out to roster-version-2 clients ({@code calling.roster-window})
      */
     public LiveMeeting(MeetingDetails details, CallingConfig config, Clock clock, MediaHost mediaHost,
-                       ChatHistoryStore chat, SerialQueue chatIo, CallingCounters counters, ServerMessageEncoder encoder,
+                       ChatHistoryStore chat, ChatLane chatIo, CallingCounters counters, ServerMessageEncoder encoder,
                        Registry registry, AttendanceLog attendance, RosterWindow rosterWindow) {
         this.details = details;
         this.attendance = attendance;
@@ -137,7 +132,7 @@ public final class LiveMeeting {
         this.moderation = new Moderation(this);
         this.media = new MeetingMedia(this, mediaHost);
         String id = details.meetingId();
-        chatIo.submit(() -> {
+        chatIo.read(id, () -> {
             chat.meetingStarted(id);
             return chat.history(id);
         }).whenComplete((stored, failure) -> actor.post(() -> {
@@ -230,67 +225,11 @@ public final class LiveMeeting {
     }
 
     /**
-     * Runs {@code write} on the chat I/O lane, after every earlier chat write of this meeting. When the database
-     * cannot be reached the write waits in {@link #unwrittenChat} (the message is live already: everyone got it,
-     * the meeting's history has it) and is written, in order, once the database answers: the sweep tries every
-     * second. Meanwhile later writes queue behind it without trying, so the chat does not wait for
-     * {@code db.connect-timeout} at every message.
+     * Runs {@code write} on the chat I/O lane, after every earlier chat write of this meeting; while the database
+     * cannot be reached it waits there ({@link ChatLane}), and the sweep tries it again.
      */
     void chatWrite(java.util.function.Consumer<ChatHistoryStore> write) {
-        effect(chatIo.submit(() -> {
-            unwrittenChat.add(write);
-            if (unwrittenChat.size() == 1) {
-                writeChat();
-            } else if (unwrittenChat.size() > config.chatHistorySize()) {
-                unwrittenChat.removeFirst(); // bounded: the history in the database misses the oldest of the outage
-                LOG.warn("calling: meeting {}: a chat history write dropped: the database has been unreachable for {} writes",
-                        details.meetingId(), config.chatHistorySize());
-            }
-            unwrittenCount = unwrittenChat.size();
-            return null;
-        }));
-    }
-
-    /** Writes the chat history writes the database missed, oldest first; on the chat I/O lane. */
-    private void writeChat() {
-        while (!unwrittenChat.isEmpty()) {
-            try {
-                unwrittenChat.peekFirst().accept(chat);
-            } catch (RuntimeException e) {
-                if (!dev.porta.common.Database.unreachable(e)) {
-                    unwrittenChat.removeFirst(); // refused by the database: trying again changes nothing
-                    unwrittenCount = unwrittenChat.size();
-                    throw e;
-                }
-                if (unwrittenCount == 0) { // once per outage
-                    LOG.warn("calling: meeting {}: the database cannot be reached ({}); chat is kept in the meeting and written once it answers",
-                            details.meetingId(), e.toString());
-                }
-                unwrittenCount = unwrittenChat.size();
-                return;
-            }
-            unwrittenChat.removeFirst();
-        }
-        if (unwrittenCount > 0) {
-            LOG.info("calling: meeting {}: the database answers again; the chat it missed is written", details.meetingId());
-        }
-        unwrittenCount = 0;
-    }
-
-    /** The sweep's part: tries the chat writes the database missed again (one try at a time). */
-    private void retryUnwrittenChat() {
-        if (unwrittenCount > 0 && chatRetryQueued.compareAndSet(false, true)) {
-            chatIo.submit(() -> {
-                chatRetryQueued.set(false);
-                writeChat();
-                return null;
-            });
-        }
-    }
-
-    /** How many chat history writes wait for the database (a test and the sweep read it off the lane). */
-    public int unwrittenChatWrites() {
-        return unwrittenCount;
+        effect(chatIo.write(details.meetingId(), write));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
@@ -546,7 +485,6 @@ public final class LiveMeeting {
 
     /** Ends participants whose grace period or token ran out. */
     public void sweep(Instant now) {
-        retryUnwrittenChat();
         tell(() -> sweepOnActor(now));
     }
 

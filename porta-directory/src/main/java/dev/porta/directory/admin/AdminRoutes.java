@@ -52,7 +52,7 @@ public final class AdminRoutes {
     private volatile Audit audit = Audit.off();
     private volatile TokenVerifier tokens;
     private volatile Predicate<ClientId> consoleClient = c -> false;
-    private volatile LiveMeetings live = LiveMeetings.none();
+    private final LiveMeetingRoutes live = new LiveMeetingRoutes(this);
 
     public AdminRoutes(Directory directory, String adminKey, RateLimiter failures) {
         this.directory = directory;
@@ -79,7 +79,7 @@ public final class AdminRoutes {
 
     /** Shows {@code live} meetings and lets tenant admins end them or remove someone from them; returns this. */
     public AdminRoutes withLiveMeetings(LiveMeetings live) {
-        this.live = live;
+        this.live.serve(live);
         return this;
     }
 
@@ -111,17 +111,15 @@ public final class AdminRoutes {
         r.get(T + "/members/{memberId}/meeting-policy", ctx -> admin(ctx, this::getOrganizerMeetingPolicy));
         r.put(T + "/members/{memberId}/meeting-policy", ctx -> admin(ctx, this::setOrganizerMeetingPolicy));
         r.delete(T + "/members/{memberId}/meeting-policy", ctx -> admin(ctx, this::clearOrganizerMeetingPolicy));
-        r.get(T + "/live-meetings", ctx -> admin(ctx, this::listLiveMeetings));
-        r.post(T + "/live-meetings/{meetingId}/end", ctx -> admin(ctx, this::endLiveMeeting));
-        r.delete(T + "/live-meetings/{meetingId}/participants/{participantId}", ctx -> admin(ctx, this::removeLiveParticipant));
+        live.register(r, T);
     }
 
     @FunctionalInterface
-    private interface Operation {
+    interface Operation {
         void handle(Context ctx);
     }
 
-    private void admin(Context ctx, Operation op) {
+    void admin(Context ctx, Operation op) {
         Optional<Principal.Member> member = signedInMember(ctx.header("Authorization"));
         if (member.isPresent()) {
             asMember(ctx, member.get(), op);
@@ -538,51 +536,7 @@ public final class AdminRoutes {
         ok(ctx, 200, out);
     }
 
-    // ---- live meetings (this node's)
-
-    private void listLiveMeetings(Context ctx) {
-        ArrayNode a = AdminJson.JSON.createArrayNode();
-        for (LiveMeetings.Meeting m : live.of(tenant(ctx))) {
-            ObjectNode o = a.addObject().put("meetingId", m.meetingId()).put("subject", m.subject())
-                    .put("organizerId", m.organizerMemberId());
-            ArrayNode people = o.putArray("participants");
-            m.people().forEach(p -> people.addObject().put("participantId", p.participantId())
-                    .put("displayName", p.displayName()).put("role", p.role()).put("guest", p.guest()).put("inLobby", p.inLobby()));
-        }
-        ok(ctx, 200, list(a));
-    }
-
-    private void endLiveMeeting(Context ctx) {
-        TenantId tenant = tenant(ctx);
-        String meetingId = liveId(ctx, "meetingId");
-        if (!live.end(tenant, meetingId)) {
-            throw DirectoryException.notFound("Live meeting " + meetingId + " on this node");
-        }
-        record(ctx, tenant, AuditAction.LIVE_MEETING_ENDED, meetingId, Map.of());
-        ctx.status(204);
-    }
-
-    private void removeLiveParticipant(Context ctx) {
-        TenantId tenant = tenant(ctx);
-        String meetingId = liveId(ctx, "meetingId");
-        String participantId = liveId(ctx, "participantId");
-        if (!live.remove(tenant, meetingId, participantId)) {
-            throw DirectoryException.notFound("Participant " + participantId + " of live meeting " + meetingId + " on this node");
-        }
-        record(ctx, tenant, AuditAction.LIVE_PARTICIPANT_REMOVED, meetingId, Map.of("participantId", participantId));
-        ctx.status(204);
-    }
-
-    /** A meeting or participant id from the path: the ids Porta makes are short and URL-safe; anything else is none. */
-    private static String liveId(Context ctx, String name) {
-        String v = ctx.pathParam(name);
-        if (v.isEmpty() || v.length() > 128 || !v.chars().allMatch(ch -> ch < 128 && (Character.isLetterOrDigit(ch) || ch == '-' || ch == '_'))) {
-            throw DirectoryException.notFound((name.startsWith("meeting") ? "Live meeting " : "Participant ") + clip(v));
-        }
-        return v;
-    }
-
-    private void record(Context ctx, TenantId tenant, AuditAction action, String target, Map<String, String> details) {
+    void record(Context ctx, TenantId tenant, AuditAction action, String target, Map<String, String> details) {
         audit.record(tenant, caller(ctx).actor(), action, target, ctx.ip(), details);
     }
 
@@ -595,7 +549,7 @@ public final class AdminRoutes {
         return c == null ? AdminAccess.Caller.KEY : c;
     }
 
-    private TenantId tenant(Context ctx) {
+    TenantId tenant(Context ctx) {
         TenantId t = TenantId.parse(ctx.pathParam("tenant")).orElseThrow(() -> DirectoryException.notFound("Tenant " + clip(ctx.pathParam("tenant"))));
         directory.tenant(t).orElseThrow(() -> DirectoryException.notFound("Tenant " + t));
         return t;
@@ -621,13 +575,13 @@ public final class AdminRoutes {
         }
     }
 
-    private static ObjectNode list(ArrayNode values) {
+    static ObjectNode list(ArrayNode values) {
         ObjectNode o = AdminJson.JSON.createObjectNode();
         o.set("value", values);
         return o;
     }
 
-    private static void ok(Context ctx, int status, JsonNode body) {
+    static void ok(Context ctx, int status, JsonNode body) {
         ctx.status(status).contentType("application/json; charset=utf-8").result(body.toString());
     }
 
@@ -639,7 +593,7 @@ public final class AdminRoutes {
         ctx.status(status).contentType("application/json; charset=utf-8").result(body.toString());
     }
 
-    private static String clip(String s) {
+    static String clip(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }
